@@ -1,0 +1,39 @@
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import type { Answer } from "../core/answer.js";
+import type { AnswerEngine } from "../core/engine.js";
+import { round } from "../core/engine.js";
+import type { Output } from "./output.js";
+
+/** The hit-test record of one question; the format `talentbot ask --json` prints, one per line. */
+export function answerRecord(a: Answer) {
+  return {
+    question: a.question,
+    status: a.status,
+    faqId: a.status === "answered" ? a.faqId : undefined,
+    score: round(a.score),
+    confidence: round(a.confidence),
+    suggestions: a.suggestions.map((s) => ({ faqId: s.faqId, question: s.question, score: s.score })),
+    sources: a.sources.map((s) => ({ doc: s.doc, article: s.article })),
+    text: a.text,
+  };
+}
+
+export function describe(a: Answer): string {
+  const parts = [`status ${a.status}`];
+  if (a.faqId) parts.push(`faq ${a.faqId}`);
+  parts.push(`score ${round(a.score)}`, `confidence ${round(a.confidence)}`);
+  const guesses = a.suggestions.map((s) => `${s.faqId} ${s.score}`).join(", ");
+  return `${a.text}\n\n[${parts.join(" · ")}]${guesses ? `\n[candidates: ${guesses}]` : ""}`;
+}
+
+/** `ask --json`: one question per input line, one JSON object per output line, in order. Never logs. */
+export async function askLines(engine: AnswerEngine, input: Readable, output: Output): Promise<number> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let count = 0;
+  for await (const line of lines) {
+    output.out(JSON.stringify(answerRecord(engine.ask(line))));
+    count++;
+  }
+  return count;
+}

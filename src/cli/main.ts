@@ -1,0 +1,117 @@
+import { readFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
+import { checkKnowledge } from "../knowledge/load.js";
+import { readFaqCsv, writeFaqFiles } from "../knowledge/import-csv.js";
+import { answerRecord, askLines, describe } from "./ask.js";
+import { evaluate, formatReport, readEvalFile } from "./eval.js";
+import { loadEngine } from "./load-engine.js";
+import { processOutput, UsageError, type Output } from "./output.js";
+import { PACKAGE_ROOT, knowledgeDir } from "./paths.js";
+
+export const USAGE = `talentbot — talent-policy Q&A bot
+
+Usage:
+  talentbot ask "问题" [--knowledge DIR]        answer one question (hit test), with status and score
+  talentbot ask --json [--knowledge DIR]        questions on stdin, one JSON answer per line
+  talentbot kb check [--knowledge DIR]          validate the knowledge base
+  talentbot kb import FILE.csv [--knowledge DIR] [--subdir imported] [--force]
+                                                turn a spreadsheet export into FAQ files
+  talentbot eval [FILE.jsonl ...] [--verbose]   evaluation figures (default: tests/eval/*.jsonl)
+  talentbot help
+
+The knowledge directory defaults to $TALENTBOT_KNOWLEDGE_DIR, else the shipped sample.`;
+
+type Command = (args: string[], io: Output) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  ask: async (args, io) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, knowledge: { type: "string" } } });
+    const engine = await loadEngine(knowledgeDir(values.knowledge));
+    if (values.json) {
+      if (positionals.length > 0) for (const q of positionals) io.out(JSON.stringify(answerRecord(engine.ask(q))));
+      else await askLines(engine, process.stdin, io);
+      return 0;
+    }
+    if (positionals.length === 0) throw new UsageError('ask needs a question: talentbot ask "人才子女入学需要什么材料"');
+    io.out(describe(engine.ask(positionals.join(" "))));
+    return 0;
+  },
+
+  kb: async (args, io) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { knowledge: { type: "string" }, subdir: { type: "string" }, force: { type: "boolean" } } });
+    const dir = knowledgeDir(values.knowledge);
+    const [sub, file] = positionals;
+    if (sub === "check") return kbCheck(dir, io);
+    if (sub === "import") {
+      if (!file) throw new UsageError("kb import needs a CSV file: talentbot kb import faq.csv");
+      const { entries, problems } = readFaqCsv(basename(file), await readFile(resolve(file), "utf8"));
+      for (const p of problems) io.err(formatProblem(p));
+      if (problems.length > 0) {
+        io.err(`nothing imported: fix the ${problems.length} problem(s) above and run the import again`);
+        return 1;
+      }
+      const result = await writeFaqFiles(dir, values.subdir ?? "imported", entries, values.force ?? false);
+      for (const p of result.problems) io.err(formatProblem(p));
+      io.out(`imported ${result.written.length} FAQ file(s) into ${join(dir, "faq", values.subdir ?? "imported")}`);
+      const status = await kbCheck(dir, io);
+      return result.problems.length > 0 ? 1 : status;
+    }
+    throw new UsageError("kb needs a subcommand: check or import");
+  },
+
+  eval: async (args, io) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { verbose: { type: "boolean" }, knowledge: { type: "string" } } });
+    const engine = await loadEngine(knowledgeDir(values.knowledge));
+    const files = positionals.length > 0 ? positionals : [join(PACKAGE_ROOT, "tests/eval/dev.jsonl"), join(PACKAGE_ROOT, "tests/eval/holdout.jsonl")];
+    for (const f of files) io.out(formatReport(basename(f), evaluate(engine, await readEvalFile(f)), values.verbose ?? false));
+    return 0;
+  },
+
+  help: async (_args, io) => {
+    io.out(USAGE);
+    return 0;
+  },
+};
+
+async function kbCheck(dir: string, io: Output): Promise<number> {
+  const { kb, problems } = await checkKnowledge(dir);
+  if (problems.length > 0 || !kb) {
+    io.err(`knowledge base ${dir}: ${problems.length} problem(s)`);
+    for (const p of problems) io.err(formatProblem(p));
+    return 1;
+  }
+  const articles = kb.policies.reduce((n, p) => n + p.articles.length, 0);
+  io.out(`knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents`);
+  return 0;
+}
+
+/** Runs one CLI command; returns the exit code. Errors a user can cause are printed without a stack trace. */
+export async function run(argv: string[], io: Output = processOutput): Promise<number> {
+  const [name = "help", ...args] = argv;
+  const command = commands[name === "--help" || name === "-h" ? "help" : name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    return await command(args, io);
+  } catch (e) {
+    if (e instanceof KnowledgeError) {
+      io.err(`talentbot cannot start: the knowledge base has ${e.problems.length} problem(s). Run \`talentbot kb check\` after fixing them.`);
+      for (const p of e.problems.slice(0, 20)) io.err(formatProblem(p));
+      if (e.problems.length > 20) io.err(`… and ${e.problems.length - 20} more`);
+      return 1;
+    }
+    if (e instanceof UsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
+      io.err(`talentbot: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOENT" && err.path) {
+      io.err(`talentbot: file not found: ${err.path}`);
+      return 1;
+    }
+    io.err(`talentbot: ${err.message ?? String(e)}`);
+    if (process.env["TALENTBOT_DEBUG"]) io.err(String(err.stack));
+    return 1;
+  }
+}

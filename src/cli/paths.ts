@@ -1,0 +1,10 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The package root (…/talentbot), from dist/cli or src/cli alike. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Knowledge directory: --knowledge, then TALENTBOT_KNOWLEDGE_DIR, then the shipped sample. */
+export function knowledgeDir(flag: string | undefined): string {
+  return resolve(flag ?? process.env["TALENTBOT_KNOWLEDGE_DIR"] ?? join(PACKAGE_ROOT, "knowledge"));
+}

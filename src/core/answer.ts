@@ -1,0 +1,42 @@
+import type { FaqEntry, SourceRef } from "../knowledge/types.js";
+
+/**
+ * What the engine decided for one question.
+ * - answered: one FAQ fits with confidence; suggested: 2–3 close FAQs ("您是不是想问");
+ * - excerpt: no FAQ fits, policy articles do; unanswered: nothing relevant;
+ * - smalltalk: greeting, thanks, who-are-you, help; empty / too_long: unusable input.
+ */
+export type AnswerStatus = "answered" | "suggested" | "excerpt" | "unanswered" | "smalltalk" | "empty" | "too_long";
+
+export interface Suggestion {
+  faqId: string;
+  question: string;
+  score: number;
+}
+
+export interface Excerpt {
+  doc: string;
+  docTitle: string;
+  article: string;
+  title: string;
+  text: string;
+}
+
+export interface Answer {
+  question: string;
+  status: AnswerStatus;
+  /** Set only when status is `answered`. */
+  faqId?: string;
+  faq?: FaqEntry;
+  /** Rank score of the best FAQ candidate, in [0, 1]. */
+  score: number;
+  /** Confidence that the best candidate is right, in [0, 1]; what the decision thresholds apply to. */
+  confidence: number;
+  /** For `suggested`: the choices; for other statuses the engine's best guesses (for staff). */
+  suggestions: Suggestion[];
+  sources: SourceRef[];
+  excerpts: Excerpt[];
+  smalltalkIntent?: string;
+  /** The reply as the user sees it. */
+  text: string;
+}

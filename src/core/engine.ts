@@ -1,0 +1,122 @@
+import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
+import { Analyzer } from "../search/analyzer.js";
+import { SearchIndex, type EntryMatch, type SearchOptions } from "../search/index.js";
+import { normalize } from "../search/normalize.js";
+import type { Answer, Excerpt, Suggestion } from "./answer.js";
+import { DEFAULT_DECISION, decide, type DecisionOptions } from "./decide.js";
+import * as text from "./reply-text.js";
+import { SmalltalkMatcher } from "./smalltalk.js";
+
+export interface EngineOptions {
+  /** Longer questions get a request to shorten. Default 500 characters. */
+  maxQuestionChars: number;
+  /** Small talk at or above this similarity wins before any FAQ search. Default 0.75. */
+  smalltalkSure: number;
+  /** Small talk at or above this similarity wins when no FAQ is confident. Default 0.5. */
+  smalltalkMaybe: number;
+  decision: DecisionOptions;
+  search: Partial<SearchOptions>;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  maxQuestionChars: 500,
+  smalltalkSure: 0.75,
+  smalltalkMaybe: 0.5,
+  decision: DEFAULT_DECISION,
+  search: {},
+};
+
+/** Passage ids in the search index are `doc#article`, the same form the web page links to. */
+export const passageId = (doc: string, article: string) => `${doc}#${article}`;
+
+/** Answers one question from one knowledge base. Pure with respect to the outside world: no logging, no I/O. */
+export class AnswerEngine {
+  readonly options: EngineOptions;
+  private readonly index: SearchIndex;
+  private readonly smalltalk: SmalltalkMatcher;
+  private readonly faqs: Map<string, FaqEntry>;
+  private readonly policies: Map<string, PolicyDoc>;
+  readonly analyzer: Analyzer;
+
+  constructor(
+    readonly kb: KnowledgeBase,
+    options: Partial<EngineOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options, decision: { ...DEFAULT_DECISION, ...options.decision } };
+    this.analyzer = new Analyzer({ dictionary: kb.dictionary, synonyms: kb.synonyms });
+    this.faqs = new Map(kb.faqs.map((f) => [f.id, f]));
+    this.policies = new Map(kb.policies.map((p) => [p.id, p]));
+    this.index = new SearchIndex(
+      this.analyzer,
+      kb.faqs.map((f) => ({ id: f.id, phrasings: [f.question, ...f.alternates], answer: f.answer })),
+      kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), text: `${a.title} ${a.text}` }))),
+      this.options.search,
+    );
+    this.smalltalk = new SmalltalkMatcher(kb.smalltalk);
+  }
+
+  faq(id: string): FaqEntry | undefined {
+    return this.faqs.get(id);
+  }
+
+  /** The answer for `faqId` as if it had been matched (used when a user picks a suggestion). */
+  answerFor(faqId: string, question = ""): Answer | undefined {
+    const faq = this.faqs.get(faqId);
+    if (!faq) return undefined;
+    return { ...this.base(question), status: "answered", faqId, faq, score: 1, confidence: 1, sources: faq.source ? [faq.source] : [], text: text.answeredText(faq, this.policies) };
+  }
+
+  ask(question: string): Answer {
+    const base = this.base(question);
+    const { bot } = this.kb;
+    if ([...question].length > this.options.maxQuestionChars) return { ...base, status: "too_long", text: text.tooLongText(this.options.maxQuestionChars) };
+    const { clean, core } = normalize(question);
+    if (!clean) return { ...base, status: "empty", text: text.emptyText(bot) };
+
+    const chat = this.smalltalk.match(clean);
+    if (chat && chat.similarity >= this.options.smalltalkSure) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
+
+    const result = this.index.search(core);
+    const decision = decide(result.entries, result.passages, this.options.decision);
+    const best = result.entries[0];
+    const guesses = result.entries.slice(0, this.options.decision.maxSuggestions).map((e) => this.suggestion(e));
+    const scored = { ...base, score: best?.score ?? 0, confidence: decision.confidence, suggestions: guesses };
+
+    if (decision.status === "answered") {
+      const faq = this.faqs.get(decision.best.id)!;
+      return { ...scored, status: "answered", faqId: faq.id, faq, sources: faq.source ? [faq.source] : [], text: text.answeredText(faq, this.policies) };
+    }
+    if (chat && chat.similarity >= this.options.smalltalkMaybe) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
+    if (decision.status === "suggested") {
+      const suggestions = decision.choices.map((e) => this.suggestion(e));
+      return { ...scored, status: "suggested", suggestions, text: text.suggestedText(suggestions) };
+    }
+    if (decision.status === "excerpt") {
+      const excerpts = decision.passages.map((p) => this.excerpt(p.id)).filter((e): e is Excerpt => e !== undefined);
+      return { ...scored, status: "excerpt", excerpts, sources: excerpts.map((e) => ({ doc: e.doc, article: e.article })), text: text.excerptText(bot, excerpts) };
+    }
+    return { ...scored, status: "unanswered", text: text.unansweredText(bot) };
+  }
+
+  private base(question: string): Answer {
+    return { question, status: "unanswered", score: 0, confidence: 0, suggestions: [], sources: [], excerpts: [], text: "" };
+  }
+
+  private smalltalkAnswer(base: Answer, intent: string, reply: string): Answer {
+    return { ...base, status: "smalltalk", smalltalkIntent: intent, text: text.smalltalkText(this.kb.bot, reply) };
+  }
+
+  private suggestion(e: EntryMatch): Suggestion {
+    return { faqId: e.id, question: this.faqs.get(e.id)?.question ?? e.id, score: round(e.score) };
+  }
+
+  private excerpt(id: string): Excerpt | undefined {
+    const hash = id.indexOf("#");
+    const doc = this.policies.get(id.slice(0, hash));
+    const article = doc?.articles.find((a) => a.key === id.slice(hash + 1));
+    if (!doc || !article) return undefined;
+    return { doc: doc.id, docTitle: doc.title, article: article.key, title: article.title, text: article.text };
+  }
+}
+
+export const round = (n: number) => Math.round(n * 1000) / 1000;

@@ -1,0 +1,56 @@
+import type { BotConfig, FaqEntry, PolicyDoc } from "../knowledge/types.js";
+import type { Excerpt, Suggestion } from "./answer.js";
+
+/** The user-facing wording of each kind of reply, in one place. */
+
+export function citation(faq: FaqEntry, policies: ReadonlyMap<string, PolicyDoc>): string | undefined {
+  const parts: string[] = [];
+  if (faq.source) {
+    const doc = policies.get(faq.source.doc);
+    parts.push(`依据：《${doc?.title ?? faq.source.doc}》${faq.source.article ?? ""}`);
+  }
+  if (faq.updated) parts.push(`更新于 ${faq.updated}`);
+  return parts.length > 0 ? parts.join("（") + (parts.length > 1 ? "）" : "") : undefined;
+}
+
+export function answeredText(faq: FaqEntry, policies: ReadonlyMap<string, PolicyDoc>): string {
+  const cite = citation(faq, policies);
+  return cite ? `${faq.answer}\n\n${cite}` : faq.answer;
+}
+
+export function suggestedText(choices: readonly Suggestion[]): string {
+  const lines = choices.map((c, i) => `${i + 1}. ${c.question}`);
+  return `您是不是想问：\n${lines.join("\n")}\n请回复序号（如 1），或换个说法再问。`;
+}
+
+export function contactLine(bot: BotConfig): string {
+  const c = bot.staffContact;
+  return `人工咨询：${c.phone}（${c.hours}），地址：${c.address}${c.email ? `，邮箱：${c.email}` : ""}`;
+}
+
+/** Policy text is quoted in part; the user can ask staff for the rest. */
+export const EXCERPT_MAX_CHARS = 220;
+
+export function excerptText(bot: BotConfig, excerpts: readonly Excerpt[]): string {
+  const quotes = excerpts.map((e) => {
+    const body = e.text.length > EXCERPT_MAX_CHARS ? `${e.text.slice(0, EXCERPT_MAX_CHARS)}……` : e.text;
+    return `《${e.docTitle}》${e.article}${e.title && e.title !== e.article ? ` ${e.title}` : ""}：\n${body}`;
+  });
+  return `${bot.excerptIntro}\n\n${quotes.join("\n\n")}\n\n您的问题已记录，工作人员会跟进答复。\n${contactLine(bot)}`;
+}
+
+export function unansweredText(bot: BotConfig): string {
+  return `${bot.notFound}\n${contactLine(bot)}`;
+}
+
+export function smalltalkText(bot: BotConfig, reply: string): string {
+  return reply.replaceAll("{botName}", bot.botName);
+}
+
+export function emptyText(bot: BotConfig): string {
+  return `请输入您要咨询的问题，例如：${bot.examples[0] ?? "人才子女入学需要什么材料"}`;
+}
+
+export function tooLongText(maxChars: number): string {
+  return `您的问题有点长（超过 ${maxChars} 字），请简要描述您想咨询的事项，例如“人才子女入学需要什么材料”。`;
+}

@@ -1,0 +1,38 @@
+import { charBigrams, dice } from "../search/score.js";
+import { cleanText } from "../search/normalize.js";
+import type { SmalltalkIntent } from "../knowledge/types.js";
+
+export interface SmalltalkMatch {
+  intent: SmalltalkIntent;
+  similarity: number;
+}
+
+/** Small talk is short; a long message that contains 你好 is a question with a greeting. */
+export const SMALLTALK_MAX_CHARS = 14;
+
+/** Matches greetings, thanks and the like against the example phrases in smalltalk.md. */
+export class SmalltalkMatcher {
+  private readonly examples: { intent: SmalltalkIntent; clean: string; bigrams: Set<string> }[];
+
+  constructor(intents: readonly SmalltalkIntent[]) {
+    this.examples = intents.flatMap((intent) =>
+      intent.examples.map((ex) => {
+        const clean = cleanText(ex).replace(/\s+/g, "");
+        return { intent, clean, bigrams: charBigrams(clean) };
+      }),
+    );
+  }
+
+  /** Best intent for a cleaned message, or undefined when the message is not short small talk. */
+  match(clean: string): SmalltalkMatch | undefined {
+    const text = clean.replace(/\s+/g, "");
+    if (!text || [...text].length > SMALLTALK_MAX_CHARS) return undefined;
+    const bigrams = charBigrams(text);
+    let best: SmalltalkMatch | undefined;
+    for (const ex of this.examples) {
+      const similarity = ex.clean === text ? 1 : dice(bigrams, ex.bigrams);
+      if (!best || similarity > best.similarity) best = { intent: ex.intent, similarity };
+    }
+    return best;
+  }
+}

@@ -1,0 +1,74 @@
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document } from "yaml";
+
+/** A Markdown file split into its YAML front matter and body, with line numbers for messages. */
+export interface FrontMatterFile {
+  data: Record<string, unknown>;
+  body: string;
+  /** 1-based line in the file where the body starts. */
+  bodyLine: number;
+  /** 1-based file line of a top-level key, or of the n-th item of a list under it. */
+  lineOf(key: string, index?: number): number | undefined;
+}
+
+export class FrontMatterError extends Error {
+  override readonly name = "FrontMatterError";
+  constructor(
+    message: string,
+    readonly line: number | undefined,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+const OPENING = /^\uFEFF?---\r?\n/;
+
+export function parseFrontMatter(source: string): FrontMatterFile {
+  const opening = OPENING.exec(source);
+  if (!opening) {
+    throw new FrontMatterError("no YAML front matter", 1, "start the file with a line `---`, the fields, and another `---`");
+  }
+  const rest = source.slice(opening[0].length);
+  const closing = /^---[ \t]*$/m.exec(rest);
+  if (!closing) {
+    throw new FrontMatterError("front matter is not closed", 1, "add a line `---` after the last field");
+  }
+  const yamlText = rest.slice(0, closing.index);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter, uniqueKeys: true });
+  // The YAML starts on file line 2 (after the opening `---`).
+  const toFileLine = (offset: number) => lineCounter.linePos(offset).line + 1;
+  const firstError = doc.errors[0];
+  if (firstError) {
+    throw new FrontMatterError(
+      `invalid YAML: ${firstError.message.split("\n")[0]}`,
+      toFileLine(firstError.pos[0]),
+      "fix the YAML syntax (indentation, a `:` after each key, quotes around text that starts with a special character)",
+    );
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new FrontMatterError("front matter is not a set of `key: value` fields", 2, "write one `key: value` per line");
+  }
+  const bodyStart = opening[0].length + closing.index + closing[0].length;
+  const bodyLine = source.slice(0, bodyStart).split("\n").length + 1;
+  return {
+    data: data as Record<string, unknown>,
+    body: source.slice(bodyStart).replace(/^\r?\n/, ""),
+    bodyLine,
+    lineOf: (key, index) => lineOfKey(doc, key, index, toFileLine),
+  };
+}
+
+function lineOfKey(doc: Document, key: string, index: number | undefined, toFileLine: (o: number) => number): number | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key);
+  if (!pair) return undefined;
+  const keyNode = pair.key;
+  if (index !== undefined && isSeq(pair.value)) {
+    const item: unknown = pair.value.items[index];
+    if (isScalar(item) && item.range) return toFileLine(item.range[0]);
+  }
+  if (isScalar(keyNode) && keyNode.range) return toFileLine(keyNode.range[0]);
+  return undefined;
+}

@@ -1,0 +1,61 @@
+import { basename } from "node:path";
+import type { KnowledgeProblem } from "./errors.js";
+import { FrontMatterError, parseFrontMatter } from "./front-matter.js";
+import { readerFor } from "./fields.js";
+import type { PolicyArticle, PolicyDoc } from "./types.js";
+
+const NUMBERED_ARTICLE = /^(第[一二三四五六七八九十百零〇\d]+条)\s+(.*)$/;
+
+/** The addressable key of an article heading: `第八条` for `第八条 子女入学`, else the whole heading. */
+export function articleKey(heading: string): { key: string; title: string } {
+  const m = NUMBERED_ARTICLE.exec(heading);
+  return m ? { key: m[1]!, title: m[2]!.trim() } : { key: heading, title: heading };
+}
+
+export function parsePolicy(file: string, source: string, problems: KnowledgeProblem[]): PolicyDoc | undefined {
+  let fm;
+  try {
+    fm = parseFrontMatter(source);
+  } catch (e) {
+    if (e instanceof FrontMatterError) {
+      problems.push({ file, line: e.line, message: e.message, fix: e.fix });
+      return undefined;
+    }
+    throw e;
+  }
+  const r = readerFor(file, fm, problems);
+  r.schemaVersion();
+  const expectedId = basename(file, ".md");
+  const id = r.string("id", true, "add `id:` with the file name");
+  if (id && id !== expectedId) r.problem("id", `id "${id}" does not match the file name "${expectedId}.md"`, `rename the file to ${id}.md or set \`id: ${expectedId}\``);
+  const title = r.string("title", true, "add `title:` with the document's full title");
+  const issuer = r.string("issuer", false, "write the issuer as text");
+  const issued = r.string("issued", false, "write the date as YYYY-MM-DD");
+  const sample = r.boolean("sample", false);
+
+  const articles: PolicyArticle[] = [];
+  const preamble: string[] = [];
+  let current: { key: string; title: string; line: number; lines: string[] } | undefined;
+  const flush = () => {
+    if (!current) return;
+    const text = current.lines.join("\n").trim();
+    if (!text) problems.push({ file, line: current.line, message: `article "${current.key}" has no text`, fix: "write the article's text under its heading" });
+    if (articles.some((a) => a.key === current!.key)) problems.push({ file, line: current.line, message: `article "${current.key}" appears twice`, fix: "give every `## ` heading a different number or title" });
+    articles.push({ key: current.key, title: current.title, text, line: current.line });
+  };
+  fm.body.split(/\r?\n/).forEach((line, i) => {
+    const heading = /^##\s+(.+?)\s*$/.exec(line);
+    if (heading) {
+      flush();
+      current = { ...articleKey(heading[1]!), line: fm.bodyLine + i, lines: [] };
+    } else if (current) current.lines.push(line);
+    else preamble.push(line);
+  });
+  flush();
+  if (articles.length === 0) problems.push({ file, line: fm.bodyLine, message: "no articles found", fix: "start each article with a heading line such as `## 第一条 总则`" });
+  if (!id || !title) return undefined;
+  const doc: PolicyDoc = { id, title, sample, preamble: preamble.join("\n").trim(), articles, file };
+  if (issuer) doc.issuer = issuer;
+  if (issued) doc.issued = issued;
+  return doc;
+}

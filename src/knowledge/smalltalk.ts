@@ -1,0 +1,44 @@
+import type { KnowledgeProblem } from "./errors.js";
+import { FrontMatterError, parseFrontMatter } from "./front-matter.js";
+import { readerFor } from "./fields.js";
+import type { SmalltalkIntent } from "./types.js";
+
+/**
+ * `smalltalk.md`: one `## intent-id` section per intent, example phrases as `- ` lines and
+ * one `reply: …` line ({botName} is replaced by the bot's name).
+ */
+export function parseSmalltalk(file: string, source: string, problems: KnowledgeProblem[]): SmalltalkIntent[] {
+  let fm;
+  try {
+    fm = parseFrontMatter(source);
+  } catch (e) {
+    if (e instanceof FrontMatterError) {
+      problems.push({ file, line: e.line, message: e.message, fix: e.fix });
+      return [];
+    }
+    throw e;
+  }
+  readerFor(file, fm, problems).schemaVersion();
+  const intents: (SmalltalkIntent & { line: number })[] = [];
+  let current: (SmalltalkIntent & { line: number }) | undefined;
+  fm.body.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    const lineNo = fm.bodyLine + i;
+    const heading = /^##\s+([a-z0-9-]+)\s*$/.exec(line);
+    if (heading) {
+      current = { id: heading[1]!, examples: [], reply: "", line: lineNo };
+      intents.push(current);
+    } else if (line.startsWith("- ")) {
+      if (current) current.examples.push(line.slice(2).trim());
+    } else if (line.startsWith("reply:")) {
+      if (current) current.reply = line.slice("reply:".length).trim();
+    } else if (line.startsWith("##")) {
+      problems.push({ file, line: lineNo, message: `"${line}" is not an intent heading`, fix: "use `## intent-id` with lower-case letters, digits and -" });
+    }
+  });
+  for (const it of intents) {
+    if (it.examples.length === 0) problems.push({ file, line: it.line, message: `intent "${it.id}" has no example phrases`, fix: "add example phrases as lines starting with `- `" });
+    if (!it.reply) problems.push({ file, line: it.line, message: `intent "${it.id}" has no reply`, fix: "add a line `reply: …`" });
+  }
+  return intents.map(({ id, examples, reply }) => ({ id, examples, reply }));
+}

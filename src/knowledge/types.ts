@@ -1,0 +1,83 @@
+/** Shapes of the knowledge base that bureau staff edit under `knowledge/`. See DESIGN.md "Formats". */
+
+/** The schema version every knowledge file declares (front matter or first-line comment). */
+export const KNOWLEDGE_SCHEMA_VERSION = 1;
+
+export interface SourceRef {
+  /** Policy document id, e.g. `talent-20-rules`. */
+  doc: string;
+  /** Article key inside that document, e.g. `第八条` or `三、报名条件`. */
+  article?: string;
+}
+
+export interface FaqEntry {
+  id: string;
+  question: string;
+  alternates: string[];
+  tags: string[];
+  audience?: string;
+  source?: SourceRef;
+  /** ISO date (YYYY-MM-DD) of the last content change. */
+  updated?: string;
+  sample: boolean;
+  /** Markdown body: the answer shown to the user. */
+  answer: string;
+  /** Path relative to the knowledge directory, for messages. */
+  file: string;
+}
+
+export interface PolicyArticle {
+  /** Addressable key: `第八条` for `## 第八条 子女入学`, else the whole heading text. */
+  key: string;
+  title: string;
+  text: string;
+  line: number;
+}
+
+export interface PolicyDoc {
+  id: string;
+  title: string;
+  issuer?: string;
+  issued?: string;
+  sample: boolean;
+  preamble: string;
+  articles: PolicyArticle[];
+  file: string;
+}
+
+export interface SmalltalkIntent {
+  id: string;
+  examples: string[];
+  reply: string;
+}
+
+export interface StaffContact {
+  phone: string;
+  address: string;
+  hours: string;
+  email?: string;
+}
+
+export interface BotConfig {
+  schemaVersion: number;
+  botName: string;
+  greeting: string;
+  help: string;
+  examples: string[];
+  notFound: string;
+  excerptIntro: string;
+  staffContact: StaffContact;
+  retentionDays: number;
+}
+
+export interface KnowledgeBase {
+  dir: string;
+  faqs: FaqEntry[];
+  policies: PolicyDoc[];
+  /** Synonym groups, canonical word first. */
+  synonyms: string[][];
+  /** jieba user-dictionary lines (`词 频率 词性`), comments removed. */
+  dictionary: string[];
+  smalltalk: SmalltalkIntent[];
+  bot: BotConfig;
+}

@@ -1,0 +1,189 @@
+/**
+ * Masks personal data in free text before it is stored or printed.
+ *
+ * Detection runs on a copy of the text in which every character is replaced
+ * by its NFKC form when that form is a single character (full-width digits
+ * "１３８", "＠", "－", ideographic space …). The copy has the same length as
+ * the original, so a match found in the copy can be cut out of the original.
+ * Masked spans are written with the normalised (half-width) characters.
+ *
+ * What is masked, in order of priority (an earlier kind wins on overlap):
+ *   1. e-mail addresses                 zhang.san@example.com → z***@example.com
+ *   2. resident ID numbers (18 chars) with a valid ISO 7064 MOD 11-2 check
+ *                                       11010519491231002X → 110105********002X
+ *   3. bank cards, 16–19 digits, Luhn-valid, optionally grouped in fours
+ *                                       6222 0212 3456 7893 → 6222 **** **** 7893
+ *   4. 18-digit strings that fail both checks but carry a plausible birth
+ *      date: most likely a mistyped ID number, still personal data
+ *   5. mainland mobile numbers, with optional +86/0086/86 prefix and
+ *      space/dash separators          138-1234-5678 → 138****5678
+ *   6. landlines with an area code     0431-12345678 → 0431-****5678
+ *
+ * Numbers are only matched when not glued to further digits, so years
+ * (2024), amounts (200000元), dates and document numbers stay readable.
+ */
+export function maskPersonalData(text: string): string {
+  const probe = detectionCopy(text);
+  const spans: MaskSpan[] = [];
+  for (const detect of DETECTORS) {
+    for (const span of detect(probe)) {
+      if (!spans.some((taken) => span.start < taken.end && taken.start < span.end)) spans.push(span);
+    }
+  }
+  spans.sort((a, b) => a.start - b.start);
+  let masked = "";
+  let cursor = 0;
+  for (const span of spans) {
+    masked += text.slice(cursor, span.start) + span.replacement;
+    cursor = span.end;
+  }
+  return masked + text.slice(cursor);
+}
+
+interface MaskSpan {
+  start: number;
+  end: number;
+  replacement: string;
+}
+
+type Detector = (probe: string) => MaskSpan[];
+
+/** Same length as `text`; each UTF-16 unit replaced by its NFKC form when that is one unit. */
+function detectionCopy(text: string): string {
+  let copy = "";
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charAt(i);
+    const code = unit.charCodeAt(0);
+    const isSurrogate = code >= 0xd800 && code <= 0xdfff;
+    const normalised = isSurrogate ? unit : unit.normalize("NFKC");
+    copy += normalised.length === 1 ? normalised : unit;
+  }
+  return copy;
+}
+
+function collect(probe: string, pattern: RegExp, mask: (match: RegExpExecArray) => string | null): MaskSpan[] {
+  const spans: MaskSpan[] = [];
+  for (const match of probe.matchAll(pattern)) {
+    const replacement = mask(match);
+    if (replacement !== null) {
+      spans.push({ start: match.index, end: match.index + match[0].length, replacement });
+    }
+  }
+  return spans;
+}
+
+const digitsOf = (value: string): string => value.replace(/[^0-9Xx]/g, "");
+
+// ---------------------------------------------------------------- e-mail
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+const detectEmails: Detector = (probe) =>
+  collect(probe, EMAIL, (match) => {
+    const at = match[0].indexOf("@");
+    return `${match[0].charAt(0)}***${match[0].slice(at)}`;
+  });
+
+// ------------------------------------------------------------ ID numbers
+
+// 6-digit region, 8-digit birth date, 3-digit sequence, check character;
+// people sometimes type spaces or dashes between the parts.
+const ID_NUMBER = /(?<![0-9])(\d{6})[ -]?(\d{8})[ -]?(\d{3}[0-9Xx])(?![0-9A-Za-z])/g;
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const ID_CHECK_CHARACTERS = "10X98765432";
+
+/** ISO 7064 MOD 11-2 check used by 18-character resident ID numbers. */
+export function isValidResidentId(id: string): boolean {
+  if (!/^\d{17}[0-9Xx]$/.test(id)) return false;
+  let sum = 0;
+  ID_WEIGHTS.forEach((weight, index) => {
+    sum += Number(id.charAt(index)) * weight;
+  });
+  return ID_CHECK_CHARACTERS.charAt(sum % 11) === id.charAt(17).toUpperCase();
+}
+
+const maskId = (id: string): string => `${id.slice(0, 6)}********${id.slice(14)}`;
+
+const detectValidIds: Detector = (probe) =>
+  collect(probe, ID_NUMBER, (match) => {
+    const id = digitsOf(match[0]);
+    return isValidResidentId(id) ? maskId(id) : null;
+  });
+
+/** Birth date in 1900–2099 with a possible month and day: enough to call it an ID with a typo. */
+function hasPlausibleBirthDate(id: string): boolean {
+  const year = Number(id.slice(6, 10));
+  const month = Number(id.slice(10, 12));
+  const day = Number(id.slice(12, 14));
+  return year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+const detectMistypedIds: Detector = (probe) =>
+  collect(probe, ID_NUMBER, (match) => {
+    const id = digitsOf(match[0]);
+    return hasPlausibleBirthDate(id) ? maskId(id) : null;
+  });
+
+// ------------------------------------------------------------ bank cards
+
+const BANK_CARD = /(?<![0-9])\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?(?![0-9])/g;
+
+/** Luhn (mod 10) check used by bank card numbers. */
+export function isLuhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits.charAt(digits.length - 1 - i));
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+const detectBankCards: Detector = (probe) =>
+  collect(probe, BANK_CARD, (match) => {
+    const digits = digitsOf(match[0]);
+    if (digits.length < 16 || digits.length > 19 || !isLuhnValid(digits)) return null;
+    return maskDigitsBetween(match[0], 4, digits.length - 4);
+  });
+
+/** Replaces digits with index in [keepFirst, keepFrom) by "*", leaving separators in place. */
+function maskDigitsBetween(value: string, keepFirst: number, keepFrom: number): string {
+  let seen = 0;
+  let masked = "";
+  for (const character of value) {
+    if (/[0-9]/.test(character)) {
+      masked += seen >= keepFirst && seen < keepFrom ? "*" : character;
+      seen++;
+    } else {
+      masked += character;
+    }
+  }
+  return masked;
+}
+
+// --------------------------------------------------------- phone numbers
+
+const MOBILE = /(?<![0-9+])((?:\+86|0086|86)[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9])/g;
+
+const detectMobiles: Detector = (probe) =>
+  collect(probe, MOBILE, (match) => `${match[1] ?? ""}${match[2] ?? ""}****${match[4] ?? ""}`);
+
+// Area codes are 3–4 digits starting with 0 (010, 0431); local numbers 7–8 digits.
+const LANDLINE = /(?<![0-9])(\(?0\d{2,3}\)?[ -]?)(\d{3,4})(\d{4})(?![0-9])/g;
+
+const detectLandlines: Detector = (probe) =>
+  collect(probe, LANDLINE, (match) => `${match[1] ?? ""}****${match[3] ?? ""}`);
+
+const DETECTORS: readonly Detector[] = [
+  detectEmails,
+  detectValidIds,
+  detectBankCards,
+  detectMistypedIds,
+  detectMobiles,
+  detectLandlines,
+];

@@ -1,0 +1,62 @@
+import { normalize, type NormalizedText } from "./normalize.js";
+import { Segmenter } from "./segment.js";
+import { stemEnglish } from "./english.js";
+import { SynonymMap } from "./synonyms.js";
+
+/** A text turned into matching features. Tokens are canonical (synonyms resolved), stop words removed. */
+export interface Analysis extends NormalizedText {
+  tokens: string[];
+}
+
+/**
+ * Words that say nothing about topic or intent. Question words (怎么, 什么, 多久, 哪里, 可以)
+ * are NOT here: they separate "what to submit" from "how to apply" on the same subject.
+ */
+export const DEFAULT_STOPWORDS: readonly string[] = [
+  "的", "了", "着", "过", "地", "得", "之", "我", "我们", "你", "你们", "您", "他", "她", "它", "他们",
+  "是", "在", "和", "与", "及", "或", "也", "都", "就", "还", "又", "这", "那", "这个", "那个", "这些", "那些",
+  "个", "一个", "一下", "一些", "想", "要", "请", "吗", "么", "给", "对", "把", "被", "让", "从", "向", "将",
+  "自己", "家", "我家", "现在", "目前", "然后", "如果", "因为", "所以", "但是", "而且", "并且", "还是", "或者",
+  "有没有", "是不是", "呢", "吧", "啊", "呀", "嘛", "哦", "嗯", "下", "里", "上",
+];
+
+export interface AnalyzerOptions {
+  /** jieba user-dictionary lines (`词 频率 [词性]`). */
+  dictionary?: readonly string[];
+  /** Synonym groups, canonical first. */
+  synonyms?: readonly (readonly string[])[];
+  stopwords?: readonly string[];
+}
+
+/** Normalise → segment → drop stop words → map synonyms to their canonical word. */
+export class Analyzer {
+  readonly synonyms: SynonymMap;
+  private readonly segmenter: Segmenter;
+  private readonly stopwords: Set<string>;
+
+  constructor(options: AnalyzerOptions = {}) {
+    const groups = options.synonyms ?? [];
+    // Latin synonyms are stored by stem so "documents" and "document" meet.
+    this.synonyms = new SynonymMap(groups, (w) => (/^[a-z]+$/.test(w) ? stemEnglish(w) : w));
+    // Synonym words become dictionary words, so jieba keeps 教资 or 买房 whole.
+    const synonymWords = groups.flat().filter((w) => /^\p{Script=Han}{2,}$/u.test(w)).map((w) => `${w} 3000`);
+    this.segmenter = new Segmenter([...synonymWords, ...(options.dictionary ?? [])]);
+    this.stopwords = new Set(options.stopwords ?? DEFAULT_STOPWORDS);
+  }
+
+  analyze(text: string): Analysis {
+    const normalized = normalize(text);
+    return { ...normalized, tokens: this.tokens(normalized.core) };
+  }
+
+  /** Canonical tokens of already-normalised text. */
+  tokens(core: string): string[] {
+    const out: string[] = [];
+    for (const word of this.segmenter.segment(core)) {
+      if (this.stopwords.has(word)) continue;
+      const canon = this.synonyms.resolve(word);
+      if (!this.stopwords.has(canon)) out.push(canon);
+    }
+    return out;
+  }
+}

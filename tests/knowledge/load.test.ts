@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { checkKnowledge, loadKnowledge } from "../../src/knowledge/load.js";
+import { KnowledgeError } from "../../src/knowledge/errors.js";
+import { writeMiniKb } from "../helpers/mini-kb.js";
+
+const faq = (id: string, lines: string[], body = "答案。") => ["---", "schemaVersion: 1", `id: ${id}`, ...lines, "---", body].join("\n");
+
+async function problemsOf(files: Record<string, string | null>) {
+  const { problems } = await checkKnowledge(await writeMiniKb(files));
+  return problems;
+}
+
+describe("knowledge loading", () => {
+  it("loads a valid knowledge base with articles addressable by key", async () => {
+    const kb = await loadKnowledge(await writeMiniKb());
+    expect(kb.faqs.map((f) => f.id).sort()).toEqual(["enroll-materials", "housing-subsidy"]);
+    const rules = kb.policies[0]!;
+    expect(rules.articles.map((a) => a.key)).toEqual(["第一条", "第二条", "第三条"]);
+    expect(rules.articles[2]!.title).toBe("人才公寓");
+    expect(kb.faqs.find((f) => f.id === "enroll-materials")!.alternates).toContain("入学材料清单");
+    expect(kb.synonyms[0]).toEqual(["子女", "孩子", "小孩", "娃"]);
+    expect(kb.smalltalk.map((s) => s.id)).toEqual(["greeting", "thanks"]);
+  });
+
+  it("reports bad YAML with file and line", async () => {
+    const problems = await problemsOf({ "faq/broken.md": "---\nschemaVersion: 1\nid: broken\nquestion: [unclosed\n---\n答案" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.file).toBe("faq/broken.md");
+    expect(problems[0]!.line).toBeGreaterThanOrEqual(4);
+    expect(problems[0]!.message).toMatch(/invalid YAML/);
+  });
+
+  it("reports a missing id, an id that differs from the file name, and a duplicate id", async () => {
+    const problems = await problemsOf({
+      "faq/no-id.md": ["---", "schemaVersion: 1", "question: 问题一", "---", "答案"].join("\n"),
+      "faq/other-name.md": faq("housing-subsidy", ["question: 另一个问题"]),
+    });
+    const messages = problems.map((p) => `${p.file}: ${p.message}`);
+    expect(messages).toContainEqual(expect.stringMatching(/faq\/no-id.md: missing `id`/));
+    expect(messages).toContainEqual(expect.stringMatching(/other-name.md: id "housing-subsidy" does not match the file name/));
+    expect(messages).toContainEqual(expect.stringMatching(/id "housing-subsidy" is already used/));
+  });
+
+  it("reports an empty answer at the line where the body starts", async () => {
+    const problems = await problemsOf({ "faq/empty.md": faq("empty", ["question: 问题"], "  \n") });
+    expect(problems).toEqual([expect.objectContaining({ file: "faq/empty.md", line: 6, message: expect.stringMatching(/answer .* is empty/) })]);
+  });
+
+  it("reports a source naming a missing document or article", async () => {
+    const problems = await problemsOf({
+      "faq/a.md": faq("a", ["question: 问题甲", "source:", "  doc: nope"]),
+      "faq/b.md": faq("b", ["question: 问题乙", "source:", "  doc: rules", "  article: 第九十条"]),
+    });
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/document "nope", which does not exist/),
+      expect.stringMatching(/article "第九十条", which is not in policies\/rules.md/),
+    ]);
+    expect(problems[0]!.fix).toMatch(/rules/);
+  });
+
+  it("reports an alternate shared by two entries, ignoring punctuation and width", async () => {
+    const problems = await problemsOf({ "faq/c.md": faq("c", ["question: 问题丙", "alternates:", "  - 买房补贴有多少？"]) });
+    expect(problems).toHaveLength(1);
+    expect(`${problems[0]!.file} ${problems[0]!.message}`).toMatch(/housing-subsidy.*\bc\b|faq\/c.md.*housing-subsidy/);
+  });
+
+  it("reports a dictionary line without frequency and a word in two synonym groups", async () => {
+    const problems = await problemsOf({
+      "dict.txt": "# talentbot dict schemaVersion: 1\n人才周 n\n教资 100 n",
+      "synonyms.txt": "# talentbot synonyms schemaVersion: 1\n子女 孩子\n小孩 孩子",
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({ file: "synonyms.txt", line: 3, message: expect.stringMatching(/"孩子" is already in the group on line 2/) }),
+      expect.objectContaining({ file: "dict.txt", line: 2 }),
+    ]);
+  });
+
+  it("requires schema versions and refuses unknown ones", async () => {
+    const problems = await problemsOf({
+      "synonyms.txt": "子女 孩子",
+      "faq/d.md": ["---", "schemaVersion: 2", "id: d", "question: 问题丁", "---", "答案"].join("\n"),
+    });
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.message}`)).toEqual([
+      expect.stringMatching(/^faq\/d.md:2 schemaVersion 2 is not supported/),
+      expect.stringMatching(/^synonyms.txt:1 first line must declare the format/),
+    ]);
+  });
+
+  it("loadKnowledge throws one KnowledgeError listing every problem", async () => {
+    const dir = await writeMiniKb({ "bot.yaml": null, "faq/e.md": faq("e", ["question: 问题戊"], "") });
+    const error = await loadKnowledge(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KnowledgeError);
+    const ke = error as KnowledgeError;
+    expect(ke.problems.map((p) => p.file).sort()).toEqual(["bot.yaml", "faq/e.md"]);
+    expect(ke.message).toContain("faq/e.md:");
+  });
+});

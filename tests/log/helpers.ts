@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach } from "vitest";
+
+/** A fresh directory under the OS temp dir, removed after the current test. */
+export function useTempDirs(): () => Promise<string> {
+  const created: string[] = [];
+  afterEach(async () => {
+    await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  return async () => {
+    const dir = await mkdtemp(join(tmpdir(), "talentbot-log-"));
+    created.push(dir);
+    return dir;
+  };
+}
+
+/** A real-looking 18-character resident ID with a correct ISO 7064 MOD 11-2 check character. */
+export function residentId(first17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((total, weight, index) => total + weight * Number(first17.charAt(index)), 0);
+  return first17 + "10X98765432".charAt(sum % 11);
+}
+
+/** A card number with a correct Luhn check digit appended. */
+export function luhnCard(withoutCheck: string): string {
+  for (let check = 0; check <= 9; check++) {
+    const candidate = withoutCheck + check;
+    let sum = 0;
+    for (let i = 0; i < candidate.length; i++) {
+      let digit = Number(candidate.charAt(candidate.length - 1 - i));
+      if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+      sum += digit;
+    }
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error("unreachable");
+}
+
+/** Converts ASCII digits to full-width ones (１２３). */
+export function fullWidth(text: string): string {
+  return text.replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
+}

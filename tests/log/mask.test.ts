@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { isLuhnValid, isValidResidentId, maskPersonalData } from "../../src/log/mask.js";
+import { fullWidth, luhnCard, residentId } from "./helpers.js";
+
+describe("maskPersonalData: mobile numbers", () => {
+  it.each([
+    ["我的手机13812345678，请回电", "我的手机138****5678，请回电"],
+    ["电话 138 1234 5678", "电话 138****5678"],
+    ["电话138-1234-5678谢谢", "电话138****5678谢谢"],
+    ["+86 139 0000 1111", "+86 139****1111"],
+    ["+8613900001111", "+86139****1111"],
+    ["0086-15912345678", "0086-159****5678"],
+    ["tel19912345678", "tel199****5678"],
+    ["两个号码13812345678和15987654321", "两个号码138****5678和159****4321"],
+  ])("%s", (input, expected) => {
+    expect(maskPersonalData(input)).toBe(expected);
+  });
+
+  it("catches full-width digits and separators", () => {
+    expect(maskPersonalData(`联系${fullWidth("13812345678")}`)).toBe("联系138****5678");
+    expect(maskPersonalData(`联系${fullWidth("138")}－${fullWidth("1234")}－${fullWidth("5678")}`)).toBe("联系138****5678");
+    expect(maskPersonalData(`联系${fullWidth("138")}\u3000${fullWidth("1234")}\u3000${fullWidth("5678")}`)).toBe("联系138****5678");
+  });
+
+  it("does not mask 11 digits that are not a mobile number or are part of a longer number", () => {
+    expect(maskPersonalData("编号12012345678")).toBe("编号12012345678");
+    expect(maskPersonalData("流水号9913812345678")).toBe("流水号9913812345678");
+  });
+});
+
+describe("maskPersonalData: landlines", () => {
+  it("keeps the area code and the last four digits", () => {
+    expect(maskPersonalData("办公室0431-88886666")).toBe("办公室0431-****6666");
+    expect(maskPersonalData("北京010-12345678")).toBe("北京010-****5678");
+  });
+});
+
+describe("maskPersonalData: resident ID numbers", () => {
+  const id = residentId("22010219900307123");
+  const idWithX = ["220102199003071", "110105194912310", "440305200001011"]
+    .flatMap((prefix) => Array.from({ length: 100 }, (_, n) => residentId(prefix + String(n).padStart(2, "0"))))
+    .find((candidate) => candidate.endsWith("X"));
+
+  it("validates the check character", () => {
+    expect(isValidResidentId(id)).toBe(true);
+    const wrongCheck = id.slice(0, 17) + String((Number(id.charAt(17) === "X" ? 10 : id.charAt(17)) + 1) % 10);
+    expect(isValidResidentId(wrongCheck)).toBe(false);
+    expect(idWithX).toBeDefined();
+    expect(isValidResidentId(idWithX!)).toBe(true);
+    expect(isValidResidentId(idWithX!.toLowerCase())).toBe(true);
+  });
+
+  it("keeps the first 6 and last 4 characters", () => {
+    expect(maskPersonalData(`身份证号${id}，申请补贴`)).toBe(`身份证号${id.slice(0, 6)}********${id.slice(14)}，申请补贴`);
+    expect(maskPersonalData(`证件${idWithX!.toLowerCase()}`)).toBe(`证件${idWithX!.slice(0, 6)}********${idWithX!.slice(14).toLowerCase()}`);
+  });
+
+  it("catches IDs written with spaces or in full-width digits", () => {
+    const spaced = `${id.slice(0, 6)} ${id.slice(6, 14)} ${id.slice(14)}`;
+    expect(maskPersonalData(`号码 ${spaced}`)).toBe(`号码 ${id.slice(0, 6)}********${id.slice(14)}`);
+    expect(maskPersonalData(fullWidth(id))).toBe(`${id.slice(0, 6)}********${id.slice(14)}`);
+  });
+
+  it("masks a mistyped ID (bad check digit, plausible birth date) as an ID too", () => {
+    const typo = id.slice(0, 17) + String((Number(id.charAt(17) === "X" ? 10 : id.charAt(17)) + 3) % 10);
+    expect(isValidResidentId(typo) || isLuhnValid(typo)).toBe(false);
+    expect(maskPersonalData(typo)).toBe(`${typo.slice(0, 6)}********${typo.slice(14)}`);
+  });
+});
+
+describe("maskPersonalData: bank cards", () => {
+  const card16 = luhnCard("622202123456789");
+  const card19 = luhnCard("621700001234567890");
+
+  it("checks Luhn", () => {
+    expect(isLuhnValid(card16)).toBe(true);
+    expect(isLuhnValid(card16.slice(0, 15) + ((Number(card16.charAt(15)) + 1) % 10))).toBe(false);
+  });
+
+  it("keeps the first and last four digits and the grouping", () => {
+    const grouped = card16.replace(/(\d{4})(?=\d)/g, "$1 ");
+    expect(maskPersonalData(`卡号${grouped}`)).toBe(`卡号${card16.slice(0, 4)} **** **** ${card16.slice(12)}`);
+    expect(maskPersonalData(`卡号${card16}`)).toBe(`卡号${card16.slice(0, 4)}********${card16.slice(12)}`);
+    const dashed = card19.replace(/(\d{4})(?=\d)/g, "$1-");
+    // The last four digits straddle the last dash: 6217-****-****-***8-907.
+    expect(maskPersonalData(dashed)).toBe(`${card19.slice(0, 4)}-****-****-***${card19.charAt(15)}-${card19.slice(16)}`);
+  });
+
+  it("treats an 18-digit Luhn-valid number that fails the ID check as a card", () => {
+    const card18 = [...Array(10).keys()]
+      .map((n) => luhnCard(`6222021234567800${n}`))
+      .find((candidate) => !isValidResidentId(candidate))!;
+    expect(card18).toHaveLength(18);
+    expect(maskPersonalData(card18)).toBe(`${card18.slice(0, 4)}**********${card18.slice(14)}`);
+  });
+
+  it("leaves a 16-digit number that fails Luhn alone", () => {
+    const notACard = card16.slice(0, 15) + ((Number(card16.charAt(15)) + 5) % 10);
+    expect(maskPersonalData(`订单${notACard}`)).toBe(`订单${notACard}`);
+  });
+});
+
+describe("maskPersonalData: e-mail", () => {
+  it.each([
+    ["邮箱zhangsan@example.com", "邮箱z***@example.com"],
+    ["发到 li.si+hr@mail.jl.gov.cn 了吗", "发到 l***@mail.jl.gov.cn 了吗"],
+    ["QQ邮箱13812345678@qq.com", "QQ邮箱1***@qq.com"],
+    ["全角ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "全角w***@example.com"],
+  ])("%s", (input, expected) => {
+    expect(maskPersonalData(input)).toBe(expected);
+  });
+});
+
+describe("maskPersonalData: text that must stay as it is", () => {
+  it.each([
+    "2024年博士安家费是多少？",
+    "补贴200000元，分3年发放",
+    "申报时间2024-03-15至2024-12-31",
+    "2024/03/15 截止",
+    "第12条第3款",
+    "吉人社〔2023〕15号文件",
+    "年薪不低于15000000元",
+    "工作满5年，35周岁以下",
+    "编号12345",
+    "20240315",
+    "办公时间 8:30-11:30",
+    "邮编130000",
+  ])("%s", (text) => {
+    expect(maskPersonalData(text)).toBe(text);
+  });
+
+  it("masks every item in a mixed message and nothing else", () => {
+    const id = residentId("22010219900307123");
+    const card = luhnCard("622202123456789");
+    const text = `我叫张三，身份证${id}，手机138 1234 5678，卡号${card}，邮箱zs@example.com，2024年申请了200000元补贴`;
+    expect(maskPersonalData(text)).toBe(
+      `我叫张三，身份证${id.slice(0, 6)}********${id.slice(14)}，手机138****5678，卡号${card.slice(0, 4)}********${card.slice(12)}，邮箱z***@example.com，2024年申请了200000元补贴`,
+    );
+  });
+});

@@ -1,0 +1,61 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { QuestionLog } from "../../src/log/question-log.js";
+import type { LogData, QuestionToRecord } from "../../src/log/types.js";
+import { useTempDirs } from "./helpers.js";
+
+const tempDir = useTempDirs();
+const DAY = 24 * 60 * 60 * 1000;
+
+function asked(text: string, conversationId: string): QuestionToRecord {
+  return { text, normalized: text, channel: "wecom", conversationId, senderId: `u-${conversationId}`, senderName: "张三", reason: "human", candidates: [] };
+}
+
+describe("QuestionLog retention", () => {
+  it("drops who asked after retentionDays, keeps the question, and does so again on open", async () => {
+    const dataDir = await tempDir();
+    let now = new Date("2024-01-10T06:00:00Z");
+    const clock = () => now;
+    let log = await QuestionLog.open({ dataDir, now: clock, retentionDays: 30 });
+    const old = await log.record(asked("人才公寓怎么申请", "chat-old"));
+    await log.reply(old.groupId, "请见人才公寓政策第三条");
+    now = new Date(now.getTime() + 20 * DAY);
+    const recent = await log.record(asked("子女入学需要什么材料", "chat-new"));
+
+    now = new Date(now.getTime() + 11 * DAY); // old: 31 days, recent: 11 days
+    expect(await log.applyRetention()).toBe(1);
+    const oldEntry = log.getGroup(old.groupId)?.entries[0];
+    expect(oldEntry).toMatchObject({ id: old.id, text: "人才公寓怎么申请", channel: "wecom" });
+    expect(oldEntry).not.toHaveProperty("conversationId");
+    expect(oldEntry).not.toHaveProperty("senderId");
+    expect(oldEntry).not.toHaveProperty("senderName");
+    expect(log.getGroup(recent.groupId)?.entries[0]).toMatchObject({ conversationId: "chat-new", senderId: "u-chat-new", senderName: "张三" });
+    expect(log.pendingOutbox()).toEqual([]); // the reply to chat-old held its conversation id
+    expect(await log.applyRetention()).toBe(0);
+    await log.close();
+
+    const onDisk = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+    expect(JSON.stringify(onDisk)).not.toContain("chat-old");
+    expect(JSON.stringify(onDisk)).toContain("chat-new");
+
+    // Reopening 30 more days later applies retention straight away.
+    now = new Date(now.getTime() + 30 * DAY);
+    log = await QuestionLog.open({ dataDir, now: clock, retentionDays: 30 });
+    expect(log.getGroup(recent.groupId)?.entries[0]).not.toHaveProperty("conversationId");
+    await log.close();
+    expect(await readFile(join(dataDir, "questions.json"), "utf8")).not.toContain("chat-new");
+  });
+
+  it("keeps 180 days by default", async () => {
+    const dataDir = await tempDir();
+    let now = new Date("2024-01-10T06:00:00Z");
+    const log = await QuestionLog.open({ dataDir, now: () => now });
+    await log.record(asked("人才公寓怎么申请", "chat-1"));
+    now = new Date(now.getTime() + 179 * DAY);
+    expect(await log.applyRetention()).toBe(0);
+    now = new Date(now.getTime() + 2 * DAY);
+    expect(await log.applyRetention()).toBe(1);
+    await log.close();
+  });
+});
