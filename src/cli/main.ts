@@ -5,6 +5,8 @@ import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
 import { checkKnowledge } from "../knowledge/load.js";
 import { readFaqCsv, writeFaqFiles } from "../knowledge/import-csv.js";
 import { answerRecord, askLines, describe } from "./ask.js";
+import { calibrate } from "../core/calibrate.js";
+import { FEATURE_NAMES, features } from "../core/decide.js";
 import { evaluate, formatReport, readEvalFile } from "./eval.js";
 import { loadEngine } from "./load-engine.js";
 import { processOutput, UsageError, type Output } from "./output.js";
@@ -19,6 +21,7 @@ Usage:
   talentbot kb import FILE.csv [--knowledge DIR] [--subdir imported] [--force]
                                                 turn a spreadsheet export into FAQ files
   talentbot eval [FILE.jsonl ...] [--verbose]   evaluation figures (default: tests/eval/*.jsonl)
+  talentbot calibrate [FILE.jsonl]              fit the decision models on an evaluation set
   talentbot help
 
 The knowledge directory defaults to $TALENTBOT_KNOWLEDGE_DIR, else the shipped sample.`;
@@ -66,6 +69,21 @@ const commands: Record<string, Command> = {
     const engine = await loadEngine(knowledgeDir(values.knowledge));
     const files = positionals.length > 0 ? positionals : [join(PACKAGE_ROOT, "tests/eval/dev.jsonl"), join(PACKAGE_ROOT, "tests/eval/holdout.jsonl")];
     for (const f of files) io.out(formatReport(basename(f), evaluate(engine, await readEvalFile(f)), values.verbose ?? false));
+    return 0;
+  },
+
+  calibrate: async (args, io) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { knowledge: { type: "string" } } });
+    const engine = await loadEngine(knowledgeDir(values.knowledge));
+    const rows = await readEvalFile(positionals[0] ?? join(PACKAGE_ROOT, "tests/eval/dev.jsonl"));
+    const samples = rows.filter((r) => r.expect !== "smalltalk").map((r) => {
+      const result = engine.search(r.q);
+      return { x: features(result.entries, result.unknownShare), inScope: r.expect !== "none", topCorrect: result.entries[0]?.id === r.expect };
+    });
+    const { decision, figures } = calibrate(samples);
+    io.out(`features: ${FEATURE_NAMES.join(", ")}`);
+    io.out(JSON.stringify(decision, null, 2));
+    io.out(`on this set: answered correctly ${figures.correct}/${figures.inScope}, wrongly ${figures.wrong}, suggested ${figures.suggestedInScope}; negatives answered ${figures.negativesAnswered}/${figures.negatives}, suggested ${figures.negativesSuggested}`);
     return 0;
   },
 

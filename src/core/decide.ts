@@ -1,50 +1,59 @@
-import type { EntryMatch, PassageMatch } from "../search/index.js";
+import type { EntryMatch, PassageMatch, SearchResult } from "../search/index.js";
 
 /**
- * Decision thresholds, calibrated on tests/eval/dev.jsonl (see DESIGN.md "Calibration").
- * A wrong confident answer costs far more than a suggestion or an honest "I don't know",
- * so `answered` needs both a strong match and a clear margin over the runner-up.
+ * Rank and confidence are different things. Rank (EntryMatch.score) orders candidates;
+ * confidence asks "is the best candidate right?", from how much of the question it explains
+ * and how clearly it beats the runner-up. Two small logistic models turn those features into
+ * probabilities; `talentbot calibrate` fits them on an evaluation set (see DESIGN.md).
  */
+export interface LogisticModel {
+  /** One weight per feature, in the order of {@link FEATURE_NAMES}. */
+  weights: number[];
+  bias: number;
+}
+
+export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare"] as const;
+
 export interface DecisionOptions {
-  /** Minimum confidence for `answered`. */
-  answerConfidence: number;
-  /** Minimum rank score for a candidate to be suggested. */
-  suggestScore: number;
-  /** Minimum share of the question explained by a suggested candidate's phrasing. */
-  suggestRecall: number;
+  /** P(best candidate is right): `answered` at or above `answerThreshold`. */
+  answerModel: LogisticModel;
+  answerThreshold: number;
+  /** P(the question is one the FAQ covers): `suggested` at or above `suggestThreshold`. */
+  scopeModel: LogisticModel;
+  suggestThreshold: number;
   /** Suggestions must score within this distance of the best one. */
   suggestWindow: number;
-  /** At most this many suggestions. */
   maxSuggestions: number;
   /** Minimum share of the question found in a policy article to quote it. */
   excerptRecall: number;
-  /** At most this many quoted articles. */
   maxExcerpts: number;
-  /** Margin over the runner-up at which the margin stops adding confidence. */
-  fullMargin: number;
 }
 
+/** Fitted by `talentbot calibrate` on tests/eval/dev.jsonl; thresholds keep wrong answers ≤ 1 %. */
 export const DEFAULT_DECISION: DecisionOptions = {
-  answerConfidence: 0.5,
-  suggestScore: 0.4,
-  suggestRecall: 0.5,
-  suggestWindow: 0.15,
+  answerModel: { weights: [6, 2, 0, 2, 0, 8, -4], bias: -7 },
+  answerThreshold: 0.5,
+  scopeModel: { weights: [6, 2, 0, 2, 0, 2, -4], bias: -5 },
+  suggestThreshold: 0.5,
+  suggestWindow: 0.12,
   maxSuggestions: 3,
   excerptRecall: 0.6,
   maxExcerpts: 2,
-  fullMargin: 0.2,
 };
 
-/**
- * Confidence is separate from rank: how much of the question the best phrasing explains,
- * scaled by how clearly it beats the runner-up. Pure function of the two best candidates.
- */
-export function confidence(best: EntryMatch | undefined, runnerUp: EntryMatch | undefined, options: DecisionOptions = DEFAULT_DECISION): number {
-  if (!best) return 0;
+/** Decision features of the best candidate; all in [0, 1]. Pure. */
+export function features(entries: readonly EntryMatch[], unknownShare: number): number[] {
+  const [best, runnerUp] = entries;
+  if (!best) return FEATURE_NAMES.map(() => 0);
   const margin = best.score - (runnerUp?.score ?? 0);
-  const marginFactor = Math.min(1, margin / options.fullMargin);
-  const overlap = Math.sqrt(best.recall * best.score);
-  return overlap * (0.5 + 0.5 * marginFactor);
+  const coverageMargin = best.coverage - Math.max(0, ...entries.slice(1, 4).map((e) => e.coverage));
+  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare];
+}
+
+export function probability(model: LogisticModel, x: readonly number[]): number {
+  let z = model.bias;
+  x.forEach((v, i) => (z += (model.weights[i] ?? 0) * v));
+  return 1 / (1 + Math.exp(-z));
 }
 
 export type Decision =
@@ -53,18 +62,17 @@ export type Decision =
   | { status: "excerpt"; passages: PassageMatch[]; confidence: number }
   | { status: "unanswered"; confidence: number };
 
-export function decide(entries: readonly EntryMatch[], passages: readonly PassageMatch[], options: DecisionOptions = DEFAULT_DECISION): Decision {
-  const [best, runnerUp] = entries;
-  const conf = confidence(best, runnerUp, options);
-  if (best && conf >= options.answerConfidence) return { status: "answered", best, confidence: conf };
-  if (best) {
-    const choices = entries
-      .filter((e) => e.score >= options.suggestScore && e.recall >= options.suggestRecall && e.score >= best.score - options.suggestWindow)
-      .slice(0, options.maxSuggestions);
-    if (choices.length === 1 && conf >= options.answerConfidence * 0.8) return { status: "answered", best, confidence: conf };
-    if (choices.length > 0) return { status: "suggested", choices, confidence: conf };
+export function decide(result: Pick<SearchResult, "entries" | "passages" | "unknownShare">, options: DecisionOptions = DEFAULT_DECISION): Decision {
+  const { entries, passages } = result;
+  const best = entries[0];
+  const x = features(entries, result.unknownShare);
+  const confidence = best ? probability(options.answerModel, x) : 0;
+  if (best && confidence >= options.answerThreshold) return { status: "answered", best, confidence };
+  if (best && probability(options.scopeModel, x) >= options.suggestThreshold) {
+    const choices = entries.filter((e) => e.score >= best.score - options.suggestWindow).slice(0, options.maxSuggestions);
+    return { status: "suggested", choices, confidence };
   }
   const quotable = passages.filter((p) => p.recall >= options.excerptRecall && p.coversKeyTerm).slice(0, options.maxExcerpts);
-  if (quotable.length > 0) return { status: "excerpt", passages: quotable, confidence: conf };
-  return { status: "unanswered", confidence: conf };
+  if (quotable.length > 0) return { status: "excerpt", passages: quotable, confidence };
+  return { status: "unanswered", confidence };
 }

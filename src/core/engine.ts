@@ -1,6 +1,6 @@
 import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
 import { Analyzer } from "../search/analyzer.js";
-import { SearchIndex, type EntryMatch, type SearchOptions } from "../search/index.js";
+import { SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
 import type { Answer, Excerpt, Suggestion } from "./answer.js";
 import { DEFAULT_DECISION, decide, type DecisionOptions } from "./decide.js";
@@ -66,6 +66,11 @@ export class AnswerEngine {
     return { ...this.base(question), status: "answered", faqId, faq, score: 1, confidence: 1, sources: faq.source ? [faq.source] : [], text: text.answeredText(faq, this.policies) };
   }
 
+  /** The raw candidates for a question (for calibration and the hit-test views). */
+  search(question: string): SearchResult {
+    return this.index.search(normalize(question).core);
+  }
+
   ask(question: string): Answer {
     const base = this.base(question);
     const { bot } = this.kb;
@@ -77,7 +82,7 @@ export class AnswerEngine {
     if (chat && chat.similarity >= this.options.smalltalkSure) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
 
     const result = this.index.search(core);
-    const decision = decide(result.entries, result.passages, this.options.decision);
+    const decision = decide(result, this.options.decision);
     const best = result.entries[0];
     const guesses = result.entries.slice(0, this.options.decision.maxSuggestions).map((e) => this.suggestion(e));
     const scored = { ...base, score: best?.score ?? 0, confidence: decision.confidence, suggestions: guesses };

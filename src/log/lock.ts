@@ -48,11 +48,13 @@ export class LockFile {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    if ((await readOwner(this.path)) !== process.pid) return;
     try {
+      if ((await readOwner(this.path)) !== process.pid) return;
       await unlink(this.path);
     } catch (error) {
-      if (errorCode(error) !== "ENOENT") throw fileSystemError("remove the lock file", this.path, error);
+      // The directory itself is gone or replaced: so is the lock.
+      const code = errorCode(error); // also set on the QuestionLogError from readOwner
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw fileSystemError("remove the lock file", this.path, error);
     }
   }
 }

@@ -19,8 +19,13 @@ export class Segmenter {
     const words: string[] = [];
     for (const run of text.match(/\p{Script=Han}+|[a-z]+(?:'[a-z]+)?(?:\s+[a-z]+(?:'[a-z]+)?)*|\d+(?:\.\d+)?|[^\s\p{Script=Han}a-z\d]+/gu) ?? []) {
       if (/^\p{Script=Han}/u.test(run)) {
+        // Search mode also yields the parts of long words (购房补贴 → 购房, 补贴, 购房补贴), so a
+        // compound in the question still meets its parts in a phrasing and vice versa.
         // HMM off: it invents words from unknown character runs, which hurts typo matching.
-        for (const w of this.jieba.cut(run, false)) if (w.trim()) words.push(w);
+        for (const w of this.jieba.cutForSearch(run, false)) if (w.trim()) words.push(w);
+      } else if (/^[a-z]$/.test(run)) {
+        // A lone letter is a talent class (C类, D类), not an English stop word.
+        words.push(run);
       } else if (/^[a-z]/.test(run)) {
         words.push(...englishTokens(run));
       } else if (run.trim()) {

@@ -1,13 +1,17 @@
 /**
  * Inverse document frequency over "units" (an FAQ's phrasings, an FAQ's answer, a policy
- * article). BM25's idf form, always positive. A word no unit contains gets the highest weight:
- * an unknown word in a question usually names a subject the knowledge base does not cover.
+ * article). BM25's idf form, always positive. A word no unit contains gets `unknownWeight`
+ * times the highest weight: it may name a subject the knowledge base does not cover (体检,
+ * 驾照), or be everyday chat the knowledge base never needed (老家, 那边).
  */
 export class TermStats {
   private readonly df = new Map<string, number>();
   readonly units: number;
 
-  constructor(units: Iterable<Iterable<string>>) {
+  constructor(
+    units: Iterable<Iterable<string>>,
+    private readonly unknownWeight = 1,
+  ) {
     let n = 0;
     for (const unit of units) {
       n++;
@@ -21,7 +25,8 @@ export class TermStats {
   }
 
   idf(term: string): number {
-    const df = this.df.get(term) ?? 0;
+    const df = this.df.get(term);
+    if (df === undefined) return this.unknownWeight * Math.log(1 + (this.units + 0.5) / 0.5);
     return Math.log(1 + (this.units - df + 0.5) / (df + 0.5));
   }
 

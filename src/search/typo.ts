@@ -5,10 +5,20 @@ import type { TermStats } from "./term-stats.js";
 /** How much a typo-corrected token counts, relative to the word as written. */
 export const TYPO_DISCOUNT = 0.85;
 
+/** Longest typo span, in characters, that is rejoined and looked up by sound. */
+const MAX_SPAN_CHARS = 4;
+
+const isHan = (w: string) => /^\p{Script=Han}+$/u.test(w);
+const chars = (w: string) => [...w].length;
+
 /**
- * Finds the word a homophone typo stands for (不贴 → 补贴, 才料 → 材料), through toneless pinyin
- * over the knowledge base's own vocabulary. Only words of two or more characters are indexed:
- * single characters have too many homophones to guess safely.
+ * Finds the word a homophone typo stands for (不贴 → 补贴, 才料 → 材料, 幼儿圆 → 幼儿园), through
+ * toneless pinyin over the knowledge base's own vocabulary.
+ *
+ * With HMM off, jieba returns a multi-character token only for a dictionary word, so a typo
+ * shows up as a run of single characters (不/贴) or a word plus a stray character (幼儿/圆).
+ * Only such runs are rejoined and corrected: a real word the knowledge base lacks (志愿) is
+ * left alone, or a question about 高考志愿 would become one about 支援.
  */
 export class TypoResolver {
   private readonly bySound = new Map<string, string>();
@@ -16,7 +26,7 @@ export class TypoResolver {
   constructor(private readonly stats: TermStats) {
     const best = new Map<string, { word: string; idf: number }>();
     for (const word of stats.vocabulary()) {
-      if (!/^\p{Script=Han}{2,}$/u.test(word)) continue;
+      if (!isHan(word) || chars(word) < 2) continue;
       const key = pinyinKey(word);
       const idf = stats.idf(word);
       const prev = best.get(key);
@@ -26,29 +36,33 @@ export class TypoResolver {
     for (const [key, { word }] of best) this.bySound.set(key, word);
   }
 
-  /** Weighted query terms: known words as they are, unknown words corrected where the sound matches. */
+  /** Weighted query terms: known words as they are, split typos rejoined and corrected by sound. */
   resolve(tokens: readonly string[]): QueryTerm[] {
     const out: QueryTerm[] = [];
     for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i]!;
-      const next = tokens[i + 1];
-      // jieba splits an unknown typo into single characters: 不贴 → 不 / 贴.
-      if (next !== undefined && [...token].length === 1 && [...next].length === 1 && !this.stats.has(token + next)) {
-        const merged = this.bySound.get(pinyinKey(token + next));
-        if (merged && (!this.stats.has(token) || !this.stats.has(next))) {
-          out.push({ token: merged, weight: this.stats.idf(merged) * TYPO_DISCOUNT });
-          i++;
-          continue;
-        }
-      }
-      if (this.stats.has(token)) {
-        out.push({ token, weight: this.stats.idf(token) });
+      const span = this.correctSpan(tokens, i);
+      if (span) {
+        out.push({ token: span.word, weight: this.stats.idf(span.word) * TYPO_DISCOUNT });
+        i += span.length - 1;
         continue;
       }
-      const corrected = /^\p{Script=Han}{2,}$/u.test(token) ? this.bySound.get(pinyinKey(token)) : undefined;
-      if (corrected) out.push({ token: corrected, weight: this.stats.idf(corrected) * TYPO_DISCOUNT });
-      else out.push({ token, weight: this.stats.idf(token) });
+      out.push({ token: tokens[i]!, weight: this.stats.idf(tokens[i]!) });
     }
     return out;
+  }
+
+  /** The longest run starting at `start` that sounds like a knowledge-base word it is not. */
+  private correctSpan(tokens: readonly string[], start: number): { word: string; length: number } | undefined {
+    for (let end = Math.min(tokens.length, start + MAX_SPAN_CHARS); end > start + 1; end--) {
+      const run = tokens.slice(start, end);
+      if (!run.every(isHan) || !run.some((t) => chars(t) === 1)) continue;
+      const joined = run.join("");
+      if (chars(joined) > MAX_SPAN_CHARS || this.stats.has(joined)) continue;
+      // A run of words the knowledge base already knows is not a typo.
+      if (run.every((t) => this.stats.has(t))) continue;
+      const word = this.bySound.get(pinyinKey(joined));
+      if (word) return { word, length: run.length };
+    }
+    return undefined;
   }
 }

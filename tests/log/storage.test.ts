@@ -1,0 +1,178 @@
+import { spawnSync } from "node:child_process";
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { QuestionLogError } from "../../src/log/errors.js";
+import { QuestionLog } from "../../src/log/question-log.js";
+import type { LogData, QuestionToRecord } from "../../src/log/types.js";
+import { useTempDirs } from "./helpers.js";
+
+const tempDir = useTempDirs();
+
+const question: QuestionToRecord = {
+  text: "博士安家费怎么申请",
+  normalized: "博士安家费怎么申请",
+  channel: "web",
+  reason: "unanswered",
+  candidates: [],
+};
+
+async function corruptCopies(dataDir: string): Promise<string[]> {
+  return (await readdir(dataDir)).filter((name) => name.startsWith("questions.json.corrupt-")).sort();
+}
+
+/** Opens a log over an existing file and checks that the file was moved aside unchanged. */
+async function expectMovedAside(content: string, warningPattern: RegExp): Promise<void> {
+  const dataDir = await tempDir();
+  await writeFile(join(dataDir, "questions.json"), content);
+  const log = await QuestionLog.open({ dataDir });
+  expect(log.warnings).toHaveLength(1);
+  expect(log.warnings[0]).toMatch(warningPattern);
+  expect(log.warnings[0]).toContain(join(dataDir, "questions.json.corrupt-"));
+
+  const copies = await corruptCopies(dataDir);
+  expect(copies).toHaveLength(1);
+  expect(await readFile(join(dataDir, copies[0]!), "utf8")).toBe(content);
+
+  // A fresh log works and is written to the normal file.
+  await log.record(question);
+  await log.close();
+  const fresh = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+  expect(fresh.schemaVersion).toBe(1);
+  expect(fresh.entries.map((entry) => entry.text)).toEqual(["博士安家费怎么申请"]);
+}
+
+describe("JsonFileStorage: unreadable files", () => {
+  it("creates a new file in a new directory", async () => {
+    const dataDir = join(await tempDir(), "nested", "data");
+    const log = await QuestionLog.open({ dataDir });
+    expect(log.warnings).toEqual([]);
+    await log.close();
+    const created = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+    expect(created).toMatchObject({ schemaVersion: 1, entries: [], groups: [], outbox: [], counters: {} });
+  });
+
+  it("moves broken JSON aside byte for byte and starts fresh", async () => {
+    await expectMovedAside('{"schemaVersion": 1, "entries": [{"id": "q1", "text": "半截', /not valid JSON/);
+  });
+
+  it("moves an empty file aside", async () => {
+    await expectMovedAside("", /not valid JSON/);
+  });
+
+  it("moves a file without schemaVersion aside", async () => {
+    await expectMovedAside('{"entries": []}\n', /schemaVersion is missing/);
+  });
+
+  it("moves a file from a newer talentbot aside", async () => {
+    await expectMovedAside(
+      JSON.stringify({ schemaVersion: 2, entries: [], groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }),
+      /schemaVersion 2 was written by a newer talentbot/,
+    );
+  });
+
+  it("moves a file with a wrong shape aside", async () => {
+    await expectMovedAside('{"schemaVersion": 1, "entries": {}}', /"entries" is not a list/);
+  });
+
+  it("never overwrites an earlier corrupt copy", async () => {
+    const dataDir = await tempDir();
+    const now = () => new Date("2024-03-01T00:00:00Z");
+    for (const content of ["first broken", "second broken"]) {
+      await writeFile(join(dataDir, "questions.json"), content);
+      const log = await QuestionLog.open({ dataDir, now });
+      await log.close();
+    }
+    const copies = await corruptCopies(dataDir);
+    expect(copies).toHaveLength(2);
+    const contents = await Promise.all(copies.map((name) => readFile(join(dataDir, name), "utf8")));
+    expect(contents.sort()).toEqual(["first broken", "second broken"]);
+  });
+});
+
+describe("JsonFileStorage: one writer per file", () => {
+  it("refuses a second open of the same directory while the first is open, and allows it after close", async () => {
+    const dataDir = await tempDir();
+    const first = await QuestionLog.open({ dataDir });
+    const lockFile = join(dataDir, "questions.json.lock");
+    expect((await readFile(lockFile, "utf8")).trim()).toBe(String(process.pid));
+
+    const second = QuestionLog.open({ dataDir });
+    await expect(second).rejects.toBeInstanceOf(QuestionLogError);
+    await expect(second).rejects.toThrow(
+      `question log: another talentbot process (pid ${process.pid}) is using ${join(dataDir, "questions.json")}; stop it or use --data-dir.`,
+    );
+    await first.record(question); // the first one is not disturbed
+
+    await first.close();
+    await expect(readFile(lockFile)).rejects.toMatchObject({ code: "ENOENT" });
+    const third = await QuestionLog.open({ dataDir });
+    expect(third.listGroups()[0]?.count).toBe(1);
+    await third.close();
+  });
+
+  it("takes over a stale lock left by a dead process", async () => {
+    const dataDir = await tempDir();
+    const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    const deadPid = Number(child.stdout);
+    expect(deadPid).toBeGreaterThan(0);
+    await writeFile(join(dataDir, "questions.json.lock"), `${deadPid}\n`);
+
+    const log = await QuestionLog.open({ dataDir });
+    expect((await readFile(join(dataDir, "questions.json.lock"), "utf8")).trim()).toBe(String(process.pid));
+    await log.record(question);
+    await log.close();
+  });
+
+  it("takes over an empty lock file (crash while creating it)", async () => {
+    const dataDir = await tempDir();
+    await writeFile(join(dataDir, "questions.json.lock"), "");
+    const log = await QuestionLog.open({ dataDir });
+    await log.close();
+  });
+});
+
+describe("JsonFileStorage: unwritable places", () => {
+  it("fails to open with a clear QuestionLogError when the data directory cannot be created", async () => {
+    const base = await tempDir();
+    const aFile = join(base, "not-a-directory");
+    await writeFile(aFile, "x");
+    const dataDir = join(aFile, "data"); // fails even for root: the parent is a file
+
+    const opening = QuestionLog.open({ dataDir });
+    await expect(opening).rejects.toBeInstanceOf(QuestionLogError);
+    await expect(opening).rejects.toThrow(`question log: cannot create the data directory ${dataDir} (ENOTDIR).`);
+    await expect(opening).rejects.toThrow(/--data-dir/);
+    await expect(opening).rejects.toMatchObject({ code: "ENOTDIR", cause: expect.objectContaining({ code: "ENOTDIR" }) });
+  });
+
+  it("rejects record with a disk-full QuestionLogError, then recovers and keeps the question", async () => {
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ dataDir });
+    // steno writes to .questions.json.tmp before renaming; pointing it at /dev/full gives a real ENOSPC.
+    const tempFile = join(dataDir, ".questions.json.tmp");
+    await symlink("/dev/full", tempFile);
+
+    const failed = log.record(question);
+    await expect(failed).rejects.toBeInstanceOf(QuestionLogError);
+    await expect(failed).rejects.toThrow(`question log: cannot write ${join(dataDir, "questions.json")} (ENOSPC). The disk is full`);
+
+    await rm(tempFile);
+    await log.record({ ...question, text: "子女入学需要什么材料", normalized: "子女入学需要什么材料" });
+    await log.close();
+    const saved = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+    // The question whose save failed went out with the next successful write.
+    expect(saved.entries.map((entry) => entry.text)).toEqual(["博士安家费怎么申请", "子女入学需要什么材料"]);
+  });
+
+  it("fails to write when the directory was replaced by a file", async () => {
+    const base = await tempDir();
+    const dataDir = join(base, "data");
+    await mkdir(dataDir);
+    const log = await QuestionLog.open({ dataDir });
+    await rm(dataDir, { recursive: true });
+    await writeFile(dataDir, "now a file");
+    await expect(log.count("answered", "faq-1")).rejects.toThrow(/question log: cannot write .*questions\.json \(ENOTDIR\)/);
+    await expect(log.close()).rejects.toBeInstanceOf(QuestionLogError); // close still tries to save, and says so
+  });
+});
