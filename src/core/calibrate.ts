@@ -16,11 +16,11 @@ export interface CalibrationTargets {
   maxNegatives: number;
 }
 
-export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.01, maxNegatives: 0.03 };
+export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, maxNegatives: 0.04 };
 
 /** L2-regularised logistic regression by batch gradient descent; small data, so simple is enough. */
 export function fitLogistic(xs: readonly number[][], ys: readonly number[], { iterations = 4000, rate = 0.5, l2 = 0.001 } = {}): LogisticModel {
-  const dims = FEATURE_NAMES.length;
+  const dims = xs[0]?.length ?? FEATURE_NAMES.length;
   const w = new Array<number>(dims).fill(0);
   let b = 0;
   const n = Math.max(xs.length, 1);
@@ -59,7 +59,7 @@ export function calibrate(samples: readonly CalibrationSample[], targets: Calibr
     grid.find((t) => {
       const wrong = samples.filter((s, i) => pa[i]! >= t && s.inScope && !s.topCorrect).length;
       const neg = samples.filter((s, i) => pa[i]! >= t && !s.inScope).length;
-      return wrong <= targets.maxWrong * inScope && neg <= (targets.maxNegatives / 3) * negatives;
+      return wrong <= targets.maxWrong * inScope && neg <= (targets.maxNegatives / 2) * negatives;
     }) ?? 1;
   const answered = (i: number) => pa[i]! >= answerThreshold;
   const suggestThreshold =

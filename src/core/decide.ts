@@ -12,7 +12,7 @@ export interface LogisticModel {
   bias: number;
 }
 
-export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare"] as const;
+export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare", "posterior"] as const;
 
 export interface DecisionOptions {
   /** P(best candidate is right): `answered` at or above `answerThreshold`. */
@@ -47,7 +47,7 @@ export function features(entries: readonly EntryMatch[], unknownShare: number): 
   if (!best) return FEATURE_NAMES.map(() => 0);
   const margin = best.score - (runnerUp?.score ?? 0);
   const coverageMargin = best.coverage - Math.max(0, ...entries.slice(1, 4).map((e) => e.coverage));
-  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare];
+  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare, best.posterior];
 }
 
 export function probability(model: LogisticModel, x: readonly number[]): number {

@@ -46,13 +46,14 @@ export class AnswerEngine {
     this.analyzer = new Analyzer({ dictionary: kb.dictionary, synonyms: kb.synonyms });
     this.faqs = new Map(kb.faqs.map((f) => [f.id, f]));
     this.policies = new Map(kb.policies.map((p) => [p.id, p]));
+    const cited = new Set(kb.faqs.flatMap((f) => (f.source?.article ? [passageId(f.source.doc, f.source.article)] : [])));
     this.index = new SearchIndex(
       this.analyzer,
       kb.faqs.map((f) => ({ id: f.id, phrasings: [f.question, ...f.alternates], answer: f.answer })),
-      kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), text: `${a.title} ${a.text}` }))),
+      kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), text: `${a.title} ${a.text}`, uncovered: !cited.has(passageId(p.id, a.key)) }))),
       this.options.search,
     );
-    this.smalltalk = new SmalltalkMatcher(kb.smalltalk);
+    this.smalltalk = new SmalltalkMatcher(kb.smalltalk, (clean) => this.analyzer.words(clean));
   }
 
   faq(id: string): FaqEntry | undefined {

@@ -10,15 +10,23 @@ export interface SmalltalkMatch {
 /** Small talk is short; a long message that contains 你好 is a question with a greeting. */
 export const SMALLTALK_MAX_CHARS = 14;
 
-/** Matches greetings, thanks and the like against the example phrases in smalltalk.md. */
+/**
+ * Matches greetings, thanks and the like against the example phrases in smalltalk.md, by
+ * the better of character-bigram and word similarity (words with synonyms resolved, so
+ * 你能干啥 meets 你能做什么 when the synonym table says 啥 = 什么).
+ */
 export class SmalltalkMatcher {
-  private readonly examples: { intent: SmalltalkIntent; clean: string; bigrams: Set<string> }[];
+  private readonly examples: { intent: SmalltalkIntent; clean: string; bigrams: Set<string>; words: Set<string> }[];
 
-  constructor(intents: readonly SmalltalkIntent[]) {
+  constructor(
+    intents: readonly SmalltalkIntent[],
+    private readonly words: (clean: string) => string[] = () => [],
+  ) {
     this.examples = intents.flatMap((intent) =>
       intent.examples.map((ex) => {
-        const clean = cleanText(ex).replace(/\s+/g, "");
-        return { intent, clean, bigrams: charBigrams(clean) };
+        const clean = cleanText(ex);
+        const compact = clean.replace(/\s+/g, "");
+        return { intent, clean: compact, bigrams: charBigrams(compact), words: new Set(words(clean)) };
       }),
     );
   }
@@ -28,9 +36,10 @@ export class SmalltalkMatcher {
     const text = clean.replace(/\s+/g, "");
     if (!text || [...text].length > SMALLTALK_MAX_CHARS) return undefined;
     const bigrams = charBigrams(text);
+    const words = new Set(this.words(clean));
     let best: SmalltalkMatch | undefined;
     for (const ex of this.examples) {
-      const similarity = ex.clean === text ? 1 : dice(bigrams, ex.bigrams);
+      const similarity = ex.clean === text ? 1 : Math.max(dice(bigrams, ex.bigrams), dice(words, ex.words));
       if (!best || similarity > best.similarity) best = { intent: ex.intent, similarity };
     }
     return best;

@@ -3,8 +3,16 @@ import { Segmenter } from "./segment.js";
 import { stemEnglish } from "./english.js";
 import { SynonymMap } from "./synonyms.js";
 
-/** A text turned into matching features. Tokens are canonical (synonyms resolved), stop words removed. */
+/** A canonical word of a text (synonyms resolved) with the canonical parts of a compound. */
+export interface Term {
+  token: string;
+  parts: string[];
+}
+
+/** A text turned into matching features; stop words removed. */
 export interface Analysis extends NormalizedText {
+  terms: Term[];
+  /** Every word and part, for indexing a document. */
   tokens: string[];
 }
 
@@ -46,16 +54,28 @@ export class Analyzer {
 
   analyze(text: string): Analysis {
     const normalized = normalize(text);
-    return { ...normalized, tokens: this.tokens(normalized.core) };
+    const terms = this.terms(normalized.core);
+    return { ...normalized, terms, tokens: terms.flatMap((t) => [t.token, ...t.parts]) };
   }
 
-  /** Canonical tokens of already-normalised text. */
+  /** Canonical tokens (words and compound parts) of already-normalised text. */
   tokens(core: string): string[] {
-    const out: string[] = [];
+    return this.terms(core).flatMap((t) => [t.token, ...t.parts]);
+  }
+
+  /** Canonical words of normalised text, stop words included: for short messages such as small talk. */
+  words(clean: string): string[] {
+    return this.segmenter.segment(clean).map((w) => this.synonyms.resolve(w.text));
+  }
+
+  /** Canonical terms of already-normalised text. */
+  terms(core: string): Term[] {
+    const out: Term[] = [];
     for (const word of this.segmenter.segment(core)) {
-      if (this.stopwords.has(word)) continue;
-      const canon = this.synonyms.resolve(word);
-      if (!this.stopwords.has(canon)) out.push(canon);
+      const token = this.synonyms.resolve(word.text);
+      if (this.stopwords.has(word.text) || this.stopwords.has(token)) continue;
+      const parts = [...new Set(word.parts.map((p) => this.synonyms.resolve(p)))].filter((p) => p !== token && !this.stopwords.has(p));
+      out.push({ token, parts });
     }
     return out;
   }

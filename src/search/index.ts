@@ -1,9 +1,11 @@
 import { Index as FlexIndex } from "flexsearch";
 import type { Analyzer } from "./analyzer.js";
-import { charBigrams, dice, weightedOverlap, type QueryTerm } from "./score.js";
+import { charBigrams, dice, overlap, prepareQuery, sumWeights, type DocTokens, type QueryTerm } from "./score.js";
 import { TermStats } from "./term-stats.js";
 import { TypoResolver } from "./typo.js";
 import { pinyinKey } from "./pinyin.js";
+import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
+import type { Term } from "./analyzer.js";
 
 /** One answerable entry: an id, the ways people ask for it, and its answer text. */
 export interface IndexEntry {
@@ -16,6 +18,8 @@ export interface IndexEntry {
 export interface IndexPassage {
   id: string;
   text: string;
+  /** No entry is based on this passage: its words describe subjects the entries do not cover. */
+  uncovered?: boolean;
 }
 
 export interface EntryMatch {
@@ -30,6 +34,8 @@ export interface EntryMatch {
   answerRecall: number;
   /** Share of the question's weight found anywhere in the entry (phrasings or answer). */
   coverage: number;
+  /** Naive-Bayes posterior of this entry against the other candidates and uncovered policy text. */
+  posterior: number;
   /** Share of the question's weight the best phrasing explains. */
   recall: number;
   /** Share of the best phrasing's weight the question asks for. */
@@ -69,15 +75,30 @@ export interface SearchOptions {
   answerWeight: number;
   /** Weight of a word the knowledge base never uses, as a share of the highest weight. Default 1. */
   unknownWeight: number;
+  /** Weight of a lone Chinese character relative to a word. Default 1. */
+  singleCharWeight: number;
+  /** Weight of answer words relative to phrasing words in the Bayes view. Default 0.3. */
+  bayesAnswerWeight: number;
+  /** Credit for a question word that shares characters with the entry's words. Default 0. */
+  charCredit: number;
+  /** Knowledge bases with at most this many entries are scored in full, without flexsearch. Default 300. */
+  exhaustiveBelow: number;
 }
 
-export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { candidates: 80, overlapWeight: 0.7, beta: 1, phrasingWeight: 0.5, entryWeight: 0.2, answerWeight: 0.2 , unknownWeight: 1 };
+export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { candidates: 40, overlapWeight: 0.7, beta: 1, phrasingWeight: 0.5, entryWeight: 0.2, answerWeight: 0.2 , unknownWeight: 1, singleCharWeight: 1, bayesAnswerWeight: 0.3, charCredit: 0, exhaustiveBelow: 300 };
 
 interface Phrasing {
   entry: number;
   text: string;
-  tokens: Set<string>;
+  tokens: DocTokens;
   bigrams: Set<string>;
+}
+
+function docTokens(terms: readonly { token: string; parts: readonly string[] }[], withChars = false): DocTokens {
+  const words = new Set(terms.map((t) => t.token));
+  const all = new Set([...words, ...terms.flatMap((t) => t.parts)]);
+  if (!withChars) return { all, words };
+  return { all, words, chars: new Set([...words].filter((w) => /\p{Script=Han}/u.test(w)).flatMap((w) => [...w])) };
 }
 
 /**
@@ -89,10 +110,14 @@ export class SearchIndex {
   private readonly entries: IndexEntry[];
   private readonly phrasings: Phrasing[] = [];
   private readonly byEntry: number[][] = [];
-  private readonly entryTokens: Set<string>[] = [];
-  private readonly answerTokens: Set<string>[] = [];
-  private readonly allTokens: Set<string>[] = [];
-  private readonly passages: { id: string; tokens: Set<string> }[];
+  private readonly entryTokens: DocTokens[] = [];
+  private readonly answerTokens: DocTokens[] = [];
+  private readonly allTokens: DocTokens[] = [];
+  private readonly passages: { id: string; tokens: DocTokens }[];
+  private readonly classes: BayesClass[] = [];
+  private readonly background: BayesClass;
+  private readonly indexOf = new Map<string, number>();
+  private readonly vocabularySize: number;
   private readonly stats: TermStats;
   private readonly typos: TypoResolver;
   private readonly flex: FlexIndex;
@@ -109,33 +134,44 @@ export class SearchIndex {
     const units: string[][] = [];
     this.entries.forEach((entry, e) => {
       const ids: number[] = [];
-      const unit: string[] = [];
+      const unit: Term[] = [];
       for (const text of entry.phrasings) {
         const a = analyzer.analyze(text);
         ids.push(this.phrasings.length);
-        this.phrasings.push({ entry: e, text, tokens: new Set(a.tokens), bigrams: charBigrams(a.tokens.join("")) });
-        unit.push(...a.tokens);
+        this.phrasings.push({ entry: e, text, tokens: docTokens(a.terms), bigrams: charBigrams(a.terms.map((t) => t.token).join("")) });
+        unit.push(...a.terms);
       }
       this.byEntry.push(ids);
-      this.entryTokens.push(new Set(unit));
-      const answer = analyzer.analyze(entry.answer).tokens;
-      this.answerTokens.push(new Set(answer));
-      this.allTokens.push(new Set([...unit, ...answer]));
-      units.push(unit, answer);
+      this.entryTokens.push(docTokens(unit));
+      const answer = analyzer.analyze(entry.answer).terms;
+      this.answerTokens.push(docTokens(answer));
+      this.allTokens.push(docTokens([...unit, ...answer], true));
+      const flat = (terms: Term[]) => terms.flatMap((t) => [t.token, ...t.parts]);
+      this.classes.push(bayesClass([[flat(unit), 1], [flat(answer), this.options.bayesAnswerWeight]]));
+      units.push(flat(unit), flat(answer));
     });
+    const uncovered: string[][] = [];
     this.passages = passages.map((p) => {
-      const tokens = analyzer.analyze(p.text).tokens;
-      units.push(tokens);
-      return { id: p.id, tokens: new Set(tokens) };
+      const a = analyzer.analyze(p.text);
+      units.push(a.tokens);
+      if (p.uncovered) uncovered.push(a.tokens);
+      return { id: p.id, tokens: docTokens(a.terms) };
     });
-    this.stats = new TermStats(units, this.options.unknownWeight);
+    this.background = bayesClass(uncovered.map((t) => [t, this.options.bayesAnswerWeight]));
+    this.stats = new TermStats(units, this.options.unknownWeight, this.options.singleCharWeight);
+    const w = (t: string) => this.stats.weight(t);
+    for (const d of [...this.phrasings.map((p) => p.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.map((p) => p.tokens)]) {
+      d.wordWeight = sumWeights(d.words, w);
+    }
+    this.vocabularySize = [...this.stats.vocabulary()].length;
+    this.entries.forEach((entry, e) => this.indexOf.set(entry.id, e));
     this.typos = new TypoResolver(this.stats);
     // Tokens are ours (jieba + synonyms); flexsearch only splits on spaces. Pinyin keys let a
     // homophone typo that the resolver left alone still reach candidates.
     this.flex = new FlexIndex({ tokenize: "strict", resolution: 9, encode: (s: string) => s.split(" ").filter(Boolean) });
-    this.phrasings.forEach((p, i) => this.flex.add(i, flexContent([...p.tokens])));
+    this.phrasings.forEach((p, i) => this.flex.add(i, flexContent([...p.tokens.all])));
     // Answers are indexed after the phrasings, under ids offset by the phrasing count.
-    this.answerTokens.forEach((tokens, e) => this.flex.add(this.phrasings.length + e, flexContent([...tokens])));
+    this.answerTokens.forEach((tokens, e) => this.flex.add(this.phrasings.length + e, flexContent([...tokens.all])));
   }
 
   get size(): number {
@@ -143,46 +179,78 @@ export class SearchIndex {
   }
 
   weight(token: string): number {
-    return this.stats.idf(token);
+    return this.stats.weight(token);
   }
 
   search(core: string): SearchResult {
-    const terms = this.typos.resolve(this.analyzer.tokens(core));
+    const terms = this.typos.resolve(this.analyzer.terms(core));
     if (terms.length === 0) return { terms, unknownShare: 0, entries: [], passages: [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0);
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
-    const hits = this.flex.search(flexContent(terms.map((t) => t.token)), { limit: this.options.candidates, suggest: true }) as number[];
-    const candidateEntries = new Set(hits.map((h) => (h < this.phrasings.length ? this.phrasings[h]!.entry : h - this.phrasings.length)));
+    const candidateEntries = this.entries.length <= this.options.exhaustiveBelow ? this.entries.map((_, e) => e) : this.retrieve(terms);
     const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
-    const weight = (t: string) => this.stats.idf(t);
+    const weight = (t: string) => this.stats.weight(t);
 
     const { overlapWeight, beta, phrasingWeight, entryWeight, answerWeight } = this.options;
+    const query = prepareQuery(terms);
     const entries: EntryMatch[] = [];
     for (const e of candidateEntries) {
       let best: { score: number; recall: number; precision: number; phrasing: string } | undefined;
       for (const pi of this.byEntry[e]!) {
         const p = this.phrasings[pi]!;
-        const o = weightedOverlap(terms, p.tokens, weight, beta);
+        const o = overlap(query, p.tokens, weight, beta);
         const score = overlapWeight * o.f + (1 - overlapWeight) * dice(queryBigrams, p.bigrams);
         if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text };
       }
       if (!best) continue;
-      const entryRecall = weightedOverlap(terms, this.entryTokens[e]!, weight).recall;
-      const answerRecall = weightedOverlap(terms, this.answerTokens[e]!, weight).recall;
-      const coverage = weightedOverlap(terms, this.allTokens[e]!, weight).recall;
+      const entryRecall = overlap(query, this.entryTokens[e]!, weight).recall;
+      const answerRecall = overlap(query, this.answerTokens[e]!, weight).recall;
+      const coverage = overlap(query, this.allTokens[e]!, weight, beta, this.options.charCredit).recall;
       const score = (phrasingWeight * best.score + entryWeight * entryRecall + answerWeight * answerRecall) / (phrasingWeight + entryWeight + answerWeight);
-      entries.push({ id: this.entries[e]!.id, score, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
+      entries.push({ id: this.entries[e]!.id, posterior: 0, score, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
     }
     entries.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    this.addPosteriors(entries.slice(0, 5), terms);
 
-    const key = terms.reduce((a, b) => (b.weight > a.weight ? b : a));
+    // The most specific word the knowledge base knows: a passage worth quoting must contain it.
+    const known = terms.filter((t) => this.stats.has(t.token));
+    const key = known.length > 0 ? known.reduce((a, b) => (b.weight > a.weight ? b : a)) : undefined;
     const passages = this.passages
-      .map((p) => ({ id: p.id, recall: weightedOverlap(terms, p.tokens, weight).recall, coversKeyTerm: p.tokens.has(key.token) }))
+      .map((p) => ({ id: p.id, recall: overlap(query, p.tokens, weight).recall, coversKeyTerm: key !== undefined && p.tokens.all.has(key.token) }))
       .filter((p) => p.recall > 0)
       .sort((a, b) => b.recall - a.recall || a.id.localeCompare(b.id));
     return { terms, unknownShare, entries, passages };
   }
+
+  /**
+   * Candidate entries from flexsearch. Only the most specific words are sent: a word most
+   * entries share (人才, 怎么) has a posting list as long as the index and finds nothing the
+   * specific ones would not. Homophone keys ride along for typos the resolver left alone.
+   */
+  private retrieve(terms: readonly QueryTerm[]): Set<number> {
+    const words = [...new Set(terms.flatMap((t) => [t.token, ...(t.parts ?? [])]))].sort((a, b) => this.stats.weight(b) - this.stats.weight(a));
+    const common = this.stats.units * COMMON_SHARE;
+    const specific = words.filter((w) => this.stats.documentFrequency(w) <= common).slice(0, MAX_RETRIEVAL_TERMS);
+    const query = specific.length > 0 ? specific : words.slice(0, 2);
+    const hits = this.flex.search(flexContent(query), { limit: this.options.candidates, suggest: true }) as number[];
+    return new Set(hits.map((h) => (h < this.phrasings.length ? this.phrasings[h]!.entry : h - this.phrasings.length)));
+  }
+
+  /** Naive-Bayes posteriors of the leading candidates against each other and the background. */
+  private addPosteriors(top: EntryMatch[], terms: readonly QueryTerm[]): void {
+    if (top.length === 0) return;
+    const classes = top.map((m) => this.classes[this.indexOf.get(m.id)!]!);
+    // An unknown compound speaks through its known parts.
+    const evidence = terms.flatMap((t) => (this.stats.has(t.token) ? [t] : (t.parts ?? []).map((token) => ({ token, weight: t.weight }))));
+    const p = posteriors([...classes, this.background], evidence, (t) => this.stats.has(t), this.vocabularySize);
+    top.forEach((m, i) => (m.posterior = p[i]!));
+  }
 }
+
+/** How many of the question's words are used to fetch candidates from flexsearch. */
+const MAX_RETRIEVAL_TERMS = 4;
+/** A word in more than this share of the units is too common to fetch candidates with. */
+const COMMON_SHARE = 0.02;
 
 function flexContent(tokens: readonly string[]): string {
   const out: string[] = [];

@@ -3,10 +3,36 @@
  * weight function, outputs are numbers in [0, 1].
  */
 
-/** A query token with the weight it carries and, for a typo-corrected token, a discount. */
+/** A query word with the weight it carries (discounted for a typo-corrected word) and, for a compound, its parts. */
 export interface QueryTerm {
   token: string;
   weight: number;
+  parts?: readonly string[];
+}
+
+/** A document's tokens: `all` includes compound parts; `words` are the whole words (for precision). */
+export interface DocTokens {
+  all: ReadonlySet<string>;
+  words: ReadonlySet<string>;
+  /** Sum of the weights of `words`, computed once when the document is indexed. */
+  wordWeight?: number;
+  /** Chinese characters used, for the partial credit of `charCredit`. */
+  chars?: ReadonlySet<string>;
+}
+
+/** Share of a compound's characters covered by those of its parts that the document has. */
+function partCredit(token: string, parts: readonly string[] | undefined, doc: ReadonlySet<string>): number {
+  if (!parts || parts.length === 0) return 0;
+  const chars = [...token];
+  const covered = new Array<boolean>(chars.length).fill(false);
+  for (const part of parts) {
+    if (!doc.has(part)) continue;
+    const at = token.indexOf(part);
+    if (at < 0) continue;
+    const start = [...token.slice(0, at)].length;
+    for (let i = 0; i < [...part].length; i++) covered[start + i] = true;
+  }
+  return covered.filter(Boolean).length / chars.length;
 }
 
 export interface Overlap {
@@ -25,31 +51,74 @@ export function fBeta(recall: number, precision: number, beta: number): number {
   return ((1 + b2) * recall * precision) / (b2 * precision + recall);
 }
 
+/**
+ * Weighted overlap of a query with a document's token set. With `docChars` and `charCredit`,
+ * a query word the document lacks still earns `charCredit` × the share of its characters the
+ * document uses (乡下 ~ 乡村, 研修班 ~ 研修): Chinese words that share a character often share
+ * meaning, and everyday words rarely match the official term exactly.
+ */
 export function weightedOverlap(
   query: readonly QueryTerm[],
-  doc: ReadonlySet<string>,
+  doc: DocTokens,
   weight: (token: string) => number,
   beta = 1.2,
+  charCredit = 0,
 ): Overlap {
-  let qTotal = 0;
-  let matched = 0;
+  return overlap(prepareQuery(query), doc, weight, beta, charCredit);
+}
+
+/** A question's terms made ready to be compared with many documents: deduplicated, with totals. */
+export interface PreparedQuery {
+  terms: readonly QueryTerm[];
+  /** Words and parts the question asks for, to find which of a document's words it covers. */
+  asked: ReadonlySet<string>;
+  total: number;
+}
+
+export function prepareQuery(query: readonly QueryTerm[]): PreparedQuery {
   const seen = new Set<string>();
-  for (const { token, weight: w } of query) {
-    if (seen.has(token)) continue;
-    seen.add(token);
-    qTotal += w;
-    if (doc.has(token)) matched += w;
+  const terms: QueryTerm[] = [];
+  const asked = new Set<string>();
+  let total = 0;
+  for (const t of query) {
+    if (seen.has(t.token)) continue;
+    seen.add(t.token);
+    terms.push(t);
+    asked.add(t.token);
+    for (const p of t.parts ?? []) asked.add(p);
+    total += t.weight;
   }
-  let dTotal = 0;
+  return { terms, asked, total };
+}
+
+/** {@link weightedOverlap} for a prepared question: the hot path, called once per candidate document. */
+export function overlap(query: PreparedQuery, doc: DocTokens, weight: (token: string) => number, beta = 1.2, charCredit = 0): Overlap {
+  let matched = 0;
+  for (const { token, weight: w, parts } of query.terms) {
+    if (doc.all.has(token)) {
+      matched += w;
+      continue;
+    }
+    let credit = partCredit(token, parts, doc.all);
+    if (credit < 1 && doc.chars && charCredit > 0 && token.length > 1) {
+      const chars = [...token];
+      credit = Math.max(credit, (charCredit * chars.filter((c) => doc.chars!.has(c)).length) / chars.length);
+    }
+    matched += w * credit;
+  }
+  // The question is short and the document may be long: walk the question's side.
   let dMatched = 0;
-  for (const t of doc) {
-    const w = weight(t);
-    dTotal += w;
-    if (seen.has(t)) dMatched += w;
-  }
-  const recall = qTotal > 0 ? matched / qTotal : 0;
+  for (const t of query.asked) if (doc.words.has(t)) dMatched += weight(t);
+  const dTotal = doc.wordWeight ?? sumWeights(doc.words, weight);
+  const recall = query.total > 0 ? matched / query.total : 0;
   const precision = dTotal > 0 ? dMatched / dTotal : 0;
   return { recall, precision, f: fBeta(recall, precision, beta) };
+}
+
+export function sumWeights(words: Iterable<string>, weight: (token: string) => number): number {
+  let total = 0;
+  for (const t of words) total += weight(t);
+  return total;
 }
 
 /** Character bigrams of a string without spaces (a single character yields itself). */

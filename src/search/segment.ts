@@ -2,6 +2,12 @@ import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import { englishTokens } from "./english.js";
 
+/** A word and, for a compound, the dictionary words inside it (购房补贴 → 购房, 补贴). */
+export interface Word {
+  text: string;
+  parts: string[];
+}
+
 /**
  * Splits normalised text into words: jieba (with the knowledge base's user dictionary) for
  * Chinese runs, natural's tokenizer and stemmer for Latin runs, digits kept whole.
@@ -15,21 +21,26 @@ export class Segmenter {
     if (userDictionary.length > 0) this.jieba.loadDict(Buffer.from(userDictionary.join("\n"), "utf8"));
   }
 
-  segment(text: string): string[] {
-    const words: string[] = [];
+  segment(text: string): Word[] {
+    const words: Word[] = [];
+    const plain = (w: string) => words.push({ text: w, parts: [] });
     for (const run of text.match(/\p{Script=Han}+|[a-z]+(?:'[a-z]+)?(?:\s+[a-z]+(?:'[a-z]+)?)*|\d+(?:\.\d+)?|[^\s\p{Script=Han}a-z\d]+/gu) ?? []) {
       if (/^\p{Script=Han}/u.test(run)) {
-        // Search mode also yields the parts of long words (购房补贴 → 购房, 补贴, 购房补贴), so a
-        // compound in the question still meets its parts in a phrasing and vice versa.
         // HMM off: it invents words from unknown character runs, which hurts typo matching.
-        for (const w of this.jieba.cutForSearch(run, false)) if (w.trim()) words.push(w);
+        for (const w of this.jieba.cut(run, false)) {
+          if (!w.trim()) continue;
+          // Search mode yields the parts of a compound, so 购房补贴 in a question still meets
+          // 购房 and 补贴 in a phrasing, and vice versa; the compound keeps counting once.
+          const parts = [...w].length > 2 ? this.jieba.cutForSearch(w, false).filter((p) => p !== w && [...p].length > 1) : [];
+          words.push({ text: w, parts });
+        }
       } else if (/^[a-z]$/.test(run)) {
         // A lone letter is a talent class (C类, D类), not an English stop word.
-        words.push(run);
+        plain(run);
       } else if (/^[a-z]/.test(run)) {
-        words.push(...englishTokens(run));
+        englishTokens(run).forEach(plain);
       } else if (run.trim()) {
-        words.push(run.trim());
+        plain(run.trim());
       }
     }
     return words;

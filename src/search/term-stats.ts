@@ -6,11 +6,13 @@
  */
 export class TermStats {
   private readonly df = new Map<string, number>();
+  private readonly weights = new Map<string, number>();
   readonly units: number;
 
   constructor(
     units: Iterable<Iterable<string>>,
     private readonly unknownWeight = 1,
+    private readonly singleCharWeight = 1,
   ) {
     let n = 0;
     for (const unit of units) {
@@ -18,6 +20,10 @@ export class TermStats {
       for (const t of new Set(unit)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     }
     this.units = n;
+  }
+
+  documentFrequency(term: string): number {
+    return this.df.get(term) ?? 0;
   }
 
   has(term: string): boolean {
@@ -28,6 +34,21 @@ export class TermStats {
     const df = this.df.get(term);
     if (df === undefined) return this.unknownWeight * Math.log(1 + (this.units + 0.5) / 0.5);
     return Math.log(1 + (this.units - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * The weight a term carries in overlap scores: its idf, scaled down for a lone Chinese
+   * character, which is usually a function word or a verb of everyday chat (去, 报, 走, 讲).
+   */
+  weight(term: string): number {
+    let w = this.weights.get(term);
+    if (w === undefined) {
+      w = this.idf(term);
+      if (term.length === 1 && /\p{Script=Han}/u.test(term)) w *= this.singleCharWeight;
+      // Known words are cached for good; unknown ones (any text a user types) are not kept.
+      if (this.df.has(term)) this.weights.set(term, w);
+    }
+    return w;
   }
 
   vocabulary(): IterableIterator<string> {

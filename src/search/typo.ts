@@ -1,6 +1,7 @@
 import { pinyinKey } from "./pinyin.js";
 import type { QueryTerm } from "./score.js";
 import type { TermStats } from "./term-stats.js";
+import type { Term } from "./analyzer.js";
 
 /** How much a typo-corrected token counts, relative to the word as written. */
 export const TYPO_DISCOUNT = 0.85;
@@ -37,16 +38,18 @@ export class TypoResolver {
   }
 
   /** Weighted query terms: known words as they are, split typos rejoined and corrected by sound. */
-  resolve(tokens: readonly string[]): QueryTerm[] {
+  resolve(terms: readonly Term[]): QueryTerm[] {
+    const tokens = terms.map((t) => t.token);
     const out: QueryTerm[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const span = this.correctSpan(tokens, i);
       if (span) {
-        out.push({ token: span.word, weight: this.stats.idf(span.word) * TYPO_DISCOUNT });
+        out.push({ token: span.word, weight: this.stats.weight(span.word) * TYPO_DISCOUNT });
         i += span.length - 1;
         continue;
       }
-      out.push({ token: tokens[i]!, weight: this.stats.idf(tokens[i]!) });
+      const { token, parts } = terms[i]!;
+      out.push({ token, weight: this.stats.weight(token), parts });
     }
     return out;
   }

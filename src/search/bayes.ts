@@ -1,0 +1,47 @@
+import type { QueryTerm } from "./score.js";
+
+/**
+ * A multinomial naive Bayes view of the knowledge base: each entry is a class (its phrasings,
+ * plus its answer at a lower weight), and policy text that no entry cites forms a "background"
+ * class. The posterior of the best entry against its rivals and the background is a
+ * confidence signal that already contains the margin: a question about 人才公寓 shares 申请
+ * with many entries but its 公寓 is only explained by the background.
+ */
+export interface BayesClass {
+  /** Token → weighted count. */
+  counts: Map<string, number>;
+  total: number;
+}
+
+export function bayesClass(weighted: Iterable<[tokens: readonly string[], weight: number]>): BayesClass {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const [tokens, weight] of weighted) {
+    for (const t of tokens) {
+      counts.set(t, (counts.get(t) ?? 0) + weight);
+      total += weight;
+    }
+  }
+  return { counts, total };
+}
+
+/**
+ * Posterior probabilities of `classes` (uniform prior) for the query terms, with additive
+ * smoothing `alpha` over a vocabulary of `vocabularySize`. Terms no class knows carry no
+ * evidence either way and are skipped. Pure.
+ */
+export function posteriors(classes: readonly BayesClass[], terms: readonly QueryTerm[], known: (t: string) => boolean, vocabularySize: number, alpha = 0.1): number[] {
+  const seen = new Set<string>();
+  const logs = classes.map(() => 0);
+  for (const { token } of terms) {
+    if (seen.has(token) || !known(token)) continue;
+    seen.add(token);
+    classes.forEach((c, i) => {
+      logs[i]! += Math.log(((c.counts.get(token) ?? 0) + alpha) / (c.total + alpha * vocabularySize));
+    });
+  }
+  const max = Math.max(...logs);
+  const exp = logs.map((l) => Math.exp(l - max));
+  const sum = exp.reduce((a, b) => a + b, 0);
+  return exp.map((e) => e / sum);
+}

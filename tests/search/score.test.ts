@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { charBigrams, dice, fBeta, weightedOverlap, type DocTokens } from "../../src/search/score.js";
+import { posteriors, bayesClass } from "../../src/search/bayes.js";
+
+const doc = (words: string[], parts: string[] = []): DocTokens => ({ all: new Set([...words, ...parts]), words: new Set(words) });
+const unit = () => 1;
+
+describe("scoring functions", () => {
+  it("weightedOverlap measures how much of the question and of the document match", () => {
+    const o = weightedOverlap([{ token: "入学", weight: 1 }, { token: "材料", weight: 3 }], doc(["入学", "流程"]), unit);
+    expect(o.recall).toBeCloseTo(0.25);
+    expect(o.precision).toBeCloseTo(0.5);
+    expect(o.f).toBeCloseTo(fBeta(0.25, 0.5, 1.2));
+  });
+
+  it("counts a repeated query word once", () => {
+    const o = weightedOverlap([{ token: "材料", weight: 1 }, { token: "材料", weight: 1 }, { token: "户口", weight: 1 }], doc(["材料"]), unit);
+    expect(o.recall).toBeCloseTo(0.5);
+  });
+
+  it("gives a compound partial credit for the parts the document has", () => {
+    const o = weightedOverlap([{ token: "购房补贴", weight: 2, parts: ["购房", "补贴"] }], doc(["补贴"]), unit);
+    expect(o.recall).toBeCloseTo(0.5);
+    expect(o.precision).toBe(1);
+  });
+
+  it("gives character credit only when asked to", () => {
+    const d: DocTokens = { ...doc(["乡村"]), chars: new Set(["乡", "村"]) };
+    expect(weightedOverlap([{ token: "乡下", weight: 1 }], d, unit).recall).toBe(0);
+    expect(weightedOverlap([{ token: "乡下", weight: 1 }], d, unit, 1, 0.5).recall).toBeCloseTo(0.25);
+  });
+
+  it("fBeta is 0 without overlap and 1 for a perfect match", () => {
+    expect(fBeta(0, 1, 1)).toBe(0);
+    expect(fBeta(1, 1, 2)).toBe(1);
+    expect(fBeta(1, 0.5, 2)).toBeGreaterThan(fBeta(0.5, 1, 2));
+  });
+
+  it("dice over character bigrams", () => {
+    expect([...charBigrams("入学材料")]).toEqual(["入学", "学材", "材料"]);
+    expect(charBigrams("好")).toEqual(new Set(["好"]));
+    expect(dice(charBigrams("入学材料"), charBigrams("入学流程"))).toBeCloseTo(2 / 6);
+    expect(dice(new Set(), new Set(["a"]))).toBe(0);
+  });
+
+  it("naive Bayes posteriors favour the class whose words the question uses", () => {
+    const a = bayesClass([[["公寓", "租金"], 1]]);
+    const b = bayesClass([[["购房", "补贴"], 1]]);
+    const p = posteriors([a, b], [{ token: "公寓", weight: 1 }, { token: "未知词", weight: 1 }], (t) => t !== "未知词", 4);
+    expect(p[0]).toBeGreaterThan(0.9);
+    expect(p[0]! + p[1]!).toBeCloseTo(1);
+  });
+});
