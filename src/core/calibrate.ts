@@ -10,13 +10,16 @@ export interface CalibrationSample {
 }
 
 export interface CalibrationTargets {
-  /** Largest share of in-scope questions that may be answered wrongly. Default 0.01. */
+  /** Largest share of in-scope questions that may be answered wrongly. Default 0.015. */
   maxWrong: number;
-  /** Largest share of out-of-scope questions that may be answered or suggested. Default 0.03. */
-  maxNegatives: number;
+  /** Largest share of out-of-scope questions that may be answered. Default 0.02. */
+  maxNegativesAnswered: number;
+  /** Largest share of out-of-scope questions that may be answered or offered as suggestions. Default 0.03. */
+  maxNegativesShown: number;
 }
 
-export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, maxNegatives: 0.04 };
+/** Stricter than the release floor (wrong ≤ 2 %, negatives ≤ 5 %), to leave room for unseen questions. */
+export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, maxNegativesAnswered: 0.02, maxNegativesShown: 0.03 };
 
 /** L2-regularised logistic regression by batch gradient descent; small data, so simple is enough. */
 export function fitLogistic(xs: readonly number[][], ys: readonly number[], { iterations = 4000, rate = 0.5, l2 = 0.001 } = {}): LogisticModel {
@@ -59,11 +62,11 @@ export function calibrate(samples: readonly CalibrationSample[], targets: Calibr
     grid.find((t) => {
       const wrong = samples.filter((s, i) => pa[i]! >= t && s.inScope && !s.topCorrect).length;
       const neg = samples.filter((s, i) => pa[i]! >= t && !s.inScope).length;
-      return wrong <= targets.maxWrong * inScope && neg <= (targets.maxNegatives / 2) * negatives;
+      return wrong <= targets.maxWrong * inScope && neg <= targets.maxNegativesAnswered * negatives;
     }) ?? 1;
   const answered = (i: number) => pa[i]! >= answerThreshold;
   const suggestThreshold =
-    grid.find((t) => samples.filter((s, i) => !s.inScope && (answered(i) || ps[i]! >= t)).length <= targets.maxNegatives * negatives) ?? 1;
+    grid.find((t) => samples.filter((s, i) => !s.inScope && (answered(i) || ps[i]! >= t)).length <= targets.maxNegativesShown * negatives) ?? 1;
 
   const figures = {
     inScope,

@@ -74,7 +74,9 @@ export class Analyzer {
     for (const word of this.segmenter.segment(core)) {
       const token = this.synonyms.resolve(word.text);
       if (this.stopwords.has(word.text) || this.stopwords.has(token)) continue;
-      const parts = [...new Set(word.parts.map((p) => this.synonyms.resolve(p)))].filter((p) => p !== token && !this.stopwords.has(p));
+      // A word replaced by its synonym's canonical form keeps none of its own parts (转过来 → 转学, not 过来).
+      const own = token === word.text ? word.parts : [];
+      const parts = [...new Set(own.map((p) => this.synonyms.resolve(p)))].filter((p) => p !== token && !this.stopwords.has(p));
       out.push({ token, parts });
     }
     return out;

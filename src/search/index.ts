@@ -61,31 +61,47 @@ export interface SearchResult {
 }
 
 export interface SearchOptions {
-  /** Phrasings and answers fetched from flexsearch before re-scoring. Default 80. */
+  /** Phrasings and answers fetched from flexsearch before re-scoring (large knowledge bases only). Default 40. */
   candidates: number;
-  /** Weight of the token overlap in a phrasing's score; the rest is character-bigram Dice. Default 0.8. */
+  /** Weight of the token overlap in a phrasing's score; the rest is character-bigram Dice. Default 0.6. */
   overlapWeight: number;
-  /** F-beta of the token overlap; > 1 favours recall. Default 1.2. */
+  /** F-beta of the token overlap; > 1 favours recall. Default 1.5. */
   beta: number;
-  /** Weight of the best single phrasing in an entry's rank score. Default 0.7. */
+  /** Weight of the best single phrasing in an entry's rank score. Default 0.5. */
   phrasingWeight: number;
   /** Weight of the question's recall against all phrasings of the entry together. Default 0.2. */
   entryWeight: number;
-  /** Weight of the question's recall against the entry's answer text (weaker evidence). Default 0.1. */
+  /** Weight of the question's recall against the entry's answer text (weaker evidence). Default 0.2. */
   answerWeight: number;
-  /** Weight of a word the knowledge base never uses, as a share of the highest weight. Default 1. */
+  /** Weight of a word the knowledge base never uses, as a share of the highest weight. Default 0.4. */
   unknownWeight: number;
-  /** Weight of a lone Chinese character relative to a word. Default 1. */
+  /** Weight of a lone Chinese character relative to a word. Default 0.5. */
   singleCharWeight: number;
   /** Weight of answer words relative to phrasing words in the Bayes view. Default 0.3. */
   bayesAnswerWeight: number;
-  /** Credit for a question word that shares characters with the entry's words. Default 0. */
-  charCredit: number;
+  /**
+   * Credit for a compound the entry lacks, per share of its characters found as parts: the
+   * part that is missing usually carries the meaning (教师节 is not 教师). Default 0.5.
+   */
+  partWeight: number;
   /** Knowledge bases with at most this many entries are scored in full, without flexsearch. Default 300. */
   exhaustiveBelow: number;
 }
 
-export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { candidates: 40, overlapWeight: 0.7, beta: 1, phrasingWeight: 0.5, entryWeight: 0.2, answerWeight: 0.2 , unknownWeight: 1, singleCharWeight: 1, bayesAnswerWeight: 0.3, charCredit: 0, exhaustiveBelow: 300 };
+/** Tuned on tests/eval/dev.jsonl with the sample knowledge base (see DESIGN.md "Calibration"). */
+export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
+  candidates: 40,
+  overlapWeight: 0.6,
+  beta: 1.5,
+  phrasingWeight: 0.5,
+  entryWeight: 0.2,
+  answerWeight: 0.2,
+  unknownWeight: 0.4,
+  singleCharWeight: 0.5,
+  bayesAnswerWeight: 0.3,
+  partWeight: 0.5,
+  exhaustiveBelow: 300,
+};
 
 interface Phrasing {
   entry: number;
@@ -94,11 +110,9 @@ interface Phrasing {
   bigrams: Set<string>;
 }
 
-function docTokens(terms: readonly { token: string; parts: readonly string[] }[], withChars = false): DocTokens {
+function docTokens(terms: readonly Term[]): DocTokens {
   const words = new Set(terms.map((t) => t.token));
-  const all = new Set([...words, ...terms.flatMap((t) => t.parts)]);
-  if (!withChars) return { all, words };
-  return { all, words, chars: new Set([...words].filter((w) => /\p{Script=Han}/u.test(w)).flatMap((w) => [...w])) };
+  return { all: new Set([...words, ...terms.flatMap((t) => t.parts)]), words };
 }
 
 /**
@@ -145,7 +159,7 @@ export class SearchIndex {
       this.entryTokens.push(docTokens(unit));
       const answer = analyzer.analyze(entry.answer).terms;
       this.answerTokens.push(docTokens(answer));
-      this.allTokens.push(docTokens([...unit, ...answer], true));
+      this.allTokens.push(docTokens([...unit, ...answer]));
       const flat = (terms: Term[]) => terms.flatMap((t) => [t.token, ...t.parts]);
       this.classes.push(bayesClass([[flat(unit), 1], [flat(answer), this.options.bayesAnswerWeight]]));
       units.push(flat(unit), flat(answer));
@@ -191,26 +205,26 @@ export class SearchIndex {
     const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
     const weight = (t: string) => this.stats.weight(t);
 
-    const { overlapWeight, beta, phrasingWeight, entryWeight, answerWeight } = this.options;
+    const { overlapWeight, beta, phrasingWeight, entryWeight, answerWeight, partWeight } = this.options;
     const query = prepareQuery(terms);
     const entries: EntryMatch[] = [];
     for (const e of candidateEntries) {
       let best: { score: number; recall: number; precision: number; phrasing: string } | undefined;
       for (const pi of this.byEntry[e]!) {
         const p = this.phrasings[pi]!;
-        const o = overlap(query, p.tokens, weight, beta);
+        const o = overlap(query, p.tokens, weight, beta, partWeight);
         const score = overlapWeight * o.f + (1 - overlapWeight) * dice(queryBigrams, p.bigrams);
         if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text };
       }
       if (!best) continue;
-      const entryRecall = overlap(query, this.entryTokens[e]!, weight).recall;
-      const answerRecall = overlap(query, this.answerTokens[e]!, weight).recall;
-      const coverage = overlap(query, this.allTokens[e]!, weight, beta, this.options.charCredit).recall;
+      const entryRecall = overlap(query, this.entryTokens[e]!, weight, beta, partWeight).recall;
+      const answerRecall = overlap(query, this.answerTokens[e]!, weight, beta, partWeight).recall;
+      const coverage = overlap(query, this.allTokens[e]!, weight, beta, partWeight).recall;
       const score = (phrasingWeight * best.score + entryWeight * entryRecall + answerWeight * answerRecall) / (phrasingWeight + entryWeight + answerWeight);
       entries.push({ id: this.entries[e]!.id, posterior: 0, score, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
     }
     entries.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    this.addPosteriors(entries.slice(0, 5), terms);
+    this.addPosteriors(entries.slice(0, POSTERIOR_CANDIDATES), terms);
 
     // The most specific word the knowledge base knows: a passage worth quoting must contain it.
     const known = terms.filter((t) => this.stats.has(t.token));
@@ -230,9 +244,17 @@ export class SearchIndex {
   private retrieve(terms: readonly QueryTerm[]): Set<number> {
     const words = [...new Set(terms.flatMap((t) => [t.token, ...(t.parts ?? [])]))].sort((a, b) => this.stats.weight(b) - this.stats.weight(a));
     const common = this.stats.units * COMMON_SHARE;
-    const specific = words.filter((w) => this.stats.documentFrequency(w) <= common).slice(0, MAX_RETRIEVAL_TERMS);
-    const query = specific.length > 0 ? specific : words.slice(0, 2);
-    const hits = this.flex.search(flexContent(query), { limit: this.options.candidates, suggest: true }) as number[];
+    const specific = words.filter((w) => this.stats.documentFrequency(w) > 0 && this.stats.documentFrequency(w) <= common).slice(0, MAX_RETRIEVAL_TERMS);
+    // Unknown words reach entries only through their sound (a typo of a known word).
+    for (const w of words) if (!this.stats.has(w) && /\p{Script=Han}/u.test(w)) specific.push(w);
+    // With nothing specific, the rarest word alone, as it is: two long lists cost more to merge than they tell.
+    const hits = (
+      specific.length > 0
+        ? this.flex.search(flexContent(specific), { limit: this.options.candidates, suggest: true })
+        : words.length > 0
+          ? this.flex.search(words[0]!.replace(/\s+/g, "_"), { limit: this.options.candidates })
+          : []
+    ) as number[];
     return new Set(hits.map((h) => (h < this.phrasings.length ? this.phrasings[h]!.entry : h - this.phrasings.length)));
   }
 
@@ -247,6 +269,9 @@ export class SearchIndex {
   }
 }
 
+/** How many leading candidates get a naive-Bayes posterior. */
+const POSTERIOR_CANDIDATES = 5;
+
 /** How many of the question's words are used to fetch candidates from flexsearch. */
 const MAX_RETRIEVAL_TERMS = 4;
 /** A word in more than this share of the units is too common to fetch candidates with. */
@@ -256,7 +281,8 @@ function flexContent(tokens: readonly string[]): string {
   const out: string[] = [];
   for (const t of tokens) {
     out.push(t.replace(/\s+/g, "_"));
-    if (/\p{Script=Han}/u.test(t)) out.push(`py_${pinyinKey(t)}`);
+    // Single characters have too many homophones for their sound to find anything useful.
+    if (/\p{Script=Han}/u.test(t) && [...t].length > 1) out.push(`py_${pinyinKey(t)}`);
   }
   return out.join(" ");
 }

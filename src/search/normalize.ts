@@ -12,12 +12,18 @@ export interface NormalizedText {
   core: string;
 }
 
-/** Filler phrases removed from the core form, longest first so 请问一下 goes before 请问. */
+/** Filler phrases removed anywhere from the core form, longest first so 请问一下 goes before 请问. */
 export const DEFAULT_FILLERS: readonly string[] = [
   "麻烦问一下", "想咨询一下", "我想咨询", "我想问一下", "想问一下", "请问一下", "我想问", "咨询一下", "打扰一下", "问一下",
-  "请问", "您好", "你好", "老师好", "谢谢", "麻烦", "那个", "就是说",
-  "啊", "呢", "吧", "呀", "哦", "噢", "嗯", "哈", "啦", "嘛", "哎", "诶", "哇", "喔",
+  "请问", "您好", "你好", "老师好", "谢谢", "麻烦", "那个", "就是说", "哈哈",
 ];
+
+/**
+ * Sentence particles are removed only at the end of a clause (or repeated, 嗯嗯): inside a
+ * clause they are often part of a word (哈尔滨, 吧台, 呢子).
+ */
+const TRAILING_PARTICLES = /[啊呢吧呀哦噢嗯哈啦嘛哎诶哇喔]+(?=\s|$)/g;
+const LEADING_INTERJECTIONS = /(^|\s)[嗯哎诶哦噢哇喔]+/g;
 
 type Converter = (text: string) => string;
 let toSimplified: Converter | undefined;
@@ -43,6 +49,7 @@ export function cleanText(text: string): string {
 export function removeFillers(clean: string, fillers: readonly string[] = DEFAULT_FILLERS): string {
   let out = clean;
   for (const f of fillers) out = out.split(f).join(" ");
+  out = out.replace(TRAILING_PARTICLES, "").replace(LEADING_INTERJECTIONS, "$1");
   return out.trim().replace(/\s+/g, " ");
 }
 

@@ -16,8 +16,6 @@ export interface DocTokens {
   words: ReadonlySet<string>;
   /** Sum of the weights of `words`, computed once when the document is indexed. */
   wordWeight?: number;
-  /** Chinese characters used, for the partial credit of `charCredit`. */
-  chars?: ReadonlySet<string>;
 }
 
 /** Share of a compound's characters covered by those of its parts that the document has. */
@@ -52,19 +50,17 @@ export function fBeta(recall: number, precision: number, beta: number): number {
 }
 
 /**
- * Weighted overlap of a query with a document's token set. With `docChars` and `charCredit`,
- * a query word the document lacks still earns `charCredit` × the share of its characters the
- * document uses (乡下 ~ 乡村, 研修班 ~ 研修): Chinese words that share a character often share
- * meaning, and everyday words rarely match the official term exactly.
+ * Weighted overlap of a query with a document's tokens. A compound the document lacks earns
+ * the share of its characters covered by the parts the document has (购房补贴 ~ 补贴).
  */
 export function weightedOverlap(
   query: readonly QueryTerm[],
   doc: DocTokens,
   weight: (token: string) => number,
   beta = 1.2,
-  charCredit = 0,
+  partWeight = 1,
 ): Overlap {
-  return overlap(prepareQuery(query), doc, weight, beta, charCredit);
+  return overlap(prepareQuery(query), doc, weight, beta, partWeight);
 }
 
 /** A question's terms made ready to be compared with many documents: deduplicated, with totals. */
@@ -92,19 +88,14 @@ export function prepareQuery(query: readonly QueryTerm[]): PreparedQuery {
 }
 
 /** {@link weightedOverlap} for a prepared question: the hot path, called once per candidate document. */
-export function overlap(query: PreparedQuery, doc: DocTokens, weight: (token: string) => number, beta = 1.2, charCredit = 0): Overlap {
+export function overlap(query: PreparedQuery, doc: DocTokens, weight: (token: string) => number, beta = 1.2, partWeight = 1): Overlap {
   let matched = 0;
   for (const { token, weight: w, parts } of query.terms) {
     if (doc.all.has(token)) {
       matched += w;
       continue;
     }
-    let credit = partCredit(token, parts, doc.all);
-    if (credit < 1 && doc.chars && charCredit > 0 && token.length > 1) {
-      const chars = [...token];
-      credit = Math.max(credit, (charCredit * chars.filter((c) => doc.chars!.has(c)).length) / chars.length);
-    }
-    matched += w * credit;
+    matched += w * partWeight * partCredit(token, parts, doc.all);
   }
   // The question is short and the document may be long: walk the question's side.
   let dMatched = 0;

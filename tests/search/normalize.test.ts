@@ -20,3 +20,10 @@ describe("normalize", () => {
     expect(normalize("你好啊！")).toEqual({ clean: "你好啊", core: "你好啊" });
   });
 });
+
+describe("sentence particles", () => {
+  it("are removed at the end of a clause but not inside words", () => {
+    expect(removeFillers("哈尔滨有宣讲会吗 好的吧")).toBe("哈尔滨有宣讲会吗 好的");
+    expect(removeFillers("嗯 入学材料呢")).toBe("入学材料");
+  });
+});

@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { AnswerEngine } from "../../src/core/engine.js";
+import { loadKnowledge } from "../../src/knowledge/load.js";
+import { evaluate, readEvalFile, type EvalReport } from "../../src/cli/eval.js";
+
+/**
+ * Quality floor on the project's own evaluation set (dev: used for tuning; holdout: never
+ * tuned on). The floors sit a little below what the engine measures (see README), so a change
+ * that makes answers worse fails here. The release targets of issue #2 (≥ 90 % correct) are
+ * not reached yet; these floors are the honest current level.
+ */
+const FLOOR = { correct: 0.8, wrong: 0.02, negativesAnswered: 0.05, negativesShown: 0.08, smalltalk: 0.85 };
+
+let report: EvalReport;
+
+beforeAll(async () => {
+  const engine = new AnswerEngine(await loadKnowledge("knowledge"));
+  const rows = [...(await readEvalFile("tests/eval/dev.jsonl")), ...(await readEvalFile("tests/eval/holdout.jsonl"))];
+  report = evaluate(engine, rows);
+});
+
+describe("evaluation set (tests/eval)", () => {
+  it("is large and covers every kind of question", () => {
+    expect(report.inScope.total).toBeGreaterThanOrEqual(300);
+    expect(report.negatives.total).toBeGreaterThanOrEqual(100);
+    expect(report.smalltalk.total).toBeGreaterThanOrEqual(30);
+    expect(report.byTopic.size).toBe(31);
+  });
+
+  it(`answers at least ${FLOOR.correct * 100} % of in-scope questions correctly`, () => {
+    expect(report.inScope.correct / report.inScope.total).toBeGreaterThanOrEqual(FLOOR.correct);
+  });
+
+  it(`answers at most ${FLOOR.wrong * 100} % of in-scope questions wrongly`, () => {
+    expect(report.inScope.wrong / report.inScope.total).toBeLessThanOrEqual(FLOOR.wrong);
+  });
+
+  it(`answers at most ${FLOOR.negativesAnswered * 100} % of questions the FAQ does not cover, and suggests for few`, () => {
+    const { total, answered, suggested } = report.negatives;
+    expect(answered / total).toBeLessThanOrEqual(FLOOR.negativesAnswered);
+    expect((answered + suggested) / total).toBeLessThanOrEqual(FLOOR.negativesShown);
+  });
+
+  it("recognises small talk", () => {
+    expect(report.smalltalk.correct / report.smalltalk.total).toBeGreaterThanOrEqual(FLOOR.smalltalk);
+  });
+
+  it("gets every topic right at least a third of the time (no topic left behind)", () => {
+    for (const [topic, c] of report.byTopic) expect(c.correct / c.total, topic).toBeGreaterThanOrEqual(0.35);
+  });
+});
