@@ -9,6 +9,8 @@ import { calibrate } from "../core/calibrate.js";
 import { FEATURE_NAMES, features } from "../core/decide.js";
 import { evaluate, formatReport, readEvalFile } from "./eval.js";
 import { loadEngine } from "./load-engine.js";
+import { LOG_USAGE, logCommand } from "./log.js";
+import { chatCommand, startCommand } from "./start.js";
 import { processOutput, UsageError, type Output } from "./output.js";
 import { PACKAGE_ROOT, knowledgeDir } from "./paths.js";
 
@@ -22,9 +24,19 @@ Usage:
                                                 turn a spreadsheet export into FAQ files
   talentbot eval [FILE.jsonl ...] [--verbose]   evaluation figures (default: tests/eval/*.jsonl)
   talentbot calibrate [FILE.jsonl]              fit the decision models on an evaluation set
+  talentbot start [--knowledge DIR] [--data-dir D]
+                                                run the bot on every channel that is on (npm start)
+  talentbot chat [--knowledge DIR] [--data-dir D]
+                                                talk to the bot in this terminal (or pipe lines in)
+  talentbot log list|show|reply|promote|dismiss|export …
+                                                staff workflow on the question log (talentbot log help)
   talentbot help
 
-The knowledge directory defaults to $TALENTBOT_KNOWLEDGE_DIR, else the shipped sample.`;
+The knowledge directory defaults to $TALENTBOT_KNOWLEDGE_DIR, else the shipped sample.
+The data directory (question log) defaults to $TALENTBOT_DATA_DIR, else ./data.
+
+Staff workflow:
+${LOG_USAGE.replace(/^/gm, "  ")}`;
 
 type Command = (args: string[], io: Output) => Promise<number>;
 
@@ -86,6 +98,10 @@ const commands: Record<string, Command> = {
     io.out(`on this set: answered correctly ${figures.correct}/${figures.inScope}, wrongly ${figures.wrong}, suggested ${figures.suggestedInScope}; negatives answered ${figures.negativesAnswered}/${figures.negatives}, suggested ${figures.negativesSuggested}`);
     return 0;
   },
+
+  start: startCommand,
+  chat: chatCommand,
+  log: (args, io) => (args[0] === "help" ? commands["help"]!([], io) : logCommand(args, io)),
 
   help: async (_args, io) => {
     io.out(USAGE);

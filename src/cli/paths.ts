@@ -8,3 +8,13 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..
 export function knowledgeDir(flag: string | undefined): string {
   return resolve(flag ?? process.env["TALENTBOT_KNOWLEDGE_DIR"] ?? join(PACKAGE_ROOT, "knowledge"));
 }
+
+/** Data directory (question log, admin.json, errors.jsonl): --data-dir, then TALENTBOT_DATA_DIR, then data/ in the current directory. */
+export function dataDir(flag: string | undefined): string {
+  return resolve(flag ?? process.env["TALENTBOT_DATA_DIR"] ?? "data");
+}
+
+/** Whether the knowledge directory was chosen by the user rather than defaulted. */
+export function knowledgeDirExplicit(flag: string | undefined): boolean {
+  return flag !== undefined || process.env["TALENTBOT_KNOWLEDGE_DIR"] !== undefined;
+}

@@ -1,0 +1,147 @@
+import { AdminServer } from "../admin/server.js";
+import type { Bot, BotOptions } from "../core/bot.js";
+import type { Channel } from "../core/channel.js";
+import type { EngineOptions } from "../core/engine.js";
+import { LiveEngine, type ReloadReport } from "../core/live-engine.js";
+import { OutboxDispatcher, type OutboxOptions } from "../core/outbox.js";
+import { createBot } from "../core/pipeline.js";
+import { analyzerSimilarity } from "../core/similarity.js";
+import { formatProblem } from "../knowledge/errors.js";
+import { QuestionLog } from "../log/question-log.js";
+import { LogDesk } from "../staff/desk.js";
+import { appendErrorRecord } from "./error-record.js";
+
+export interface RuntimeOptions {
+  knowledgeDir: string;
+  /** Holds questions.json, admin.json and errors.jsonl. */
+  dataDir: string;
+  /** The channels to run; each is started with the bot and stopped with it. */
+  channels: Channel[];
+  engine?: Partial<EngineOptions>;
+  /** Conversation settings (rate limit, message length, …); see BotOptions for defaults. */
+  bot?: Omit<BotOptions, "engine" | "log" | "onLogError">;
+  outbox?: Omit<OutboxOptions, "onError">;
+  /** Reload the knowledge base when its files change. Default true. */
+  watchKnowledge?: boolean;
+  /** Start the admin endpoint (staff commands from the CLI). Default true. */
+  admin?: boolean;
+  /** Status lines and warnings for the operator. Default: stderr. */
+  report?: (line: string) => void;
+}
+
+/** Repeated identical messages (a full disk fails every write) are reported once a minute. */
+const REPEAT_QUIET_MS = 60_000;
+
+/**
+ * The running bot: knowledge (reloaded on change), question log (the only writer of its
+ * file), conversation pipeline, channels, outbox delivery and the admin endpoint, started
+ * and stopped together.
+ */
+export class BotRuntime {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly bot: Bot,
+    readonly log: QuestionLog,
+    readonly live: LiveEngine,
+    readonly outbox: OutboxDispatcher,
+    readonly channels: readonly Channel[],
+    readonly admin: AdminServer | undefined,
+    /** Settles when every channel that can end by itself has ended (never, if one cannot). */
+    readonly ended: Promise<void>,
+  ) {}
+
+  /** Starts everything; throws KnowledgeError or QuestionLogError when the bot cannot run. */
+  static async start(options: RuntimeOptions): Promise<BotRuntime> {
+    const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    const reportQuietly = quietRepeats(report);
+    const live = await LiveEngine.open(options.knowledgeDir, options.engine ? { engine: options.engine } : {});
+    const log = await QuestionLog.open({
+      dataDir: options.dataDir,
+      similarity: analyzerSimilarity(() => live.engine.analyzer),
+      retentionDays: live.engine.kb.bot.retentionDays,
+      onBackgroundError: (error) => reportQuietly(`talentbot: ${error.message}`),
+    });
+    for (const warning of log.warnings) report(`talentbot: WARNING: ${warning}`);
+
+    const bot = createBot({ ...options.bot, engine: () => live.engine, log, onLogError: (error) => reportQuietly(`talentbot: ${error.message} (the bot keeps answering)`) });
+    bot.catch(async (error) => {
+      report(`talentbot: ${error.message}`);
+      const file = await appendErrorRecord(options.dataDir, error).catch(() => undefined);
+      if (file) report(`talentbot: error recorded in ${file}`);
+    });
+    const outbox = new OutboxDispatcher(log, options.channels, { ...options.outbox, onError: (message) => reportQuietly(`talentbot: ${message}`) });
+
+    let admin: AdminServer | undefined;
+    const started: Channel[] = [];
+    try {
+      if (options.admin !== false) {
+        const desk = new LogDesk(log, {
+          knowledgeDir: live.dir,
+          afterReply: () => void outbox.deliver(),
+          afterKnowledgeChange: async () => {
+            const result = await live.reload();
+            reportReload(result, report);
+            return result;
+          },
+        });
+        admin = await AdminServer.start({ dataDir: options.dataDir, knowledgeDir: live.dir, desk });
+      }
+      report(`talentbot: question log ${log.location} — ${log.listGroups({ status: "open" }).length} open question group(s)`);
+      if (admin) report(`talentbot: staff commands (talentbot log …) reach this bot at ${admin.url}`);
+      report(`talentbot: running (pid ${process.pid})`);
+      for (const channel of options.channels) {
+        await channel.start(async (message, respond) => {
+          await bot.handle(message, respond);
+        });
+        started.push(channel);
+      }
+    } catch (error) {
+      await Promise.allSettled(started.map((c) => c.stop()));
+      await admin?.close();
+      await log.close();
+      throw error;
+    }
+    outbox.start();
+    void outbox.deliver(); // replies written while the bot was down
+    if (options.watchKnowledge !== false) live.watch((result) => reportReload(result, report));
+
+    const endings = options.channels.map((c) => c.ended);
+    const ended = endings.every((e) => e !== undefined) ? Promise.all(endings).then(() => undefined) : new Promise<void>(() => {});
+    return new BotRuntime(bot, log, live, outbox, options.channels, admin, ended);
+  }
+
+  /** Stops receiving, finishes the messages in hand, and closes the log (releasing its lock). Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.live.close();
+      await Promise.allSettled(this.channels.map((c) => c.stop()));
+      await this.bot.idle();
+      await this.outbox.stop();
+      await this.admin?.close();
+      await this.log.close();
+    })();
+    return this.stopping;
+  }
+}
+
+export function reportReload(result: ReloadReport, report: (line: string) => void): void {
+  if (result.ok) {
+    if (result.changed) report(`talentbot: knowledge base reloaded: ${result.faqs} FAQ entries`);
+    return;
+  }
+  const details = result.problems.slice(0, 20).map(formatProblem).join("\n");
+  report(`talentbot: knowledge base NOT reloaded (${result.message}); still answering with the previous version. Fix the files (talentbot kb check):${details ? `\n${details}` : ""}`);
+}
+
+function quietRepeats(report: (line: string) => void): (line: string) => void {
+  const lastSaid = new Map<string, number>();
+  return (line) => {
+    const now = Date.now();
+    const last = lastSaid.get(line);
+    if (last !== undefined && now - last < REPEAT_QUIET_MS) return;
+    lastSaid.set(line, now);
+    if (lastSaid.size > 1000) lastSaid.clear();
+    report(line);
+  };
+}

@@ -1,0 +1,164 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { toCsv } from "../log/csv.js";
+import { monthlyReportRows } from "../log/report.js";
+import type { GroupStatus } from "../log/types.js";
+import type { PromoteRequest } from "../staff/promote.js";
+import { openStaffDesk, type OpenedDesk } from "../staff/open-desk.js";
+import { GROUP_STATUSES } from "../staff/types.js";
+import { formatGroupDetails, formatGroupList, formatPromote } from "./log-format.js";
+import { UsageError, type Output } from "./output.js";
+import { dataDir, knowledgeDir, knowledgeDirExplicit } from "./paths.js";
+
+export const LOG_USAGE = `talentbot log list [--status open|replied|promoted|dismissed] [--since YYYY-MM-DD] [--json]
+talentbot log show GROUP_ID [--json]
+talentbot log reply GROUP_ID "答复"                      queue the answer for everyone in the group
+talentbot log promote GROUP_ID --faq-id NEW_ID [--answer "…" | --answer-file F] [--question "…"]
+talentbot log promote GROUP_ID --to EXISTING_ID            add the group's questions as alternates
+talentbot log dismiss GROUP_ID --reason "…"
+talentbot log export --month YYYY-MM [--format csv|json] [--out FILE]
+  all take [--data-dir D] [--knowledge DIR]; while a bot runs on D they are carried out by it`;
+
+const OPTIONS = {
+  "data-dir": { type: "string" },
+  knowledge: { type: "string" },
+  json: { type: "boolean" },
+  status: { type: "string" },
+  since: { type: "string" },
+  "faq-id": { type: "string" },
+  to: { type: "string" },
+  answer: { type: "string" },
+  "answer-file": { type: "string" },
+  question: { type: "string" },
+  reason: { type: "string" },
+  month: { type: "string" },
+  format: { type: "string" },
+  out: { type: "string" },
+} as const;
+
+type Values = ReturnType<typeof parse>["values"];
+const parse = (args: string[]) => parseArgs({ args, allowPositionals: true, options: OPTIONS });
+
+/** Opens the desk (the running bot, or the log file), runs `work`, closes it. */
+type WithDesk = (work: (opened: OpenedDesk) => Promise<number>) => Promise<number>;
+
+/** One subcommand: checks its arguments first, then opens the desk only when they are right. */
+type LogAction = (values: Values, args: string[], io: Output, withDesk: WithDesk) => Promise<number>;
+
+/** `talentbot log …`: the staff workflow on the question log. */
+export async function logCommand(args: string[], io: Output): Promise<number> {
+  const { values, positionals } = parse(args);
+  const [sub, ...rest] = positionals;
+  const action = sub ? ACTIONS[sub] : undefined;
+  if (!action) throw new UsageError(sub ? `unknown log command "${sub}"` : "log needs a subcommand: list, show, reply, promote, dismiss or export");
+  const withDesk: WithDesk = async (work) => {
+    const opened = await openStaffDesk({
+      dataDir: dataDir(values["data-dir"]),
+      knowledgeDir: knowledgeDir(values.knowledge),
+      knowledgeDirExplicit: knowledgeDirExplicit(values.knowledge),
+      warn: (message) => io.err(`talentbot: WARNING: ${message}`),
+    });
+    try {
+      return await work(opened);
+    } finally {
+      await opened.desk.close();
+    }
+  };
+  return action(values, rest, io, withDesk);
+}
+
+function groupIdOf(args: string[], usage: string): string {
+  const [id] = args;
+  if (!id) throw new UsageError(`missing group id: ${usage}`);
+  return id;
+}
+
+function handedLine(opened: OpenedDesk): string {
+  return opened.via === "bot" ? `(carried out by ${opened.desk.where})` : `(no bot running; wrote ${opened.desk.where})`;
+}
+
+const ACTIONS: Record<string, LogAction> = {
+  async list(values, _args, io, withDesk) {
+    const status = values.status;
+    if (status !== undefined && !(GROUP_STATUSES as readonly string[]).includes(status)) {
+      throw new UsageError(`--status must be one of ${GROUP_STATUSES.join(", ")} (got "${status}")`);
+    }
+    return withDesk(async ({ desk }) => {
+      const groups = await desk.list({ ...(status ? { status: status as GroupStatus } : {}), ...(values.since ? { since: values.since } : {}) });
+      io.out(values.json ? JSON.stringify(groups, null, 2) : formatGroupList(groups));
+      return 0;
+    });
+  },
+
+  async show(values, args, io, withDesk) {
+    const id = groupIdOf(args, "talentbot log show g1");
+    return withDesk(async ({ desk }) => {
+      const details = await desk.show(id);
+      io.out(values.json ? JSON.stringify(details, null, 2) : formatGroupDetails(details));
+      return 0;
+    });
+  },
+
+  async reply(_values, args, io, withDesk) {
+    const id = groupIdOf(args, 'talentbot log reply g1 "答复内容"');
+    const text = args.slice(1).join(" ").trim();
+    if (!text) throw new UsageError(`log reply needs the answer text: talentbot log reply ${id} "请携带……到窗口办理"`);
+    return withDesk(async (opened) => {
+      const { queued } = await opened.desk.reply(id, text);
+      const where = queued.map((m) => `${m.channel}:${m.conversationId}`).join(", ");
+      io.out(`group ${id} replied; ${queued.length} message(s) queued for delivery${where ? ` (${where})` : " (no asker can be reached: their conversation ids are gone or were never known)"} ${handedLine(opened)}`);
+      return 0;
+    });
+  },
+
+  async promote(values, args, io, withDesk) {
+    const id = groupIdOf(args, 'talentbot log promote g1 --faq-id talent-apartment --answer "…"');
+    const faqId = values["faq-id"];
+    const to = values.to;
+    if ((faqId === undefined) === (to === undefined)) throw new UsageError("log promote needs either --faq-id NEW_ID (a new FAQ) or --to EXISTING_ID (add to an existing one)");
+    if (to !== undefined && (values.answer !== undefined || values["answer-file"] !== undefined || values.question !== undefined)) {
+      throw new UsageError("--to adds alternates only; --answer, --answer-file and --question are for a new FAQ (--faq-id)");
+    }
+    if (values.answer !== undefined && values["answer-file"] !== undefined) throw new UsageError("give the answer either with --answer or with --answer-file, not both");
+    const answer = values["answer-file"] !== undefined ? await readFile(resolve(values["answer-file"]), "utf8") : values.answer;
+    const request: PromoteRequest = {
+      ...(faqId === undefined ? {} : { faqId }),
+      ...(to === undefined ? {} : { to }),
+      ...(answer === undefined ? {} : { answer }),
+      ...(values.question === undefined ? {} : { question: values.question }),
+    };
+    return withDesk(async (opened) => {
+      const result = await opened.desk.promote(id, request);
+      io.out(`${formatPromote(result)}\n${handedLine(opened)}`);
+      return result.reload && !result.reload.ok ? 1 : 0;
+    });
+  },
+
+  async dismiss(values, args, io, withDesk) {
+    const id = groupIdOf(args, 'talentbot log dismiss g1 --reason "与人才政策无关"');
+    const reason = values.reason?.trim();
+    if (!reason) throw new UsageError(`log dismiss needs --reason: talentbot log dismiss ${id} --reason "与人才政策无关"`);
+    return withDesk(async (opened) => {
+      const group = await opened.desk.dismiss(id, reason);
+      io.out(`group ${group.id} dismissed: ${group.dismissReason ?? ""} ${handedLine(opened)}`);
+      return 0;
+    });
+  },
+
+  async export(values, _args, io, withDesk) {
+    const month = values.month;
+    if (!month) throw new UsageError("log export needs --month YYYY-MM, e.g. talentbot log export --month 2024-03");
+    const format = values.format ?? "csv";
+    if (format !== "csv" && format !== "json") throw new UsageError(`--format must be csv or json (got "${format}")`);
+    return withDesk(async ({ desk }) => {
+      const report = await desk.report(month);
+      const text = format === "json" ? `${JSON.stringify(report, null, 2)}\n` : toCsv(monthlyReportRows(report));
+      if (values.out) {
+        await writeFile(resolve(values.out), text, "utf8");
+        io.out(`monthly report ${report.month} written to ${resolve(values.out)}`);
+      } else io.out(text);
+      return 0;
+    });
+  },
+};

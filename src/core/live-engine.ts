@@ -1,0 +1,143 @@
+import { watch, type FSWatcher } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { KnowledgeError, type KnowledgeProblem } from "../knowledge/errors.js";
+import { loadKnowledge } from "../knowledge/load.js";
+import { AnswerEngine, type EngineOptions } from "./engine.js";
+
+/** The outcome of one reload attempt. */
+export type ReloadReport =
+  | { ok: true; changed: boolean; faqs: number }
+  /** The new files could not be used; the previous engine keeps serving. `changed` is false when these same files failed before. */
+  | { ok: false; changed: boolean; problems: KnowledgeProblem[]; message: string };
+
+export interface LiveEngineOptions {
+  engine?: Partial<EngineOptions>;
+  /** Quiet time after a file change before reloading (editors write in several steps). Default 300 ms. */
+  debounceMs?: number;
+  /** Also look for changes this often, for file systems where watching misses events. Default 5 000 ms. */
+  pollMs?: number;
+}
+
+/**
+ * The answering engine for a knowledge directory that staff edit while the bot runs.
+ * A reload builds a new engine next to the old one and swaps only if the whole knowledge
+ * base loads: a bad edit keeps the old index serving and is reported, with every problem.
+ */
+export class LiveEngine {
+  private current: AnswerEngine;
+  private fingerprint: string;
+  private reloading: Promise<ReloadReport> | undefined;
+  private lastFailure: { fingerprint: string; report: ReloadReport } | undefined;
+  private watcher: FSWatcher | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private readonly debounceMs: number;
+  private readonly pollMs: number;
+
+  private constructor(
+    readonly dir: string,
+    engine: AnswerEngine,
+    fingerprint: string,
+    private readonly options: LiveEngineOptions,
+  ) {
+    this.current = engine;
+    this.fingerprint = fingerprint;
+    this.debounceMs = options.debounceMs ?? 300;
+    this.pollMs = options.pollMs ?? 5_000;
+  }
+
+  /** Loads the knowledge base; throws KnowledgeError listing every problem. */
+  static async open(dir: string, options: LiveEngineOptions = {}): Promise<LiveEngine> {
+    const fingerprint = await fingerprintOf(dir);
+    const engine = new AnswerEngine(await loadKnowledge(dir), options.engine);
+    return new LiveEngine(dir, engine, fingerprint, options);
+  }
+
+  get engine(): AnswerEngine {
+    return this.current;
+  }
+
+  /**
+   * Loads the knowledge base again if any file changed (or always, with `force`).
+   * Reloads never overlap; one requested during a reload runs right after it.
+   */
+  reload(force = false): Promise<ReloadReport> {
+    if (this.reloading) {
+      return this.reloading.then(() => this.reload(force));
+    }
+    const run = this.reloadNow(force).finally(() => {
+      this.reloading = undefined;
+    });
+    this.reloading = run;
+    return run;
+  }
+
+  /** Reloads after every change under the directory; `report` hears about each reload that changed something. */
+  watch(report: (result: ReloadReport) => void): void {
+    if (this.watcher || this.poller) return;
+    const schedule = () => {
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => void this.reload().then((r) => (r.changed ? report(r) : undefined)), this.debounceMs);
+    };
+    try {
+      this.watcher = watch(this.dir, { recursive: true }, schedule);
+      this.watcher.on("error", () => {
+        // The directory was replaced or removed; polling still notices when it is back.
+        this.watcher?.close();
+        this.watcher = undefined;
+      });
+    } catch {
+      // Recursive watching is not available here: polling alone will do.
+    }
+    this.poller = setInterval(schedule, this.pollMs);
+    this.poller.unref();
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    clearInterval(this.poller);
+    this.poller = undefined;
+    clearTimeout(this.debounce);
+  }
+
+  private async reloadNow(force: boolean): Promise<ReloadReport> {
+    let fingerprint = "";
+    try {
+      fingerprint = await fingerprintOf(this.dir);
+      if (!force && fingerprint === this.fingerprint) return { ok: true, changed: false, faqs: this.current.kb.faqs.length };
+      // The same broken files again (a poll, a second event): report them once, not every few seconds.
+      if (!force && this.lastFailure?.fingerprint === fingerprint) return { ...this.lastFailure.report, changed: false };
+      const engine = new AnswerEngine(await loadKnowledge(this.dir), this.options.engine);
+      this.current = engine;
+      this.fingerprint = fingerprint;
+      this.lastFailure = undefined;
+      return { ok: true, changed: true, faqs: engine.kb.faqs.length };
+    } catch (error) {
+      const report: ReloadReport =
+        error instanceof KnowledgeError
+          ? { ok: false, changed: true, problems: error.problems, message: `${error.problems.length} problem(s) in ${this.dir}` }
+          : { ok: false, changed: true, problems: [], message: error instanceof Error ? error.message : String(error) };
+      this.lastFailure = { fingerprint, report };
+      return report;
+    }
+  }
+}
+
+/** Paths, sizes and modification times of every file: changes when any file does. */
+async function fingerprintOf(dir: string): Promise<string> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => join(e.parentPath, e.name)).sort();
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      try {
+        const s = await stat(file);
+        return `${relative(dir, file)}:${s.size}:${s.mtimeMs}`;
+      } catch {
+        return `${relative(dir, file)}:gone`; // removed between listing and stat
+      }
+    }),
+  );
+  return parts.join("\n");
+}

@@ -1,0 +1,60 @@
+/**
+ * The shapes every channel speaks. A channel (console, Telegram, WeChat, web …) turns its
+ * platform payload into an IncomingMessage and turns a Reply back into whatever the platform
+ * shows; the conversation core sees nothing else.
+ */
+
+export type MessageKind = "text" | "image" | "voice" | "sticker" | "file" | "other";
+
+export const MESSAGE_KINDS: readonly MessageKind[] = ["text", "image", "voice", "sticker", "file", "other"];
+
+export interface IncomingMessage {
+  /** Channel name, e.g. "console"; staff replies are later addressed to (channel, conversationId). */
+  channel: string;
+  /** Where replies go: a private chat, a group, a web session. */
+  conversationId: string;
+  /** Platform id of the person who wrote; the rate limit counts per (channel, senderId). */
+  senderId: string;
+  senderName?: string;
+  /** The text; for other kinds a caption if the platform has one, else "". */
+  text: string;
+  kind: MessageKind;
+  isGroup: boolean;
+  /** In a group: the bot was @-mentioned or the message replies to one of the bot's messages. */
+  mentionsBot: boolean;
+  receivedAt: Date;
+}
+
+/** One of the questions offered after a `suggested` answer. */
+export interface ReplyChoice {
+  label: string;
+  faqId: string;
+}
+
+/** The policy article an answer rests on, for channels that can link to it. */
+export interface Citation {
+  /** Policy document id, e.g. "talent-20-rules". */
+  doc: string;
+  /** Article key, e.g. "第四条"; absent when the FAQ cites the whole document. */
+  article?: string;
+  /** Document title, e.g. "示例市人才新政20条". */
+  title: string;
+}
+
+/**
+ * What the bot says. `text` never contains the choices or the feedback prompt: a channel
+ * with buttons shows `choices` / `feedback` as buttons, a text-only channel renders them
+ * with renderText() ("回复 1、2、3", "回复 好 / 不好"). `text` does contain the citation
+ * line of an answer ("依据：《…》第四条"); `citation` only says where to link.
+ */
+export interface Reply {
+  text: string;
+  choices?: ReplyChoice[];
+  citation?: Citation;
+  /** Offer 有帮助 / 没帮助 for this reply (set after `answered` replies). */
+  feedback?: boolean;
+}
+
+/** The words a button channel should send back for the feedback buttons. */
+export const FEEDBACK_HELPFUL = "有帮助";
+export const FEEDBACK_UNHELPFUL = "没帮助";

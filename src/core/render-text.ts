@@ -1,0 +1,20 @@
+import type { Reply } from "./message.js";
+
+/** Words a text-only channel accepts for the feedback prompt (besides 有帮助 / 没帮助). */
+export const TEXT_FEEDBACK_YES = "好";
+export const TEXT_FEEDBACK_NO = "不好";
+
+/**
+ * A Reply as plain text, for channels without buttons (console, SMS-like channels):
+ * choices become a numbered list with "回复 1、2、3 …", feedback becomes "回复 好 / 不好".
+ */
+export function renderText(reply: Reply): string {
+  const lines = [reply.text];
+  const choices = reply.choices ?? [];
+  if (choices.length > 0) {
+    lines.push(...choices.map((choice, i) => `${i + 1}. ${choice.label}`));
+    lines.push(`回复 ${choices.map((_, i) => i + 1).join("、")} 查看答案，或换个说法再问。`);
+  }
+  if (reply.feedback) lines.push(`这个回答有帮助吗？回复 ${TEXT_FEEDBACK_YES} / ${TEXT_FEEDBACK_NO}`);
+  return lines.join("\n");
+}

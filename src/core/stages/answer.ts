@@ -1,0 +1,53 @@
+import type { FaqCandidate } from "../../log/types.js";
+import type { Answer } from "../answer.js";
+import type { Context } from "../context.js";
+import type { NextFunction } from "../composer.js";
+import { SUGGESTED_INTRO } from "../wording.js";
+import { citationOf } from "./choices.js";
+
+/**
+ * Stage 5: ask the engine and turn its Answer into a Reply plus what to log:
+ * answered → counted (a hit for its FAQ) with feedback offered; suggested → choices
+ * remembered and logged for staff; excerpt / unanswered → logged for staff;
+ * smalltalk → counted; empty / too_long → neither.
+ */
+export async function answerQuestion(ctx: Context, _next: NextFunction): Promise<void> {
+  const answer = ctx.engine.ask(ctx.text);
+  const state = ctx.conversation;
+  delete state.choices;
+  delete state.feedbackFor;
+  const candidates = candidatesOf(answer);
+  const normalized = ctx.engine.analyzer.analyze(ctx.text).core;
+  if (answer.status === "answered" || answer.status === "suggested" || answer.status === "excerpt" || answer.status === "unanswered") {
+    state.lastQuestion = { text: ctx.text, normalized, candidates };
+  }
+
+  switch (answer.status) {
+    case "answered": {
+      const faqId = answer.faqId!;
+      ctx.outcome = { count: "answered", faqId };
+      state.feedbackFor = { faqId, question: ctx.text, normalized, candidates };
+      return ctx.reply({ text: answer.text, feedback: true, ...citationOf(ctx, faqId) });
+    }
+    case "suggested": {
+      const choices = answer.suggestions.map((s) => ({ label: s.question, faqId: s.faqId }));
+      ctx.outcome = { count: "suggested", record: { reason: "suggested", text: ctx.text, normalized, candidates } };
+      state.choices = choices;
+      return ctx.reply({ text: SUGGESTED_INTRO, choices });
+    }
+    case "excerpt":
+    case "unanswered":
+      ctx.outcome = { count: answer.status, record: { reason: answer.status, text: ctx.text, normalized, candidates } };
+      return ctx.reply(answer.text);
+    case "smalltalk":
+      ctx.outcome = { count: "smalltalk" };
+      return ctx.reply(answer.text);
+    case "empty":
+    case "too_long":
+      return ctx.reply(answer.text);
+  }
+}
+
+function candidatesOf(answer: Answer): FaqCandidate[] {
+  return answer.suggestions.map((s) => ({ faqId: s.faqId, score: s.score }));
+}

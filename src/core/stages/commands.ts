@@ -1,0 +1,65 @@
+import { FEEDBACK_HELPFUL, FEEDBACK_UNHELPFUL } from "../message.js";
+import { TEXT_FEEDBACK_NO, TEXT_FEEDBACK_YES } from "../render-text.js";
+import type { Context } from "../context.js";
+import type { NextFunction } from "../composer.js";
+import { FEEDBACK_THANKS_TEXT, NO_FEEDBACK_PENDING_TEXT, THANKS_FALLBACK, humanText, menuText, unhelpfulText } from "../wording.js";
+
+/** Whole-message commands, compared after normalisation (so "转人工！" and "谢谢～" count). */
+export const HUMAN_WORDS = ["人工", "转人工", "人工服务", "人工客服", "找人工", "转人工服务", "我要人工", "真人"];
+export const THANKS_WORDS = ["谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "非常感谢", "谢啦", "好的谢谢", "thanks", "thankyou"];
+export const MENU_WORDS = ["菜单", "目录", "帮助", "menu", "help"];
+
+const keys = (words: readonly string[]) => new Set(words.map((w) => w.toLowerCase()));
+const HUMAN = keys(HUMAN_WORDS);
+const THANKS = keys(THANKS_WORDS);
+const MENU = keys(MENU_WORDS);
+
+/**
+ * Stage 3: 谢谢, 人工, 菜单 and feedback work whatever state the conversation is in.
+ * 有帮助 / 没帮助 (button words) are always feedback; 好 / 不好 (the text-channel prompt)
+ * only while an answer waits for feedback, otherwise they go on to the engine.
+ */
+export async function commands(ctx: Context, next: NextFunction): Promise<void> {
+  const key = ctx.key;
+  const state = ctx.conversation;
+  const { bot } = ctx.kb;
+
+  if (HUMAN.has(key)) {
+    const last = state.lastQuestion;
+    ctx.outcome = {
+      count: "human",
+      record: { reason: "human", text: last?.text ?? ctx.text, normalized: last?.normalized ?? key, candidates: last?.candidates ?? [] },
+    };
+    delete state.choices;
+    return ctx.reply(humanText(bot, last?.text));
+  }
+
+  if (THANKS.has(key)) {
+    ctx.outcome = { count: "smalltalk" };
+    // The knowledge base's own thanks wording when it has one (staff can edit it).
+    const intent = ctx.kb.smalltalk.find((i) => i.id === "thanks");
+    return ctx.reply(intent ? intent.reply.replaceAll("{botName}", bot.botName) : THANKS_FALLBACK);
+  }
+
+  if (MENU.has(key)) {
+    ctx.outcome = { count: "smalltalk" };
+    delete state.choices;
+    return ctx.reply(menuText(bot));
+  }
+
+  const pending = state.feedbackFor;
+  const helpful = key === FEEDBACK_HELPFUL || (pending !== undefined && key === TEXT_FEEDBACK_YES);
+  const unhelpful = key === FEEDBACK_UNHELPFUL || (pending !== undefined && key === TEXT_FEEDBACK_NO);
+  if (helpful || unhelpful) {
+    delete state.feedbackFor;
+    if (!pending) return ctx.reply(NO_FEEDBACK_PENDING_TEXT);
+    if (helpful) return ctx.reply(FEEDBACK_THANKS_TEXT);
+    ctx.outcome = {
+      count: "unhelpful",
+      record: { reason: "unhelpful", text: pending.question, normalized: pending.normalized, candidates: pending.candidates, faqId: pending.faqId },
+    };
+    return ctx.reply(unhelpfulText(bot));
+  }
+
+  await next();
+}

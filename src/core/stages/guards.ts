@@ -1,0 +1,25 @@
+import type { Context } from "../context.js";
+import type { NextFunction } from "../composer.js";
+import { NOT_TEXT_TEXT, TOO_FAST_TEXT, tooLongText } from "../wording.js";
+
+/**
+ * Stage 2: messages the bot should not (or cannot) answer. In order: group messages not
+ * addressed to the bot are ignored without a word; a sender over the rate limit is told once,
+ * then ignored until the window frees; non-text gets an explanation; an overlong message
+ * gets a request to shorten (never a silently truncated answer). None of these is logged.
+ */
+export async function guards(ctx: Context, next: NextFunction): Promise<void> {
+  const { message, services } = ctx;
+  if (message.isGroup && !message.mentionsBot) return;
+
+  const decision = services.rateLimiter.check(message.channel, message.senderId, services.now().getTime());
+  if (decision === "drop") return;
+  if (decision === "warn") return ctx.reply(TOO_FAST_TEXT);
+
+  if (message.kind !== "text") return ctx.reply(NOT_TEXT_TEXT);
+
+  const max = services.settings.maxMessageChars;
+  if ([...ctx.text].length > max) return ctx.reply(tooLongText(max));
+
+  await next();
+}

@@ -1,0 +1,43 @@
+import type { BotConfig } from "../knowledge/types.js";
+import { contactLine } from "./reply-text.js";
+
+/** What the conversation core says (the engine's own wording is in reply-text.ts). */
+
+export const BUSY_TEXT = "系统繁忙，请稍后再试";
+
+export const NOT_TEXT_TEXT = "我目前只能阅读文字消息。请用文字描述您想咨询的问题，例如“人才子女入学需要什么材料”。";
+
+export const TOO_FAST_TEXT = "您发送得有点快，请稍等片刻再继续提问。";
+
+export const SUGGESTED_INTRO = "您是不是想问：";
+
+export function tooLongText(maxChars: number): string {
+  return `您的消息超过了 ${maxChars} 字，我没有读完。请用一两句话简要描述您想咨询的事项，例如“人才子女入学需要什么材料”。`;
+}
+
+export function choiceOutOfRangeText(count: number): string {
+  return `请回复 ${Array.from({ length: count }, (_, i) => i + 1).join("、")} 中的一个序号，或换个说法再问。`;
+}
+
+export function humanText(bot: BotConfig, loggedQuestion: string | undefined): string {
+  const logged = loggedQuestion ? `已记录您的问题“${loggedQuestion}”，工作人员会在工作时间通过这里回复您。` : "已为您登记人工服务，工作人员会在工作时间通过这里回复您。";
+  return `${logged}\n${contactLine(bot)}`;
+}
+
+export const THANKS_FALLBACK = "不客气！还有其他关于人才政策的问题，随时问我。";
+
+export const FEEDBACK_THANKS_TEXT = "感谢您的反馈！还有其他问题可以继续问我。";
+
+export function unhelpfulText(bot: BotConfig): string {
+  return `抱歉没能帮到您。您的问题已记录，工作人员会跟进改进答复。\n${contactLine(bot)}`;
+}
+
+export const NO_FEEDBACK_PENDING_TEXT = "感谢您的反馈！如需人工帮助，请回复“人工”。";
+
+export function menuText(bot: BotConfig): string {
+  return `${bot.help}\n\n回复“人工”可转人工服务。`;
+}
+
+export function staffReplyText(question: string | undefined, text: string): string {
+  return question ? `关于您咨询的“${question}”，工作人员答复如下：\n${text}` : `工作人员答复您之前的咨询：\n${text}`;
+}

@@ -1,0 +1,127 @@
+import type { ReloadReport } from "../core/live-engine.js";
+import type { QuestionLog } from "../log/question-log.js";
+import type { MonthlyReport } from "../log/report.js";
+import type { GroupStatus, LoggedQuestion, OutboxMessage, QuestionGroup } from "../log/types.js";
+import { GROUP_STATUSES } from "./types.js";
+import { StaffError } from "./errors.js";
+import { promoteGroup, type PromoteRequest, type PromoteResult } from "./promote.js";
+
+export interface GroupListFilter {
+  status?: GroupStatus;
+  /** Local date "YYYY-MM-DD": only groups asked on or after it. */
+  since?: string;
+}
+
+export interface GroupDetails {
+  group: QuestionGroup;
+  entries: LoggedQuestion[];
+  /** Staff replies of this group not delivered yet. */
+  pending: OutboxMessage[];
+}
+
+export interface ReplyResult {
+  group: QuestionGroup;
+  queued: OutboxMessage[];
+}
+
+/**
+ * What staff can do with the question log. Two implementations: LogDesk works on an open
+ * QuestionLog (inside the running bot, or in the CLI when no bot runs); RemoteDesk (src/admin)
+ * hands every call to the running bot, so that it stays the only writer.
+ */
+export interface StaffDesk {
+  /** Where the work happens, for messages: "the running bot (pid 123)" or the log file. */
+  readonly where: string;
+  list(filter?: GroupListFilter): Promise<QuestionGroup[]>;
+  show(groupId: string): Promise<GroupDetails>;
+  reply(groupId: string, text: string): Promise<ReplyResult>;
+  promote(groupId: string, request: PromoteRequest): Promise<PromoteResult>;
+  dismiss(groupId: string, reason: string): Promise<QuestionGroup>;
+  report(month: string): Promise<MonthlyReport>;
+  close(): Promise<void>;
+}
+
+export interface LogDeskOptions {
+  knowledgeDir: string;
+  /** Called after a reply was queued (the running bot delivers at once). */
+  afterReply?: () => void;
+  /** Called after a promote changed the knowledge files (the running bot reloads). */
+  afterKnowledgeChange?: () => Promise<ReloadReport>;
+  /** Close the log with the desk (the CLI's own log; not the running bot's). */
+  ownsLog?: boolean;
+  now?: () => Date;
+}
+
+export class LogDesk implements StaffDesk {
+  constructor(
+    private readonly log: QuestionLog,
+    private readonly options: LogDeskOptions,
+  ) {}
+
+  get where(): string {
+    return this.log.location;
+  }
+
+  async list(filter: GroupListFilter = {}): Promise<QuestionGroup[]> {
+    if (filter.status !== undefined && !GROUP_STATUSES.includes(filter.status)) {
+      throw new StaffError(`unknown status "${String(filter.status)}"; use one of ${GROUP_STATUSES.join(", ")}`);
+    }
+    return this.log.listGroups({
+      ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...(filter.since === undefined ? {} : { since: parseLocalDate(filter.since, "--since") }),
+    });
+  }
+
+  async show(groupId: string): Promise<GroupDetails> {
+    const found = this.requireGroup(groupId);
+    return { ...found, pending: this.log.pendingOutbox().filter((m) => m.groupId === groupId) };
+  }
+
+  async reply(groupId: string, text: string): Promise<ReplyResult> {
+    this.requireGroup(groupId);
+    if (text.trim() === "") throw new StaffError(`the reply to group ${groupId} is empty; write the answer text, e.g. talentbot log reply ${groupId} "请携带……到窗口办理"`);
+    const queued = await this.log.reply(groupId, text.trim());
+    this.options.afterReply?.();
+    return { group: this.requireGroup(groupId).group, queued };
+  }
+
+  async promote(groupId: string, request: PromoteRequest): Promise<PromoteResult> {
+    const { group } = this.requireGroup(groupId);
+    if (group.status === "promoted") {
+      throw new StaffError(`group ${groupId} was already promoted to FAQ "${group.promotedTo ?? "?"}"; edit that FAQ file to change it`);
+    }
+    const written = await promoteGroup(group, this.options.knowledgeDir, request, this.options.now?.() ?? new Date());
+    const promoted = await this.log.markPromoted(groupId, written.faqId);
+    const reload = await this.options.afterKnowledgeChange?.();
+    return { ...written, group: promoted, ...(reload === undefined ? {} : { reload }) };
+  }
+
+  async dismiss(groupId: string, reason: string): Promise<QuestionGroup> {
+    this.requireGroup(groupId);
+    if (reason.trim() === "") throw new StaffError(`say why group ${groupId} is dismissed: talentbot log dismiss ${groupId} --reason "与人才政策无关"`);
+    return this.log.dismiss(groupId, reason.trim());
+  }
+
+  async report(month: string): Promise<MonthlyReport> {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new StaffError(`"${month}" is not a month; write it as YYYY-MM, e.g. --month 2024-03`);
+    return this.log.monthlyReport(month);
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsLog) await this.log.close();
+  }
+
+  private requireGroup(groupId: string) {
+    const found = this.log.getGroup(groupId);
+    if (!found) throw new StaffError(`there is no question group "${groupId}" in ${this.log.location}; run \`talentbot log list\` to see the group ids`);
+    return found;
+  }
+}
+
+/** Local midnight of "YYYY-MM-DD". */
+export function parseLocalDate(text: string, flag: string): Date {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const date = match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : undefined;
+  if (!match || !date || date.getMonth() !== Number(match[2]) - 1) throw new StaffError(`${flag} "${text}" is not a date; write it as YYYY-MM-DD, e.g. ${flag} 2024-03-01`);
+  return date;
+}

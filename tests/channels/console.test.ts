@@ -1,0 +1,77 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { CHANNELS, consoleRegistration } from "../../src/channels/index.js";
+import { ConsoleChannel } from "../../src/channels/console.js";
+import type { IncomingMessage } from "../../src/core/message.js";
+import { renderText } from "../../src/core/render-text.js";
+import { waitFor } from "../helpers/bot-harness.js";
+
+function consolePair(options: { interactive?: boolean; greeting?: string } = {}) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = "";
+  output.on("data", (chunk: Buffer) => (printed += chunk.toString("utf8")));
+  const channel = new ConsoleChannel({ input, output, interactive: options.interactive ?? false, ...(options.greeting ? { greeting: options.greeting } : {}) });
+  return { input, channel, printed: () => printed };
+}
+
+describe("console channel", () => {
+  it("turns each non-empty line into a text message and prints the rendered replies, in order", async () => {
+    const { input, channel, printed } = consolePair();
+    const received: IncomingMessage[] = [];
+    await channel.start(async (message, respond) => {
+      received.push(message);
+      if (message.text === "补贴") await respond({ text: "您是不是想问：", choices: [{ label: "购房补贴怎么申请？", faqId: "a" }, { label: "特殊津贴多少？", faqId: "b" }] });
+      else await respond({ text: `答：${message.text}`, feedback: true });
+    });
+    input.end("补贴\n\n  \n1\n");
+    await channel.ended;
+    expect(received.map((m) => m.text)).toEqual(["补贴", "1"]);
+    expect(received[0]).toMatchObject({ channel: "console", conversationId: "console", kind: "text", isGroup: false, mentionsBot: true });
+    expect(printed()).toBe("您是不是想问：\n1. 购房补贴怎么申请？\n2. 特殊津贴多少？\n回复 1、2 查看答案，或换个说法再问。\n\n答：1\n这个回答有帮助吗？回复 好 / 不好\n\n");
+  });
+
+  it("prints staff replies for its conversation and refuses others", async () => {
+    const { input, channel, printed } = consolePair();
+    await channel.start(async () => {});
+    await channel.send("console", { text: "工作人员答复：请到窗口办理。" });
+    await expect(channel.send("wx-123", { text: "x" })).rejects.toThrow(/no conversation "wx-123"/);
+    expect(printed()).toBe("工作人员答复：请到窗口办理。\n\n");
+    input.end();
+    await channel.ended;
+  });
+
+  it("greets and prompts when interactive; stop() ends it even with input still open", async () => {
+    const { input, channel, printed } = consolePair({ interactive: true, greeting: "您好！我是测试助手" });
+    await channel.start(async (_m, respond) => respond({ text: "好的" }));
+    input.write("你好\n");
+    await waitFor(() => printed().includes("好的"), "the reply");
+    expect(printed()).toContain("您好！我是测试助手");
+    expect(printed()).toContain("> ");
+    await channel.stop();
+    await channel.ended;
+  });
+
+  it("ends at once on empty input (stdin at EOF)", async () => {
+    const { input, channel } = consolePair();
+    await channel.start(async () => {});
+    input.end();
+    await channel.ended;
+  });
+});
+
+describe("text rendering and channel registry", () => {
+  it("renders three choices as 回复 1、2、3", () => {
+    const text = renderText({ text: "您是不是想问：", choices: ["甲", "乙", "丙"].map((label, i) => ({ label, faqId: `f${i}` })) });
+    expect(text.split("\n")).toEqual(["您是不是想问：", "1. 甲", "2. 乙", "3. 丙", "回复 1、2、3 查看答案，或换个说法再问。"]);
+  });
+
+  it("lists the console, on by default and off with TALENTBOT_CONSOLE=off, saying why", () => {
+    expect(CHANNELS.map((c) => c.name)).toContain("console");
+    const base = { stdin: new PassThrough(), stdout: new PassThrough(), greeting: "您好" };
+    const on = consoleRegistration.setup({ ...base, env: {} });
+    expect(on.on).toBe(true);
+    if (on.on) expect(on.note).toMatch(/not a terminal: one message per line/);
+    expect(consoleRegistration.setup({ ...base, env: { TALENTBOT_CONSOLE: "off" } })).toEqual({ on: false, reason: "TALENTBOT_CONSOLE=off" });
+  });
+});

@@ -1,0 +1,58 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LiveEngine, type ReloadReport } from "../../src/core/live-engine.js";
+import { KnowledgeError } from "../../src/knowledge/errors.js";
+import { writeMiniKb } from "../helpers/mini-kb.js";
+import { waitFor } from "../helpers/bot-harness.js";
+
+const apartment = (body = "人才公寓向住建部门申请，租金减半。") =>
+  ["---", "schemaVersion: 1", "id: talent-apartment", "question: 人才公寓怎么申请？", "alternates:", "  - 怎样申请人才公寓", "sample: false", "---", body].join("\n");
+
+describe("knowledge reload", () => {
+  it("keeps serving the previous knowledge base when an edit breaks it, and takes the fixed one", async () => {
+    const dir = await writeMiniKb();
+    const live = await LiveEngine.open(dir);
+    const before = live.engine;
+    expect(before.ask("人才公寓怎么申请？").faqId).toBeUndefined();
+
+    expect(await live.reload()).toEqual({ ok: true, changed: false, faqs: 2 });
+
+    await writeFile(join(dir, "faq/talent-apartment.md"), apartment().replace("question: 人才公寓怎么申请？", "question: [人才公寓怎么申请"), "utf8");
+    const broken = await live.reload();
+    expect(broken.ok).toBe(false);
+    expect(broken.changed).toBe(true);
+    if (!broken.ok) expect(broken.problems.map((p) => p.file)).toEqual(["faq/talent-apartment.md"]);
+    expect(live.engine).toBe(before); // still the old index
+    expect(live.engine.ask("人才子女入学需要什么材料？").faqId).toBe("enroll-materials");
+    expect((await live.reload()).changed).toBe(false); // the same broken files are reported once
+
+    await writeFile(join(dir, "faq/talent-apartment.md"), apartment(), "utf8");
+    expect(await live.reload()).toEqual({ ok: true, changed: true, faqs: 3 });
+    const answer = live.engine.ask("人才公寓怎么申请？");
+    expect(answer.status).toBe("answered");
+    expect(answer.faqId).toBe("talent-apartment");
+    live.close();
+  });
+
+  it("reloads by itself when a file changes, and reports a broken edit", async () => {
+    const dir = await writeMiniKb();
+    const live = await LiveEngine.open(dir, { debounceMs: 50, pollMs: 200 });
+    const reports: ReloadReport[] = [];
+    live.watch((r) => reports.push(r));
+    await writeFile(join(dir, "faq/talent-apartment.md"), apartment(), "utf8");
+    await waitFor(() => reports.some((r) => r.ok), "a reload");
+    expect(live.engine.ask("人才公寓怎么申请？").faqId).toBe("talent-apartment");
+
+    await writeFile(join(dir, "bot.yaml"), "schemaVersion: 1\nbotName: [", "utf8");
+    await waitFor(() => reports.some((r) => !r.ok), "a failed reload");
+    expect(live.engine.kb.bot.botName).toBe("测试助手");
+    expect(live.engine.ask("人才公寓怎么申请？").faqId).toBe("talent-apartment");
+    live.close();
+  });
+
+  it("refuses to start on a broken knowledge base, naming the problems", async () => {
+    const dir = await writeMiniKb({ "bot.yaml": null });
+    await expect(LiveEngine.open(dir)).rejects.toBeInstanceOf(KnowledgeError);
+  });
+});
