@@ -18,6 +18,8 @@ export interface DecisionOptions {
   /** P(best candidate is right): `answered` at or above `answerThreshold`. */
   answerModel: LogisticModel;
   answerThreshold: number;
+  /** Never answer when the runner-up scores within this distance: a tie is a choice for the user. */
+  minAnswerMargin: number;
   /** P(the question is one the FAQ covers): `suggested` at or above `suggestThreshold`. */
   scopeModel: LogisticModel;
   suggestThreshold: number;
@@ -39,6 +41,7 @@ export const DEFAULT_DECISION: DecisionOptions = {
   answerThreshold: 0.72,
   scopeModel: { weights: [2.101, 0.341, 2.804, 0.774, 3.268, 0.42, -0.283, -2.722, 1.148], bias: -4.156 },
   suggestThreshold: 0.79,
+  minAnswerMargin: 0.01,
   suggestWindow: 0.12,
   maxSuggestions: 3,
   excerptRecall: 0.6,
@@ -71,12 +74,17 @@ export function decide(result: Pick<SearchResult, "entries" | "passages" | "unkn
   const best = entries[0];
   const x = features(entries, result.unknownShare);
   const confidence = best ? probability(options.answerModel, x) : 0;
-  if (best && confidence >= options.answerThreshold) return { status: "answered", best, confidence };
+  const margin = best ? best.score - (entries[1]?.score ?? 0) : 0;
+  if (best && confidence >= options.answerThreshold && margin >= options.minAnswerMargin) return { status: "answered", best, confidence };
   if (best && probability(options.scopeModel, x) >= options.suggestThreshold) {
     const choices = entries.filter((e) => e.score >= best.score - options.suggestWindow).slice(0, options.maxSuggestions);
     return { status: "suggested", choices, confidence };
   }
-  const quotable = passages.filter((p) => p.recall >= options.excerptRecall && p.coversKeyTerm).slice(0, options.maxExcerpts);
-  if (quotable.length > 0) return { status: "excerpt", passages: quotable, confidence };
+  // A second article is quoted only when it is nearly as relevant as the first.
+  const relevance = (p: PassageMatch) => p.recall + p.titleRecall;
+  const quotable = passages.filter((p) => p.recall >= options.excerptRecall && p.coversKeyTerm);
+  const top = quotable[0];
+  const quoted = top ? quotable.filter((p) => relevance(p) >= 0.8 * relevance(top)).slice(0, options.maxExcerpts) : [];
+  if (quoted.length > 0) return { status: "excerpt", passages: quoted, confidence };
   return { status: "unanswered", confidence };
 }

@@ -50,7 +50,7 @@ export class AnswerEngine {
     this.index = new SearchIndex(
       this.analyzer,
       kb.faqs.map((f) => ({ id: f.id, phrasings: [f.question, ...f.alternates], answer: f.answer })),
-      kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), text: `${a.title} ${a.text}`, uncovered: !cited.has(passageId(p.id, a.key)) }))),
+      kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), title: a.title, text: a.text, uncovered: !cited.has(passageId(p.id, a.key)) }))),
       this.options.search,
     );
     this.smalltalk = new SmalltalkMatcher(kb.smalltalk, (clean) => this.analyzer.words(clean));
@@ -77,7 +77,8 @@ export class AnswerEngine {
     const { bot } = this.kb;
     if ([...question].length > this.options.maxQuestionChars) return { ...base, status: "too_long", text: text.tooLongText(this.options.maxQuestionChars) };
     const { clean, core } = normalize(question);
-    if (!clean) return { ...base, status: "empty", text: text.emptyText(bot) };
+    // Nothing but digits (a stray "1" with no choice pending, "123456") has no words to search.
+    if (!/\p{L}/u.test(clean)) return { ...base, status: "empty", text: text.emptyText(bot) };
 
     const chat = this.smalltalk.match(clean);
     if (chat && chat.similarity >= this.options.smalltalkSure) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);

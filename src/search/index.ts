@@ -17,6 +17,8 @@ export interface IndexEntry {
 /** A passage of reference text (a policy article) that can be quoted when no entry fits. */
 export interface IndexPassage {
   id: string;
+  /** The heading (人才公寓与租房补贴): a match there says the passage is about the question. */
+  title: string;
   text: string;
   /** No entry is based on this passage: its words describe subjects the entries do not cover. */
   uncovered?: boolean;
@@ -46,8 +48,10 @@ export interface EntryMatch {
 
 export interface PassageMatch {
   id: string;
-  /** Share of the question's weight found in the passage. */
+  /** Share of the question's weight found in the passage (title and text). */
   recall: number;
+  /** Share of the question's weight found in the passage's title. */
+  titleRecall: number;
   /** Whether the passage contains the question's most specific word. */
   coversKeyTerm: boolean;
 }
@@ -127,7 +131,7 @@ export class SearchIndex {
   private readonly entryTokens: DocTokens[] = [];
   private readonly answerTokens: DocTokens[] = [];
   private readonly allTokens: DocTokens[] = [];
-  private readonly passages: { id: string; tokens: DocTokens }[];
+  private readonly passages: { id: string; tokens: DocTokens; title: DocTokens }[];
   private readonly classes: BayesClass[] = [];
   private readonly background: BayesClass;
   private readonly indexOf = new Map<string, number>();
@@ -166,15 +170,15 @@ export class SearchIndex {
     });
     const uncovered: string[][] = [];
     this.passages = passages.map((p) => {
-      const a = analyzer.analyze(p.text);
+      const a = analyzer.analyze(`${p.title} ${p.text}`);
       units.push(a.tokens);
       if (p.uncovered) uncovered.push(a.tokens);
-      return { id: p.id, tokens: docTokens(a.terms) };
+      return { id: p.id, tokens: docTokens(a.terms), title: docTokens(analyzer.analyze(p.title).terms) };
     });
     this.background = bayesClass(uncovered.map((t) => [t, this.options.bayesAnswerWeight]));
     this.stats = new TermStats(units, this.options.unknownWeight, this.options.singleCharWeight);
     const w = (t: string) => this.stats.weight(t);
-    for (const d of [...this.phrasings.map((p) => p.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.map((p) => p.tokens)]) {
+    for (const d of [...this.phrasings.map((p) => p.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.flatMap((p) => [p.tokens, p.title])]) {
       d.wordWeight = sumWeights(d.words, w);
     }
     this.vocabularySize = [...this.stats.vocabulary()].length;
@@ -229,10 +233,17 @@ export class SearchIndex {
     // The most specific word the knowledge base knows: a passage worth quoting must contain it.
     const known = terms.filter((t) => this.stats.has(t.token));
     const key = known.length > 0 ? known.reduce((a, b) => (b.weight > a.weight ? b : a)) : undefined;
+    // Passages are ranked by how much of the question they hold, with their title counting
+    // again: an overview article that mentions every subject should not beat the article about it.
     const passages = this.passages
-      .map((p) => ({ id: p.id, recall: overlap(query, p.tokens, weight).recall, coversKeyTerm: key !== undefined && p.tokens.all.has(key.token) }))
+      .map((p) => ({
+        id: p.id,
+        recall: overlap(query, p.tokens, weight).recall,
+        titleRecall: overlap(query, p.title, weight).recall,
+        coversKeyTerm: key !== undefined && p.tokens.all.has(key.token),
+      }))
       .filter((p) => p.recall > 0)
-      .sort((a, b) => b.recall - a.recall || a.id.localeCompare(b.id));
+      .sort((a, b) => b.recall + b.titleRecall - (a.recall + a.titleRecall) || a.id.localeCompare(b.id));
     return { terms, unknownShare, entries, passages };
   }
 
