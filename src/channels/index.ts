@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import type { HttpRoute } from "../app/http-routes.js";
 import type { Channel } from "../core/channel.js";
 import { ConsoleChannel } from "./console.js";
 
@@ -11,8 +12,11 @@ export interface ChannelEnvironment {
   greeting: string;
 }
 
-/** On with the channel to run and a note, or off with the reason (shown at start). */
-export type ChannelSetup = { on: true; channel: Channel; note: string } | { on: false; reason: string };
+/**
+ * On with the channel to run and a note, or off with the reason (shown at start). A channel
+ * that receives over HTTP (a webhook) declares `routes` for the bot's own web server.
+ */
+export type ChannelSetup = { on: true; channel: Channel; note: string; routes?: HttpRoute[] } | { on: false; reason: string };
 
 export interface ChannelRegistration {
   name: string;
