@@ -70,7 +70,7 @@ export type Decision =
   | { status: "unanswered"; confidence: number };
 
 export function decide(result: Pick<SearchResult, "entries" | "passages" | "unknownShare">, options: DecisionOptions = DEFAULT_DECISION): Decision {
-  const { entries, passages } = result;
+  const { entries } = result;
   const best = entries[0];
   const x = features(entries, result.unknownShare);
   const confidence = best ? probability(options.answerModel, x) : 0;
@@ -82,7 +82,7 @@ export function decide(result: Pick<SearchResult, "entries" | "passages" | "unkn
   }
   // A second article is quoted only when it is nearly as relevant as the first.
   const relevance = (p: PassageMatch) => p.recall + p.titleRecall;
-  const quotable = passages.filter((p) => p.recall >= options.excerptRecall && p.coversKeyTerm);
+  const quotable = result.passages().filter((p) => p.recall >= options.excerptRecall && p.coversKeyTerm);
   const top = quotable[0];
   const quoted = top ? quotable.filter((p) => relevance(p) >= 0.8 * relevance(top)).slice(0, options.maxExcerpts) : [];
   if (quoted.length > 0) return { status: "excerpt", passages: quoted, confidence };

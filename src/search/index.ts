@@ -1,6 +1,6 @@
 import { Index as FlexIndex } from "flexsearch";
 import type { Analyzer } from "./analyzer.js";
-import { charBigrams, dice, overlap, prepareQuery, sumWeights, type DocTokens, type QueryTerm } from "./score.js";
+import { charBigrams, dice, overlap, prepareQuery, sumWeights, type DocTokens, type PreparedQuery, type QueryTerm } from "./score.js";
 import { TermStats } from "./term-stats.js";
 import { TypoResolver } from "./typo.js";
 import { pinyinKey } from "./pinyin.js";
@@ -61,7 +61,8 @@ export interface SearchResult {
   /** Share of the question's weight in words the knowledge base never uses (often an uncovered subject). */
   unknownShare: number;
   entries: EntryMatch[];
-  passages: PassageMatch[];
+  /** Policy passages holding part of the question, best first; computed on first call (only needed when no entry fits). */
+  passages(): PassageMatch[];
 }
 
 export interface SearchOptions {
@@ -88,7 +89,10 @@ export interface SearchOptions {
    * part that is missing usually carries the meaning (教师节 is not 教师). Default 0.5.
    */
   partWeight: number;
-  /** Knowledge bases with at most this many entries are scored in full, without flexsearch. Default 300. */
+  /**
+   * Up to this many entries, every entry sharing a word with the question is scored (exact and
+   * cheap); above it, flexsearch fetches the candidates. Default 300.
+   */
   exhaustiveBelow: number;
 }
 
@@ -135,6 +139,8 @@ export class SearchIndex {
   private readonly classes: BayesClass[] = [];
   private readonly background: BayesClass;
   private readonly indexOf = new Map<string, number>();
+  /** Word or part → entries whose phrasings or answer contain it. */
+  private readonly entriesWith = new Map<string, number[]>();
   private readonly vocabularySize: number;
   private readonly stats: TermStats;
   private readonly typos: TypoResolver;
@@ -183,6 +189,13 @@ export class SearchIndex {
     }
     this.vocabularySize = [...this.stats.vocabulary()].length;
     this.entries.forEach((entry, e) => this.indexOf.set(entry.id, e));
+    this.allTokens.forEach((tokens, e) => {
+      for (const t of tokens.all) {
+        const list = this.entriesWith.get(t);
+        if (list) list.push(e);
+        else this.entriesWith.set(t, [e]);
+      }
+    });
     this.typos = new TypoResolver(this.stats);
     // Tokens are ours (jieba + synonyms); flexsearch only splits on spaces. Pinyin keys let a
     // homophone typo that the resolver left alone still reach candidates.
@@ -202,10 +215,10 @@ export class SearchIndex {
 
   search(core: string): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core));
-    if (terms.length === 0) return { terms, unknownShare: 0, entries: [], passages: [] };
+    if (terms.length === 0) return { terms, unknownShare: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0);
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
-    const candidateEntries = this.entries.length <= this.options.exhaustiveBelow ? this.entries.map((_, e) => e) : this.retrieve(terms);
+    const candidateEntries = this.entries.length <= this.options.exhaustiveBelow ? this.sharing(terms) : this.retrieve(terms);
     const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
     const weight = (t: string) => this.stats.weight(t);
 
@@ -230,12 +243,18 @@ export class SearchIndex {
     entries.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     this.addPosteriors(entries.slice(0, POSTERIOR_CANDIDATES), terms);
 
+    let passages: PassageMatch[] | undefined;
+    return { terms, unknownShare, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
+  }
+
+  private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {
+    const weight = (t: string) => this.stats.weight(t);
     // The most specific word the knowledge base knows: a passage worth quoting must contain it.
     const known = terms.filter((t) => this.stats.has(t.token));
     const key = known.length > 0 ? known.reduce((a, b) => (b.weight > a.weight ? b : a)) : undefined;
     // Passages are ranked by how much of the question they hold, with their title counting
     // again: an overview article that mentions every subject should not beat the article about it.
-    const passages = this.passages
+    return this.passages
       .map((p) => ({
         id: p.id,
         recall: overlap(query, p.tokens, weight).recall,
@@ -244,7 +263,13 @@ export class SearchIndex {
       }))
       .filter((p) => p.recall > 0)
       .sort((a, b) => b.recall + b.titleRecall - (a.recall + a.titleRecall) || a.id.localeCompare(b.id));
-    return { terms, unknownShare, entries, passages };
+  }
+
+  /** Every entry that shares a word or part with the question (small knowledge bases). */
+  private sharing(terms: readonly QueryTerm[]): Set<number> {
+    const out = new Set<number>();
+    for (const t of terms) for (const w of [t.token, ...(t.parts ?? [])]) for (const e of this.entriesWith.get(w) ?? []) out.add(e);
+    return out;
   }
 
   /**
