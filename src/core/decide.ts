@@ -12,7 +12,7 @@ export interface LogisticModel {
   bias: number;
 }
 
-export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare", "posterior"] as const;
+export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare", "posterior", "votes"] as const;
 
 export interface DecisionOptions {
   /** P(best candidate is right): `answered` at or above `answerThreshold`. */
@@ -37,9 +37,9 @@ export interface DecisionOptions {
  * Re-run it after large knowledge changes and paste the result here.
  */
 export const DEFAULT_DECISION: DecisionOptions = {
-  answerModel: { weights: [1.868, 0.53, 3.445, -0.026, 2.849, 1.148, -0.218, -2.112, 2.964], bias: -5.873 },
-  answerThreshold: 0.72,
-  scopeModel: { weights: [2.101, 0.341, 2.804, 0.774, 3.268, 0.42, -0.283, -2.722, 1.148], bias: -4.156 },
+  answerModel: { weights: [1.684, 0.108, 2.741, 0.133, 3.465, 0.358, -0.269, -2.288, 1.977, 2.749], bias: -6.543 },
+  answerThreshold: 0.74,
+  scopeModel: { weights: [1.954, -0.025, 2.36, 0.847, 3.656, -0.007, -0.236, -2.629, 0.461, 1.621], bias: -4.434 },
   suggestThreshold: 0.79,
   minAnswerMargin: 0.01,
   suggestWindow: 0.12,
@@ -54,7 +54,7 @@ export function features(entries: readonly EntryMatch[], unknownShare: number): 
   if (!best) return FEATURE_NAMES.map(() => 0);
   const margin = best.score - (runnerUp?.score ?? 0);
   const coverageMargin = best.coverage - Math.max(0, ...entries.slice(1, 4).map((e) => e.coverage));
-  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare, best.posterior];
+  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare, best.posterior, best.votes];
 }
 
 export function probability(model: LogisticModel, x: readonly number[]): number {

@@ -38,6 +38,8 @@ export interface EntryMatch {
   coverage: number;
   /** Naive-Bayes posterior of this entry against the other candidates and uncovered policy text. */
   posterior: number;
+  /** Share of the question's nearest phrasings that belong to this entry. */
+  votes: number;
   /** Share of the question's weight the best phrasing explains. */
   recall: number;
   /** Share of the best phrasing's weight the question asks for. */
@@ -225,12 +227,14 @@ export class SearchIndex {
     const { overlapWeight, beta, phrasingWeight, entryWeight, answerWeight, partWeight } = this.options;
     const query = prepareQuery(terms);
     const entries: EntryMatch[] = [];
+    const phrasingScores: { entry: number; score: number }[] = [];
     for (const e of candidateEntries) {
       let best: { score: number; recall: number; precision: number; phrasing: string } | undefined;
       for (const pi of this.byEntry[e]!) {
         const p = this.phrasings[pi]!;
         const o = overlap(query, p.tokens, weight, beta, partWeight);
         const score = overlapWeight * o.f + (1 - overlapWeight) * dice(queryBigrams, p.bigrams);
+        phrasingScores.push({ entry: e, score });
         if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text };
       }
       if (!best) continue;
@@ -238,10 +242,13 @@ export class SearchIndex {
       const answerRecall = overlap(query, this.answerTokens[e]!, weight, beta, partWeight).recall;
       const coverage = overlap(query, this.allTokens[e]!, weight, beta, partWeight).recall;
       const score = (phrasingWeight * best.score + entryWeight * entryRecall + answerWeight * answerRecall) / (phrasingWeight + entryWeight + answerWeight);
-      entries.push({ id: this.entries[e]!.id, posterior: 0, score, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
+      entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, score, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
     }
     entries.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     this.addPosteriors(entries.slice(0, POSTERIOR_CANDIDATES), terms);
+    // Nearest-neighbour vote: which entries own the best-scoring phrasings.
+    const top = phrasingScores.sort((a, b) => b.score - a.score).slice(0, VOTERS);
+    for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
 
     let passages: PassageMatch[] | undefined;
     return { terms, unknownShare, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
@@ -304,6 +311,9 @@ export class SearchIndex {
     top.forEach((m, i) => (m.posterior = p[i]!));
   }
 }
+
+/** How many of the question's nearest phrasings vote for their entry. */
+const VOTERS = 5;
 
 /** How many leading candidates get a naive-Bayes posterior. */
 const POSTERIOR_CANDIDATES = 5;
