@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { KnowledgeProblem } from "./errors.js";
-import { FrontMatterError, parseFrontMatter } from "./front-matter.js";
+import { readFrontMatter } from "./front-matter.js";
 import { readerFor } from "./fields.js";
 import type { FaqEntry } from "./types.js";
 
@@ -8,16 +8,8 @@ export const FAQ_ID_PATTERN = /^[a-z0-9-]+$/;
 
 /** Parses one FAQ file (`faq/**\/<id>.md`); returns undefined when it is unusable. */
 export function parseFaq(file: string, text: string, problems: KnowledgeProblem[]): FaqEntry | undefined {
-  let fm;
-  try {
-    fm = parseFrontMatter(text);
-  } catch (e) {
-    if (e instanceof FrontMatterError) {
-      problems.push({ file, line: e.line, message: e.message, fix: e.fix });
-      return undefined;
-    }
-    throw e;
-  }
+  const fm = readFrontMatter(file, text, problems);
+  if (!fm) return undefined;
   const before = problems.length;
   const r = readerFor(file, fm, problems);
   r.schemaVersion();

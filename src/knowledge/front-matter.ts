@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document } from "yaml";
+import type { KnowledgeProblem } from "./errors.js";
 
 /** A Markdown file split into its YAML front matter and body, with line numbers for messages. */
 export interface FrontMatterFile {
@@ -71,4 +72,15 @@ function lineOfKey(doc: Document, key: string, index: number | undefined, toFile
   }
   if (isScalar(keyNode) && keyNode.range) return toFileLine(keyNode.range[0]);
   return undefined;
+}
+
+/** {@link parseFrontMatter} for a knowledge file: a syntax problem is reported, not thrown. */
+export function readFrontMatter(file: string, source: string, problems: KnowledgeProblem[]): FrontMatterFile | undefined {
+  try {
+    return parseFrontMatter(source);
+  } catch (e) {
+    if (!(e instanceof FrontMatterError)) throw e;
+    problems.push({ file, line: e.line, message: e.message, fix: e.fix });
+    return undefined;
+  }
 }

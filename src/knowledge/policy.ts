@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { KnowledgeProblem } from "./errors.js";
-import { FrontMatterError, parseFrontMatter } from "./front-matter.js";
+import { readFrontMatter } from "./front-matter.js";
 import { readerFor } from "./fields.js";
 import type { PolicyArticle, PolicyDoc } from "./types.js";
 
@@ -13,16 +13,8 @@ export function articleKey(heading: string): { key: string; title: string } {
 }
 
 export function parsePolicy(file: string, source: string, problems: KnowledgeProblem[]): PolicyDoc | undefined {
-  let fm;
-  try {
-    fm = parseFrontMatter(source);
-  } catch (e) {
-    if (e instanceof FrontMatterError) {
-      problems.push({ file, line: e.line, message: e.message, fix: e.fix });
-      return undefined;
-    }
-    throw e;
-  }
+  const fm = readFrontMatter(file, source, problems);
+  if (!fm) return undefined;
   const r = readerFor(file, fm, problems);
   r.schemaVersion();
   const expectedId = basename(file, ".md");

@@ -1,5 +1,5 @@
 import type { KnowledgeProblem } from "./errors.js";
-import { FrontMatterError, parseFrontMatter } from "./front-matter.js";
+import { readFrontMatter } from "./front-matter.js";
 import { readerFor } from "./fields.js";
 import type { SmalltalkIntent } from "./types.js";
 
@@ -8,16 +8,8 @@ import type { SmalltalkIntent } from "./types.js";
  * one `reply: …` line ({botName} is replaced by the bot's name).
  */
 export function parseSmalltalk(file: string, source: string, problems: KnowledgeProblem[]): SmalltalkIntent[] {
-  let fm;
-  try {
-    fm = parseFrontMatter(source);
-  } catch (e) {
-    if (e instanceof FrontMatterError) {
-      problems.push({ file, line: e.line, message: e.message, fix: e.fix });
-      return [];
-    }
-    throw e;
-  }
+  const fm = readFrontMatter(file, source, problems);
+  if (!fm) return [];
   readerFor(file, fm, problems).schemaVersion();
   const intents: (SmalltalkIntent & { line: number })[] = [];
   let current: (SmalltalkIntent & { line: number }) | undefined;
