@@ -140,18 +140,8 @@ export interface LogData {
   nextId: { entry: number; group: number; message: number };
 }
 
-/** What a channel or the core passes to QuestionLog.record. */
-export interface QuestionToRecord {
-  text: string;
-  normalized: string;
-  channel: string;
-  conversationId?: string;
-  senderId?: string;
-  senderName?: string;
-  reason: QuestionReason;
-  candidates: FaqCandidate[];
-  faqId?: string;
-}
+/** What a channel or the core passes to QuestionLog.record: the entry before the log assigns id, group and time. */
+export type QuestionToRecord = Omit<LoggedQuestion, "id" | "groupId" | "askedAt">;
 
 /** Returns 0 (unrelated) … 1 (same) for two normalised question texts. */
 export type Similarity = (a: string, b: string) => number;
