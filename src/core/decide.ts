@@ -37,10 +37,10 @@ export interface DecisionOptions {
  * Re-run it after large knowledge changes and paste the result here.
  */
 export const DEFAULT_DECISION: DecisionOptions = {
-  answerModel: { weights: [1.684, 0.108, 2.741, 0.133, 3.465, 0.358, -0.269, -2.288, 1.977, 2.749], bias: -6.543 },
-  answerThreshold: 0.74,
-  scopeModel: { weights: [1.954, -0.025, 2.36, 0.847, 3.656, -0.007, -0.236, -2.629, 0.461, 1.621], bias: -4.434 },
-  suggestThreshold: 0.79,
+  answerModel: { weights: [1.654, 0.105, 2.737, 0.147, 3.465, 0.357, -0.282, -2.246, 1.952, 2.763], bias: -6.522 },
+  answerThreshold: 0.75,
+  scopeModel: { weights: [1.922, 0.009, 2.547, 0.72, 3.574, -0.045, -0.122, -2.771, 0.552, 1.538], bias: -4.435 },
+  suggestThreshold: 0.76,
   minAnswerMargin: 0.01,
   suggestWindow: 0.12,
   maxSuggestions: 3,

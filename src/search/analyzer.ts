@@ -7,6 +7,8 @@ import { SynonymMap } from "./synonyms.js";
 export interface Term {
   token: string;
   parts: string[];
+  /** A stop word, kept only on request: a typo may have split a word into one (宣将 → 宣 / 将). */
+  stop?: boolean;
 }
 
 /** A text turned into matching features; stop words removed. */
@@ -68,12 +70,15 @@ export class Analyzer {
     return this.segmenter.segment(clean).map((w) => this.synonyms.resolve(w.text));
   }
 
-  /** Canonical terms of already-normalised text. */
-  terms(core: string): Term[] {
+  /** Canonical terms of already-normalised text; stop words dropped, or kept and marked. */
+  terms(core: string, keepStopwords = false): Term[] {
     const out: Term[] = [];
     for (const word of this.segmenter.segment(core)) {
       const token = this.synonyms.resolve(word.text);
-      if (this.stopwords.has(word.text) || this.stopwords.has(token)) continue;
+      if (this.stopwords.has(word.text) || this.stopwords.has(token)) {
+        if (keepStopwords) out.push({ token: word.text, parts: [], stop: true });
+        continue;
+      }
       // A word replaced by its synonym's canonical form keeps none of its own parts (转过来 → 转学, not 过来).
       const own = token === word.text ? word.parts : [];
       const parts = [...new Set(own.map((p) => this.synonyms.resolve(p)))].filter((p) => p !== token && !this.stopwords.has(p));

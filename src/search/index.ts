@@ -216,7 +216,7 @@ export class SearchIndex {
   }
 
   search(core: string): SearchResult {
-    const terms = this.typos.resolve(this.analyzer.terms(core));
+    const terms = this.typos.resolve(this.analyzer.terms(core, true));
     if (terms.length === 0) return { terms, unknownShare: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0);
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;

@@ -42,27 +42,29 @@ export class TypoResolver {
     const tokens = terms.map((t) => t.token);
     const out: QueryTerm[] = [];
     for (let i = 0; i < tokens.length; i++) {
-      const span = this.correctSpan(tokens, i);
+      const span = this.correctSpan(tokens, i, terms);
       if (span) {
         out.push({ token: span.word, weight: this.stats.weight(span.word) * TYPO_DISCOUNT });
         i += span.length - 1;
         continue;
       }
-      const { token, parts } = terms[i]!;
-      out.push({ token, weight: this.stats.weight(token), parts });
+      const { token, parts, stop } = terms[i]!;
+      // Stop words were kept only so that a typo split into one can be rejoined.
+      if (!stop) out.push({ token, weight: this.stats.weight(token), parts });
     }
     return out;
   }
 
   /** The longest run starting at `start` that sounds like a knowledge-base word it is not. */
-  private correctSpan(tokens: readonly string[], start: number): { word: string; length: number } | undefined {
+  private correctSpan(tokens: readonly string[], start: number, terms: readonly Term[]): { word: string; length: number } | undefined {
     for (let end = Math.min(tokens.length, start + MAX_SPAN_CHARS); end > start + 1; end--) {
       const run = tokens.slice(start, end);
       if (!run.every(isHan) || !run.some((t) => chars(t) === 1)) continue;
       const joined = run.join("");
       if (chars(joined) > MAX_SPAN_CHARS || this.stats.has(joined)) continue;
-      // A run of words the knowledge base already knows is not a typo.
+      // A run of words the knowledge base already knows is not a typo; nor is a run of stop words.
       if (run.every((t) => this.stats.has(t))) continue;
+      if (run.every((_, k) => terms[start + k]?.stop)) continue;
       const word = this.bySound.get(pinyinKey(joined));
       if (word) return { word, length: run.length };
     }

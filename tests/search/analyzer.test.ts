@@ -44,6 +44,13 @@ describe("TypoResolver", () => {
     expect(terms[0]!.weight).toBeLessThan(stats.weight("补贴"));
   });
 
+  it("rejoins a typo that split into a stop word (宣将 → 宣 / 将)", () => {
+    const stats = new TermStats([["宣讲", "行程"]]);
+    const terms = new TypoResolver(stats).resolve(analyzer.terms("校园宣将会行程", true));
+    expect(terms.map((t) => t.token)).toContain("宣讲");
+    expect(terms.map((t) => t.token)).not.toContain("将");
+  });
+
   it("leaves a real word the knowledge base lacks alone", () => {
     const stats = new TermStats([["支援", "教学"]]);
     const terms = new TypoResolver(stats).resolve(analyzer.analyze("志愿怎么填").terms);
