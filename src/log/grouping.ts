@@ -18,7 +18,7 @@ export function findMatchingGroup(
 ): QuestionGroup | undefined {
   let best: { group: QuestionGroup; score: number } | undefined;
   for (const group of groups) {
-    if (group.status !== "open") continue;
+    if (group.status !== "open" || isHumanRequest(group)) continue;
     for (const key of group.matchKeys) {
       const score = similarity(key, normalized);
       if (score >= threshold && (best === undefined || score > best.score)) best = { group, score };
@@ -26,6 +26,11 @@ export function findMatchingGroup(
     }
   }
   return best?.group;
+}
+
+/** A group opened by a request for a person (人工): never shared with other askers. */
+export function isHumanRequest(group: QuestionGroup): boolean {
+  return Object.keys(group.reasons).every((r) => r === "human");
 }
 
 /** A new open group seeded by its first question. */

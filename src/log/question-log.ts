@@ -156,7 +156,9 @@ export class QuestionLog {
       candidates: question.candidates.map(({ faqId, score }) => ({ faqId, score })),
       ...(question.faqId === undefined ? {} : { faqId: question.faqId }),
     };
-    const match = findMatchingGroup(this.groupsById.values(), entry.normalized, this.similarity, this.groupThreshold);
+    // A request for a person is one person's request: it gets its own group, so a staff reply
+    // reaches that asker only, and later questions do not join it.
+    const match = entry.reason === "human" ? undefined : findMatchingGroup(this.groupsById.values(), entry.normalized, this.similarity, this.groupThreshold);
     if (match) {
       entry.groupId = match.id;
       addToGroup(match, entry);
@@ -326,6 +328,16 @@ export class QuestionLog {
       throw new QuestionLogError(`question log: "${month}" is not a month; write it as YYYY-MM, e.g. 2024-03.`);
     }
     return report;
+  }
+
+  /** How often each FAQ was given as the answer, summed over every counted day (or those on or after local date `since`, "YYYY-MM-DD"). */
+  faqHits(since?: string): Record<string, number> {
+    const hits: Record<string, number> = {};
+    for (const [day, counters] of Object.entries(this.data.counters)) {
+      if (since !== undefined && day < since) continue;
+      for (const [faqId, n] of Object.entries(counters.faqHits)) hits[faqId] = (hits[faqId] ?? 0) + n;
+    }
+    return hits;
   }
 
   /** The monthly report as CSV rows; turn them into a file with toCsv(). */

@@ -147,3 +147,17 @@ describe("QuestionLog grouping", () => {
     await expect(log.record(question("x"))).rejects.toMatchObject({ name: "QuestionLogError", message: expect.stringMatching(/closed/) });
   });
 });
+
+describe("requests for a person (人工)", () => {
+  it("each get their own group: a staff reply reaches that asker only", async () => {
+    const log = await QuestionLog.open({ dataDir: await tempDir() });
+    const a = await log.record(question("人工", { reason: "human", conversationId: "c1" }));
+    const b = await log.record(question("人工", { reason: "human", conversationId: "c2" }));
+    const c = await log.record(question("人工", { reason: "unanswered", conversationId: "c3" }));
+    expect(new Set([a.groupId, b.groupId, c.groupId]).size).toBe(3);
+    const sent = await log.reply(a.groupId, "您好，工作人员稍后致电。");
+    expect(sent.map((m) => m.conversationId)).toEqual(["c1"]);
+    await log.close();
+  });
+});
+
