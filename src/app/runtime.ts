@@ -1,6 +1,6 @@
 import { AdminServer } from "../admin/server.js";
 import type { Bot, BotOptions } from "../core/bot.js";
-import type { Channel } from "../core/channel.js";
+import type { Channel, ChannelServices } from "../core/channel.js";
 import type { EngineOptions } from "../core/engine.js";
 import { LiveEngine, type ReloadReport } from "../core/live-engine.js";
 import { OutboxDispatcher, type OutboxOptions } from "../core/outbox.js";
@@ -72,19 +72,23 @@ export class BotRuntime {
     });
     const outbox = new OutboxDispatcher(log, options.channels, { ...options.outbox, onError: (message) => reportQuietly(`talentbot: ${message}`) });
 
+    // What staff can do, on this bot's own log: for the admin endpoint and for channels
+    // that take staff commands from the chat (Telegram /reply).
+    const desk = new LogDesk(log, {
+      knowledgeDir: live.dir,
+      afterReply: () => void outbox.deliver(),
+      afterKnowledgeChange: async () => {
+        const result = await live.reload();
+        reportReload(result, report);
+        return result;
+      },
+    });
+    const services: ChannelServices = { staff: desk, botConfig: () => live.engine.kb.bot, dataDir: options.dataDir, report };
+
     let admin: AdminServer | undefined;
     const started: Channel[] = [];
     try {
       if (options.admin !== false) {
-        const desk = new LogDesk(log, {
-          knowledgeDir: live.dir,
-          afterReply: () => void outbox.deliver(),
-          afterKnowledgeChange: async () => {
-            const result = await live.reload();
-            reportReload(result, report);
-            return result;
-          },
-        });
         admin = await AdminServer.start({ dataDir: options.dataDir, knowledgeDir: live.dir, desk });
       }
       report(`talentbot: question log ${log.location} — ${log.listGroups({ status: "open" }).length} open question group(s)`);
@@ -93,7 +97,7 @@ export class BotRuntime {
       for (const channel of options.channels) {
         await channel.start(async (message, respond) => {
           await bot.handle(message, respond);
-        });
+        }, services);
         started.push(channel);
       }
     } catch (error) {

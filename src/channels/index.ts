@@ -2,6 +2,9 @@ import type { Readable, Writable } from "node:stream";
 import type { HttpRoute } from "../app/http-routes.js";
 import type { Channel } from "../core/channel.js";
 import { ConsoleChannel } from "./console.js";
+import { telegramRegistration } from "./telegram.js";
+import { wechatRegistration } from "./wechat.js";
+import { webRegistration } from "./web.js";
 
 /** What a channel may use to decide whether it can run and to build itself. */
 export interface ChannelEnvironment {
@@ -44,4 +47,4 @@ export const consoleRegistration: ChannelRegistration = {
  * (Telegram, WeChat, web) adds its registration here: its setup reads its own settings
  * (tokens, ports) from the environment and says "on" with the channel, or "off" and why.
  */
-export const CHANNELS: readonly ChannelRegistration[] = [consoleRegistration];
+export const CHANNELS: readonly ChannelRegistration[] = [consoleRegistration, webRegistration, telegramRegistration, wechatRegistration];

@@ -34,6 +34,8 @@ Usage:
 
 The knowledge directory defaults to $TALENTBOT_KNOWLEDGE_DIR, else the shipped sample.
 The data directory (question log) defaults to $TALENTBOT_DATA_DIR, else ./data.
+start also serves the web chat (/) and the staff console (/admin) on http://127.0.0.1:3000
+(PORT, HOST; ADMIN_TOKEN or data/staff-token signs staff in; TALENTBOT_WEB=off turns it off).
 
 Staff workflow:
 ${LOG_USAGE.replace(/^/gm, "  ")}`;

@@ -1,10 +1,19 @@
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { HttpRoute } from "../app/http-routes.js";
 import { BotRuntime } from "../app/runtime.js";
 import { CHANNELS, consoleRegistration, type ChannelEnvironment, type ChannelRegistration } from "../channels/index.js";
+import { WebChannel, webListen } from "../channels/web.js";
 import type { Channel } from "../core/channel.js";
 import { loadKnowledge } from "../knowledge/load.js";
+import { ChatHistory } from "../web/chat-history.js";
+import { WebServer } from "../web/server.js";
+import { resolveStaffToken } from "../web/staff-auth.js";
 import { UsageError, type Output } from "./output.js";
 import { dataDir, knowledgeDir } from "./paths.js";
+
+/** The web chat's conversations in the data directory. */
+export const CHAT_HISTORY_FILE = "web-chat.json";
 
 /** `talentbot start`: every registered channel that is on. */
 export function startCommand(args: string[], io: Output): Promise<number> {
@@ -27,11 +36,15 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
   const kb = await loadKnowledge(knowledge);
   const environment: ChannelEnvironment = { env: process.env, stdin: process.stdin, stdout: process.stdout, greeting: kb.bot.greeting };
   const channels: Channel[] = [];
+  const routes: HttpRoute[] = [];
   const lines: string[] = [];
   for (const registration of registrations) {
     const setup = registration.setup(environment);
     lines.push(`  ${registration.name.padEnd(10)} ${setup.on ? "on " : "off"}  ${setup.on ? setup.note : setup.reason}`);
-    if (setup.on) channels.push(setup.channel);
+    if (setup.on) {
+      channels.push(setup.channel);
+      routes.push(...(setup.routes ?? []));
+    }
   }
   io.err(`talentbot: knowledge ${knowledge} — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents`);
   io.err(`talentbot: channels:\n${lines.join("\n")}`);
@@ -41,7 +54,40 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
   }
 
   io.err(`talentbot: Ctrl+C stops the bot${channels.every((c) => c.ended) ? "; it also stops when its input ends" : ""}`);
+  // The web channel keeps its conversations (and staff replies not yet seen) in the data directory;
+  // attached before the bot starts, as the outbox may deliver at once.
+  const webChannel = channels.find((c): c is WebChannel => c instanceof WebChannel);
+  const history = webChannel ? await ChatHistory.open({ file: join(data, CHAT_HISTORY_FILE), onError: (line) => io.err(`talentbot: ${line}`) }) : undefined;
+  if (webChannel && history) webChannel.attach(history);
   const runtime = await BotRuntime.start({ knowledgeDir: knowledge, dataDir: data, channels, report: (line) => io.err(line) });
+
+  // One web server for the chat page, the staff console and the channels' HTTP routes (webhooks).
+  let web: WebServer | undefined;
+  let stopping = false;
+  if (webChannel || routes.length > 0) {
+    try {
+      const listen = webChannel?.listen ?? webListen(process.env);
+      if (typeof listen === "string") throw new Error(listen);
+      const staff = webChannel ? await resolveStaffToken(data, process.env, (line) => io.err(line)) : undefined;
+      // Behind a reverse proxy: client addresses (rate limits) and https (Secure cookie) from X-Forwarded-*.
+      const trustProxy = ["1", "true", "yes", "on"].includes(process.env["TALENTBOT_TRUST_PROXY"]?.trim().toLowerCase() ?? "");
+      web = await WebServer.start({ ...listen, runtime, routes, trustProxy, report: (line) => io.err(line), ...(webChannel && history ? { channel: webChannel, history } : {}), ...(staff ? { staffToken: staff.token } : {}) });
+      if (webChannel) io.err(`talentbot: web chat ${web.url}/ — staff console ${web.url}/admin`);
+      if (routes.length > 0) io.err(`talentbot: HTTP routes for channels: ${routes.map((r) => `${r.method} ${web!.url}${r.path}`).join(", ")}`);
+      if (staff?.generated) io.err(`talentbot: staff console token (generated now, stored in ${staff.source}; shown only this once): ${staff.token}`);
+      else if (staff) io.err(`talentbot: staff console token: ${staff.source === "ADMIN_TOKEN" ? "ADMIN_TOKEN" : `in ${staff.source}`}`);
+    } catch (error) {
+      io.err(`talentbot: the web server could not start: ${error instanceof Error ? error.message : String(error)}`);
+      await runtime.stop();
+      await history?.close();
+      process.stdin.destroy();
+      return 1;
+    }
+    const webUrlNow = web.url;
+    for (const channel of channels) {
+      void channel.ended?.then(() => stopping || io.err(`talentbot: ${channel.name} ended; still serving ${webUrlNow} (Ctrl+C stops the bot)`));
+    }
+  }
 
   let signals = 0;
   let resolveSignal: (signal: string) => void = () => {};
@@ -54,8 +100,11 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const why = await Promise.race([runtime.ended.then(() => "all channels ended"), signalled]);
+  stopping = true;
   io.err(`talentbot: stopping (${why})`);
+  await web?.close();
   await runtime.stop();
+  await history?.close();
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   // The console's readline leaves stdin paused but open, which would keep the process alive.

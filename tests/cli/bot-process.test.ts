@@ -105,7 +105,8 @@ describe("talentbot start with staff commands from another process", () => {
   });
 });
 
-describe("npm start (talentbot start) with no settings", () => {
+describe("npm start (talentbot start) with no settings but the web off", () => {
+  // With the web on (the default) start keeps serving after the console ends: tests/web/start.test.ts.
   it("runs the console on the shipped knowledge with data/ in the current directory, and stops cleanly at end of input", async () => {
     const cwd = await tempDir();
     const result = await talentbot(["start"], { cwd, env: cleanEnv() }); // stdin is /dev/null: at EOF at once

@@ -21,10 +21,14 @@ export async function ensureBuilt(): Promise<void> {
   }
 }
 
-/** The environment without talentbot settings, so the host's do not leak into a test. */
+/**
+ * The environment without talentbot settings, so the host's do not leak into a test. The web
+ * server is off unless a test turns it on (`TALENTBOT_WEB: "on"`, with `PORT: "0"`): a spawned
+ * `talentbot start` would otherwise take port 3000 and keep running after its input ends.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TALENTBOT_")));
-  return { ...env, ...extra };
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TALENTBOT_") && !["PORT", "HOST", "ADMIN_TOKEN"].includes(k)));
+  return { ...env, TALENTBOT_WEB: "off", ...extra };
 }
 
 export interface CliResult {

@@ -1,0 +1,183 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { WebInbox } from "../channels/web.js";
+import type { Reply } from "../core/message.js";
+import { maskPersonalData } from "../log/mask.js";
+
+/** One line of a web conversation as the page shows it. */
+export interface ChatItem extends Reply {
+  /** Increases within a session; the page asks for items after the last one it has. */
+  seq: number;
+  /** "user": typed or pressed in the page (personal data masked); "bot": the core's reply; "staff": a staff reply from the outbox. */
+  from: "user" | "bot" | "staff";
+  /** ISO time. */
+  at: string;
+}
+
+interface Session {
+  items: ChatItem[];
+  nextSeq: number;
+  /** ISO time of the last message either way. */
+  lastActive: string;
+}
+
+export interface ChatHistoryOptions {
+  /** JSON file that keeps the conversations across restarts (mode 0600); none: memory only. */
+  file?: string;
+  /** Items kept per session (oldest dropped). Default 200. */
+  maxItems?: number;
+  /** Sessions kept (least recently active dropped). Default 5 000. */
+  maxSessions?: number;
+  /** A session not used for this long is forgotten. Default 30 days. */
+  ttlMs?: number;
+  /** Quiet time before a change is written. Default 500 ms. */
+  writeDelayMs?: number;
+  now?: () => Date;
+  onError?: (message: string) => void;
+}
+
+const FILE_VERSION = 1;
+
+/**
+ * The conversations of the web chat page, per browser session: what the user sent (masked like
+ * everything the bot stores), the bot's replies and staff replies delivered through the outbox.
+ * The page re-reads it after a reload and polls it for staff replies. Kept in memory and, with
+ * `file`, written (temp file + rename) shortly after each change so a restart keeps staff replies
+ * that the user has not seen yet.
+ */
+export class ChatHistory implements WebInbox {
+  private readonly sessions = new Map<string, Session>();
+  private readonly rawWithPersonalData = new Map<string, string[]>();
+  private readonly maxItems: number;
+  private readonly maxSessions: number;
+  private readonly ttlMs: number;
+  private readonly writeDelayMs: number;
+  private readonly now: () => Date;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private dirty = false;
+
+  private constructor(private readonly options: ChatHistoryOptions) {
+    this.maxItems = options.maxItems ?? 200;
+    this.maxSessions = options.maxSessions ?? 5_000;
+    this.ttlMs = options.ttlMs ?? 30 * 24 * 60 * 60 * 1000;
+    this.writeDelayMs = options.writeDelayMs ?? 500;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Reads the file if there is one; an unreadable file starts an empty history (reported). */
+  static async open(options: ChatHistoryOptions = {}): Promise<ChatHistory> {
+    const history = new ChatHistory(options);
+    if (options.file) {
+      let text: string | undefined;
+      try {
+        text = await readFile(options.file, "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") options.onError?.(`web chat history ${options.file} could not be read (${String(error)}); starting empty`);
+      }
+      if (text !== undefined) history.load(text);
+    }
+    history.expire();
+    return history;
+  }
+
+  /** The items of a session after `afterSeq` (all with 0). */
+  since(sessionId: string, afterSeq = 0): ChatItem[] {
+    const session = this.sessions.get(sessionId);
+    if (!session) return [];
+    return session.items.filter((item) => item.seq > afterSeq).map((item) => structuredClone(item));
+  }
+
+  /** Appends what the user sent and the bot's replies; returns the stored items. */
+  exchange(sessionId: string, text: string, replies: readonly Reply[]): ChatItem[] {
+    const masked = maskPersonalData(text);
+    // A reply may quote an earlier question (人工: 已记录您的问题“…”): such quotes are masked too. The
+    // rest of a reply is the bot's own text (an office phone number in it must stay as it is), so
+    // the raw texts that hold personal data are remembered, in memory only, for a few messages.
+    let raw = this.rawWithPersonalData.get(sessionId) ?? [];
+    this.rawWithPersonalData.delete(sessionId);
+    if (masked !== text && text.trim()) raw = [...raw, text.trim()].slice(-5);
+    if (raw.length > 0) this.rawWithPersonalData.set(sessionId, raw);
+    while (this.rawWithPersonalData.size > 1000) this.rawWithPersonalData.delete(this.rawWithPersonalData.keys().next().value!);
+    const quoted = (reply: Reply): Reply => ({ ...reply, text: raw.reduce((out, r) => out.split(r).join(maskPersonalData(r)), reply.text) });
+    return [this.add(sessionId, "user", { text: masked }), ...replies.map((reply) => this.add(sessionId, "bot", quoted(reply)))];
+  }
+
+  async deliver(sessionId: string, reply: Reply): Promise<void> {
+    this.add(sessionId, "staff", reply);
+    await this.flush();
+  }
+
+  /** Resolves when every change so far is written. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.dirty) this.writing = this.writing.then(() => this.write());
+    await this.writing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  private add(sessionId: string, from: ChatItem["from"], reply: Reply): ChatItem {
+    const at = this.now().toISOString();
+    let session = this.sessions.get(sessionId);
+    if (session) this.sessions.delete(sessionId); // re-inserted last: Map order is least recently active first
+    session ??= { items: [], nextSeq: 1, lastActive: at };
+    this.sessions.set(sessionId, session);
+    const item: ChatItem = { seq: session.nextSeq++, from, at, text: reply.text };
+    if (reply.choices?.length) item.choices = reply.choices.map(({ label, faqId }) => ({ label, faqId }));
+    if (reply.citation) item.citation = { ...reply.citation };
+    if (reply.feedback) item.feedback = true;
+    session.items.push(item);
+    if (session.items.length > this.maxItems) session.items.splice(0, session.items.length - this.maxItems);
+    session.lastActive = at;
+    while (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
+    this.changed();
+    return structuredClone(item);
+  }
+
+  private expire(): void {
+    const cutoff = new Date(this.now().getTime() - this.ttlMs).toISOString();
+    for (const [id, session] of this.sessions) if (session.lastActive < cutoff) this.sessions.delete(id);
+  }
+
+  private changed(): void {
+    if (!this.options.file) return;
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.writeDelayMs);
+    this.timer.unref();
+  }
+
+  private async write(): Promise<void> {
+    const file = this.options.file;
+    if (!file || !this.dirty) return;
+    this.dirty = false;
+    this.expire();
+    const data = { version: FILE_VERSION, sessions: Object.fromEntries(this.sessions) };
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(temp, JSON.stringify(data), { encoding: "utf8", mode: 0o600 });
+      await rename(temp, file);
+    } catch (error) {
+      this.dirty = true;
+      this.options.onError?.(`web chat history ${file} could not be written: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private load(text: string): void {
+    try {
+      const data = JSON.parse(text) as { version?: unknown; sessions?: Record<string, Session> };
+      if (data.version !== FILE_VERSION || typeof data.sessions !== "object" || data.sessions === null) throw new Error(`unknown format`);
+      const sessions = Object.entries(data.sessions)
+        .filter(([, s]) => Array.isArray(s.items) && typeof s.nextSeq === "number" && typeof s.lastActive === "string")
+        .sort(([, a], [, b]) => (a.lastActive < b.lastActive ? -1 : 1));
+      for (const [id, session] of sessions) this.sessions.set(id, session);
+    } catch (error) {
+      this.options.onError?.(`web chat history ${this.options.file ?? ""} is unreadable (${error instanceof Error ? error.message : String(error)}); starting empty`);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+import type { AddressInfo } from "node:net";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { HttpRoute } from "../app/http-routes.js";
+import { reportReload, type BotRuntime } from "../app/runtime.js";
+import { SESSION_ID_PATTERN, type WebChannel } from "../channels/web.js";
+import { LogDesk, type StaffDesk } from "../staff/desk.js";
+import { registerAdminRoutes } from "./admin-routes.js";
+import type { ChatHistory } from "./chat-history.js";
+import { loadAssets, notFoundPage, policyIndexPage, policyPage, type Asset } from "./pages.js";
+import { SECURITY_HEADERS, WindowCounter, tooMany, type WindowLimit } from "./security.js";
+import { StaffSessions, type StaffSessionOptions } from "./staff-auth.js";
+
+export interface WebLimits {
+  /** Largest request body. Default 16 KiB. */
+  bodyBytes: number;
+  /** Requests per client address, any route. Default 600 a minute. */
+  requests: WindowLimit;
+  /** Chat messages per client address (an office behind one address counts as one). Default 60 a minute. */
+  chat: WindowLimit;
+  /** Wrong staff tokens per client address before sign-in is refused for a while. Default 5 in 15 minutes. */
+  signInFailures: WindowLimit;
+}
+
+export const DEFAULT_WEB_LIMITS: WebLimits = {
+  bodyBytes: 16 * 1024,
+  requests: { limit: 600, windowMs: 60_000 },
+  chat: { limit: 60, windowMs: 60_000 },
+  signInFailures: { limit: 5, windowMs: 15 * 60_000 },
+};
+
+/** The parts of the running bot the web server uses. */
+export type WebRuntime = Pick<BotRuntime, "live" | "log" | "outbox">;
+
+export interface WebAppOptions {
+  runtime: WebRuntime;
+  /** The chat page, its API and the policy pages; without it only channel routes and /api/health are served. */
+  channel?: WebChannel;
+  /** Conversations of the chat page (required with `channel`). */
+  history?: ChatHistory;
+  /** Staff console at /admin, signed in with this token; none: no console. */
+  staffToken?: string;
+  /** What the console's actions go through. Default: a LogDesk on the runtime's log, as the admin endpoint uses. */
+  desk?: StaffDesk;
+  /** HTTP endpoints the started channels declare (Telegram's webhook …). */
+  routes?: readonly HttpRoute[];
+  limits?: Partial<WebLimits>;
+  staffSessions?: StaffSessionOptions;
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). Default false. */
+  trustProxy?: boolean;
+  /** Operator messages (failed requests). Default: stderr. */
+  report?: (line: string) => void;
+}
+
+/** Sent instead of any detail when something unexpected fails. */
+const INTERNAL_ERROR = "服务器内部错误，请稍后再试";
+
+/**
+ * The bot's web server (fastify): the chat page and its JSON API, the policy pages, the staff
+ * console and its API, and the channels' HTTP routes. Returns the app without listening
+ * (tests use `app.inject`); `WebServer.start` listens.
+ */
+export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstance> {
+  const limits: WebLimits = { ...DEFAULT_WEB_LIMITS, ...options.limits };
+  const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const app = Fastify({ logger: false, bodyLimit: limits.bodyBytes, trustProxy: options.trustProxy ?? false, return503OnClosing: true });
+  const assets = options.channel ? await loadAssets() : new Map<string, Asset>();
+  const requests = new WindowCounter(limits.requests);
+  const chatMessages = new WindowCounter(limits.chat);
+
+  // Only JSON bodies: a cross-site HTML form cannot send one without a CORS preflight, which this server never grants.
+  app.removeContentTypeParser("text/plain");
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    if (!requests.take(request.ip)) return tooMany(reply, requests.retryAfter(request.ip));
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      // Defence in depth against cross-site requests: a browser always says where a POST comes from.
+      const origin = request.headers.origin;
+      if (origin !== undefined && origin !== `${request.protocol}://${request.host}`) {
+        return reply.code(403).send({ error: "跨站请求被拒绝" });
+      }
+    }
+    return undefined;
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) report(`talentbot: web request ${request.method} ${request.url.split("?")[0] ?? ""} failed: ${error.message}`);
+    return reply.code(status).type("application/json; charset=utf-8").send({ error: publicMessage(status, error) });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith("/api/") || request.method !== "GET") return reply.code(404).send({ error: "没有这个接口" });
+    return reply.code(404).type("text/html; charset=utf-8").send(notFoundPage());
+  });
+
+  app.get("/api/health", async () => ({ status: "ok", faqs: options.runtime.live.engine.kb.faqs.length }));
+
+  for (const route of options.routes ?? []) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (request, reply) => {
+        const headers: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+        const response = await route.handle({ headers, body: request.body });
+        reply.code(response.status);
+        return response.body === undefined ? reply.send() : reply.send(response.body);
+      },
+    });
+  }
+
+  const { channel, history } = options;
+  if (channel) {
+    if (!history) throw new Error("the web chat needs a ChatHistory");
+    const sendAsset = (reply: FastifyReply, name: string) => {
+      const asset = assets.get(name);
+      if (!asset) return reply.callNotFound();
+      return reply.type(asset.type).header("cache-control", "no-cache").send(asset.body);
+    };
+    app.get("/", (_request, reply) => sendAsset(reply, "chat.html"));
+    app.get("/assets/*", (request: FastifyRequest<{ Params: { "*": string } }>, reply) => sendAsset(reply, `assets/${request.params["*"]}`));
+
+    app.get("/api/chat/config", async () => {
+      const { bot } = options.runtime.live.engine.kb;
+      return { botName: bot.botName, greeting: bot.greeting, examples: bot.examples };
+    });
+
+    app.post(
+      "/api/chat",
+      { schema: { body: chatBodySchema } },
+      async (request: FastifyRequest<{ Body: { sessionId: string; text: string } }>, reply) => {
+        if (!chatMessages.take(request.ip)) return tooMany(reply, chatMessages.retryAfter(request.ip));
+        if (!channel.receiving) return reply.code(503).send({ error: "服务暂不可用，请稍后再试" });
+        const { sessionId, text } = request.body;
+        const replies = await channel.receive(sessionId, text);
+        const messages = history.exchange(sessionId, text, replies);
+        return { sessionId, replies, messages };
+      },
+    );
+
+    app.get("/api/chat/history", { schema: { querystring: historyQuerySchema } }, async (request: FastifyRequest<{ Querystring: { sessionId: string; after?: number } }>) => ({
+      messages: history.since(request.query.sessionId, request.query.after ?? 0),
+    }));
+
+    app.get("/policies", (_request, reply) => reply.type("text/html; charset=utf-8").send(policyIndexPage(options.runtime.live.engine.kb)));
+    app.get("/policies/:doc", (request: FastifyRequest<{ Params: { doc: string } }>, reply) => {
+      const doc = options.runtime.live.engine.kb.policies.find((p) => p.id === request.params.doc);
+      if (!doc) return reply.callNotFound();
+      return reply.type("text/html; charset=utf-8").send(policyPage(doc));
+    });
+
+    if (options.staffToken !== undefined) {
+      app.get("/admin", (_request, reply) => sendAsset(reply, "admin.html"));
+      registerAdminRoutes(app, {
+        token: options.staffToken,
+        runtime: options.runtime,
+        desk: options.desk ?? runtimeDesk(options.runtime, report),
+        sessions: new StaffSessions(options.staffSessions),
+        signInFailures: new WindowCounter(limits.signInFailures),
+      });
+    }
+  }
+  return app;
+}
+
+/** The same desk the admin endpoint gives `talentbot log …`: a reply is delivered at once, a promote reloads the knowledge base. */
+export function runtimeDesk(runtime: WebRuntime, report: (line: string) => void): StaffDesk {
+  return new LogDesk(runtime.log, {
+    knowledgeDir: runtime.live.dir,
+    afterReply: () => void runtime.outbox.deliver(),
+    afterKnowledgeChange: async () => {
+      const result = await runtime.live.reload();
+      reportReload(result, report);
+      return result;
+    },
+  });
+}
+
+function publicMessage(status: number, error: FastifyError): string {
+  if (status === 500) return INTERNAL_ERROR;
+  if (status === 413) return "请求内容过大";
+  if (status === 415) return "请求格式不支持，请发送 JSON";
+  if (error.validation) return `请求格式不正确：${error.message}`;
+  if (status === 400) return "请求格式不正确";
+  return error.message;
+}
+
+const chatBodySchema = {
+  type: "object",
+  required: ["sessionId", "text"],
+  properties: {
+    sessionId: { type: "string", pattern: SESSION_ID_PATTERN.source },
+    // The core asks for a shorter message above 500 characters; longer bodies are refused here.
+    text: { type: "string", maxLength: 2000 },
+  },
+} as const;
+
+const historyQuerySchema = {
+  type: "object",
+  required: ["sessionId"],
+  properties: {
+    sessionId: { type: "string", pattern: SESSION_ID_PATTERN.source },
+    after: { type: "integer", minimum: 0 },
+  },
+} as const;
+
+export interface WebServerOptions extends WebAppOptions {
+  host: string;
+  /** 0: any free port. */
+  port: number;
+}
+
+/** The web server listening; `url` has the real port. */
+export class WebServer {
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly app: FastifyInstance,
+    readonly url: string,
+  ) {}
+
+  static async start(options: WebServerOptions): Promise<WebServer> {
+    const app = await buildWebApp(options);
+    try {
+      await app.listen({ host: options.host, port: options.port });
+    } catch (error) {
+      await app.close().catch(() => undefined);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EADDRINUSE") throw new Error(`port ${options.port} on ${options.host} is in use (another talentbot, or another program); set PORT to a free port, or TALENTBOT_WEB=off`);
+      if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new Error(`HOST=${options.host} is not an address of this machine; use 127.0.0.1 (this machine only) or 0.0.0.0 (every network)`);
+      if (code === "EACCES") throw new Error(`port ${options.port} needs privileges; use a port above 1023`);
+      throw error;
+    }
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    return new WebServer(app, `http://${host}:${address.port}`);
+  }
+
+  /** Stops listening and waits for requests in progress. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= this.app.close();
+    return this.closing;
+  }
+}

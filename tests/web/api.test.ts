@@ -1,0 +1,455 @@
+import { stat, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BotRuntime } from "../../src/app/runtime.js";
+import { WebChannel, webSettings } from "../../src/channels/web.js";
+import { CHANNELS } from "../../src/channels/index.js";
+import { ChatHistory, type ChatItem } from "../../src/web/chat-history.js";
+import { safeEqual } from "../../src/web/security.js";
+import { buildWebApp, type WebAppOptions } from "../../src/web/server.js";
+import { resolveStaffToken } from "../../src/web/staff-auth.js";
+import { copyShippedKnowledge, useTempDirs } from "../helpers/temp-dirs.js";
+import { waitFor } from "../helpers/bot-harness.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+
+const TOKEN = "staff-token-for-api-tests-0123";
+const SESSION = "apiSession_0123456789";
+const tempDir = useTempDirs();
+
+// One bot (shipped knowledge copied to a temp dir, temp data dir) for the whole file; each test builds its own app.
+let runtime: BotRuntime;
+let channel: WebChannel;
+let history: ChatHistory;
+let root: string;
+const reports: string[] = [];
+const apps: FastifyInstance[] = [];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "talentbot-web-api-"));
+  const knowledgeDir = await copyShippedKnowledge(root);
+  channel = new WebChannel();
+  history = await ChatHistory.open({ file: join(root, "data", "web-chat.json") });
+  channel.attach(history);
+  runtime = await BotRuntime.start({ knowledgeDir, dataDir: join(root, "data"), channels: [channel], admin: false, watchKnowledge: false, report: (line) => reports.push(line) });
+});
+
+afterAll(async () => {
+  await Promise.all(apps.map((app) => app.close()));
+  await runtime?.stop();
+  await history?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function app(options: Partial<WebAppOptions> = {}): Promise<FastifyInstance> {
+  const built = await buildWebApp({ runtime, channel, history, staffToken: TOKEN, report: (line) => reports.push(line), ...options });
+  apps.push(built);
+  return built;
+}
+
+const json = (response: LightMyRequestResponse) => response.json() as Record<string, unknown>;
+
+function chat(web: FastifyInstance, text: string, sessionId = SESSION, remoteAddress = "127.0.0.1") {
+  return web.inject({ method: "POST", url: "/api/chat", payload: { sessionId, text }, remoteAddress });
+}
+
+/** Signs in; returns the cookie header value and the CSRF token. */
+async function signIn(web: FastifyInstance, remoteAddress = "127.0.0.1"): Promise<{ cookie: string; csrf: string }> {
+  const response = await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, remoteAddress });
+  expect(response.statusCode).toBe(200);
+  const setCookie = String(response.headers["set-cookie"]);
+  return { cookie: setCookie.split(";")[0]!, csrf: String(json(response)["csrfToken"]) };
+}
+
+function expectNoStack(response: LightMyRequestResponse): void {
+  expect(response.headers["content-type"]).toMatch(/^application\/json/);
+  expect(response.body).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|\.js:\d+/);
+}
+
+describe("web server basics", () => {
+  it("answers /api/health and sends the security headers on pages, assets and the API", async () => {
+    const web = await app();
+    const health = await web.inject("/api/health");
+    expect(health.statusCode).toBe(200);
+    expect(json(health)).toMatchObject({ status: "ok" });
+    for (const url of ["/", "/admin", "/api/health", "/assets/chat.js", "/policies/talent-20-rules", "/no-such-page"]) {
+      const response = await web.inject(url);
+      const csp = String(response.headers["content-security-policy"]);
+      expect(csp, url).toContain("script-src 'self'");
+      expect(csp, url).toContain("frame-ancestors 'none'");
+      expect(csp, url).not.toContain("unsafe-inline");
+      expect(csp, url).not.toContain("unsafe-eval");
+      expect(response.headers["x-content-type-options"], url).toBe("nosniff");
+      expect(response.headers["x-frame-options"], url).toBe("DENY");
+      expect(response.headers["referrer-policy"], url).toBe("same-origin");
+    }
+  });
+
+  it("serves the pages and the charting library from the package, and nothing else", async () => {
+    const web = await app();
+    const page = await web.inject("/");
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(page.body).toContain('<script src="/assets/chat.js" defer></script>');
+    expect(page.body).not.toMatch(/<script>|https?:\/\//); // no inline script, nothing from another site
+    const admin = await web.inject("/admin");
+    expect(admin.body).toContain('src="/assets/vendor/chart.umd.min.js"');
+    expect(admin.body).not.toMatch(/<script>|https?:\/\//);
+    const chart = await web.inject("/assets/vendor/chart.umd.min.js");
+    expect(chart.statusCode).toBe(200);
+    expect(chart.headers["content-type"]).toMatch(/^text\/javascript/);
+    expect(chart.body.length).toBeGreaterThan(100_000);
+    for (const url of ["/assets/../package.json", "/assets/%2e%2e/package.json", "/assets/nope.js", "/package.json"]) {
+      expect((await web.inject(url)).statusCode, url).toBe(404);
+    }
+  });
+
+  it("renders policy pages with one anchor per article, and 404 for unknown documents", async () => {
+    const web = await app();
+    const page = await web.inject("/policies/talent-20-rules");
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<section class="article" id="第八条"');
+    expect(page.body).toContain("示例市人才引领发展20条实施细则");
+    expect((await web.inject("/policies/nope")).statusCode).toBe(404);
+    expect((await web.inject("/policies")).body).toContain('href="/policies/recruit-2024-notice"');
+  });
+
+  it("refuses oversized, non-JSON, malformed and cross-site requests with a short JSON error and no stack trace", async () => {
+    const web = await app({ limits: { bodyBytes: 1024 } });
+    const big = await web.inject({ method: "POST", url: "/api/chat", payload: { sessionId: SESSION, text: "长".repeat(2000) } });
+    expect(big.statusCode).toBe(413);
+    expectNoStack(big);
+    const plain = await web.inject({ method: "POST", url: "/api/chat", headers: { "content-type": "text/plain" }, payload: "hello" });
+    expect(plain.statusCode).toBe(415);
+    expectNoStack(plain);
+    const broken = await web.inject({ method: "POST", url: "/api/chat", headers: { "content-type": "application/json" }, payload: '{"sessionId": ' });
+    expect(broken.statusCode).toBe(400);
+    expectNoStack(broken);
+    const badSession = await chat(web, "你好", "x");
+    expect(badSession.statusCode).toBe(400);
+    expectNoStack(badSession);
+    const crossSite = await web.inject({ method: "POST", url: "/api/chat", headers: { origin: "https://evil.example" }, payload: { sessionId: SESSION, text: "你好" } });
+    expect(crossSite.statusCode).toBe(403);
+    const unknown = await web.inject({ method: "POST", url: "/api/nothing", payload: {} });
+    expect(unknown.statusCode).toBe(404);
+    expectNoStack(unknown);
+  });
+
+  it("turns an unexpected failure into a 500 without details, reported to the operator", async () => {
+    const web = await app();
+    web.get("/api/boom", async () => {
+      throw new Error("secret internal detail");
+    });
+    const response = await web.inject("/api/boom");
+    expect(response.statusCode).toBe(500);
+    expectNoStack(response);
+    expect(response.body).not.toContain("secret internal detail");
+    expect(json(response)["error"]).toBe("服务器内部错误，请稍后再试");
+    expect(reports.some((line) => line.includes("secret internal detail"))).toBe(true);
+  });
+
+  it("limits requests per client address", async () => {
+    const web = await app({ limits: { chat: { limit: 3, windowMs: 60_000 }, requests: { limit: 8, windowMs: 60_000 } } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await chat(web, "你好", "rateSession_0123456789", "10.0.0.1")).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await chat(web, "你好", "rateSession_0123456789", "10.0.0.1");
+    expect(limited.headers["retry-after"]).toMatch(/^\d+$/);
+    expect((await chat(web, "你好", "rateSession_0123456789", "10.0.0.2")).statusCode).toBe(200); // another client
+    // Every route counts towards the general limit.
+    const general = [];
+    for (let i = 0; i < 9; i++) general.push((await web.inject({ url: "/api/health", remoteAddress: "10.0.0.3" })).statusCode);
+    expect(general.slice(0, 8).every((s) => s === 200)).toBe(true);
+    expect(general[8]).toBe(429);
+  });
+
+  it("mounts the HTTP routes that channels declare", async () => {
+    const seen: unknown[] = [];
+    const web = await app({
+      routes: [{ method: "POST", path: "/test/webhook", handle: async (request) => (seen.push(request), { status: 202, body: { ok: true } }) }],
+    });
+    const response = await web.inject({ method: "POST", url: "/test/webhook", headers: { "X-Secret": "s3" }, payload: { update_id: 1 } });
+    expect(response.statusCode).toBe(202);
+    expect(json(response)).toEqual({ ok: true });
+    expect(seen).toEqual([{ headers: expect.objectContaining({ "x-secret": "s3" }), body: { update_id: 1 } }]);
+    // Also without the web chat (TALENTBOT_WEB=off and a webhook channel on).
+    const bare = await app({ channel: undefined, history: undefined, staffToken: undefined, routes: [{ method: "POST", path: "/hook", handle: async () => ({ status: 200 }) }] });
+    expect((await bare.inject({ method: "POST", url: "/hook", payload: {} })).statusCode).toBe(200);
+    expect((await bare.inject("/")).statusCode).toBe(404);
+    expect((await bare.inject("/api/health")).statusCode).toBe(200);
+  });
+});
+
+describe("chat API", () => {
+  it("answers with the core's Reply objects and keeps the conversation for the session", async () => {
+    const web = await app();
+    const sessionId = "chatSession_0123456789";
+    const response = await chat(web, "人才子女入学需要提交哪些材料？", sessionId);
+    expect(response.statusCode).toBe(200);
+    const body = json(response) as { replies: { text: string; feedback?: boolean; citation?: unknown }[]; messages: ChatItem[] };
+    expect(body.replies.length).toBeGreaterThan(0);
+    for (const reply of body.replies) expect(Object.keys(reply).every((k) => ["text", "choices", "citation", "feedback"].includes(k))).toBe(true);
+    expect(body.messages.map((m) => m.from)).toEqual(["user", ...body.replies.map(() => "bot")]);
+    expect(body.messages.map((m) => m.seq)).toEqual(body.messages.map((_, i) => i + 1));
+
+    const all = json(await web.inject(`/api/chat/history?sessionId=${sessionId}`))["messages"] as ChatItem[];
+    expect(all).toEqual(body.messages);
+    const after = json(await web.inject(`/api/chat/history?sessionId=${sessionId}&after=1`))["messages"] as ChatItem[];
+    expect(after.map((m) => m.seq)).toEqual(all.slice(1).map((m) => m.seq));
+    expect(json(await web.inject(`/api/chat/history?sessionId=otherSession_0123456789`))["messages"]).toEqual([]);
+  });
+
+  it("stores personal data masked in the conversation history", async () => {
+    const web = await app();
+    const body = json(await chat(web, "我的电话13812345678，人才公寓怎么申请", "maskSession_0123456789")) as { messages: ChatItem[] };
+    expect(body.messages[0]!.text).not.toContain("13812345678");
+    expect(body.messages[0]!.text).toContain("138****5678");
+    const human = json(await chat(web, "人工", "maskSession_0123456789")) as { messages: ChatItem[] };
+    expect(human.messages[1]!.text).toContain("138****5678"); // the reply quotes the question, masked
+    expect(human.messages[1]!.text).not.toContain("13812345678");
+    expect(human.messages[1]!.text).toContain(runtime.live.engine.kb.bot.staffContact.phone); // the bot's own text as it is
+  });
+
+  it("delivers a staff reply from the outbox to the session, where the page's polling finds it", async () => {
+    const web = await app();
+    const sessionId = "staffSession_0123456789";
+    await chat(web, "学校食堂承包怎么投标", sessionId);
+    const group = runtime.log.listGroups({ status: "open" }).find((g) => g.representative === "学校食堂承包怎么投标");
+    expect(group).toBeDefined();
+    const { cookie, csrf } = await signIn(web);
+    const reply = await web.inject({ method: "POST", url: `/api/admin/groups/${group!.id}/reply`, headers: { cookie, "x-csrf-token": csrf }, payload: { text: "食堂承包请咨询后勤处。" } });
+    expect(reply.statusCode).toBe(200);
+    await waitFor(() => history.since(sessionId).some((m) => m.from === "staff"), "the staff reply in the web session");
+    const items = json(await web.inject(`/api/chat/history?sessionId=${sessionId}&after=0`))["messages"] as ChatItem[];
+    expect(items.at(-1)).toMatchObject({ from: "staff", text: "关于您咨询的“学校食堂承包怎么投标”，工作人员答复如下：\n食堂承包请咨询后勤处。" });
+  });
+});
+
+describe("staff console API", () => {
+  it("refuses every admin request without a valid session", async () => {
+    const web = await app();
+    for (const [method, url] of [
+      ["GET", "/api/admin/session"],
+      ["GET", "/api/admin/groups"],
+      ["GET", "/api/admin/groups/g1"],
+      ["GET", "/api/admin/dashboard"],
+      ["GET", "/api/admin/report.csv"],
+      ["GET", "/api/admin/faqs"],
+      ["POST", "/api/admin/groups/g1/reply"],
+      ["POST", "/api/admin/groups/g1/promote"],
+      ["POST", "/api/admin/groups/g1/dismiss"],
+      ["POST", "/api/admin/hit-test"],
+      ["POST", "/api/admin/logout"],
+    ] as const) {
+      const response = await web.inject({ method, url, ...(method === "POST" ? { payload: { text: "x", reason: "x" } } : {}) });
+      expect(response.statusCode, `${method} ${url}`).toBe(401);
+      const forged = await web.inject({ method, url, headers: { cookie: "talentbot_staff=forged-session-id" }, ...(method === "POST" ? { payload: {} } : {}) });
+      expect(forged.statusCode, `${method} ${url} with a forged cookie`).toBe(401);
+    }
+  });
+
+  it("signs in with the token: HttpOnly SameSite=Strict cookie, and CSRF token required on every POST", async () => {
+    const web = await app();
+    const wrong = await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: "wrong" }, remoteAddress: "10.1.0.1" });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.headers["set-cookie"]).toBeUndefined();
+
+    const login = await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, remoteAddress: "10.1.0.1" });
+    const setCookie = String(login.headers["set-cookie"]);
+    expect(setCookie).toMatch(/^talentbot_staff=[A-Za-z0-9_-]{40,};/);
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("SameSite=Strict");
+    expect(setCookie).toContain("Path=/api/admin");
+    expect(login.headers["cache-control"]).toBe("no-store");
+    const cookie = setCookie.split(";")[0]!;
+    const csrf = String(json(login)["csrfToken"]);
+
+    await chat(web, "游泳馆几点开门", "csrfSession_0123456789");
+    const group = runtime.log.listGroups().find((g) => g.representative === "游泳馆几点开门")!;
+    const url = `/api/admin/groups/${group.id}/dismiss`;
+    const withoutCsrf = await web.inject({ method: "POST", url, headers: { cookie }, payload: { reason: "无关" } });
+    expect(withoutCsrf.statusCode).toBe(403);
+    const wrongCsrf = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": `${csrf}x` }, payload: { reason: "无关" } });
+    expect(wrongCsrf.statusCode).toBe(403);
+    const other = await signIn(web); // another session's token does not fit this cookie
+    const otherCsrf = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": other.csrf }, payload: { reason: "无关" } });
+    expect(otherCsrf.statusCode).toBe(403);
+    expect(runtime.log.getGroup(group.id)!.group.status).toBe("open");
+
+    const ok = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { reason: "无关" } });
+    expect(ok.statusCode).toBe(200);
+    expect(runtime.log.getGroup(group.id)!.group.status).toBe("dismissed");
+
+    expect(json(await web.inject({ url: "/api/admin/session", headers: { cookie } }))["csrfToken"]).toBe(csrf);
+    const logout = await web.inject({ method: "POST", url: "/api/admin/logout", headers: { cookie, "x-csrf-token": csrf }, payload: {} });
+    expect(logout.statusCode).toBe(200);
+    expect(String(logout.headers["set-cookie"])).toContain("Max-Age=0");
+    expect((await web.inject({ url: "/api/admin/groups", headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it("behind a reverse proxy (trustProxy) takes the client address and https from X-Forwarded-*", async () => {
+    const web = await app({ trustProxy: true, limits: { signInFailures: { limit: 1, windowMs: 60_000 } } });
+    const viaProxy = (token: string, client: string) =>
+      web.inject({ method: "POST", url: "/api/admin/login", payload: { token }, headers: { "x-forwarded-for": client, "x-forwarded-proto": "https" } });
+    expect((await viaProxy("wrong", "203.0.113.7")).statusCode).toBe(401);
+    expect((await viaProxy(TOKEN, "203.0.113.7")).statusCode).toBe(429);
+    const other = await viaProxy(TOKEN, "203.0.113.8"); // another client behind the same proxy
+    expect(other.statusCode).toBe(200);
+    expect(String(other.headers["set-cookie"])).toMatch(/; Secure$/);
+    const direct = await app();
+    expect(String((await direct.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, headers: { "x-forwarded-proto": "https" } })).headers["set-cookie"])).not.toContain("Secure");
+  });
+
+  it("rate-limits wrong tokens per client: once blocked, even the right token is refused", async () => {
+    const web = await app({ limits: { signInFailures: { limit: 3, windowMs: 60_000 } } });
+    const attempt = (token: string, remoteAddress: string) => web.inject({ method: "POST", url: "/api/admin/login", payload: { token }, remoteAddress });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await attempt(`guess-${i}`, "10.2.0.1")).statusCode);
+    expect(statuses).toEqual([401, 401, 401]);
+    const blocked = await attempt(TOKEN, "10.2.0.1");
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
+    expect(blocked.headers["set-cookie"]).toBeUndefined();
+    expect((await attempt(TOKEN, "10.2.0.2")).statusCode).toBe(200); // other clients are not affected
+  });
+
+  it("lists groups with filters, shows one with its entries and the engine's guesses", async () => {
+    const web = await app();
+    const { cookie } = await signIn(web);
+    await chat(web, "停车场收费标准是多少", "listSession_0123456789");
+    const list = json(await web.inject({ url: "/api/admin/groups?status=open", headers: { cookie } }))["groups"] as { id: string; representative: string; channels: string[]; matchKeys?: unknown }[];
+    const group = list.find((g) => g.representative === "停车场收费标准是多少");
+    expect(group).toMatchObject({ channels: ["web"] });
+    expect(group!.matchKeys).toBeUndefined();
+    const today = new Date();
+    const date = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
+    const since = json(await web.inject({ url: `/api/admin/groups?status=all&since=${date}&until=${date}`, headers: { cookie } }))["groups"] as unknown[];
+    expect(since.length).toBeGreaterThan(0);
+    const none = json(await web.inject({ url: "/api/admin/groups?status=all&until=2000-01-01", headers: { cookie } }))["groups"] as unknown[];
+    expect(none).toEqual([]);
+    expect((await web.inject({ url: "/api/admin/groups?status=bogus", headers: { cookie } })).statusCode).toBe(400);
+
+    const details = json(await web.inject({ url: `/api/admin/groups/${group!.id}`, headers: { cookie } })) as { entries: Record<string, unknown>[]; group: { bestGuesses: { question: string | null }[] } };
+    expect(details.entries[0]).toMatchObject({ text: "停车场收费标准是多少", channel: "web" });
+    expect(details.entries[0]!["conversationId"]).toBeUndefined();
+    expect(details.entries[0]!["senderId"]).toBeUndefined();
+    const missing = await web.inject({ url: "/api/admin/groups/g9999", headers: { cookie } });
+    expect(missing.statusCode).toBe(400);
+    expect(String(json(missing)["error"])).toContain('no question group "g9999"');
+  });
+
+  it("hit-tests a question without logging or counting it", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const groupsBefore = runtime.log.listGroups().length;
+    const hitsBefore = JSON.stringify(runtime.log.faqHits());
+    const response = await web.inject({ method: "POST", url: "/api/admin/hit-test", headers: { cookie, "x-csrf-token": csrf }, payload: { text: "人才子女入学需要提交哪些材料？" } });
+    expect(response.statusCode).toBe(200);
+    const result = json(response) as { status: string; score: number; confidence: number; suggestions: unknown[] };
+    expect(result.status).toBe(runtime.live.engine.ask("人才子女入学需要提交哪些材料？").status);
+    expect(typeof result.score).toBe("number");
+    expect(typeof result.confidence).toBe("number");
+    await web.inject({ method: "POST", url: "/api/admin/hit-test", headers: { cookie, "x-csrf-token": csrf }, payload: { text: "完全不相关的问题火星旅游" } });
+    expect(runtime.log.listGroups().length).toBe(groupsBefore);
+    expect(JSON.stringify(runtime.log.faqHits())).toBe(hitsBefore);
+  });
+
+  it("gives the dashboard figures, every FAQ with its hits, and the monthly CSV as a download", async () => {
+    const web = await app();
+    const { cookie } = await signIn(web);
+    await chat(web, "人才子女入学需要提交哪些材料？", "dashSession_0123456789");
+    const month = new Date().toISOString().slice(0, 7);
+    const localMonth = `${new Date().getFullYear()}-${String(new Date().getMonth() + 1).padStart(2, "0")}`;
+    const dashboard = json(await web.inject({ url: `/api/admin/dashboard?month=${localMonth}`, headers: { cookie } })) as { days: unknown[]; total: { questions: number }; rates: Record<string, number | null>; topOpenGroups: unknown[] };
+    expect(dashboard.days.length).toBeGreaterThanOrEqual(28);
+    expect(dashboard.total.questions).toBeGreaterThan(0);
+    expect(Object.keys(dashboard.rates)).toEqual(["answered", "suggested", "logged"]);
+    expect((await web.inject({ url: "/api/admin/dashboard?month=2024-13", headers: { cookie } })).statusCode).toBe(400);
+
+    const faqs = json(await web.inject({ url: "/api/admin/faqs", headers: { cookie } }))["faqs"] as { id: string; hits: number }[];
+    expect(faqs.length).toBe(runtime.live.engine.kb.faqs.length);
+    const hits = runtime.log.faqHits();
+    for (const faq of faqs) expect(faq.hits).toBe(hits[faq.id] ?? 0);
+
+    const csv = await web.inject({ url: `/api/admin/report.csv?month=${month}`, headers: { cookie } });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(csv.headers["content-disposition"]).toBe(`attachment; filename="talentbot-${month}.csv"`);
+    expect(csv.body.startsWith("\uFEFF月度报告,")).toBe(true);
+  });
+
+  it("promotes a group into the knowledge base as alternates of an existing FAQ, and the engine reloads", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    await chat(web, "博士后进站补贴发放时间表", "promoteSession_0123456789");
+    const group = runtime.log.listGroups({ status: "open" }).find((g) => g.representative === "博士后进站补贴发放时间表")!;
+    const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { to: "housing-subsidy" } });
+    expect(response.statusCode).toBe(200);
+    expect(json(response)).toMatchObject({ faqId: "housing-subsidy", created: false, alternates: ["博士后进站补贴发放时间表"], reload: { ok: true } });
+    expect(runtime.live.engine.faq("housing-subsidy")!.alternates).toContain("博士后进站补贴发放时间表");
+    const again = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { faqId: "new-one", answer: "x" } });
+    expect(again.statusCode).toBe(400);
+    expect(String(json(again)["error"])).toContain("already promoted");
+  });
+});
+
+describe("settings and secrets", () => {
+  it("the web channel is registered, on by default at 127.0.0.1:3000, off with TALENTBOT_WEB=off", () => {
+    expect(CHANNELS.map((c) => c.name)).toContain("web");
+    expect(webSettings({})).toEqual({ on: true, listen: { host: "127.0.0.1", port: 3000 } });
+    expect(webSettings({ PORT: "8080", HOST: "0.0.0.0" })).toEqual({ on: true, listen: { host: "0.0.0.0", port: 8080 } });
+    expect(webSettings({ TALENTBOT_WEB: "off" })).toEqual({ on: false, reason: "TALENTBOT_WEB=off" });
+    expect(webSettings({ PORT: "http" })).toEqual({ on: false, reason: "PORT=http is not a port number (0–65535)" });
+    const setup = CHANNELS.find((c) => c.name === "web")!.setup({ env: {}, stdin: process.stdin, stdout: process.stdout, greeting: "" });
+    expect(setup.on && setup.note).toContain("http://127.0.0.1:3000");
+  });
+
+  it("generates the staff token once, in the data directory with mode 0600; ADMIN_TOKEN takes precedence", async () => {
+    const dir = await tempDir();
+    const said: string[] = [];
+    const first = await resolveStaffToken(dir, {}, (line) => said.push(line));
+    expect(first.generated).toBe(true);
+    expect(first.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((await stat(join(dir, "staff-token"))).mode & 0o777).toBe(0o600);
+    expect((await readFile(join(dir, "staff-token"), "utf8")).trim()).toBe(first.token);
+    const second = await resolveStaffToken(dir, {}, (line) => said.push(line));
+    expect(second).toEqual({ token: first.token, source: join(dir, "staff-token"), generated: false });
+    expect(await resolveStaffToken(dir, { ADMIN_TOKEN: "from-the-environment-1234" }, (line) => said.push(line))).toEqual({ token: "from-the-environment-1234", source: "ADMIN_TOKEN", generated: false });
+    expect(said).toEqual([]);
+    await resolveStaffToken(dir, { ADMIN_TOKEN: "short" }, (line) => said.push(line));
+    expect(said[0]).toContain("ADMIN_TOKEN is shorter than 16 characters");
+  });
+
+  it("compares secrets exactly", () => {
+    expect(safeEqual("abc", "abc")).toBe(true);
+    expect(safeEqual("abc", "abd")).toBe(false);
+    expect(safeEqual("abc", "abcd")).toBe(false);
+    expect(safeEqual("", "abc")).toBe(false);
+  });
+
+  it("keeps web conversations across a restart in a 0600 file", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "web-chat.json");
+    const first = await ChatHistory.open({ file });
+    first.exchange("persistSession_0123456789", "问题", [{ text: "回答", feedback: true }]);
+    await first.deliver("persistSession_0123456789", { text: "工作人员的答复" });
+    await first.close();
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const second = await ChatHistory.open({ file });
+    expect(second.since("persistSession_0123456789").map((m) => [m.seq, m.from, m.text])).toEqual([
+      [1, "user", "问题"],
+      [2, "bot", "回答"],
+      [3, "staff", "工作人员的答复"],
+    ]);
+    expect(second.since("persistSession_0123456789", 2).map((m) => m.seq)).toEqual([3]);
+  });
+
+  it("the web channel refuses staff replies to something that is not a web session", async () => {
+    const web = new WebChannel();
+    await expect(web.send("abcdefghijklmnopqrstu", { text: "x" })).rejects.toThrow("not ready");
+    web.attach(await ChatHistory.open());
+    await expect(web.send("console", { text: "x" })).rejects.toThrow("not a web session");
+    await expect(web.receive("abcdefghijklmnopqrstu", "x")).rejects.toThrow("not receiving");
+  });
+});
+
