@@ -6,10 +6,10 @@ import { evaluate, readEvalFile, type EvalReport } from "../../src/cli/eval.js";
 /**
  * Quality floor on the project's own evaluation set (dev: used for tuning; holdout: never
  * tuned on). The floors sit a little below what the engine measures (see README), so a change
- * that makes answers worse fails here. The release targets of issue #2 (≥ 90 % correct) are
- * not reached yet; these floors are the honest current level.
+ * that makes answers worse fails here. Issue #2's release target (≥ 90 % correct) is not
+ * reached yet (88 % measured); the correct-answer floor is the honest current level.
  */
-const FLOOR = { correct: 0.8, wrong: 0.02, negativesAnswered: 0.05, negativesShown: 0.08, smalltalk: 0.85 };
+const FLOOR = { correct: 0.85, wrong: 0.02, negativesAnswered: 0.05, negativesShown: 0.08, smalltalk: 0.85 };
 
 let report: EvalReport;
 
@@ -45,7 +45,7 @@ describe("evaluation set (tests/eval)", () => {
     expect(report.smalltalk.correct / report.smalltalk.total).toBeGreaterThanOrEqual(FLOOR.smalltalk);
   });
 
-  it("gets every topic right at least a quarter of the time (no topic left behind)", () => {
-    for (const [topic, c] of report.byTopic) expect(c.correct / c.total, topic).toBeGreaterThanOrEqual(0.25);
+  it("gets every topic right at least 40 % of the time (no topic left behind)", () => {
+    for (const [topic, c] of report.byTopic) expect(c.correct / c.total, topic).toBeGreaterThanOrEqual(0.4);
   });
 });
