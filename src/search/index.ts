@@ -92,8 +92,8 @@ export interface SearchOptions {
    */
   partWeight: number;
   /**
-   * Up to this many entries, every entry sharing a word with the question is scored (exact and
-   * cheap); above it, flexsearch fetches the candidates. Default 300.
+   * Up to this many entries, every entry with a phrasing or answer sharing a word with the
+   * question is a candidate; above it, only the best hits for the most specific words. Default 300.
    */
   exhaustiveBelow: number;
 }
@@ -126,9 +126,11 @@ function docTokens(terms: readonly Term[]): DocTokens {
 }
 
 /**
- * flexsearch finds candidate phrasings (it ranks, it does not score); every candidate entry is
- * then re-scored with {@link weightedOverlap} and bigram {@link dice}. Policy passages are few,
- * so they are scored directly.
+ * flexsearch finds the candidate entries (it ranks, it does not score): every phrasing and
+ * answer sharing a word with the question in a small knowledge base, the best hits for the
+ * most specific words in a large one. Every candidate is then re-scored with
+ * {@link weightedOverlap}, bigram {@link dice} and the naive-Bayes view. Policy passages are few,
+ * so they are scored directly, and only when no entry fits.
  */
 export class SearchIndex {
   private readonly entries: IndexEntry[];
@@ -141,8 +143,6 @@ export class SearchIndex {
   private readonly classes: BayesClass[] = [];
   private readonly background: BayesClass;
   private readonly indexOf = new Map<string, number>();
-  /** Word or part → entries whose phrasings or answer contain it. */
-  private readonly entriesWith = new Map<string, number[]>();
   private readonly vocabularySize: number;
   private readonly stats: TermStats;
   private readonly typos: TypoResolver;
@@ -191,13 +191,6 @@ export class SearchIndex {
     }
     this.vocabularySize = [...this.stats.vocabulary()].length;
     this.entries.forEach((entry, e) => this.indexOf.set(entry.id, e));
-    this.allTokens.forEach((tokens, e) => {
-      for (const t of tokens.all) {
-        const list = this.entriesWith.get(t);
-        if (list) list.push(e);
-        else this.entriesWith.set(t, [e]);
-      }
-    });
     this.typos = new TypoResolver(this.stats);
     // Tokens are ours (jieba + synonyms); flexsearch only splits on spaces. Pinyin keys let a
     // homophone typo that the resolver left alone still reach candidates.
@@ -220,7 +213,7 @@ export class SearchIndex {
     if (terms.length === 0) return { terms, unknownShare: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0);
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
-    const candidateEntries = this.entries.length <= this.options.exhaustiveBelow ? this.sharing(terms) : this.retrieve(terms);
+    const candidateEntries = this.retrieve(terms);
     const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
     const weight = (t: string) => this.stats.weight(t);
 
@@ -256,9 +249,8 @@ export class SearchIndex {
 
   private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {
     const weight = (t: string) => this.stats.weight(t);
-    // The most specific word the knowledge base knows: a passage worth quoting must contain it.
-    const known = terms.filter((t) => this.stats.has(t.token));
-    const key = known.length > 0 ? known.reduce((a, b) => (b.weight > a.weight ? b : a)) : undefined;
+    // A passage worth quoting must contain the question's most specific word.
+    const key = this.keyTerm(terms);
     // Passages are ranked by how much of the question they hold, with their title counting
     // again: an overview article that mentions every subject should not beat the article about it.
     return this.passages
@@ -266,26 +258,25 @@ export class SearchIndex {
         id: p.id,
         recall: overlap(query, p.tokens, weight).recall,
         titleRecall: overlap(query, p.title, weight).recall,
-        coversKeyTerm: key !== undefined && p.tokens.all.has(key.token),
+        coversKeyTerm: key !== undefined && p.tokens.all.has(key),
       }))
       .filter((p) => p.recall > 0)
       .sort((a, b) => b.recall + b.titleRecall - (a.recall + a.titleRecall) || a.id.localeCompare(b.id));
   }
 
-  /** Every entry that shares a word or part with the question (small knowledge bases). */
-  private sharing(terms: readonly QueryTerm[]): Set<number> {
-    const out = new Set<number>();
-    for (const t of terms) for (const w of [t.token, ...(t.parts ?? [])]) for (const e of this.entriesWith.get(w) ?? []) out.add(e);
-    return out;
-  }
-
   /**
-   * Candidate entries from flexsearch. Only the most specific words are sent: a word most
-   * entries share (人才, 怎么) has a posting list as long as the index and finds nothing the
-   * specific ones would not. Homophone keys ride along for typos the resolver left alone.
+   * Candidate entries from flexsearch. In a large knowledge base only the most specific words
+   * are sent: a word most entries share (人才, 怎么) has a posting list as long as the index and
+   * finds nothing the specific ones would not. Homophone keys ride along for typos the resolver
+   * left alone.
    */
   private retrieve(terms: readonly QueryTerm[]): Set<number> {
     const words = [...new Set(terms.flatMap((t) => [t.token, ...(t.parts ?? [])]))].sort((a, b) => this.stats.weight(b) - this.stats.weight(a));
+    const documents = this.phrasings.length + this.answerTokens.length;
+    if (this.entries.length <= this.options.exhaustiveBelow) {
+      // Small knowledge base: every phrasing or answer that shares any word, so no entry is missed.
+      return this.entryIds(this.flex.search(flexContent(words), { limit: documents, suggest: true }) as number[]);
+    }
     const common = this.stats.units * COMMON_SHARE;
     const specific = words.filter((w) => this.stats.documentFrequency(w) > 0 && this.stats.documentFrequency(w) <= common).slice(0, MAX_RETRIEVAL_TERMS);
     // Unknown words reach entries only through their sound (a typo of a known word).
@@ -298,6 +289,18 @@ export class SearchIndex {
           ? this.flex.search(words[0]!.replace(/\s+/g, "_"), { limit: this.options.candidates })
           : []
     ) as number[];
+    return this.entryIds(hits);
+  }
+
+  /** The most specific word of the question that the knowledge base knows (unknown words prove nothing). */
+  private keyTerm(terms: readonly QueryTerm[]): string | undefined {
+    let key: QueryTerm | undefined;
+    for (const t of terms) if (this.stats.has(t.token) && (!key || t.weight > key.weight)) key = t;
+    return key?.token;
+  }
+
+  /** flexsearch ids → entry indexes: phrasings first, then answers offset by the phrasing count. */
+  private entryIds(hits: readonly number[]): Set<number> {
     return new Set(hits.map((h) => (h < this.phrasings.length ? this.phrasings[h]!.entry : h - this.phrasings.length)));
   }
 
