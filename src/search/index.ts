@@ -200,14 +200,6 @@ export class SearchIndex {
     this.answerTokens.forEach((tokens, e) => this.flex.add(this.phrasings.length + e, flexContent([...tokens.all])));
   }
 
-  get size(): number {
-    return this.entries.length;
-  }
-
-  weight(token: string): number {
-    return this.stats.weight(token);
-  }
-
   search(core: string): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
     if (terms.length === 0) return { terms, unknownShare: 0, entries: [], passages: () => [] };
