@@ -12,7 +12,7 @@ export interface LogisticModel {
   bias: number;
 }
 
-export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare", "posterior", "votes"] as const;
+export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare", "posterior", "votes", "classifier"] as const;
 
 export interface DecisionOptions {
   /** P(best candidate is right): `answered` at or above `answerThreshold`. */
@@ -37,10 +37,10 @@ export interface DecisionOptions {
  * Re-run it after large knowledge changes and paste the result here.
  */
 export const DEFAULT_DECISION: DecisionOptions = {
-  answerModel: { weights: [1.654, 0.105, 2.737, 0.147, 3.465, 0.357, -0.282, -2.246, 1.952, 2.763], bias: -6.522 },
-  answerThreshold: 0.62,
-  scopeModel: { weights: [1.922, 0.009, 2.547, 0.72, 3.574, -0.045, -0.122, -2.771, 0.552, 1.538], bias: -4.435 },
-  suggestThreshold: 0.75,
+  answerModel: { weights: [0.957, 0.106, 1.906, 0.031, 3.347, 0.242, 0.318, -1.924, 1.671, 1.879, 3.699], bias: -5.876 },
+  answerThreshold: 0.52,
+  scopeModel: { weights: [1.276, -0.025, 2.009, 0.678, 3.488, -0.246, 0.229, -2.539, 0.276, 0.796, 3.353], bias: -3.965 },
+  suggestThreshold: 0.69,
   minAnswerMargin: 0.01,
   suggestWindow: 0.12,
   maxSuggestions: 3,
@@ -54,7 +54,7 @@ export function features(entries: readonly EntryMatch[], unknownShare: number): 
   if (!best) return FEATURE_NAMES.map(() => 0);
   const margin = best.score - (runnerUp?.score ?? 0);
   const coverageMargin = best.coverage - Math.max(0, ...entries.slice(1, 4).map((e) => e.coverage));
-  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare, best.posterior, best.votes];
+  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare, best.posterior, best.votes, best.classifier];
 }
 
 export function probability(model: LogisticModel, x: readonly number[]): number {

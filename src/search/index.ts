@@ -6,6 +6,7 @@ import { TypoResolver } from "./typo.js";
 import { pinyinKey } from "./pinyin.js";
 import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
 import type { Term } from "./analyzer.js";
+import { SoftmaxClassifier } from "./classifier.js";
 
 /** One answerable entry: an id, the ways people ask for it, and its answer text. */
 export interface IndexEntry {
@@ -40,6 +41,8 @@ export interface EntryMatch {
   posterior: number;
   /** Share of the question's nearest phrasings that belong to this entry. */
   votes: number;
+  /** Softmax classifier probability of this entry (0 when the knowledge base is too large to train one). */
+  classifier: number;
   /** Share of the question's weight the best phrasing explains. */
   recall: number;
   /** Share of the best phrasing's weight the question asks for. */
@@ -67,6 +70,9 @@ export interface SearchResult {
   passages(): PassageMatch[];
 }
 
+/** Canonical question words of the sample's synonyms.txt (咋 → 怎么, 啥 → 什么, …). */
+export const DEFAULT_QUESTION_WORDS: readonly string[] = ["怎么", "什么", "哪里", "哪些", "哪个", "多久", "什么时候", "多少", "能不能", "可以", "是否", "有没有", "吗", "如何", "为什么", "几"];
+
 export interface SearchOptions {
   /** Phrasings and answers fetched from flexsearch before re-scoring (large knowledge bases only). Default 40. */
   candidates: number;
@@ -84,6 +90,10 @@ export interface SearchOptions {
   unknownWeight: number;
   /** Weight of a lone Chinese character relative to a word. Default 0.5. */
   singleCharWeight: number;
+  /** Question words, whose weight is capped (they tell intents apart, never subjects). Default {@link DEFAULT_QUESTION_WORDS}. */
+  questionWords: readonly string[];
+  /** Cap of a question word's weight, as a share of the highest weight. Default 0.3. */
+  questionWordWeight: number;
   /** Weight of answer words relative to phrasing words in the Bayes view. Default 0.3. */
   bayesAnswerWeight: number;
   /**
@@ -108,6 +118,8 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   answerWeight: 0.2,
   unknownWeight: 0.4,
   singleCharWeight: 0.5,
+  questionWords: DEFAULT_QUESTION_WORDS,
+  questionWordWeight: 0.3,
   bayesAnswerWeight: 0.3,
   partWeight: 0.5,
   exhaustiveBelow: 300,
@@ -116,8 +128,15 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
 interface Phrasing {
   entry: number;
   text: string;
+  terms: Term[];
   tokens: DocTokens;
   bigrams: Set<string>;
+}
+
+/** Classifier features: words, compound parts and character bigrams of the joined words. */
+function classifierFeatures(terms: readonly Term[]): string[] {
+  const words = terms.flatMap((t) => [t.token, ...t.parts]);
+  return [...words, ...[...charBigrams(terms.map((t) => t.token).join(""))].map((b) => `b:${b}`)];
 }
 
 function docTokens(terms: readonly Term[]): DocTokens {
@@ -144,6 +163,7 @@ export class SearchIndex {
   private readonly background: BayesClass;
   private readonly indexOf = new Map<string, number>();
   private readonly vocabularySize: number;
+  private readonly classifier: SoftmaxClassifier | undefined;
   private readonly stats: TermStats;
   private readonly typos: TypoResolver;
   private readonly flex: FlexIndex;
@@ -164,7 +184,7 @@ export class SearchIndex {
       for (const text of entry.phrasings) {
         const a = analyzer.analyze(text);
         ids.push(this.phrasings.length);
-        this.phrasings.push({ entry: e, text, tokens: docTokens(a.terms), bigrams: charBigrams(a.terms.map((t) => t.token).join("")) });
+        this.phrasings.push({ entry: e, text, terms: a.terms, tokens: docTokens(a.terms), bigrams: charBigrams(a.terms.map((t) => t.token).join("")) });
         unit.push(...a.terms);
       }
       this.byEntry.push(ids);
@@ -177,14 +197,22 @@ export class SearchIndex {
       units.push(flat(unit), flat(answer));
     });
     const uncovered: string[][] = [];
+    // Sentences of uncovered policy text are the classifier's "none of the entries" examples.
+    const backgroundSentences: Term[][] = [];
     this.passages = passages.map((p) => {
       const a = analyzer.analyze(`${p.title} ${p.text}`);
       units.push(a.tokens);
-      if (p.uncovered) uncovered.push(a.tokens);
+      if (p.uncovered) {
+        uncovered.push(a.tokens);
+        for (const sentence of `${p.title}。${p.text}`.split(/[。；！？\n]+/)) {
+          const terms = analyzer.analyze(sentence).terms;
+          if (terms.length > 0) backgroundSentences.push(terms);
+        }
+      }
       return { id: p.id, tokens: docTokens(a.terms), title: docTokens(analyzer.analyze(p.title).terms) };
     });
     this.background = bayesClass(uncovered.map((t) => [t, this.options.bayesAnswerWeight]));
-    this.stats = new TermStats(units, this.options.unknownWeight, this.options.singleCharWeight);
+    this.stats = new TermStats(units, this.options.unknownWeight, this.options.singleCharWeight, new Set(this.options.questionWords), this.options.questionWordWeight);
     const w = (t: string) => this.stats.weight(t);
     for (const d of [...this.phrasings.map((p) => p.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.flatMap((p) => [p.tokens, p.title])]) {
       d.wordWeight = sumWeights(d.words, w);
@@ -192,6 +220,17 @@ export class SearchIndex {
     this.vocabularySize = [...this.stats.vocabulary()].length;
     this.entries.forEach((entry, e) => this.indexOf.set(entry.id, e));
     this.typos = new TypoResolver(this.stats);
+    const background = this.entries.length; // the extra class: uncovered policy text
+    this.classifier =
+      this.entries.length <= this.options.exhaustiveBelow
+        ? new SoftmaxClassifier(
+            [
+              ...this.phrasings.map((p) => ({ features: classifierFeatures(p.terms), label: p.entry })),
+              ...backgroundSentences.map((terms) => ({ features: classifierFeatures(terms), label: background })),
+            ],
+            this.entries.length + 1,
+          )
+        : undefined;
     // Tokens are ours (jieba + synonyms); flexsearch only splits on spaces. Pinyin keys let a
     // homophone typo that the resolver left alone still reach candidates.
     this.flex = new FlexIndex({ tokenize: "strict", resolution: 9, encode: (s: string) => s.split(" ").filter(Boolean) });
@@ -211,6 +250,7 @@ export class SearchIndex {
 
     const { overlapWeight, beta, phrasingWeight, entryWeight, answerWeight, partWeight } = this.options;
     const query = prepareQuery(terms);
+    const probs = this.classifier?.probabilities(classifierFeatures(terms.map((t) => ({ token: t.token, parts: [...(t.parts ?? [])] }))));
     const entries: EntryMatch[] = [];
     const phrasingScores: { entry: number; score: number }[] = [];
     for (const e of candidateEntries) {
@@ -227,7 +267,7 @@ export class SearchIndex {
       const answerRecall = overlap(query, this.answerTokens[e]!, weight, beta, partWeight).recall;
       const coverage = overlap(query, this.allTokens[e]!, weight, beta, partWeight).recall;
       const score = (phrasingWeight * best.score + entryWeight * entryRecall + answerWeight * answerRecall) / (phrasingWeight + entryWeight + answerWeight);
-      entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, score, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
+      entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
     }
     entries.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     this.addPosteriors(entries.slice(0, POSTERIOR_CANDIDATES), terms);

@@ -13,6 +13,9 @@ export class TermStats {
     units: Iterable<Iterable<string>>,
     private readonly unknownWeight = 1,
     private readonly singleCharWeight = 1,
+    /** Question words (怎么, 什么, 哪里 …): they tell intents apart but never name a subject. */
+    private readonly questionWords: ReadonlySet<string> = new Set(),
+    private readonly questionWordWeight = 1,
   ) {
     let n = 0;
     for (const unit of units) {
@@ -45,10 +48,18 @@ export class TermStats {
     if (w === undefined) {
       w = this.idf(term);
       if (term.length === 1 && /\p{Script=Han}/u.test(term)) w *= this.singleCharWeight;
+      // However rare a question word is in a small knowledge base, it weighs no more than a
+      // share of the rarest word: otherwise 怎么申请 would outweigh the subject of the question.
+      if (this.questionWords.has(term)) w = Math.min(w, this.questionWordWeight * this.maxIdf());
       // Known words are cached for good; unknown ones (any text a user types) are not kept.
       if (this.df.has(term)) this.weights.set(term, w);
     }
     return w;
+  }
+
+  /** The idf of a word no unit contains (the highest possible before scaling). */
+  private maxIdf(): number {
+    return Math.log(1 + (this.units + 0.5) / 0.5);
   }
 
   vocabulary(): IterableIterator<string> {

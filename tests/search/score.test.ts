@@ -49,3 +49,21 @@ describe("scoring functions", () => {
     expect(p[0]! + p[1]!).toBeCloseTo(1);
   });
 });
+
+describe("SoftmaxClassifier", () => {
+  it("learns which words tell classes apart and gives probabilities that sum to 1", async () => {
+    const { SoftmaxClassifier } = await import("../../src/search/classifier.js");
+    const samples = [
+      { features: ["入学", "材料"], label: 0 },
+      { features: ["子女", "材料", "证明"], label: 0 },
+      { features: ["购房", "补贴"], label: 1 },
+      { features: ["买房", "补贴", "多少"], label: 1 },
+    ];
+    const model = new SoftmaxClassifier(samples, 2, { epochs: 30 });
+    const p = model.probabilities(["材料", "证明"]);
+    expect(p[0]).toBeGreaterThan(0.8);
+    expect(p[0]! + p[1]!).toBeCloseTo(1);
+    const unknown = model.probabilities(["天气"]);
+    expect(Math.abs(unknown[0]! - unknown[1]!)).toBeLessThan(0.2);
+  });
+});
