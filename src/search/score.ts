@@ -18,19 +18,38 @@ export interface DocTokens {
   wordWeight?: number;
 }
 
-/** Share of a compound's characters covered by those of its parts that the document has. */
-function partCredit(token: string, parts: readonly string[] | undefined, doc: ReadonlySet<string>): number {
-  if (!parts || parts.length === 0) return 0;
-  const chars = [...token];
-  const covered = new Array<boolean>(chars.length).fill(false);
-  for (const part of parts) {
-    if (!doc.has(part)) continue;
+/** Where each part sits in its compound, as a bit mask over the compound's characters. */
+interface PartSpan {
+  part: string;
+  mask: number;
+}
+
+/** Part positions of a compound, computed once per question (compounds are short: ≤ 31 characters counted). */
+function partSpans(token: string, parts: readonly string[] | undefined): PartSpan[] {
+  const spans: PartSpan[] = [];
+  for (const part of parts ?? []) {
     const at = token.indexOf(part);
     if (at < 0) continue;
     const start = [...token.slice(0, at)].length;
-    for (let i = 0; i < [...part].length; i++) covered[start + i] = true;
+    const length = [...part].length;
+    if (start + length > 31) continue;
+    spans.push({ part, mask: ((1 << length) - 1) << start });
   }
-  return covered.filter(Boolean).length / chars.length;
+  return spans;
+}
+
+function bitCount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m; m &= m - 1) n++;
+  return n;
+}
+
+/** Share of a compound's characters covered by those of its parts that the document has. */
+function partCredit(term: PreparedTerm, doc: ReadonlySet<string>): number {
+  if (term.spans.length === 0) return 0;
+  let covered = 0;
+  for (const { part, mask } of term.spans) if (doc.has(part)) covered |= mask;
+  return bitCount(covered) / term.chars;
 }
 
 export interface Overlap {
@@ -63,9 +82,14 @@ export function weightedOverlap(
   return overlap(prepareQuery(query), doc, weight, beta, partWeight);
 }
 
+interface PreparedTerm extends QueryTerm {
+  spans: PartSpan[];
+  chars: number;
+}
+
 /** A question's terms made ready to be compared with many documents: deduplicated, with totals. */
 export interface PreparedQuery {
-  terms: readonly QueryTerm[];
+  terms: readonly PreparedTerm[];
   /** Words and parts the question asks for, to find which of a document's words it covers. */
   asked: ReadonlySet<string>;
   total: number;
@@ -73,13 +97,13 @@ export interface PreparedQuery {
 
 export function prepareQuery(query: readonly QueryTerm[]): PreparedQuery {
   const seen = new Set<string>();
-  const terms: QueryTerm[] = [];
+  const terms: PreparedTerm[] = [];
   const asked = new Set<string>();
   let total = 0;
   for (const t of query) {
     if (seen.has(t.token)) continue;
     seen.add(t.token);
-    terms.push(t);
+    terms.push({ ...t, spans: partSpans(t.token, t.parts), chars: [...t.token].length });
     asked.add(t.token);
     for (const p of t.parts ?? []) asked.add(p);
     total += t.weight;
@@ -90,12 +114,9 @@ export function prepareQuery(query: readonly QueryTerm[]): PreparedQuery {
 /** {@link weightedOverlap} for a prepared question: the hot path, called once per candidate document. */
 export function overlap(query: PreparedQuery, doc: DocTokens, weight: (token: string) => number, beta = 1.2, partWeight = 1): Overlap {
   let matched = 0;
-  for (const { token, weight: w, parts } of query.terms) {
-    if (doc.all.has(token)) {
-      matched += w;
-      continue;
-    }
-    matched += w * partWeight * partCredit(token, parts, doc.all);
+  for (const term of query.terms) {
+    if (doc.all.has(term.token)) matched += term.weight;
+    else matched += term.weight * partWeight * partCredit(term, doc.all);
   }
   // The question is short and the document may be long: walk the question's side.
   let dMatched = 0;
