@@ -37,9 +37,9 @@ export interface DecisionOptions {
  * Re-run it after large knowledge changes and paste the result here.
  */
 export const DEFAULT_DECISION: DecisionOptions = {
-  answerModel: { weights: [0.957, 0.106, 1.906, 0.031, 3.347, 0.242, 0.318, -1.924, 1.671, 1.879, 3.699], bias: -5.876 },
-  answerThreshold: 0.52,
-  scopeModel: { weights: [1.276, -0.025, 2.009, 0.678, 3.488, -0.246, 0.229, -2.539, 0.276, 0.796, 3.353], bias: -3.965 },
+  answerModel: { weights: [1.047, 0.247, 2.001, 0.084, 3.328, 0.221, 0.489, -1.976, 1.885, 1.709, 3.697], bias: -6.066 },
+  answerThreshold: 0.54,
+  scopeModel: { weights: [1.285, -0.032, 2.023, 0.686, 3.488, -0.253, 0.246, -2.566, 0.247, 0.806, 3.328], bias: -3.952 },
   suggestThreshold: 0.69,
   minAnswerMargin: 0.01,
   suggestWindow: 0.12,

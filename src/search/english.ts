@@ -30,12 +30,18 @@ export function stemEnglish(word: string): string {
   return /^[a-z]+$/.test(word) ? natural().stemmer.stem(word) : word;
 }
 
-/** English words of a Latin-script run, stop words removed, stemmed. */
+/**
+ * Question words stay although natural's list has them as stop words: "how do I apply" and
+ * "when can I apply" ask different things, as 怎么 and 什么时候 do (synonyms.txt maps them).
+ */
+export const ENGLISH_QUESTION_WORDS: ReadonlySet<string> = new Set(["how", "what", "when", "where", "which", "who", "why"]);
+
+/** English words of a Latin-script run, stop words (but not question words) removed, stemmed. */
 export function englishTokens(text: string): string[] {
   const { tokenizer, stopwords } = natural();
   return tokenizer
     .tokenize(text)
     .map((w) => w.toLowerCase())
-    .filter((w) => w.length > 0 && !stopwords.has(w))
+    .filter((w) => w.length > 0 && (ENGLISH_QUESTION_WORDS.has(w) || !stopwords.has(w)))
     .map(stemEnglish);
 }

@@ -29,6 +29,11 @@ describe("Analyzer", () => {
     expect(term).toEqual({ token: "购房补贴", parts: expect.arrayContaining(["购房", "补贴"]) });
   });
 
+  it("keeps English question words, which carry the intent", () => {
+    expect(tokens("How do I apply?")).toEqual(["how", "appli"]);
+    expect(tokens("When can I apply?")).toEqual(["when", "appli"]);
+  });
+
   it("stems English and maps English synonyms", () => {
     expect(tokens("Which documents do I need?")).toEqual(expect.arrayContaining(["文件", "need"]));
     expect(tokens("C类人才")).toEqual(["c", "类", "人才"]);
