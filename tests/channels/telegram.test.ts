@@ -1,11 +1,11 @@
 import { PassThrough } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
-import { BotRuntime } from "../../src/app/runtime.js";
+import type { BotRuntime } from "../../src/app/runtime.js";
 import { BUTTON_GONE_TEXT, NOT_STAFF_TEXT, TELEGRAM_TEXT_LIMIT, TelegramChannel, WEBHOOK_SECRET_HEADER, splitText, telegramRegistration, toTelegramHtml } from "../../src/channels/telegram.js";
 import type { EngineOptions } from "../../src/core/engine.js";
 import { NOT_TEXT_TEXT } from "../../src/core/wording.js";
-import { ALWAYS_SUGGEST, waitFor } from "../helpers/bot-harness.js";
+import { ALWAYS_SUGGEST, startTestBot, waitFor } from "../helpers/bot-harness.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 import { FaultyProxy, badGateway, startEmulator, tooManyRequests } from "../helpers/telegram-emulator.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
@@ -63,7 +63,6 @@ let tokens = 0;
 async function startTelegramBot(options: { engine?: Partial<EngineOptions>; knowledge?: string; webhook?: { url: string; secret: string } } = {}): Promise<TelegramBot> {
   const token = `${++tokens}00:TEST-token-${Math.random().toString(36).slice(2)}`;
   const proxy = await FaultyProxy.start(emulator.config.apiURL);
-  const reports: string[] = [];
   const channel = new TelegramChannel({
     token,
     apiRoot: proxy.url,
@@ -73,14 +72,11 @@ async function startTelegramBot(options: { engine?: Partial<EngineOptions>; know
     maxRetryDelayMs: 200,
     ...(options.webhook ? { webhookUrl: options.webhook.url, webhookSecret: options.webhook.secret } : {}),
   });
-  const runtime = await BotRuntime.start({
+  const { runtime, reports } = await startTestBot({
     knowledgeDir: options.knowledge ?? knowledgeDir,
     dataDir: await tempDir(),
     channels: [channel],
-    admin: false,
-    watchKnowledge: false,
     outbox: { intervalMs: 100, retryDelayMs: 100 },
-    report: (line) => reports.push(line),
     ...(options.engine ? { engine: options.engine } : {}),
   });
   const sent = (chatId: number): BotMessage[] =>

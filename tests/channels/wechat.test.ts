@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PuppetMock, mock } from "wechaty-puppet-mock";
-import { BotRuntime } from "../../src/app/runtime.js";
+import type { BotRuntime } from "../../src/app/runtime.js";
 import { WechatChannel, wechatRegistration } from "../../src/channels/wechat.js";
 import type { EngineOptions } from "../../src/core/engine.js";
 import { NOT_TEXT_TEXT } from "../../src/core/wording.js";
 import { LogDesk } from "../../src/staff/desk.js";
-import { ALWAYS_SUGGEST, waitFor } from "../helpers/bot-harness.js";
+import { ALWAYS_SUGGEST, startTestBot, waitFor } from "../helpers/bot-harness.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
 
@@ -65,19 +65,15 @@ async function startWechatBot(options: { engine?: Partial<EngineOptions>; login?
   const other = mocker.createContact({ name: "李四" });
   const room = mocker.createRoom({ topic: "人才政策交流群", memberIdList: [botUser.id, asker.id, other.id] });
   const puppet = new PuppetMock({ mocker });
-  const reports: string[] = [];
   let qr = "";
   const qrOutput = new PassThrough();
   qrOutput.on("data", (chunk: Buffer) => (qr += chunk.toString("utf8")));
   const channel = new WechatChannel({ puppet, session: false, qrOutput });
-  const runtime = await BotRuntime.start({
+  const { runtime, reports } = await startTestBot({
     knowledgeDir: options.knowledge ?? knowledgeDir,
     dataDir: await tempDir(),
     channels: [channel],
-    admin: false,
-    watchKnowledge: false,
     outbox: { intervalMs: 100, retryDelayMs: 100 },
-    report: (line) => reports.push(line),
     ...(options.engine ? { engine: options.engine } : {}),
   });
   const said: Said[] = [];

@@ -1,20 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach } from "vitest";
-
-/** A fresh directory under the OS temp dir, removed after the current test. */
-export function useTempDirs(): () => Promise<string> {
-  const created: string[] = [];
-  afterEach(async () => {
-    await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  });
-  return async () => {
-    const dir = await mkdtemp(join(tmpdir(), "talentbot-log-"));
-    created.push(dir);
-    return dir;
-  };
-}
+// The temp-directory helper is shared with the rest of the suite.
+export { useTempDirs } from "../helpers/temp-dirs.js";
 
 /** A real-looking 18-character resident ID with a correct ISO 7064 MOD 11-2 check character. */
 export function residentId(first17: string): string {
