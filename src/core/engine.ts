@@ -77,11 +77,10 @@ export class AnswerEngine {
     const { bot } = this.kb;
     if ([...question].length > this.options.maxQuestionChars) return { ...base, status: "too_long", text: text.tooLongText(this.options.maxQuestionChars) };
     const { clean, core } = normalize(question);
-    // Nothing but digits (a stray "1" with no choice pending, "123456") has no words to search.
-    if (!/\p{L}/u.test(clean)) return { ...base, status: "empty", text: text.emptyText(bot) };
-
     const chat = this.smalltalk.match(clean);
     if (chat && chat.similarity >= this.options.smalltalkSure) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
+    // Nothing but digits (a stray "1" with no choice pending, "123456") has no words to search.
+    if (!/\p{L}/u.test(clean)) return { ...base, status: "empty", text: text.emptyText(bot) };
 
     const result = this.index.search(core);
     const decision = decide(result, this.options.decision);
