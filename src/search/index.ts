@@ -134,8 +134,8 @@ interface Phrasing {
 }
 
 /** Classifier features: words, compound parts and character bigrams of the joined words. */
-function classifierFeatures(terms: readonly Term[]): string[] {
-  const words = terms.flatMap((t) => [t.token, ...t.parts]);
+function classifierFeatures(terms: readonly { token: string; parts?: readonly string[] }[]): string[] {
+  const words = terms.flatMap((t) => [t.token, ...(t.parts ?? [])]);
   return [...words, ...[...charBigrams(terms.map((t) => t.token).join(""))].map((b) => `b:${b}`)];
 }
 
@@ -212,7 +212,7 @@ export class SearchIndex {
       return { id: p.id, tokens: docTokens(a.terms), title: docTokens(analyzer.analyze(p.title).terms) };
     });
     this.background = bayesClass(uncovered.map((t) => [t, this.options.bayesAnswerWeight]));
-    this.stats = new TermStats(units, this.options.unknownWeight, this.options.singleCharWeight, new Set(this.options.questionWords), this.options.questionWordWeight);
+    this.stats = new TermStats(units, this.options);
     const w = (t: string) => this.stats.weight(t);
     for (const d of [...this.phrasings.map((p) => p.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.flatMap((p) => [p.tokens, p.title])]) {
       d.wordWeight = sumWeights(d.words, w);
@@ -250,7 +250,7 @@ export class SearchIndex {
 
     const { overlapWeight, beta, phrasingWeight, entryWeight, answerWeight, partWeight } = this.options;
     const query = prepareQuery(terms);
-    const probs = this.classifier?.probabilities(classifierFeatures(terms.map((t) => ({ token: t.token, parts: [...(t.parts ?? [])] }))));
+    const probs = this.classifier?.probabilities(classifierFeatures(terms));
     const entries: EntryMatch[] = [];
     const phrasingScores: { entry: number; score: number }[] = [];
     for (const e of candidateEntries) {

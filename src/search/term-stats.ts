@@ -4,19 +4,32 @@
  * times the highest weight: it may name a subject the knowledge base does not cover (体检,
  * 驾照), or be everyday chat the knowledge base never needed (老家, 那边).
  */
+/** How term weights are scaled; each defaults to "no scaling". */
+export interface WeightOptions {
+  /** Weight of a word no unit contains, as a share of the highest idf. Default 1. */
+  unknownWeight?: number;
+  /** Factor for a lone Chinese character. Default 1. */
+  singleCharWeight?: number;
+  /** Question words (怎么, 什么, 哪里 …): they tell intents apart but never name a subject. Default none. */
+  questionWords?: Iterable<string>;
+  /** Cap of a question word's weight, as a share of the highest idf. Default 1. */
+  questionWordWeight?: number;
+}
+
 export class TermStats {
   private readonly df = new Map<string, number>();
   private readonly weights = new Map<string, number>();
+  private readonly unknownWeight: number;
+  private readonly singleCharWeight: number;
+  private readonly questionWords: ReadonlySet<string>;
+  private readonly questionWordWeight: number;
   readonly units: number;
 
-  constructor(
-    units: Iterable<Iterable<string>>,
-    private readonly unknownWeight = 1,
-    private readonly singleCharWeight = 1,
-    /** Question words (怎么, 什么, 哪里 …): they tell intents apart but never name a subject. */
-    private readonly questionWords: ReadonlySet<string> = new Set(),
-    private readonly questionWordWeight = 1,
-  ) {
+  constructor(units: Iterable<Iterable<string>>, options: WeightOptions = {}) {
+    this.unknownWeight = options.unknownWeight ?? 1;
+    this.singleCharWeight = options.singleCharWeight ?? 1;
+    this.questionWords = new Set(options.questionWords ?? []);
+    this.questionWordWeight = options.questionWordWeight ?? 1;
     let n = 0;
     for (const unit of units) {
       n++;
