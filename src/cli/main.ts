@@ -6,6 +6,9 @@ import { checkKnowledge } from "../knowledge/load.js";
 import { readFaqCsv, writeFaqFiles } from "../knowledge/import-csv.js";
 import { answerRecord, askLines, describe } from "./ask.js";
 import { calibrate } from "../core/calibrate.js";
+import { calibrateRank } from "../core/calibrate-rank.js";
+import { AnswerEngine } from "../core/engine.js";
+import { DEFAULT_SEARCH_OPTIONS } from "../search/index.js";
 import { FEATURE_NAMES, features } from "../core/decide.js";
 import { evaluate, formatReport, readEvalFile } from "./eval.js";
 import { loadEngine } from "./load-engine.js";
@@ -23,7 +26,9 @@ Usage:
   talentbot kb import FILE.csv [--knowledge DIR] [--subdir imported] [--force]
                                                 turn a spreadsheet export into FAQ files
   talentbot eval [FILE.jsonl ...] [--verbose]   evaluation figures (default: tests/eval/*.jsonl)
-  talentbot calibrate [FILE.jsonl]              fit the decision models on an evaluation set
+  talentbot calibrate [FILE.jsonl] [--keep-rank]
+                                                fit the rank weights on the knowledge base's own
+                                                alternates, then the decision models on an evaluation set
   talentbot start [--knowledge DIR] [--data-dir D]
                                                 run the bot on every channel that is on (npm start)
   talentbot chat [--knowledge DIR] [--data-dir D]
@@ -87,8 +92,22 @@ const commands: Record<string, Command> = {
   },
 
   calibrate: async (args, io) => {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { knowledge: { type: "string" } } });
-    const engine = await loadEngine(knowledgeDir(values.knowledge));
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { knowledge: { type: "string" }, "keep-rank": { type: "boolean" } } });
+    const base = await loadEngine(knowledgeDir(values.knowledge));
+    let engine = base;
+    let rankWeights = DEFAULT_SEARCH_OPTIONS.rankWeights;
+    if (!values["keep-rank"]) {
+      // Rank first: the decision features (score, margin) are read off the ranking.
+      try {
+        const rank = calibrateRank(base.kb, rankWeights);
+        rankWeights = rank.weights;
+        engine = new AnswerEngine(base.kb, { search: { rankWeights } });
+        const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+        io.out(`rank: ${rank.asked} alternates held out in turn, ${rank.examples} with their entry among the leaders; ranked first ${pct(rank.top1Before)} before, ${pct(rank.top1After)} with the fitted weights`);
+      } catch (error) {
+        io.err(`${error instanceof Error ? error.message : String(error)}; keeping the current rank weights`);
+      }
+    }
     const rows = await readEvalFile(positionals[0] ?? join(PACKAGE_ROOT, "tests/eval/dev.jsonl"));
     const samples = rows.filter((r) => r.expect !== "smalltalk").map((r) => {
       const result = engine.search(r.q);
@@ -96,7 +115,7 @@ const commands: Record<string, Command> = {
     });
     const { decision, figures } = calibrate(samples);
     io.out(`features: ${FEATURE_NAMES.join(", ")}`);
-    io.out(JSON.stringify(decision, null, 2));
+    io.out(JSON.stringify({ rankWeights, ...decision }, null, 2));
     io.out(`on this set: answered correctly ${figures.correct}/${figures.inScope}, wrongly ${figures.wrong}, suggested ${figures.suggestedInScope}; negatives answered ${figures.negativesAnswered}/${figures.negatives}, suggested ${figures.negativesSuggested}`);
     return 0;
   },

@@ -6,7 +6,8 @@ import { TypoResolver } from "./typo.js";
 import { pinyinKey } from "./pinyin.js";
 import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
 import type { Term } from "./analyzer.js";
-import { SoftmaxClassifier } from "./classifier.js";
+import { DEFAULT_CLASSIFIER_OPTIONS, SoftmaxClassifier, type ClassifierOptions } from "./classifier.js";
+import { rankScore, type RankSignals, type RankWeights } from "./rank.js";
 
 /** One answerable entry: an id, the ways people ask for it, and its answer text. */
 export interface IndexEntry {
@@ -27,7 +28,7 @@ export interface IndexPassage {
 
 export interface EntryMatch {
   id: string;
-  /** Rank score in [0, 1]: best phrasing, all phrasings together and the answer, blended. */
+  /** Rank score in [0, 1]: the signals below, weighted by {@link SearchOptions.rankWeights}. */
   score: number;
   /** Score of the best single phrasing (token overlap and bigram similarity). */
   phrasingScore: number;
@@ -65,6 +66,8 @@ export interface SearchResult {
   terms: QueryTerm[];
   /** Share of the question's weight in words the knowledge base never uses (often an uncovered subject). */
   unknownShare: number;
+  /** The classifier's probability that the question belongs to none of the entries (uncovered policy text); 0 without a classifier. */
+  background: number;
   entries: EntryMatch[];
   /** Policy passages holding part of the question, best first; computed on first call (only needed when no entry fits). */
   passages(): PassageMatch[];
@@ -80,12 +83,11 @@ export interface SearchOptions {
   overlapWeight: number;
   /** F-beta of the token overlap; > 1 favours recall. Default 1.5. */
   beta: number;
-  /** Weight of the best single phrasing in an entry's rank score. Default 0.5. */
-  phrasingWeight: number;
-  /** Weight of the question's recall against all phrasings of the entry together. Default 0.2. */
-  entryWeight: number;
-  /** Weight of the question's recall against the entry's answer text (weaker evidence). Default 0.2. */
-  answerWeight: number;
+  /**
+   * Weight of each signal in an entry's rank score ({@link rankScore}). Default: fitted on the
+   * sample's own alternates by `talentbot calibrate` ({@link fitRankWeights}).
+   */
+  rankWeights: RankWeights;
   /** Weight of a word the knowledge base never uses, as a share of the highest weight. Default 0.4. */
   unknownWeight: number;
   /** Weight of a lone Chinese character relative to a word. Default 0.5. */
@@ -106,6 +108,8 @@ export interface SearchOptions {
    * question is a candidate; above it, only the best hits for the most specific words. Default 300.
    */
   exhaustiveBelow: number;
+  /** Training of the softmax classifier. Default {@link DEFAULT_CLASSIFIER_OPTIONS}. */
+  classifier: ClassifierOptions;
 }
 
 /** Tuned on tests/eval/dev.jsonl with the sample knowledge base (see DESIGN.md "Calibration"). */
@@ -113,9 +117,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   candidates: 40,
   overlapWeight: 0.6,
   beta: 1.5,
-  phrasingWeight: 0.5,
-  entryWeight: 0.2,
-  answerWeight: 0.2,
+  rankWeights: { phrasing: 0.131, entryRecall: 0, answerRecall: 0.198, coverage: 0.136, posterior: 0.022, votes: 0.011, classifier: 0.44, recall: 0, precision: 0.063 },
   unknownWeight: 0.4,
   singleCharWeight: 0.5,
   questionWords: DEFAULT_QUESTION_WORDS,
@@ -123,6 +125,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   bayesAnswerWeight: 0.3,
   partWeight: 0.5,
   exhaustiveBelow: 300,
+  classifier: DEFAULT_CLASSIFIER_OPTIONS,
 };
 
 interface Phrasing {
@@ -229,6 +232,7 @@ export class SearchIndex {
               ...backgroundSentences.map((terms) => ({ features: classifierFeatures(terms), label: background })),
             ],
             this.entries.length + 1,
+            this.options.classifier,
           )
         : undefined;
     // Tokens are ours (jieba + synonyms); flexsearch only splits on spaces. Pinyin keys let a
@@ -241,14 +245,14 @@ export class SearchIndex {
 
   search(core: string): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
-    if (terms.length === 0) return { terms, unknownShare: 0, entries: [], passages: () => [] };
+    if (terms.length === 0) return { terms, unknownShare: 0, background: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0);
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
     const candidateEntries = this.retrieve(terms);
     const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
     const weight = (t: string) => this.stats.weight(t);
 
-    const { overlapWeight, beta, phrasingWeight, entryWeight, answerWeight, partWeight } = this.options;
+    const { overlapWeight, beta, partWeight, rankWeights } = this.options;
     const query = prepareQuery(terms);
     const probs = this.classifier?.probabilities(classifierFeatures(terms));
     const entries: EntryMatch[] = [];
@@ -266,17 +270,22 @@ export class SearchIndex {
       const entryRecall = overlap(query, this.entryTokens[e]!, weight, beta, partWeight).recall;
       const answerRecall = overlap(query, this.answerTokens[e]!, weight, beta, partWeight).recall;
       const coverage = overlap(query, this.allTokens[e]!, weight, beta, partWeight).recall;
-      const score = (phrasingWeight * best.score + entryWeight * entryRecall + answerWeight * answerRecall) / (phrasingWeight + entryWeight + answerWeight);
-      entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
+      entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score: 0, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
     }
-    entries.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    this.addPosteriors(entries.slice(0, POSTERIOR_CANDIDATES), terms);
     // Nearest-neighbour vote: which entries own the best-scoring phrasings.
     const top = phrasingScores.sort((a, b) => b.score - a.score).slice(0, VOTERS);
     for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
+    // The Bayes view compares the leaders only, so rank once without it, then again with it.
+    const rank = () => {
+      for (const m of entries) m.score = rankScore(rankSignals(m), rankWeights, probs !== undefined);
+      entries.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    };
+    rank();
+    this.addPosteriors(entries.slice(0, POSTERIOR_CANDIDATES), terms);
+    rank();
 
     let passages: PassageMatch[] | undefined;
-    return { terms, unknownShare, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
+    return { terms, unknownShare, background: probs ? probs[this.entries.length]! : 0, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
   }
 
   private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {
@@ -345,6 +354,11 @@ export class SearchIndex {
     const p = posteriors([...classes, this.background], evidence, (t) => this.stats.has(t), this.vocabularySize);
     top.forEach((m, i) => (m.posterior = p[i]!));
   }
+}
+
+/** The rank signals of a candidate entry. */
+export function rankSignals(m: EntryMatch): RankSignals {
+  return { phrasing: m.phrasingScore, entryRecall: m.entryRecall, answerRecall: m.answerRecall, coverage: m.coverage, posterior: m.posterior, votes: m.votes, classifier: m.classifier, recall: m.recall, precision: m.precision };
 }
 
 /** How many of the question's nearest phrasings vote for their entry. */

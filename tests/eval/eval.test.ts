@@ -4,12 +4,11 @@ import { loadKnowledge } from "../../src/knowledge/load.js";
 import { evaluate, readEvalFile, type EvalReport } from "../../src/cli/eval.js";
 
 /**
- * Quality floor on the project's own evaluation set (dev: used for tuning; holdout: never
- * tuned on). The floors sit a little below what the engine measures (see README), so a change
- * that makes answers worse fails here. Issue #2's release target (≥ 90 % correct) is not
- * reached on the whole set yet (89 % measured); the correct-answer floor is the honest current level.
+ * Quality floor on the project's own evaluation set (dev: used for calibration; holdout: never
+ * tuned on): the release target of issue #2 (≥ 90 % answered correctly, ≤ 2 % wrongly, ≤ 5 % of
+ * uncovered questions answered). README "How well it answers" has the measured figures.
  */
-const FLOOR = { correct: 0.85, wrong: 0.02, negativesAnswered: 0.05, negativesShown: 0.08, smalltalk: 0.85 };
+const FLOOR = { correct: 0.9, wrong: 0.02, negativesAnswered: 0.05, negativesShown: 0.08, smalltalk: 0.85 };
 
 let report: EvalReport;
 
