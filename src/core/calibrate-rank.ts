@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from "../knowledge/types.js";
-import { rankSignals, type SearchOptions } from "../search/index.js";
-import { fitRankWeights, rankScore, type RankingExample, type RankSignals, type RankWeights } from "../search/rank.js";
+import type { SearchOptions } from "../search/index.js";
+import { fitRankWeights, rankScore, RANK_FEATURE_NAMES, type RankingExample, type RankSignals, type RankWeights } from "../search/rank.js";
 import { AnswerEngine } from "./engine.js";
 
 /**
@@ -49,11 +49,14 @@ export function rankingExamples(kb: KnowledgeBase, options: Partial<RankCalibrat
       asked++;
       const leaders = engine.search(question).entries.slice(0, candidates);
       const correct = leaders.findIndex((m) => m.id === id);
-      if (correct >= 0 && leaders.length > 1) examples.push({ candidates: leaders.map(rankSignals), correct });
+      if (correct >= 0 && leaders.length > 1) examples.push({ candidates: leaders.map(signalsOf), correct });
     }
   }
   return { examples, asked };
 }
+
+/** Just the signals, so the examples do not keep whole matches alive. */
+const signalsOf = (m: RankSignals): RankSignals => Object.fromEntries(RANK_FEATURE_NAMES.map((n) => [n, m[n]])) as RankSignals;
 
 function top1(examples: readonly RankingExample[], weights: RankWeights): number {
   const best = (c: readonly RankSignals[]) => c.reduce((b, s, i) => (rankScore(s, weights) > rankScore(c[b]!, weights) ? i : b), 0);

@@ -7,7 +7,7 @@ import { pinyinKey } from "./pinyin.js";
 import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
 import type { Term } from "./analyzer.js";
 import { DEFAULT_CLASSIFIER_OPTIONS, SoftmaxClassifier, type ClassifierOptions } from "./classifier.js";
-import { rankScore, type RankSignals, type RankWeights } from "./rank.js";
+import { rankScore, type RankWeights } from "./rank.js";
 
 /** One answerable entry: an id, the ways people ask for it, and its answer text. */
 export interface IndexEntry {
@@ -117,7 +117,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   candidates: 40,
   overlapWeight: 0.6,
   beta: 1.5,
-  rankWeights: { phrasing: 0.131, entryRecall: 0, answerRecall: 0.198, coverage: 0.136, posterior: 0.022, votes: 0.011, classifier: 0.44, recall: 0, precision: 0.063 },
+  rankWeights: { phrasingScore: 0.131, entryRecall: 0, answerRecall: 0.198, coverage: 0.136, posterior: 0.022, votes: 0.011, classifier: 0.44, recall: 0, precision: 0.063 },
   unknownWeight: 0.4,
   singleCharWeight: 0.5,
   questionWords: DEFAULT_QUESTION_WORDS,
@@ -277,7 +277,7 @@ export class SearchIndex {
     for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
     // The Bayes view compares the leaders only, so rank once without it, then again with it.
     const rank = () => {
-      for (const m of entries) m.score = rankScore(rankSignals(m), rankWeights, probs !== undefined);
+      for (const m of entries) m.score = rankScore(m, rankWeights, probs !== undefined);
       entries.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     };
     rank();
@@ -354,11 +354,6 @@ export class SearchIndex {
     const p = posteriors([...classes, this.background], evidence, (t) => this.stats.has(t), this.vocabularySize);
     top.forEach((m, i) => (m.posterior = p[i]!));
   }
-}
-
-/** The rank signals of a candidate entry. */
-export function rankSignals(m: EntryMatch): RankSignals {
-  return { phrasing: m.phrasingScore, entryRecall: m.entryRecall, answerRecall: m.answerRecall, coverage: m.coverage, posterior: m.posterior, votes: m.votes, classifier: m.classifier, recall: m.recall, precision: m.precision };
 }
 
 /** How many of the question's nearest phrasings vote for their entry. */

@@ -7,14 +7,14 @@
  * in turn and asked as a question (`talentbot calibrate`, see DESIGN.md "Ranking").
  */
 
-export const RANK_FEATURE_NAMES = ["phrasing", "entryRecall", "answerRecall", "coverage", "posterior", "votes", "classifier", "recall", "precision"] as const;
+export const RANK_FEATURE_NAMES = ["phrasingScore", "entryRecall", "answerRecall", "coverage", "posterior", "votes", "classifier", "recall", "precision"] as const;
 
 export type RankFeature = (typeof RANK_FEATURE_NAMES)[number];
 
 /** Non-negative weight per signal; only their ratios matter. */
 export type RankWeights = Record<RankFeature, number>;
 
-/** A candidate's signals, all in [0, 1]. */
+/** A candidate's signals, all in [0, 1] (an EntryMatch is one). */
 export type RankSignals = Record<RankFeature, number>;
 
 /**

@@ -12,19 +12,19 @@ function lcg(seed: number): () => number {
 
 describe("rankScore", () => {
   it("is the weighted mean of the signals", () => {
-    const s = signals({ phrasing: 0.8, classifier: 0.2 });
-    expect(rankScore(s, weights({ phrasing: 3, classifier: 1 }))).toBeCloseTo((3 * 0.8 + 1 * 0.2) / 4);
+    const s = signals({ phrasingScore: 0.8, classifier: 0.2 });
+    expect(rankScore(s, weights({ phrasingScore: 3, classifier: 1 }))).toBeCloseTo((3 * 0.8 + 1 * 0.2) / 4);
   });
 
   it("drops the classifier's weight when there is no classifier instead of counting it as zero", () => {
-    const s = signals({ phrasing: 0.8, classifier: 0 });
-    const w = weights({ phrasing: 1, classifier: 1 });
+    const s = signals({ phrasingScore: 0.8, classifier: 0 });
+    const w = weights({ phrasingScore: 1, classifier: 1 });
     expect(rankScore(s, w, true)).toBeCloseTo(0.4);
     expect(rankScore(s, w, false)).toBeCloseTo(0.8);
   });
 
   it("is 0 with no weights at all", () => {
-    expect(rankScore(signals({ phrasing: 1 }), weights({}))).toBe(0);
+    expect(rankScore(signals({ phrasingScore: 1 }), weights({}))).toBe(0);
   });
 });
 
@@ -50,6 +50,6 @@ describe("fitRankWeights", () => {
   });
 
   it("says what is missing when no question has a choice to learn from", () => {
-    expect(() => fitRankWeights([{ candidates: [signals({ phrasing: 1 })], correct: 0 }])).toThrow(/rank: .*alternates/);
+    expect(() => fitRankWeights([{ candidates: [signals({ phrasingScore: 1 })], correct: 0 }])).toThrow(/rank: .*alternates/);
   });
 });
