@@ -111,7 +111,7 @@ const commands: Record<string, Command> = {
     const rows = await readEvalFile(positionals[0] ?? join(PACKAGE_ROOT, "tests/eval/dev.jsonl"));
     const samples = rows.filter((r) => r.expect !== "smalltalk").map((r) => {
       const result = engine.search(r.q);
-      return { x: features(result.entries, result.unknownShare), inScope: r.expect !== "none", topCorrect: result.entries[0]?.id === r.expect };
+      return { x: features(result), inScope: r.expect !== "none", topCorrect: result.entries[0]?.id === r.expect };
     });
     const { decision, figures } = calibrate(samples);
     io.out(`features: ${FEATURE_NAMES.join(", ")}`);

@@ -12,14 +12,14 @@ export interface CalibrationSample {
 export interface CalibrationTargets {
   /** Largest share of in-scope questions that may be answered wrongly. Default 0.015. */
   maxWrong: number;
-  /** Largest share of out-of-scope questions that may be answered. Default 0.045. */
+  /** Largest share of out-of-scope questions that may be answered. Default 0.04. */
   maxNegativesAnswered: number;
   /** Largest share of out-of-scope questions that may be answered or offered as suggestions. Default 0.06. */
   maxNegativesShown: number;
 }
 
 /** The release floor (wrong ≤ 2 %, negatives answered ≤ 5 %) with a margin for unseen questions. */
-export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, maxNegativesAnswered: 0.045, maxNegativesShown: 0.06 };
+export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, maxNegativesAnswered: 0.04, maxNegativesShown: 0.06 };
 
 /** L2-regularised logistic regression by batch gradient descent; small data, so simple is enough. */
 export function fitLogistic(xs: readonly number[][], ys: readonly number[], { iterations = 4000, rate = 0.5, l2 = 0.001 } = {}): LogisticModel {
@@ -42,18 +42,13 @@ export function fitLogistic(xs: readonly number[][], ys: readonly number[], { it
 }
 
 export interface CalibrationResult {
-  decision: Pick<DecisionOptions, "answerModel" | "answerThreshold" | "answerScopeThreshold" | "scopeModel" | "suggestThreshold">;
+  decision: Pick<DecisionOptions, "answerModel" | "answerThreshold" | "scopeModel" | "suggestThreshold">;
   figures: { correct: number; wrong: number; suggestedInScope: number; negativesAnswered: number; negativesSuggested: number; inScope: number; negatives: number };
 }
 
 const grid = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
 
-/**
- * Fits both models, then picks the pair of answer thresholds (answer model, scope model) that
- * answers the most in-scope questions correctly while staying inside the targets; ties go to
- * fewer mistakes, then to the stricter pair. The suggestion threshold is the lowest that keeps
- * negatives shown (answered or suggested) inside its target.
- */
+/** Fits both models and picks the lowest thresholds that stay inside the targets. */
 export function calibrate(samples: readonly CalibrationSample[], targets: CalibrationTargets = DEFAULT_TARGETS): CalibrationResult {
   const xs = samples.map((s) => s.x);
   const answerModel = fitLogistic(xs, samples.map((s) => (s.inScope && s.topCorrect ? 1 : 0)));
@@ -63,25 +58,13 @@ export function calibrate(samples: readonly CalibrationSample[], targets: Calibr
   const pa = samples.map((s) => probability(answerModel, s.x));
   const ps = samples.map((s) => probability(scopeModel, s.x));
 
-  let best = { answerThreshold: 1, answerScopeThreshold: 1, correct: -1, mistakes: 0 };
-  for (const ta of grid) {
-    for (const ts of grid) {
-      let correct = 0;
-      let wrong = 0;
-      let neg = 0;
-      samples.forEach((s, i) => {
-        if (pa[i]! < ta || ps[i]! < ts) return;
-        if (!s.inScope) neg++;
-        else if (s.topCorrect) correct++;
-        else wrong++;
-      });
-      if (wrong > targets.maxWrong * inScope || neg > targets.maxNegativesAnswered * negatives) continue;
-      const better = correct > best.correct || (correct === best.correct && (wrong + neg < best.mistakes || (wrong + neg === best.mistakes && ta + ts > best.answerThreshold + best.answerScopeThreshold)));
-      if (better) best = { answerThreshold: ta, answerScopeThreshold: ts, correct, mistakes: wrong + neg };
-    }
-  }
-  const { answerThreshold, answerScopeThreshold } = best;
-  const answered = (i: number) => pa[i]! >= answerThreshold && ps[i]! >= answerScopeThreshold;
+  const answerThreshold =
+    grid.find((t) => {
+      const wrong = samples.filter((s, i) => pa[i]! >= t && s.inScope && !s.topCorrect).length;
+      const neg = samples.filter((s, i) => pa[i]! >= t && !s.inScope).length;
+      return wrong <= targets.maxWrong * inScope && neg <= targets.maxNegativesAnswered * negatives;
+    }) ?? 1;
+  const answered = (i: number) => pa[i]! >= answerThreshold;
   const suggestThreshold =
     grid.find((t) => samples.filter((s, i) => !s.inScope && (answered(i) || ps[i]! >= t)).length <= targets.maxNegativesShown * negatives) ?? 1;
 
@@ -94,5 +77,5 @@ export function calibrate(samples: readonly CalibrationSample[], targets: Calibr
     negativesAnswered: samples.filter((s, i) => answered(i) && !s.inScope).length,
     negativesSuggested: samples.filter((s, i) => !answered(i) && !s.inScope && ps[i]! >= suggestThreshold).length,
   };
-  return { decision: { answerModel, answerThreshold, answerScopeThreshold, scopeModel, suggestThreshold }, figures };
+  return { decision: { answerModel, answerThreshold, scopeModel, suggestThreshold }, figures };
 }

@@ -5,7 +5,7 @@ import { normalize } from "../search/normalize.js";
 import type { Answer, Excerpt, Suggestion } from "./answer.js";
 import { DEFAULT_DECISION, decide, type DecisionOptions } from "./decide.js";
 import * as text from "./reply-text.js";
-import { SmalltalkMatcher } from "./smalltalk.js";
+import { SmalltalkMatcher, type SmalltalkMatch } from "./smalltalk.js";
 
 export interface EngineOptions {
   /** Longer questions get a request to shorten. Default 500 characters. */
@@ -77,7 +77,8 @@ export class AnswerEngine {
     const { bot } = this.kb;
     if ([...question].length > this.options.maxQuestionChars) return { ...base, status: "too_long", text: text.tooLongText(this.options.maxQuestionChars) };
     const { clean, core } = normalize(question);
-    const chat = this.smalltalk.match(clean);
+    // Courtesy words (您好, 请问) around small talk are still small talk: 您好，请问有人吗 is 有人吗.
+    const chat = bestMatch(this.smalltalk.match(clean), core !== clean ? this.smalltalk.match(core) : undefined);
     if (chat && chat.similarity >= this.options.smalltalkSure) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
     // Nothing but digits (a stray "1" with no choice pending, "123456") has no words to search.
     if (!/\p{L}/u.test(clean)) return { ...base, status: "empty", text: text.emptyText(bot) };
@@ -126,3 +127,7 @@ export class AnswerEngine {
 }
 
 export const round = (n: number) => Math.round(n * 1000) / 1000;
+
+function bestMatch(a: SmalltalkMatch | undefined, b: SmalltalkMatch | undefined): SmalltalkMatch | undefined {
+  return !b || (a && a.similarity >= b.similarity) ? a : b;
+}

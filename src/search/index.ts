@@ -66,6 +66,13 @@ export interface SearchResult {
   terms: QueryTerm[];
   /** Share of the question's weight in words the knowledge base never uses (often an uncovered subject). */
   unknownShare: number;
+  /**
+   * Share of the question's weight in words no entry uses, in its phrasings or its answer
+   * (unknown words and words only the policy text has: 租房, 配偶): a subject the FAQ does not cover.
+   */
+  uncoveredShare: number;
+  /** The heaviest such word's weight, as a share of the question's heaviest word (0 when there is none). */
+  uncoveredPeak: number;
   /** The classifier's probability that the question belongs to none of the entries (uncovered policy text); 0 without a classifier. */
   background: number;
   entries: EntryMatch[];
@@ -117,7 +124,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   candidates: 40,
   overlapWeight: 0.6,
   beta: 1.5,
-  rankWeights: { phrasingScore: 0.131, entryRecall: 0, answerRecall: 0.198, coverage: 0.136, posterior: 0.022, votes: 0.011, classifier: 0.44, recall: 0, precision: 0.063 },
+  rankWeights: { phrasingScore: 0.1, entryRecall: 0, answerRecall: 0.23, coverage: 0.13, posterior: 0.051, votes: 0.021, classifier: 0.381, recall: 0, precision: 0.088 },
   unknownWeight: 0.4,
   singleCharWeight: 0.5,
   questionWords: DEFAULT_QUESTION_WORDS,
@@ -165,6 +172,8 @@ export class SearchIndex {
   private readonly classes: BayesClass[] = [];
   private readonly background: BayesClass;
   private readonly indexOf = new Map<string, number>();
+  /** Every word and compound part of every phrasing and answer. */
+  private readonly entryVocabulary = new Set<string>();
   private readonly vocabularySize: number;
   private readonly classifier: SoftmaxClassifier | undefined;
   private readonly stats: TermStats;
@@ -199,6 +208,7 @@ export class SearchIndex {
       this.classes.push(bayesClass([[flat(unit), 1], [flat(answer), this.options.bayesAnswerWeight]]));
       units.push(flat(unit), flat(answer));
     });
+    for (const d of this.allTokens) for (const t of d.all) this.entryVocabulary.add(t);
     const uncovered: string[][] = [];
     // Sentences of uncovered policy text are the classifier's "none of the entries" examples.
     const backgroundSentences: Term[][] = [];
@@ -245,9 +255,13 @@ export class SearchIndex {
 
   search(core: string): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
-    if (terms.length === 0) return { terms, unknownShare: 0, background: 0, entries: [], passages: () => [] };
+    if (terms.length === 0) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, background: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0);
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
+    // A compound counts as covered when an entry has one of its parts (partial credit elsewhere).
+    const uncovered = terms.filter((t) => !this.entryVocabulary.has(t.token) && !(t.parts ?? []).some((p) => this.entryVocabulary.has(p)));
+    const uncoveredShare = uncovered.reduce((n, t) => n + t.weight, 0) / totalWeight;
+    const uncoveredPeak = uncovered.reduce((n, t) => Math.max(n, t.weight), 0) / Math.max(...terms.map((t) => t.weight));
     const candidateEntries = this.retrieve(terms);
     const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
     const weight = (t: string) => this.stats.weight(t);
@@ -285,7 +299,7 @@ export class SearchIndex {
     rank();
 
     let passages: PassageMatch[] | undefined;
-    return { terms, unknownShare, background: probs ? probs[this.entries.length]! : 0, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
+    return { terms, unknownShare, uncoveredShare, uncoveredPeak, background: probs ? probs[this.entries.length]! : 0, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
   }
 
   private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {

@@ -91,6 +91,10 @@ describe("AnswerEngine on the shipped sample knowledge base", () => {
     sample = new AnswerEngine(await loadKnowledge("knowledge"));
   });
 
+  it("still recognises small talk behind courtesy words (您好，麻烦问一下，有人吗 is 有人吗, not a request for staff)", () => {
+    expect(sample.ask("您好，麻烦问一下，有人吗")).toMatchObject({ status: "smalltalk", smalltalkIntent: "greeting" });
+  });
+
   it("answers the quick-start question with its citation", () => {
     const a = sample.ask("人才子女入学需要什么材料");
     expect(a.status).toBe("answered");
