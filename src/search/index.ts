@@ -73,8 +73,6 @@ export interface SearchResult {
   uncoveredShare: number;
   /** The heaviest such word's weight, as a share of the question's heaviest word (0 when there is none). */
   uncoveredPeak: number;
-  /** The classifier's probability that the question belongs to none of the entries (uncovered policy text); 0 without a classifier. */
-  background: number;
   entries: EntryMatch[];
   /** Policy passages holding part of the question, best first; computed on first call (only needed when no entry fits). */
   passages(): PassageMatch[];
@@ -255,7 +253,7 @@ export class SearchIndex {
 
   search(core: string): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
-    if (terms.length === 0) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, background: 0, entries: [], passages: () => [] };
+    if (terms.length === 0) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0);
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
     // A compound counts as covered when an entry has one of its parts (partial credit elsewhere).
@@ -299,7 +297,7 @@ export class SearchIndex {
     rank();
 
     let passages: PassageMatch[] | undefined;
-    return { terms, unknownShare, uncoveredShare, uncoveredPeak, background: probs ? probs[this.entries.length]! : 0, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
+    return { terms, unknownShare, uncoveredShare, uncoveredPeak, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
   }
 
   private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {
