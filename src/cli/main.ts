@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
-import { checkKnowledge } from "../knowledge/load.js";
+import { checkKnowledge, loadKnowledge } from "../knowledge/load.js";
 import { readFaqCsv, writeFaqFiles } from "../knowledge/import-csv.js";
 import { answerRecord, askLines, describe } from "./ask.js";
 import { calibrate } from "../core/calibrate.js";
@@ -93,21 +93,20 @@ const commands: Record<string, Command> = {
 
   calibrate: async (args, io) => {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { knowledge: { type: "string" }, "keep-rank": { type: "boolean" } } });
-    const base = await loadEngine(knowledgeDir(values.knowledge));
-    let engine = base;
+    const kb = await loadKnowledge(knowledgeDir(values.knowledge));
     let rankWeights = DEFAULT_SEARCH_OPTIONS.rankWeights;
     if (!values["keep-rank"]) {
       // Rank first: the decision features (score, margin) are read off the ranking.
       try {
-        const rank = calibrateRank(base.kb, rankWeights);
+        const rank = calibrateRank(kb, rankWeights);
         rankWeights = rank.weights;
-        engine = new AnswerEngine(base.kb, { search: { rankWeights } });
         const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
         io.out(`rank: ${rank.asked} alternates held out in turn, ${rank.examples} with their entry among the leaders; ranked first ${pct(rank.top1Before)} before, ${pct(rank.top1After)} with the fitted weights`);
       } catch (error) {
         io.err(`${error instanceof Error ? error.message : String(error)}; keeping the current rank weights`);
       }
     }
+    const engine = new AnswerEngine(kb, { search: { rankWeights } });
     const rows = await readEvalFile(positionals[0] ?? join(PACKAGE_ROOT, "tests/eval/dev.jsonl"));
     const samples = rows.filter((r) => r.expect !== "smalltalk").map((r) => {
       const result = engine.search(r.q);

@@ -287,14 +287,14 @@ export class SearchIndex {
     // Nearest-neighbour vote: which entries own the best-scoring phrasings.
     const top = phrasingScores.sort((a, b) => b.score - a.score).slice(0, VOTERS);
     for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
-    // The Bayes view compares the leaders only, so rank once without it, then again with it.
-    const rank = () => {
-      for (const m of entries) m.score = rankScore(m, rankWeights, probs !== undefined);
-      entries.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    };
-    rank();
-    this.addPosteriors(entries.slice(0, POSTERIOR_CANDIDATES), terms);
-    rank();
+    // The Bayes view compares the leaders only: rank without it, then re-score the leaders with it.
+    const byScore = (a: EntryMatch, b: EntryMatch) => b.score - a.score || a.id.localeCompare(b.id);
+    for (const m of entries) m.score = rankScore(m, rankWeights, probs !== undefined);
+    entries.sort(byScore);
+    const leaders = entries.slice(0, POSTERIOR_CANDIDATES);
+    this.addPosteriors(leaders, terms);
+    for (const m of leaders) m.score = rankScore(m, rankWeights, probs !== undefined);
+    entries.sort(byScore);
 
     let passages: PassageMatch[] | undefined;
     return { terms, unknownShare, uncoveredShare, uncoveredPeak, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
