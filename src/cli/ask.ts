@@ -15,6 +15,7 @@ export function answerRecord(a: Answer) {
     confidence: round(a.confidence),
     suggestions: a.suggestions.map((s) => ({ faqId: s.faqId, question: s.question, score: s.score })),
     sources: a.sources.map((s) => ({ doc: s.doc, article: s.article })),
+    outOfScope: a.outOfScope,
     text: a.text,
   };
 }
@@ -24,7 +25,8 @@ export function describe(a: Answer): string {
   if (a.faqId) parts.push(`faq ${a.faqId}`);
   parts.push(`score ${round(a.score)}`, `confidence ${round(a.confidence)}`);
   const guesses = a.suggestions.map((s) => `${s.faqId} ${s.score}`).join(", ");
-  return `${a.text}\n\n[${parts.join(" · ")}]${guesses ? `\n[candidates: ${guesses}]` : ""}`;
+  const lookAlike = a.outOfScope ? `\n[nearest out-of-scope example: ${a.outOfScope.example} ${a.outOfScope.score}]` : "";
+  return `${a.text}\n\n[${parts.join(" · ")}]${guesses ? `\n[candidates: ${guesses}]` : ""}${lookAlike}`;
 }
 
 /** `ask --json`: one question per input line, one JSON object per output line, in order. Never logs. */

@@ -9,7 +9,7 @@ import { calibrate } from "../core/calibrate.js";
 import { calibrateRank } from "../core/calibrate-rank.js";
 import { AnswerEngine } from "../core/engine.js";
 import { DEFAULT_SEARCH_OPTIONS } from "../search/index.js";
-import { FEATURE_NAMES, features } from "../core/decide.js";
+import { answerBlocked, FEATURE_NAMES, features, outOfScopeLookAlike } from "../core/decide.js";
 import { evaluate, formatReport, readEvalFile } from "./eval.js";
 import { loadEngine } from "./load-engine.js";
 import { LOG_USAGE, logCommand } from "./log.js";
@@ -110,7 +110,7 @@ const commands: Record<string, Command> = {
     const rows = await readEvalFile(positionals[0] ?? join(PACKAGE_ROOT, "tests/eval/dev.jsonl"));
     const samples = rows.filter((r) => r.expect !== "smalltalk").map((r) => {
       const result = engine.search(r.q);
-      return { x: features(result), inScope: r.expect !== "none", topCorrect: result.entries[0]?.id === r.expect };
+      return { x: features(result), inScope: r.expect !== "none", topCorrect: result.entries[0]?.id === r.expect, answerable: !answerBlocked(result, engine.options.decision), suggestable: !outOfScopeLookAlike(result, engine.options.decision) };
     });
     const { decision, figures } = calibrate(samples);
     io.out(`features: ${FEATURE_NAMES.join(", ")}`);
@@ -137,7 +137,7 @@ async function kbCheck(dir: string, io: Output): Promise<number> {
     return 1;
   }
   const articles = kb.policies.reduce((n, p) => n + p.articles.length, 0);
-  io.out(`knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents`);
+  io.out(`knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents, ${kb.outOfScope.reduce((n, g) => n + g.examples.length, 0)} out-of-scope examples`);
   return 0;
 }
 

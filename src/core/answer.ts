@@ -37,6 +37,8 @@ export interface Answer {
   sources: SourceRef[];
   excerpts: Excerpt[];
   smalltalkIntent?: string;
+  /** The most similar out-of-scope example (knowledge/out-of-scope.md) and its score, for the hit-test. */
+  outOfScope?: { example: string; score: number };
   /** The reply as the user sees it. */
   text: string;
 }

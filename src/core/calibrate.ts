@@ -7,19 +7,23 @@ export interface CalibrationSample {
   inScope: boolean;
   /** The best candidate is the expected FAQ. */
   topCorrect: boolean;
+  /** False when a rule forbids answering it whatever the confidence ({@link answerBlocked}). Default true. */
+  answerable?: boolean;
+  /** False when no FAQ may even be suggested for it ({@link outOfScopeLookAlike}). Default true. */
+  suggestable?: boolean;
 }
 
 export interface CalibrationTargets {
   /** Largest share of in-scope questions that may be answered wrongly. Default 0.015. */
   maxWrong: number;
-  /** Largest share of out-of-scope questions that may be answered. Default 0.04. */
+  /** Largest share of out-of-scope questions that may be answered. Default 0.03. */
   maxNegativesAnswered: number;
-  /** Largest share of out-of-scope questions that may be answered or offered as suggestions. Default 0.06. */
+  /** Largest share of out-of-scope questions that may be answered or offered as suggestions. Default 0.04. */
   maxNegativesShown: number;
 }
 
 /** The release floor (wrong ≤ 2 %, negatives answered ≤ 5 %) with a margin for unseen questions. */
-export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, maxNegativesAnswered: 0.04, maxNegativesShown: 0.06 };
+export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, maxNegativesAnswered: 0.03, maxNegativesShown: 0.04 };
 
 /** L2-regularised logistic regression by batch gradient descent; small data, so simple is enough. */
 export function fitLogistic(xs: readonly number[][], ys: readonly number[], { iterations = 4000, rate = 0.5, l2 = 0.001 } = {}): LogisticModel {
@@ -55,8 +59,9 @@ export function calibrate(samples: readonly CalibrationSample[], targets: Calibr
   const scopeModel = fitLogistic(xs, samples.map((s) => (s.inScope ? 1 : 0)));
   const inScope = samples.filter((s) => s.inScope).length;
   const negatives = samples.length - inScope;
-  const pa = samples.map((s) => probability(answerModel, s.x));
-  const ps = samples.map((s) => probability(scopeModel, s.x));
+  // A blocked question is never answered, so it cannot spend the budget of wrong answers.
+  const pa = samples.map((s) => (s.answerable === false ? -1 : probability(answerModel, s.x)));
+  const ps = samples.map((s) => (s.suggestable === false ? -1 : probability(scopeModel, s.x)));
 
   const answerThreshold =
     grid.find((t) => {

@@ -51,6 +51,7 @@ export class AnswerEngine {
       this.analyzer,
       kb.faqs.map((f) => ({ id: f.id, phrasings: [f.question, ...f.alternates], answer: f.answer })),
       kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), title: a.title, text: a.text, uncovered: !cited.has(passageId(p.id, a.key)) }))),
+      kb.outOfScope.flatMap((g) => g.examples.map((x) => x.text)),
       this.options.search,
     );
     this.smalltalk = new SmalltalkMatcher(kb.smalltalk, (clean) => this.analyzer.words(clean));
@@ -87,7 +88,8 @@ export class AnswerEngine {
     const decision = decide(result, this.options.decision);
     const best = result.entries[0];
     const guesses = result.entries.slice(0, this.options.decision.maxSuggestions).map((e) => this.suggestion(e));
-    const scored = { ...base, score: best?.score ?? 0, confidence: decision.confidence, suggestions: guesses };
+    const outOfScope = result.outOfScopeExample !== undefined ? { outOfScope: { example: result.outOfScopeExample, score: round(result.outOfScopeScore) } } : {};
+    const scored = { ...base, score: best?.score ?? 0, confidence: decision.confidence, suggestions: guesses, ...outOfScope };
 
     if (decision.status === "answered") {
       const faq = this.faqs.get(decision.best.id)!;

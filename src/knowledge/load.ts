@@ -4,9 +4,10 @@ import { KnowledgeError, type KnowledgeProblem } from "./errors.js";
 import { parseFaq } from "./faq.js";
 import { listFiles, readText } from "./files.js";
 import { parsePolicy } from "./policy.js";
+import { parseOutOfScope } from "./out-of-scope.js";
 import { parseSmalltalk } from "./smalltalk.js";
 import { parseDictionary, parseSynonyms } from "./text-files.js";
-import type { FaqEntry, KnowledgeBase, PolicyDoc } from "./types.js";
+import type { FaqEntry, KnowledgeBase, OutOfScopeGroup, PolicyDoc } from "./types.js";
 
 export interface KnowledgeCheck {
   kb: KnowledgeBase | undefined;
@@ -41,15 +42,17 @@ export async function checkKnowledge(dir: string): Promise<KnowledgeCheck> {
   const dictionary = dictText === undefined ? [] : parseDictionary("dict.txt", dictText, problems);
   const smalltalkText = await optional("smalltalk.md");
   const smalltalk = smalltalkText === undefined ? [] : parseSmalltalk("smalltalk.md", smalltalkText, problems);
+  const outOfScopeText = await optional(OUT_OF_SCOPE_FILE);
+  const outOfScope = outOfScopeText === undefined ? [] : parseOutOfScope(OUT_OF_SCOPE_FILE, outOfScopeText, problems);
   const botText = await required("bot.yaml", "create knowledge/bot.yaml with the bot's name, greeting and staff contact (see DESIGN.md)");
   const bot = botText === undefined ? undefined : parseBotConfig("bot.yaml", botText, problems);
 
   if (faqs.length === 0 && problems.length === 0) {
     problems.push({ file: "faq/", message: "no FAQ entries found", fix: "add at least one file faq/<id>.md" });
   }
-  crossCheck(faqs, policies, problems);
+  crossCheck(faqs, policies, outOfScope, problems);
   if (!bot) return { kb: undefined, problems };
-  return { kb: { dir, faqs, policies, synonyms, dictionary, smalltalk, bot }, problems };
+  return { kb: { dir, faqs, policies, synonyms, dictionary, smalltalk, outOfScope, bot }, problems };
 }
 
 /** Loads the knowledge base or throws a KnowledgeError listing every problem. */
@@ -64,7 +67,9 @@ function phrasingKey(text: string): string {
   return text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
 }
 
-function crossCheck(faqs: FaqEntry[], policies: PolicyDoc[], problems: KnowledgeProblem[]): void {
+const OUT_OF_SCOPE_FILE = "out-of-scope.md";
+
+function crossCheck(faqs: FaqEntry[], policies: PolicyDoc[], outOfScope: OutOfScopeGroup[], problems: KnowledgeProblem[]): void {
   const byId = new Map<string, FaqEntry>();
   for (const f of faqs) {
     const other = byId.get(f.id);
@@ -91,5 +96,17 @@ function crossCheck(faqs: FaqEntry[], policies: PolicyDoc[], problems: Knowledge
         problems.push({ file: f.file, message: `"${phrasing}" is also a question or alternate of ${prev.id} (${prev.file})`, fix: "keep each phrasing in one entry only" });
       } else owner.set(key, f);
     }
+  }
+  // An example cannot be both a question the FAQ answers and one it does not.
+  const seen = new Map<string, number>();
+  for (const example of outOfScope.flatMap((g) => g.examples)) {
+    const key = phrasingKey(example.text);
+    const entry = owner.get(key);
+    const earlier = seen.get(key);
+    if (entry) {
+      problems.push({ file: OUT_OF_SCOPE_FILE, line: example.line, message: `"${example.text}" is also a question or alternate of ${entry.id} (${entry.file})`, fix: "remove it from out-of-scope.md if the FAQ answers it, or from the FAQ if it does not" });
+    } else if (earlier !== undefined) {
+      problems.push({ file: OUT_OF_SCOPE_FILE, line: example.line, message: `"${example.text}" is already listed on line ${earlier}`, fix: "keep each example once" });
+    } else seen.set(key, example.line);
   }
 }

@@ -51,6 +51,18 @@ export interface SmalltalkIntent {
   reply: string;
 }
 
+/** One example question no FAQ answers, with its line in out-of-scope.md (for messages). */
+export interface OutOfScopeExample {
+  text: string;
+  line: number;
+}
+
+/** A subject the FAQ deliberately does not cover (`## 租房与人才公寓` in out-of-scope.md) and how people ask about it. */
+export interface OutOfScopeGroup {
+  subject: string;
+  examples: OutOfScopeExample[];
+}
+
 export interface StaffContact {
   phone: string;
   address: string;
@@ -79,5 +91,7 @@ export interface KnowledgeBase {
   /** jieba user-dictionary lines (`词 频率 词性`), comments removed. */
   dictionary: string[];
   smalltalk: SmalltalkIntent[];
+  /** Questions no FAQ answers (negative examples, like a fallback intent's): never answered from an FAQ. */
+  outOfScope: OutOfScopeGroup[];
   bot: BotConfig;
 }

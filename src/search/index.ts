@@ -73,6 +73,10 @@ export interface SearchResult {
   uncoveredShare: number;
   /** The heaviest such word's weight, as a share of the question's heaviest word (0 when there is none). */
   uncoveredPeak: number;
+  /** Score of the most similar out-of-scope example, scored like a phrasing (0 when none shares a word). */
+  outOfScopeScore: number;
+  /** That example, for the hit-test. */
+  outOfScopeExample?: string;
   entries: EntryMatch[];
   /** Policy passages holding part of the question, best first; computed on first call (only needed when no entry fits). */
   passages(): PassageMatch[];
@@ -122,7 +126,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   candidates: 40,
   overlapWeight: 0.6,
   beta: 1.5,
-  rankWeights: { phrasingScore: 0.1, entryRecall: 0, answerRecall: 0.23, coverage: 0.13, posterior: 0.051, votes: 0.021, classifier: 0.381, recall: 0, precision: 0.088 },
+  rankWeights: { phrasingScore: 0.096, entryRecall: 0, answerRecall: 0.225, coverage: 0.118, posterior: 0.053, votes: 0.031, classifier: 0.388, recall: 0, precision: 0.089 },
   unknownWeight: 0.4,
   singleCharWeight: 0.5,
   questionWords: DEFAULT_QUESTION_WORDS,
@@ -133,9 +137,15 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   classifier: DEFAULT_CLASSIFIER_OPTIONS,
 };
 
-interface Phrasing {
-  entry: number;
+interface Example {
   text: string;
+  terms: Term[];
+  tokens: DocTokens;
+  bigrams: Set<string>;
+}
+
+interface Phrasing extends Example {
+  entry: number;
   terms: Term[];
   tokens: DocTokens;
   bigrams: Set<string>;
@@ -167,6 +177,9 @@ export class SearchIndex {
   private readonly answerTokens: DocTokens[] = [];
   private readonly allTokens: DocTokens[] = [];
   private readonly passages: { id: string; tokens: DocTokens; title: DocTokens }[];
+  /** Questions no entry answers, and which of them hold each word. */
+  private readonly outOfScope: Example[];
+  private readonly outOfScopeByWord = new Map<string, number[]>();
   private readonly classes: BayesClass[] = [];
   private readonly background: BayesClass;
   private readonly indexOf = new Map<string, number>();
@@ -183,6 +196,7 @@ export class SearchIndex {
     private readonly analyzer: Analyzer,
     entries: readonly IndexEntry[],
     passages: readonly IndexPassage[],
+    outOfScope: readonly string[] = [],
     options: Partial<SearchOptions> = {},
   ) {
     this.options = { ...DEFAULT_SEARCH_OPTIONS, ...options };
@@ -222,10 +236,21 @@ export class SearchIndex {
       }
       return { id: p.id, tokens: docTokens(a.terms), title: docTokens(analyzer.analyze(p.title).terms) };
     });
+    this.outOfScope = outOfScope.map((text) => {
+      const terms = analyzer.analyze(text).terms;
+      return { text, terms, tokens: docTokens(terms), bigrams: charBigrams(terms.map((t) => t.token).join("")) };
+    });
+    this.outOfScope.forEach((x, i) => {
+      for (const t of x.tokens.all) {
+        const holders = this.outOfScopeByWord.get(t);
+        if (holders) holders.push(i);
+        else this.outOfScopeByWord.set(t, [i]);
+      }
+    });
     this.background = bayesClass(uncovered.map((t) => [t, this.options.bayesAnswerWeight]));
     this.stats = new TermStats(units, this.options);
     const w = (t: string) => this.stats.weight(t);
-    for (const d of [...this.phrasings.map((p) => p.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.flatMap((p) => [p.tokens, p.title])]) {
+    for (const d of [...this.phrasings.map((p) => p.tokens), ...this.outOfScope.map((x) => x.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.flatMap((p) => [p.tokens, p.title])]) {
       d.wordWeight = sumWeights(d.words, w);
     }
     this.vocabularySize = [...this.stats.vocabulary()].length;
@@ -238,6 +263,8 @@ export class SearchIndex {
             [
               ...this.phrasings.map((p) => ({ features: classifierFeatures(p.terms), label: p.entry })),
               ...backgroundSentences.map((terms) => ({ features: classifierFeatures(terms), label: background })),
+              // Out-of-scope examples are the staff's own "none of the entries" questions.
+              ...this.outOfScope.map((x) => ({ features: classifierFeatures(x.terms), label: background })),
             ],
             this.entries.length + 1,
             this.options.classifier,
@@ -253,7 +280,7 @@ export class SearchIndex {
 
   search(core: string): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
-    if (terms.length === 0) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, entries: [], passages: () => [] };
+    if (terms.length === 0) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0);
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
     // A compound counts as covered when an entry has one of its parts (partial credit elsewhere).
@@ -284,6 +311,14 @@ export class SearchIndex {
       const coverage = overlap(query, this.allTokens[e]!, weight, beta, partWeight).recall;
       entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score: 0, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
     }
+    // The nearest out-of-scope example, scored like a phrasing: a decision feature, not a rank signal.
+    let outOfScopeScore = 0;
+    let outOfScopeExample: string | undefined;
+    for (const i of this.outOfScopeCandidates(terms)) {
+      const x = this.outOfScope[i]!;
+      const score = overlapWeight * overlap(query, x.tokens, weight, beta, partWeight).f + (1 - overlapWeight) * dice(queryBigrams, x.bigrams);
+      if (score > outOfScopeScore) [outOfScopeScore, outOfScopeExample] = [score, x.text];
+    }
     // Nearest-neighbour vote: which entries own the best-scoring phrasings.
     const top = phrasingScores.sort((a, b) => b.score - a.score).slice(0, VOTERS);
     for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
@@ -297,7 +332,14 @@ export class SearchIndex {
     entries.sort(byScore);
 
     let passages: PassageMatch[] | undefined;
-    return { terms, unknownShare, uncoveredShare, uncoveredPeak, entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
+    return { terms, unknownShare, uncoveredShare, uncoveredPeak, outOfScopeScore, ...(outOfScopeExample !== undefined && { outOfScopeExample }), entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
+  }
+
+  /** Out-of-scope examples sharing a word (or compound part) with the question. */
+  private outOfScopeCandidates(terms: readonly QueryTerm[]): Set<number> {
+    const found = new Set<number>();
+    for (const t of terms) for (const w of [t.token, ...(t.parts ?? [])]) for (const i of this.outOfScopeByWord.get(w) ?? []) found.add(i);
+    return found;
   }
 
   private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {

@@ -1,25 +1,35 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { AnswerEngine } from "../../src/core/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
-import { evaluate, readEvalFile, type EvalReport } from "../../src/cli/eval.js";
+import { evaluate, readEvalFile, type EvalReport, type EvalRow } from "../../src/cli/eval.js";
+import type { KnowledgeBase } from "../../src/knowledge/types.js";
 
 /**
  * Quality floor on the project's own evaluation set (dev: used for calibration; holdout: never
  * tuned on). Issue #2's release target is ≥ 90 % answered correctly, ≤ 2 % wrongly and ≤ 5 % of
- * uncovered questions answered. The first two hold; uncovered questions answered measure 5.5 %
- * on the whole set (README "Known limits"), so that floor sits at the honest current level, 6 %.
+ * uncovered questions answered; those are the floors (README "How well it answers" has the figures).
  */
-const FLOOR = { correct: 0.9, wrong: 0.02, negativesAnswered: 0.06, negativesShown: 0.08, smalltalk: 0.85 };
+const FLOOR = { correct: 0.9, wrong: 0.02, negativesAnswered: 0.05, negativesShown: 0.08, smalltalk: 0.85 };
 
 let report: EvalReport;
+let kb: KnowledgeBase;
+let rows: EvalRow[];
 
 beforeAll(async () => {
-  const engine = new AnswerEngine(await loadKnowledge("knowledge"));
-  const rows = [...(await readEvalFile("tests/eval/dev.jsonl")), ...(await readEvalFile("tests/eval/holdout.jsonl"))];
-  report = evaluate(engine, rows);
+  kb = await loadKnowledge("knowledge");
+  rows = [...(await readEvalFile("tests/eval/dev.jsonl")), ...(await readEvalFile("tests/eval/holdout.jsonl"))];
+  report = evaluate(new AnswerEngine(kb), rows);
 });
 
+/** How the knowledge check compares phrasings: case, width, spacing and punctuation aside. */
+const key = (text: string) => text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
+
 describe("evaluation set (tests/eval)", () => {
+  it("asks nothing the knowledge base already holds word for word (FAQ phrasings, out-of-scope examples)", () => {
+    const known = new Set([...kb.faqs.flatMap((f) => [f.question, ...f.alternates]), ...kb.outOfScope.flatMap((g) => g.examples.map((x) => x.text))].map(key));
+    expect(rows.filter((r) => known.has(key(r.q))).map((r) => r.q)).toEqual([]);
+  });
+
   it("is large and covers every kind of question", () => {
     expect(report.inScope.total).toBeGreaterThanOrEqual(300);
     expect(report.negatives.total).toBeGreaterThanOrEqual(100);

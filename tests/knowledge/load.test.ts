@@ -3,6 +3,8 @@ import { checkKnowledge, loadKnowledge } from "../../src/knowledge/load.js";
 import { KnowledgeError } from "../../src/knowledge/errors.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 
+const OUT_OF_SCOPE = ["---", "schemaVersion: 1", "---", "<!-- 示例 -->", "## 租房补贴", "- 租房补贴怎么申请", "- 租房有补助吗", "", "## 落户", "- 人才落户要什么材料"].join("\n");
+
 const faq = (id: string, lines: string[], body = "答案。") => ["---", "schemaVersion: 1", `id: ${id}`, ...lines, "---", body].join("\n");
 
 async function problemsOf(files: Record<string, string | null>) {
@@ -84,6 +86,29 @@ describe("knowledge loading", () => {
       expect.stringMatching(/^faq\/d.md:2 schemaVersion 2 is not supported/),
       expect.stringMatching(/^synonyms.txt:1 first line must declare the format/),
     ]);
+  });
+
+  it("loads out-of-scope examples by subject, and the file is optional", async () => {
+    const kb = await loadKnowledge(await writeMiniKb({ "out-of-scope.md": OUT_OF_SCOPE }));
+    expect(kb.outOfScope).toEqual([
+      { subject: "租房补贴", examples: [{ text: "租房补贴怎么申请", line: 6 }, { text: "租房有补助吗", line: 7 }] },
+      { subject: "落户", examples: [{ text: "人才落户要什么材料", line: 10 }] },
+    ]);
+    expect((await loadKnowledge(await writeMiniKb())).outOfScope).toEqual([]);
+  });
+
+  it("reports an out-of-scope example that is an FAQ phrasing, a repeated one, and stray lines", async () => {
+    const problems = await problemsOf({
+      "out-of-scope.md": ["---", "schemaVersion: 1", "---", "- 放在标题前面", "## 补贴", "- 买房补贴有多少？", "- 租房补贴", "- 租房补贴。", "随便写的一行", "## 空的"].join("\n"),
+    });
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.message}`)).toEqual([
+      expect.stringMatching(/^out-of-scope.md:4 "放在标题前面" comes before any subject heading/),
+      expect.stringMatching(/^out-of-scope.md:9 .*neither a `## subject` heading nor/),
+      expect.stringMatching(/^out-of-scope.md:10 subject "空的" has no example questions/),
+      expect.stringMatching(/^out-of-scope.md:6 "买房补贴有多少？" is also a question or alternate of housing-subsidy/),
+      expect.stringMatching(/^out-of-scope.md:8 "租房补贴。" is already listed on line 7/),
+    ]);
+    expect(problems[3]!.fix).toMatch(/remove it from out-of-scope.md if the FAQ answers it/);
   });
 
   it("loadKnowledge throws one KnowledgeError listing every problem", async () => {
