@@ -1,6 +1,6 @@
 import type { MonthlyReport } from "../log/report.js";
 import type { QuestionGroup } from "../log/types.js";
-import type { GroupDetails, GroupListFilter, ReplyResult, StaffDesk } from "../staff/desk.js";
+import type { GroupDetails, GroupListFilter, OutOfScopeResult, ReplyResult, StaffDesk } from "../staff/desk.js";
 import { StaffError } from "../staff/errors.js";
 import type { PromoteRequest, PromoteResult } from "../staff/promote.js";
 import type { AdminFile } from "./admin-file.js";
@@ -41,6 +41,9 @@ export class RemoteDesk implements StaffDesk {
   }
   dismiss(groupId: string, reason: string): Promise<QuestionGroup> {
     return this.call("dismiss", { groupId, reason });
+  }
+  outOfScope(groupId: string, subject: string): Promise<OutOfScopeResult> {
+    return this.call("out-of-scope", { groupId, subject });
   }
   report(month: string): Promise<MonthlyReport> {
     return this.call("report", { month });

@@ -4,7 +4,7 @@
  * 401 bad token, 404 unknown action, 500 a fault in the bot). GET /v1/status answers
  * `{ "result": { "pid": n } }`.
  */
-export const ADMIN_ACTIONS = ["list", "show", "reply", "promote", "dismiss", "report"] as const;
+export const ADMIN_ACTIONS = ["list", "show", "reply", "promote", "dismiss", "out-of-scope", "report"] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
 /** Largest request body accepted (a long answer text fits many times). */

@@ -98,6 +98,8 @@ function perform(desk: StaffDesk, action: AdminAction, body: Record<string, unkn
     }
     case "dismiss":
       return desk.dismiss(field("groupId"), field("reason"));
+    case "out-of-scope":
+      return desk.outOfScope(field("groupId"), field("subject"));
     case "report":
       return desk.report(field("month"));
   }

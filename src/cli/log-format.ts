@@ -1,7 +1,7 @@
 import type { ReloadReport } from "../core/live-engine.js";
 import { formatProblem } from "../knowledge/errors.js";
 import type { QuestionGroup } from "../log/types.js";
-import type { GroupDetails } from "../staff/desk.js";
+import type { GroupDetails, OutOfScopeResult } from "../staff/desk.js";
 import type { PromoteResult } from "../staff/promote.js";
 
 /** Local "YYYY-MM-DD HH:mm" of an ISO time: staff think in their own clock. */
@@ -55,8 +55,17 @@ export function formatPromote(result: PromoteResult): string {
   return lines.join("\n");
 }
 
-function reloadLine(reload: ReloadReport | undefined): string {
-  if (!reload) return "no bot is running: the FAQ takes effect when the bot starts";
+export function formatOutOfScope(result: OutOfScopeResult): string {
+  const lines = [`added ${result.added.length} out-of-scope example(s) under "## ${result.subject}": ${result.file}`];
+  lines.push(...result.added.map((a) => `  - ${a}`));
+  for (const s of result.skipped) lines.push(`skipped "${s.text}": ${s.why}`);
+  lines.push(`group ${result.group.id} is now dismissed (${result.group.dismissReason ?? ""})`);
+  if (result.added.length > 0) lines.push(reloadLine(result.reload, "the examples take effect"));
+  return lines.join("\n");
+}
+
+function reloadLine(reload: ReloadReport | undefined, what = "the FAQ takes effect"): string {
+  if (!reload) return `no bot is running: ${what} when the bot starts`;
   if (reload.ok) return `the running bot reloaded the knowledge base: ${reload.faqs} FAQ entries`;
   return `the running bot could NOT reload the knowledge base (${reload.message}) and still answers with the previous version:\n${reload.problems.map(formatProblem).join("\n")}`;
 }

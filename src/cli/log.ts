@@ -7,7 +7,7 @@ import type { GroupStatus } from "../log/types.js";
 import type { PromoteRequest } from "../staff/promote.js";
 import { openStaffDesk, type OpenedDesk } from "../staff/open-desk.js";
 import { GROUP_STATUSES } from "../staff/types.js";
-import { formatGroupDetails, formatGroupList, formatPromote } from "./log-format.js";
+import { formatGroupDetails, formatGroupList, formatOutOfScope, formatPromote } from "./log-format.js";
 import { UsageError, type Output } from "./output.js";
 import { dataDir, knowledgeDir, knowledgeDirExplicit } from "./paths.js";
 
@@ -17,6 +17,7 @@ talentbot log reply GROUP_ID "答复"                      queue the answer for 
 talentbot log promote GROUP_ID --faq-id NEW_ID [--answer "…" | --answer-file F] [--question "…"]
 talentbot log promote GROUP_ID --to EXISTING_ID            add the group's questions as alternates
 talentbot log dismiss GROUP_ID --reason "…"
+talentbot log out-of-scope GROUP_ID --subject "租房补贴"     the group's questions become out-of-scope examples; dismissed
 talentbot log export --month YYYY-MM [--format csv|json] [--out FILE]
   all take [--data-dir D] [--knowledge DIR]; while a bot runs on D they are carried out by it`;
 
@@ -32,6 +33,7 @@ const OPTIONS = {
   "answer-file": { type: "string" },
   question: { type: "string" },
   reason: { type: "string" },
+  subject: { type: "string" },
   month: { type: "string" },
   format: { type: "string" },
   out: { type: "string" },
@@ -51,7 +53,7 @@ export async function logCommand(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parse(args);
   const [sub, ...rest] = positionals;
   const action = sub ? ACTIONS[sub] : undefined;
-  if (!action) throw new UsageError(sub ? `unknown log command "${sub}"` : "log needs a subcommand: list, show, reply, promote, dismiss or export");
+  if (!action) throw new UsageError(sub ? `unknown log command "${sub}"` : "log needs a subcommand: list, show, reply, promote, dismiss, out-of-scope or export");
   const withDesk: WithDesk = async (work) => {
     const opened = await openStaffDesk({
       dataDir: dataDir(values["data-dir"]),
@@ -143,6 +145,17 @@ const ACTIONS: Record<string, LogAction> = {
       const group = await opened.desk.dismiss(id, reason);
       io.out(`group ${group.id} dismissed: ${group.dismissReason ?? ""} ${handedLine(opened)}`);
       return 0;
+    });
+  },
+
+  async "out-of-scope"(values, args, io, withDesk) {
+    const id = groupIdOf(args, 'talentbot log out-of-scope g1 --subject "租房补贴"');
+    const subject = values.subject?.trim();
+    if (!subject) throw new UsageError(`log out-of-scope needs --subject, the topic the FAQ does not cover: talentbot log out-of-scope ${id} --subject "租房补贴"`);
+    return withDesk(async (opened) => {
+      const result = await opened.desk.outOfScope(id, subject);
+      io.out(`${formatOutOfScope(result)}\n${handedLine(opened)}`);
+      return result.reload && !result.reload.ok ? 1 : 0;
     });
   },
 

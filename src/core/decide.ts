@@ -43,10 +43,10 @@ export interface DecisionOptions {
  * Re-run it after large knowledge changes and paste the result here.
  */
 export const DEFAULT_DECISION: DecisionOptions = {
-  answerModel: { weights: [1.85, 0.149, 0.675, 1.574, 1.043, 2.136, 1.258, -1.616, 2.494, 1.835, 2.362, -1.458, -0.526, -3.884], bias: -4.132 },
-  answerThreshold: 0.57,
-  scopeModel: { weights: [2.511, 0.042, 1.085, 1.454, 1.439, 1.652, -0.184, -1.913, 1.944, 1.543, 2.895, -1.528, -1.082, -4.408], bias: -3.303 },
-  suggestThreshold: 0.55,
+  answerModel: { weights: [1.893, 0.032, 0.632, 1.529, 1.02, 2.152, 1.257, -1.704, 2.533, 1.888, 2.416, -1.508, -0.536, -3.692], bias: -4.203 },
+  answerThreshold: 0.53,
+  scopeModel: { weights: [2.564, -0.07, 1.014, 1.418, 1.426, 1.684, -0.187, -2.009, 1.973, 1.599, 2.952, -1.588, -1.103, -4.197], bias: -3.377 },
+  suggestThreshold: 0.56,
   minAnswerMargin: 0.01,
   outOfScopeMargin: 0.2,
   suggestWindow: 0.12,

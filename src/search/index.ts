@@ -180,6 +180,7 @@ export class SearchIndex {
   /** Questions no entry answers, and which of them hold each word. */
   private readonly outOfScope: Example[];
   private readonly outOfScopeByWord = new Map<string, number[]>();
+  private readonly questionWords: ReadonlySet<string>;
   private readonly classes: BayesClass[] = [];
   private readonly background: BayesClass;
   private readonly indexOf = new Map<string, number>();
@@ -201,6 +202,7 @@ export class SearchIndex {
   ) {
     this.options = { ...DEFAULT_SEARCH_OPTIONS, ...options };
     this.entries = [...entries];
+    this.questionWords = new Set(this.options.questionWords);
     const units: string[][] = [];
     this.entries.forEach((entry, e) => {
       const ids: number[] = [];
@@ -335,10 +337,21 @@ export class SearchIndex {
     return { terms, unknownShare, uncoveredShare, uncoveredPeak, outOfScopeScore, ...(outOfScopeExample !== undefined && { outOfScopeExample }), entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
   }
 
-  /** Out-of-scope examples sharing a word (or compound part) with the question. */
+  /**
+   * Out-of-scope examples sharing a specific word (or compound part) with the question. Question
+   * words and words in many examples (怎么, 申请) are skipped: an example that shares only those is
+   * no look-alike, and scoring every example would cost more than the entries themselves.
+   */
   private outOfScopeCandidates(terms: readonly QueryTerm[]): Set<number> {
     const found = new Set<number>();
-    for (const t of terms) for (const w of [t.token, ...(t.parts ?? [])]) for (const i of this.outOfScopeByWord.get(w) ?? []) found.add(i);
+    const common = Math.max(OUT_OF_SCOPE_COMMON_MIN, this.outOfScope.length * OUT_OF_SCOPE_COMMON_SHARE);
+    for (const t of terms) {
+      for (const w of [t.token, ...(t.parts ?? [])]) {
+        const holders = this.outOfScopeByWord.get(w);
+        if (!holders || holders.length > common || this.questionWords.has(w)) continue;
+        for (const i of holders) found.add(i);
+      }
+    }
     return found;
   }
 
@@ -412,6 +425,10 @@ export class SearchIndex {
 
 /** How many of the question's nearest phrasings vote for their entry. */
 const VOTERS = 5;
+
+/** A word in more than this share of the out-of-scope examples (and more than the minimum) finds none of them. */
+const OUT_OF_SCOPE_COMMON_SHARE = 0.05;
+const OUT_OF_SCOPE_COMMON_MIN = 8;
 
 /** How many leading candidates get a naive-Bayes posterior. */
 const POSTERIOR_CANDIDATES = 5;

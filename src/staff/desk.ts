@@ -4,6 +4,7 @@ import type { MonthlyReport } from "../log/report.js";
 import type { GroupStatus, LoggedQuestion, OutboxMessage, QuestionGroup } from "../log/types.js";
 import { GROUP_STATUSES } from "./types.js";
 import { StaffError } from "./errors.js";
+import { addGroupToOutOfScope, type OutOfScopeWrite } from "./out-of-scope.js";
 import { promoteGroup, type PromoteRequest, type PromoteResult } from "./promote.js";
 
 export interface GroupListFilter {
@@ -17,6 +18,12 @@ export interface GroupDetails {
   entries: LoggedQuestion[];
   /** Staff replies of this group not delivered yet. */
   pending: OutboxMessage[];
+}
+
+export interface OutOfScopeResult extends OutOfScopeWrite {
+  group: QuestionGroup;
+  /** How the running bot took the change; absent when no bot runs. */
+  reload?: ReloadReport;
 }
 
 export interface ReplyResult {
@@ -37,6 +44,8 @@ export interface StaffDesk {
   reply(groupId: string, text: string): Promise<ReplyResult>;
   promote(groupId: string, request: PromoteRequest): Promise<PromoteResult>;
   dismiss(groupId: string, reason: string): Promise<QuestionGroup>;
+  /** The group's questions become out-of-scope examples under `subject`, and the group is dismissed. */
+  outOfScope(groupId: string, subject: string): Promise<OutOfScopeResult>;
   report(month: string): Promise<MonthlyReport>;
   close(): Promise<void>;
 }
@@ -102,6 +111,15 @@ export class LogDesk implements StaffDesk {
     return this.log.dismiss(groupId, reason.trim());
   }
 
+  async outOfScope(groupId: string, subject: string): Promise<OutOfScopeResult> {
+    const { group } = this.requireGroup(groupId);
+    if (group.status === "promoted") throw new StaffError(`group ${groupId} was promoted to FAQ "${group.promotedTo ?? "?"}"; an answered question cannot also be out of scope`);
+    const written = await addGroupToOutOfScope(group, this.options.knowledgeDir, subject);
+    const dismissed = await this.log.dismiss(groupId, `${OUT_OF_SCOPE_REASON}${written.subject}`);
+    const reload = written.added.length > 0 ? await this.options.afterKnowledgeChange?.() : undefined;
+    return { ...written, group: dismissed, ...(reload === undefined ? {} : { reload }) };
+  }
+
   async report(month: string): Promise<MonthlyReport> {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new StaffError(`"${month}" is not a month; write it as YYYY-MM, e.g. --month 2024-03`);
     return this.log.monthlyReport(month);
@@ -117,6 +135,9 @@ export class LogDesk implements StaffDesk {
     return found;
   }
 }
+
+/** Dismiss reason of a group turned into out-of-scope examples, followed by the subject. */
+export const OUT_OF_SCOPE_REASON = "不在问答范围：";
 
 /** Local midnight of "YYYY-MM-DD". */
 export function parseLocalDate(text: string, flag: string): Date {

@@ -152,6 +152,21 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
         async (request: FastifyRequest<{ Params: { id: string }; Body: { reason: string } }>) => ({ group: groupView(await desk.dismiss(request.params.id, request.body.reason)) }),
       );
 
+      scope.post(
+        "/groups/:id/out-of-scope",
+        { schema: { params: groupParams, body: { type: "object", required: ["subject"], properties: { subject: text(100) } } } },
+        async (request: FastifyRequest<{ Params: { id: string }; Body: { subject: string } }>) => {
+          const result = await desk.outOfScope(request.params.id, request.body.subject);
+          return {
+            subject: result.subject,
+            added: result.added,
+            skipped: result.skipped,
+            group: groupView(result.group),
+            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblem) },
+          };
+        },
+      );
+
       scope.get("/dashboard", { schema: { querystring: monthQuery } }, async (request: FastifyRequest<{ Querystring: { month?: string } }>) => {
         const report = await desk.report(request.query.month ?? currentMonth());
         const { total } = report;

@@ -238,6 +238,7 @@ describe("staff console API", () => {
       ["POST", "/api/admin/groups/g1/reply"],
       ["POST", "/api/admin/groups/g1/promote"],
       ["POST", "/api/admin/groups/g1/dismiss"],
+      ["POST", "/api/admin/groups/g1/out-of-scope"],
       ["POST", "/api/admin/hit-test"],
       ["POST", "/api/admin/logout"],
     ] as const) {
@@ -390,6 +391,23 @@ describe("staff console API", () => {
     const again = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { faqId: "new-one", answer: "x" } });
     expect(again.statusCode).toBe(400);
     expect(String(json(again)["error"])).toContain("already promoted");
+  });
+
+  it("lists a group as out of scope: examples written, group dismissed, the engine reloads with them", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const question = "人才公寓的物业费由谁来交";
+    await chat(web, question, "outOfScopeSession_0123456789");
+    const group = runtime.log.listGroups({ status: "open" }).find((g) => g.representative === question)!;
+    const url = `/api/admin/groups/${group.id}/out-of-scope`;
+    const empty = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: " " } });
+    expect(empty.statusCode).toBe(400);
+    expect(String(json(empty)["error"])).toContain("name the subject");
+    const response = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: "人才公寓物业" } });
+    expect(response.statusCode).toBe(200);
+    expect(json(response)).toMatchObject({ subject: "人才公寓物业", added: [question], skipped: [], group: { status: "dismissed" }, reload: { ok: true } });
+    expect(runtime.live.engine.kb.outOfScope.find((g) => g.subject === "人才公寓物业")?.examples.map((x) => x.text)).toEqual([question]);
+    expect(runtime.live.engine.search(question).outOfScopeScore).toBeCloseTo(1, 5);
   });
 });
 

@@ -313,6 +313,19 @@
       }),
     );
 
+    // Out of scope: the bot learns that questions like these get no FAQ answer (knowledge/out-of-scope.md).
+    var subject = make("input");
+    subject.name = "subject";
+    subject.required = true;
+    subject.placeholder = "例如：租房补贴";
+    panel.appendChild(
+      actionForm("不在问答范围：列为不受理问题示例", [field("主题", subject)], "列为不在范围", function () {
+        return api("/api/admin/groups/" + group.id + "/out-of-scope", { method: "POST", body: { subject: subject.value } })
+          .then(function (r) { done("已将 " + r.added.length + " 个问法列入“" + r.subject + "”" + (r.skipped.length ? "（跳过 " + r.skipped.length + " 个）" : "") + "，此组已忽略"); })
+          .catch(failed);
+      }),
+    );
+
     var reason = make("input");
     reason.name = "reason";
     reason.required = true;
@@ -462,6 +475,7 @@
           r.suggestions.forEach(function (s) { list.appendChild(make("li", null, s.question + "（" + s.faqId + "，得分 " + s.score + "）")); });
           out.appendChild(list);
         }
+        if (r.outOfScope) out.appendChild(make("p", null, "最相近的不在范围示例：" + r.outOfScope.example + "（得分 " + r.outOfScope.score + "）"));
         out.appendChild(make("pre", "hit-answer", r.text));
       })
       .catch(function (error) { out.replaceChildren(make("p", "error", error.message)); });

@@ -1,0 +1,87 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { formatProblem } from "../knowledge/errors.js";
+import { checkKnowledge } from "../knowledge/load.js";
+import { KNOWLEDGE_SCHEMA_VERSION, type KnowledgeBase } from "../knowledge/types.js";
+import type { QuestionGroup } from "../log/types.js";
+import { StaffError } from "./errors.js";
+
+/** The file, relative to the knowledge directory (see DESIGN.md "Out-of-scope examples"). */
+export const OUT_OF_SCOPE_FILE = "out-of-scope.md";
+
+export interface OutOfScopeWrite {
+  subject: string;
+  /** Absolute path of out-of-scope.md. */
+  file: string;
+  /** Wordings added as examples. */
+  added: string[];
+  /** Group questions not added, and why. */
+  skipped: { text: string; why: string }[];
+}
+
+/**
+ * Adds a group's wordings to out-of-scope.md under `## subject` (after the subject's last
+ * example, or as a new section at the end; the file is created when missing). Wordings that are
+ * masked, already an FAQ phrasing or already an example are skipped. The knowledge base is
+ * checked afterwards and the file put back if the change brought a problem.
+ */
+export async function addGroupToOutOfScope(group: QuestionGroup, knowledgeDir: string, subject: string): Promise<OutOfScopeWrite> {
+  const heading = subject.replace(/\s+/g, " ").trim();
+  if (heading === "" || heading.startsWith("#")) throw new StaffError(`name the subject the FAQ does not cover, e.g. --subject "租房补贴"`);
+  const { kb, problems } = await checkKnowledge(knowledgeDir);
+  if (!kb) throw new StaffError(`the knowledge base ${knowledgeDir} cannot be read:\n${problems.map(formatProblem).join("\n")}\nFix it (talentbot kb check) and try again.`);
+  const file = join(kb.dir, OUT_OF_SCOPE_FILE);
+  const original = await readFile(file, "utf8").catch(() => undefined);
+  const { added, skipped } = pickExamples(group, kb);
+  if (added.length > 0) {
+    await writeFile(file, withExamples(original ?? NEW_FILE, heading, added), "utf8");
+    const after = await checkKnowledge(knowledgeDir);
+    const ours = after.problems.filter((p) => p.file === OUT_OF_SCOPE_FILE);
+    if (ours.length > 0) {
+      await (original === undefined ? rm(file, { force: true }) : writeFile(file, original, "utf8"));
+      throw new StaffError(`the change to ${OUT_OF_SCOPE_FILE} would break the knowledge base, so it was undone:\n${ours.map(formatProblem).join("\n")}`);
+    }
+  }
+  return { subject: heading, file, added, skipped };
+}
+
+const NEW_FILE = `---\nschemaVersion: ${KNOWLEDGE_SCHEMA_VERSION}\n---\n<!-- Questions people ask that no FAQ answers: the bot never answers them from an FAQ; it quotes policy text if it can and records them for staff. -->\n`;
+
+function pickExamples(group: QuestionGroup, kb: KnowledgeBase) {
+  const faqKeys = new Map(kb.faqs.flatMap((f) => [f.question, ...f.alternates].map((p): [string, string] => [phrasingKey(p), f.id])));
+  const seen = new Set(kb.outOfScope.flatMap((g) => g.examples.map((x) => phrasingKey(x.text))));
+  const added: string[] = [];
+  const skipped: { text: string; why: string }[] = [];
+  const inGroup = new Set<string>();
+  for (const raw of [group.representative, ...group.variants]) {
+    const text = raw.replace(/\s+/g, " ").trim();
+    const key = phrasingKey(text);
+    if (inGroup.has(key)) continue; // the representative is one of the variants
+    inGroup.add(key);
+    const owner = faqKeys.get(key);
+    if (/\*{2,}/.test(text)) skipped.push({ text, why: "contains masked personal data" });
+    else if (owner) skipped.push({ text, why: `a phrasing of FAQ ${owner}: promote it there instead` });
+    else if (key === "") skipped.push({ text, why: "has no words" });
+    else if (seen.has(key)) skipped.push({ text, why: "already an out-of-scope example" });
+    else added.push(text);
+  }
+  return { added, skipped };
+}
+
+/** The file with the examples under their subject's heading; everything else untouched. */
+function withExamples(source: string, heading: string, examples: readonly string[]): string {
+  const lines = source.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();
+  const items = examples.map((e) => `- ${e}`);
+  const at = lines.findIndex((l) => l.trim() === `## ${heading}`);
+  if (at < 0) return [...lines, "", `## ${heading}`, ...items, ""].join("\n");
+  let end = at + 1;
+  while (end < lines.length && !lines[end]!.trim().startsWith("## ")) end++;
+  while (end > at + 1 && lines[end - 1]!.trim() === "") end--;
+  return [...lines.slice(0, end), ...items, ...lines.slice(end), ""].join("\n");
+}
+
+/** As the knowledge check compares phrasings: case, width, spacing and punctuation do not count. */
+function phrasingKey(text: string): string {
+  return text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
+}
