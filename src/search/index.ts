@@ -7,6 +7,7 @@ import { pinyinKey } from "./pinyin.js";
 import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
 import type { Term } from "./analyzer.js";
 import { DEFAULT_CLASSIFIER_OPTIONS, SoftmaxClassifier, type ClassifierOptions } from "./classifier.js";
+import { OutOfScopeExamples, type ScoredText } from "./out-of-scope.js";
 import { rankScore, type RankWeights } from "./rank.js";
 
 /** One answerable entry: an id, the ways people ask for it, and its answer text. */
@@ -137,14 +138,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   classifier: DEFAULT_CLASSIFIER_OPTIONS,
 };
 
-interface Example {
-  text: string;
-  terms: Term[];
-  tokens: DocTokens;
-  bigrams: Set<string>;
-}
-
-interface Phrasing extends Example {
+interface Phrasing extends ScoredText {
   entry: number;
   terms: Term[];
   tokens: DocTokens;
@@ -177,10 +171,8 @@ export class SearchIndex {
   private readonly answerTokens: DocTokens[] = [];
   private readonly allTokens: DocTokens[] = [];
   private readonly passages: { id: string; tokens: DocTokens; title: DocTokens }[];
-  /** Questions no entry answers, and which of them hold each word. */
-  private readonly outOfScope: Example[];
-  private readonly outOfScopeByWord = new Map<string, number[]>();
-  private readonly questionWords: ReadonlySet<string>;
+  /** Questions no entry answers. */
+  private readonly outOfScope: OutOfScopeExamples;
   private readonly classes: BayesClass[] = [];
   private readonly background: BayesClass;
   private readonly indexOf = new Map<string, number>();
@@ -202,7 +194,6 @@ export class SearchIndex {
   ) {
     this.options = { ...DEFAULT_SEARCH_OPTIONS, ...options };
     this.entries = [...entries];
-    this.questionWords = new Set(this.options.questionWords);
     const units: string[][] = [];
     this.entries.forEach((entry, e) => {
       const ids: number[] = [];
@@ -238,21 +229,17 @@ export class SearchIndex {
       }
       return { id: p.id, tokens: docTokens(a.terms), title: docTokens(analyzer.analyze(p.title).terms) };
     });
-    this.outOfScope = outOfScope.map((text) => {
-      const terms = analyzer.analyze(text).terms;
-      return { text, terms, tokens: docTokens(terms), bigrams: charBigrams(terms.map((t) => t.token).join("")) };
-    });
-    this.outOfScope.forEach((x, i) => {
-      for (const t of x.tokens.all) {
-        const holders = this.outOfScopeByWord.get(t);
-        if (holders) holders.push(i);
-        else this.outOfScopeByWord.set(t, [i]);
-      }
-    });
+    this.outOfScope = new OutOfScopeExamples(
+      outOfScope.map((text) => {
+        const terms = analyzer.analyze(text).terms;
+        return { text, terms, tokens: docTokens(terms), bigrams: charBigrams(terms.map((t) => t.token).join("")) };
+      }),
+      new Set(this.options.questionWords),
+    );
     this.background = bayesClass(uncovered.map((t) => [t, this.options.bayesAnswerWeight]));
     this.stats = new TermStats(units, this.options);
     const w = (t: string) => this.stats.weight(t);
-    for (const d of [...this.phrasings.map((p) => p.tokens), ...this.outOfScope.map((x) => x.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.flatMap((p) => [p.tokens, p.title])]) {
+    for (const d of [...this.phrasings.map((p) => p.tokens), ...this.outOfScope.examples.map((x) => x.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.flatMap((p) => [p.tokens, p.title])]) {
       d.wordWeight = sumWeights(d.words, w);
     }
     this.vocabularySize = [...this.stats.vocabulary()].length;
@@ -266,7 +253,7 @@ export class SearchIndex {
               ...this.phrasings.map((p) => ({ features: classifierFeatures(p.terms), label: p.entry })),
               ...backgroundSentences.map((terms) => ({ features: classifierFeatures(terms), label: background })),
               // Out-of-scope examples are the staff's own "none of the entries" questions.
-              ...this.outOfScope.map((x) => ({ features: classifierFeatures(x.terms), label: background })),
+              ...this.outOfScope.examples.map((x) => ({ features: classifierFeatures(x.terms), label: background })),
             ],
             this.entries.length + 1,
             this.options.classifier,
@@ -298,12 +285,14 @@ export class SearchIndex {
     const probs = this.classifier?.probabilities(classifierFeatures(terms));
     const entries: EntryMatch[] = [];
     const phrasingScores: { entry: number; score: number }[] = [];
+    /** A phrasing's score: weighted token overlap (F-beta) mixed with character-bigram Dice. */
+    const scoreText = (x: ScoredText, o = overlap(query, x.tokens, weight, beta, partWeight)) => overlapWeight * o.f + (1 - overlapWeight) * dice(queryBigrams, x.bigrams);
     for (const e of candidateEntries) {
       let best: { score: number; recall: number; precision: number; phrasing: string } | undefined;
       for (const pi of this.byEntry[e]!) {
         const p = this.phrasings[pi]!;
         const o = overlap(query, p.tokens, weight, beta, partWeight);
-        const score = overlapWeight * o.f + (1 - overlapWeight) * dice(queryBigrams, p.bigrams);
+        const score = scoreText(p, o);
         phrasingScores.push({ entry: e, score });
         if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text };
       }
@@ -314,13 +303,7 @@ export class SearchIndex {
       entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score: 0, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
     }
     // The nearest out-of-scope example, scored like a phrasing: a decision feature, not a rank signal.
-    let outOfScopeScore = 0;
-    let outOfScopeExample: string | undefined;
-    for (const i of this.outOfScopeCandidates(terms)) {
-      const x = this.outOfScope[i]!;
-      const score = overlapWeight * overlap(query, x.tokens, weight, beta, partWeight).f + (1 - overlapWeight) * dice(queryBigrams, x.bigrams);
-      if (score > outOfScopeScore) [outOfScopeScore, outOfScopeExample] = [score, x.text];
-    }
+    const lookAlike = this.outOfScope.nearest(terms, (x) => scoreText(x));
     // Nearest-neighbour vote: which entries own the best-scoring phrasings.
     const top = phrasingScores.sort((a, b) => b.score - a.score).slice(0, VOTERS);
     for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
@@ -334,25 +317,7 @@ export class SearchIndex {
     entries.sort(byScore);
 
     let passages: PassageMatch[] | undefined;
-    return { terms, unknownShare, uncoveredShare, uncoveredPeak, outOfScopeScore, ...(outOfScopeExample !== undefined && { outOfScopeExample }), entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
-  }
-
-  /**
-   * Out-of-scope examples sharing a specific word (or compound part) with the question. Question
-   * words and words in many examples (怎么, 申请) are skipped: an example that shares only those is
-   * no look-alike, and scoring every example would cost more than the entries themselves.
-   */
-  private outOfScopeCandidates(terms: readonly QueryTerm[]): Set<number> {
-    const found = new Set<number>();
-    const common = Math.max(OUT_OF_SCOPE_COMMON_MIN, this.outOfScope.length * OUT_OF_SCOPE_COMMON_SHARE);
-    for (const t of terms) {
-      for (const w of [t.token, ...(t.parts ?? [])]) {
-        const holders = this.outOfScopeByWord.get(w);
-        if (!holders || holders.length > common || this.questionWords.has(w)) continue;
-        for (const i of holders) found.add(i);
-      }
-    }
-    return found;
+    return { terms, unknownShare, uncoveredShare, uncoveredPeak, outOfScopeScore: lookAlike?.score ?? 0, ...(lookAlike && { outOfScopeExample: lookAlike.example }), entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
   }
 
   private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {
@@ -425,10 +390,6 @@ export class SearchIndex {
 
 /** How many of the question's nearest phrasings vote for their entry. */
 const VOTERS = 5;
-
-/** A word in more than this share of the out-of-scope examples (and more than the minimum) finds none of them. */
-const OUT_OF_SCOPE_COMMON_SHARE = 0.05;
-const OUT_OF_SCOPE_COMMON_MIN = 8;
 
 /** How many leading candidates get a naive-Bayes posterior. */
 const POSTERIOR_CANDIDATES = 5;

@@ -1,0 +1,68 @@
+import type { Term } from "./analyzer.js";
+import type { DocTokens, QueryTerm } from "./score.js";
+
+/** A short text scored like a phrasing: its analysed words, tokens and character bigrams. */
+export interface ScoredText {
+  text: string;
+  terms: Term[];
+  tokens: DocTokens;
+  bigrams: Set<string>;
+}
+
+export interface OutOfScopeMatch {
+  example: string;
+  /** Phrasing score of the example against the question, in [0, 1]. */
+  score: number;
+}
+
+/** A word in more than this share of the examples (and more than the minimum) finds none of them. */
+const COMMON_SHARE = 0.05;
+const COMMON_MIN = 8;
+
+/**
+ * Questions no entry answers (knowledge/out-of-scope.md), looked up by word. They are not
+ * entries: they never rank, they only tell the decision how close the question comes to
+ * something staff said the FAQ does not cover.
+ */
+export class OutOfScopeExamples {
+  private readonly byWord = new Map<string, number[]>();
+  private readonly common: number;
+
+  constructor(
+    readonly examples: readonly ScoredText[],
+    private readonly questionWords: ReadonlySet<string>,
+  ) {
+    examples.forEach((x, i) => {
+      for (const t of x.tokens.all) {
+        const holders = this.byWord.get(t);
+        if (holders) holders.push(i);
+        else this.byWord.set(t, [i]);
+      }
+    });
+    this.common = Math.max(COMMON_MIN, examples.length * COMMON_SHARE);
+  }
+
+  /**
+   * The best-scoring example among those sharing a specific word (or compound part) with the
+   * question. Question words and words in many examples (怎么, 申请) are skipped: an example that
+   * shares only those is no look-alike, and scoring every example would cost more than the
+   * entries themselves.
+   */
+  nearest(terms: readonly QueryTerm[], score: (example: ScoredText) => number): OutOfScopeMatch | undefined {
+    const candidates = new Set<number>();
+    for (const t of terms) {
+      for (const w of [t.token, ...(t.parts ?? [])]) {
+        const holders = this.byWord.get(w);
+        if (!holders || holders.length > this.common || this.questionWords.has(w)) continue;
+        for (const i of holders) candidates.add(i);
+      }
+    }
+    let best: OutOfScopeMatch | undefined;
+    for (const i of candidates) {
+      const x = this.examples[i]!;
+      const s = score(x);
+      if (s > (best?.score ?? 0)) best = { example: x.text, score: s };
+    }
+    return best;
+  }
+}
