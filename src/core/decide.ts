@@ -43,10 +43,10 @@ export interface DecisionOptions {
  * Re-run it after large knowledge changes and paste the result here.
  */
 export const DEFAULT_DECISION: DecisionOptions = {
-  answerModel: { weights: [1.893, 0.032, 0.632, 1.529, 1.02, 2.152, 1.257, -1.704, 2.533, 1.888, 2.416, -1.508, -0.536, -3.692], bias: -4.203 },
-  answerThreshold: 0.53,
-  scopeModel: { weights: [2.564, -0.07, 1.014, 1.418, 1.426, 1.684, -0.187, -2.009, 1.973, 1.599, 2.952, -1.588, -1.103, -4.197], bias: -3.377 },
-  suggestThreshold: 0.56,
+  answerModel: { weights: [1.856, 0.121, 1.062, 1.536, 1.088, 2.167, 1.347, -1.519, 2.408, 1.84, 2.512, -1.353, -0.451, -3.754], bias: -4.361 },
+  answerThreshold: 0.57,
+  scopeModel: { weights: [2.513, -0.041, 1.308, 1.457, 1.462, 1.634, -0.227, -1.723, 1.875, 1.483, 3.137, -1.471, -1.111, -4.625], bias: -3.208 },
+  suggestThreshold: 0.47,
   minAnswerMargin: 0.01,
   outOfScopeMargin: 0.2,
   suggestWindow: 0.12,

@@ -127,7 +127,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   candidates: 40,
   overlapWeight: 0.6,
   beta: 1.5,
-  rankWeights: { phrasingScore: 0.096, entryRecall: 0, answerRecall: 0.225, coverage: 0.118, posterior: 0.053, votes: 0.031, classifier: 0.388, recall: 0, precision: 0.089 },
+  rankWeights: { phrasingScore: 0.101, entryRecall: 0, answerRecall: 0.232, coverage: 0.104, posterior: 0.055, votes: 0.036, classifier: 0.384, recall: 0, precision: 0.088 },
   unknownWeight: 0.4,
   singleCharWeight: 0.5,
   questionWords: DEFAULT_QUESTION_WORDS,

@@ -27,6 +27,8 @@ const COMMON_MIN = 8;
 export class OutOfScopeExamples {
   private readonly byWord = new Map<string, number[]>();
   private readonly common: number;
+  private readonly seen: Uint32Array;
+  private calls = 0;
 
   constructor(
     readonly examples: readonly ScoredText[],
@@ -40,6 +42,7 @@ export class OutOfScopeExamples {
       }
     });
     this.common = Math.max(COMMON_MIN, examples.length * COMMON_SHARE);
+    this.seen = new Uint32Array(examples.length);
   }
 
   /**
@@ -49,19 +52,21 @@ export class OutOfScopeExamples {
    * entries themselves.
    */
   nearest(terms: readonly QueryTerm[], score: (example: ScoredText) => number): OutOfScopeMatch | undefined {
-    const candidates = new Set<number>();
+    // Each call stamps the examples it scored, so one shared array replaces a Set per question.
+    const stamp = ++this.calls;
+    let best: OutOfScopeMatch | undefined;
     for (const t of terms) {
       for (const w of [t.token, ...(t.parts ?? [])]) {
         const holders = this.byWord.get(w);
         if (!holders || holders.length > this.common || this.questionWords.has(w)) continue;
-        for (const i of holders) candidates.add(i);
+        for (const i of holders) {
+          if (this.seen[i] === stamp) continue;
+          this.seen[i] = stamp;
+          const x = this.examples[i]!;
+          const s = score(x);
+          if (s > (best?.score ?? 0)) best = { example: x.text, score: s };
+        }
       }
-    }
-    let best: OutOfScopeMatch | undefined;
-    for (const i of candidates) {
-      const x = this.examples[i]!;
-      const s = score(x);
-      if (s > (best?.score ?? 0)) best = { example: x.text, score: s };
     }
     return best;
   }

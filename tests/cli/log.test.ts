@@ -201,13 +201,13 @@ describe("talentbot log out-of-scope", () => {
   it("turns a group into out-of-scope examples, after which `ask` no longer answers it from an FAQ (temp copy of knowledge/)", async () => {
     const knowledgeDir = await copyShippedKnowledge(await tempDir());
     const dataDir = await tempDir();
-    const question = "学生心理咨询热线是多少";
+    const question = "会计证考试报名入口";
     const before = await cli("ask", question, "--knowledge", knowledgeDir);
-    expect(before.out, "precondition: the shipped knowledge answers it with the talent hotline").toContain("status answered · faq talent-service-hotline");
+    expect(before.out, "precondition: the shipped knowledge answers it with where recruitment notices are published").toContain("status answered · faq recruit-announcement-channel");
 
     const log = await QuestionLog.open({ dataDir });
-    for (const [i, text] of [question, "学生心理咨询热线电话多少", "购房补贴怎么申请？", "我的电话13812345678，学生心理咨询热线是多少"].entries()) {
-      await log.record({ ...asked(text, `c${i}`, "学生心理咨询热线"), reason: "unhelpful" });
+    for (const [i, text] of [question, "会计证考试在哪里报名", "购房补贴怎么申请？", "我的电话13812345678，会计证考试报名入口在哪"].entries()) {
+      await log.record({ ...asked(text, `c${i}`, "会计证考试报名"), reason: "unhelpful" });
     }
     await log.close();
     const [group] = JSON.parse((await cli("log", "list", "--json", "--data-dir", dataDir)).out) as { id: string }[];
@@ -216,14 +216,14 @@ describe("talentbot log out-of-scope", () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toContain("needs --subject");
 
-    const marked = await cli("log", "out-of-scope", group!.id, "--subject", "学生心理咨询", "--data-dir", dataDir, "--knowledge", knowledgeDir);
+    const marked = await cli("log", "out-of-scope", group!.id, "--subject", "会计证考试", "--data-dir", dataDir, "--knowledge", knowledgeDir);
     expect(marked.err).toBe("");
     expect(marked.code).toBe(0);
-    expect(marked.out).toContain(`added 2 out-of-scope example(s) under "## 学生心理咨询": ${join(knowledgeDir, "out-of-scope.md")}`);
+    expect(marked.out).toContain(`added 2 out-of-scope example(s) under "## 会计证考试": ${join(knowledgeDir, "out-of-scope.md")}`);
     expect(marked.out).toContain('skipped "购房补贴怎么申请？": a phrasing of FAQ housing-subsidy');
     expect(marked.out).toContain("contains masked personal data");
-    expect(marked.out).toContain(`group ${group!.id} is now dismissed (不在问答范围：学生心理咨询)`);
-    expect(await readFile(join(knowledgeDir, "out-of-scope.md"), "utf8")).toMatch(/\n## 学生心理咨询\n- 学生心理咨询热线是多少\n- 学生心理咨询热线电话多少\n$/);
+    expect(marked.out).toContain(`group ${group!.id} is now dismissed (不在问答范围：会计证考试)`);
+    expect(await readFile(join(knowledgeDir, "out-of-scope.md"), "utf8")).toMatch(/\n## 会计证考试\n- 会计证考试报名入口\n- 会计证考试在哪里报名\n$/);
 
     const after = await cli("ask", question, "--knowledge", knowledgeDir);
     expect(after.out).not.toContain("status answered");

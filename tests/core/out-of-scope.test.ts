@@ -37,7 +37,7 @@ describe("out-of-scope examples (knowledge/out-of-scope.md)", () => {
 
   it("leave questions the FAQ covers alone, even when they share words with an example", () => {
     const a = withList.ask("购房补贴怎么申请");
-    expect(a.outOfScope?.example).toMatch(/租房/); // a look-alike exists, but the FAQ's phrasing is nearer
+    expect(a.outOfScope?.score).toBeGreaterThan(0); // an example shares words, but the FAQ's phrasing is nearer
     expect(a).toMatchObject({ status: "answered", faqId: "housing-subsidy" });
     expect(withList.ask("人才子女入学需要什么材料").faqId).toBe("enroll-materials");
   });
