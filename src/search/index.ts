@@ -1,6 +1,6 @@
 import { Index as FlexIndex } from "flexsearch";
 import type { Analyzer } from "./analyzer.js";
-import { charBigrams, dice, overlap, prepareQuery, sumWeights, type DocTokens, type PreparedQuery, type QueryTerm } from "./score.js";
+import { charBigrams, dice, overlap, prepareQuery, recall, sumWeights, type DocTokens, type PreparedQuery, type QueryTerm } from "./score.js";
 import { TermStats } from "./term-stats.js";
 import { TypoResolver } from "./typo.js";
 import { pinyinKey } from "./pinyin.js";
@@ -297,9 +297,9 @@ export class SearchIndex {
         if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text };
       }
       if (!best) continue;
-      const entryRecall = overlap(query, this.entryTokens[e]!, weight, beta, partWeight).recall;
-      const answerRecall = overlap(query, this.answerTokens[e]!, weight, beta, partWeight).recall;
-      const coverage = overlap(query, this.allTokens[e]!, weight, beta, partWeight).recall;
+      const entryRecall = recall(query, this.entryTokens[e]!, partWeight);
+      const answerRecall = recall(query, this.answerTokens[e]!, partWeight);
+      const coverage = recall(query, this.allTokens[e]!, partWeight);
       entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score: 0, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
     }
     // The nearest out-of-scope example, scored like a phrasing: a decision feature, not a rank signal.
@@ -321,7 +321,6 @@ export class SearchIndex {
   }
 
   private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {
-    const weight = (t: string) => this.stats.weight(t);
     // A passage worth quoting must contain the question's most specific word.
     const key = this.keyTerm(terms);
     // Passages are ranked by how much of the question they hold, with their title counting
@@ -329,8 +328,8 @@ export class SearchIndex {
     return this.passages
       .map((p) => ({
         id: p.id,
-        recall: overlap(query, p.tokens, weight).recall,
-        titleRecall: overlap(query, p.title, weight).recall,
+        recall: recall(query, p.tokens),
+        titleRecall: recall(query, p.title),
         coversKeyTerm: key !== undefined && p.tokens.all.has(key),
       }))
       .filter((p) => p.recall > 0)

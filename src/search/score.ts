@@ -93,6 +93,8 @@ export interface PreparedQuery {
   /** Words and parts the question asks for, to find which of a document's words it covers. */
   asked: ReadonlySet<string>;
   total: number;
+  /** The asked words with their weights, filled on first use (a question meets many documents, the weights stay). */
+  askedWeights?: { token: string; weight: number }[];
 }
 
 export function prepareQuery(query: readonly QueryTerm[]): PreparedQuery {
@@ -111,20 +113,26 @@ export function prepareQuery(query: readonly QueryTerm[]): PreparedQuery {
   return { terms, asked, total };
 }
 
-/** {@link weightedOverlap} for a prepared question: the hot path, called once per candidate document. */
-export function overlap(query: PreparedQuery, doc: DocTokens, weight: (token: string) => number, beta = 1.2, partWeight = 1): Overlap {
+/** Share of the question's weight found in the document: the recall half of {@link overlap}, for when precision is not needed. */
+export function recall(query: PreparedQuery, doc: DocTokens, partWeight = 1): number {
   let matched = 0;
   for (const term of query.terms) {
     if (doc.all.has(term.token)) matched += term.weight;
     else matched += term.weight * partWeight * partCredit(term, doc.all);
   }
+  return query.total > 0 ? matched / query.total : 0;
+}
+
+/** {@link weightedOverlap} for a prepared question: the hot path, called once per candidate document. */
+export function overlap(query: PreparedQuery, doc: DocTokens, weight: (token: string) => number, beta = 1.2, partWeight = 1): Overlap {
+  const r = recall(query, doc, partWeight);
   // The question is short and the document may be long: walk the question's side.
   let dMatched = 0;
-  for (const t of query.asked) if (doc.words.has(t)) dMatched += weight(t);
+  const asked = (query.askedWeights ??= [...query.asked].map((token) => ({ token, weight: weight(token) })));
+  for (const a of asked) if (doc.words.has(a.token)) dMatched += a.weight;
   const dTotal = doc.wordWeight ?? sumWeights(doc.words, weight);
-  const recall = query.total > 0 ? matched / query.total : 0;
   const precision = dTotal > 0 ? dMatched / dTotal : 0;
-  return { recall, precision, f: fBeta(recall, precision, beta) };
+  return { recall: r, precision, f: fBeta(r, precision, beta) };
 }
 
 export function sumWeights(words: Iterable<string>, weight: (token: string) => number): number {
