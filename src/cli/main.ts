@@ -33,7 +33,7 @@ Usage:
                                                 run the bot on every channel that is on (npm start)
   talentbot chat [--knowledge DIR] [--data-dir D]
                                                 talk to the bot in this terminal (or pipe lines in)
-  talentbot log list|show|reply|promote|dismiss|export …
+  talentbot log list|show|reply|promote|out-of-scope|dismiss|export …
                                                 staff workflow on the question log (talentbot log help)
   talentbot help
 

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
@@ -267,6 +267,30 @@ describe("staff console", () => {
     expect(await again.locator(".text").textContent()).toContain(staffReply);
     expect(await again.locator(".feedback button").count()).toBe(2); // answered now
     await chat.close();
+    await admin.close();
+  });
+
+  it("unknown question → console → 不在问答范围 → written to out-of-scope.md, reloaded, shown by the hit test", async () => {
+    const question = unknownQuestion(["学校门口的共享单车归谁管", "学校周边共享单车乱停找谁", "校门口停车位归哪个部门管"]);
+    const chat = await openChat(botA);
+    await ask(chat, question);
+    await chat.close();
+
+    const admin = await openConsole(botA);
+    const card = groupCard(admin, question);
+    await card.first().waitFor();
+    await card.locator("button.toggle").click();
+    await card.locator("input[name=subject]").fill("共享单车管理");
+    await card.locator("button", { hasText: "列为不在范围" }).click();
+    await admin.waitForFunction(() => document.getElementById("toast")?.textContent?.startsWith("已将 1 个问法列入“共享单车管理”"));
+    expect(await readFile(join(knowledgeA, "out-of-scope.md"), "utf8")).toContain(`\n## 共享单车管理\n- ${question}\n`);
+    expect(botA.runtime.log.listGroups().find((g) => g.representative === question)?.status).toBe("dismissed");
+
+    await admin.click("button.tab[data-view=knowledge]");
+    await admin.fill("#hit-test-input", question);
+    await admin.press("#hit-test-input", "Enter");
+    await admin.waitForSelector(".hit-summary");
+    expect(await admin.locator("#hit-test-result").textContent()).toContain(`最相近的不在范围示例：${question}（得分 1）`);
     await admin.close();
   });
 
