@@ -63,11 +63,12 @@ export async function loadKnowledge(dir: string): Promise<KnowledgeBase> {
 }
 
 /** Comparison key for phrasings: case, width, spacing and punctuation do not make a new phrasing. */
-function phrasingKey(text: string): string {
+export function phrasingKey(text: string): string {
   return text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
 }
 
-const OUT_OF_SCOPE_FILE = "out-of-scope.md";
+/** Questions no FAQ answers, relative to the knowledge directory (see DESIGN.md "Out-of-scope examples"). */
+export const OUT_OF_SCOPE_FILE = "out-of-scope.md";
 
 function crossCheck(faqs: FaqEntry[], policies: PolicyDoc[], outOfScope: OutOfScopeGroup[], problems: KnowledgeProblem[]): void {
   const byId = new Map<string, FaqEntry>();

@@ -1,13 +1,10 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { formatProblem } from "../knowledge/errors.js";
-import { checkKnowledge } from "../knowledge/load.js";
+import { OUT_OF_SCOPE_FILE, phrasingKey } from "../knowledge/load.js";
 import { KNOWLEDGE_SCHEMA_VERSION, type KnowledgeBase } from "../knowledge/types.js";
 import type { QuestionGroup } from "../log/types.js";
 import { StaffError } from "./errors.js";
-
-/** The file, relative to the knowledge directory (see DESIGN.md "Out-of-scope examples"). */
-export const OUT_OF_SCOPE_FILE = "out-of-scope.md";
+import { isMasked, readKnowledge, verify } from "./knowledge-edit.js";
 
 export interface OutOfScopeWrite {
   subject: string;
@@ -28,19 +25,13 @@ export interface OutOfScopeWrite {
 export async function addGroupToOutOfScope(group: QuestionGroup, knowledgeDir: string, subject: string): Promise<OutOfScopeWrite> {
   const heading = subject.replace(/\s+/g, " ").trim();
   if (heading === "" || heading.startsWith("#")) throw new StaffError(`name the subject the FAQ does not cover, e.g. --subject "租房补贴"`);
-  const { kb, problems } = await checkKnowledge(knowledgeDir);
-  if (!kb) throw new StaffError(`the knowledge base ${knowledgeDir} cannot be read:\n${problems.map(formatProblem).join("\n")}\nFix it (talentbot kb check) and try again.`);
+  const kb = await readKnowledge(knowledgeDir, "try again");
   const file = join(kb.dir, OUT_OF_SCOPE_FILE);
   const original = await readFile(file, "utf8").catch(() => undefined);
   const { added, skipped } = pickExamples(group, kb);
   if (added.length > 0) {
     await writeFile(file, withExamples(original ?? NEW_FILE, heading, added), "utf8");
-    const after = await checkKnowledge(knowledgeDir);
-    const ours = after.problems.filter((p) => p.file === OUT_OF_SCOPE_FILE);
-    if (ours.length > 0) {
-      await (original === undefined ? rm(file, { force: true }) : writeFile(file, original, "utf8"));
-      throw new StaffError(`the change to ${OUT_OF_SCOPE_FILE} would break the knowledge base, so it was undone:\n${ours.map(formatProblem).join("\n")}`);
-    }
+    await verify(kb.dir, OUT_OF_SCOPE_FILE, () => (original === undefined ? rm(file, { force: true }) : writeFile(file, original, "utf8")));
   }
   return { subject: heading, file, added, skipped };
 }
@@ -59,7 +50,7 @@ function pickExamples(group: QuestionGroup, kb: KnowledgeBase) {
     if (inGroup.has(key)) continue; // the representative is one of the variants
     inGroup.add(key);
     const owner = faqKeys.get(key);
-    if (/\*{2,}/.test(text)) skipped.push({ text, why: "contains masked personal data" });
+    if (isMasked(text)) skipped.push({ text, why: "contains masked personal data" });
     else if (owner) skipped.push({ text, why: `a phrasing of FAQ ${owner}: promote it there instead` });
     else if (key === "") skipped.push({ text, why: "has no words" });
     else if (seen.has(key)) skipped.push({ text, why: "already an out-of-scope example" });
@@ -79,9 +70,4 @@ function withExamples(source: string, heading: string, examples: readonly string
   while (end < lines.length && !lines[end]!.trim().startsWith("## ")) end++;
   while (end > at + 1 && lines[end - 1]!.trim() === "") end--;
   return [...lines.slice(0, end), ...items, ...lines.slice(end), ""].join("\n");
-}
-
-/** As the knowledge check compares phrasings: case, width, spacing and punctuation do not count. */
-function phrasingKey(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
 }

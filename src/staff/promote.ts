@@ -3,13 +3,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isSeq, parseDocument } from "yaml";
 import type { ReloadReport } from "../core/live-engine.js";
-import { formatProblem } from "../knowledge/errors.js";
 import { FAQ_ID_PATTERN } from "../knowledge/faq.js";
-import { checkKnowledge } from "../knowledge/load.js";
+import { phrasingKey } from "../knowledge/load.js";
 import type { FaqEntry, KnowledgeBase } from "../knowledge/types.js";
 import { formatFaqFile, today } from "../knowledge/write.js";
 import type { QuestionGroup } from "../log/types.js";
 import { StaffError } from "./errors.js";
+import { isMasked, readKnowledge, verify } from "./knowledge-edit.js";
 
 /** Either a new FAQ (`faqId`, with an answer or the group's reply) or more alternates for an existing one (`to`). */
 export interface PromoteRequest {
@@ -50,7 +50,7 @@ export async function promoteGroup(group: QuestionGroup, knowledgeDir: string, r
   if ((request.faqId === undefined) === (request.to === undefined)) {
     throw new StaffError(`say where group ${group.id} goes: --faq-id NEW_ID for a new FAQ, or --to EXISTING_ID to add its questions to an existing one`);
   }
-  const kb = await readKnowledge(knowledgeDir);
+  const kb = await readKnowledge(knowledgeDir, "promote again");
   return request.to !== undefined ? addToExisting(group, kb, request.to) : createFaq(group, kb, request.faqId!, request, now);
 }
 
@@ -121,30 +121,7 @@ function withAlternates(source: string, add: readonly string[], rel: string): st
   return opening[0] + doc.toString({ lineWidth: 0 }) + rest.slice(closing.index);
 }
 
-async function readKnowledge(dir: string): Promise<KnowledgeBase> {
-  const { kb, problems } = await checkKnowledge(dir);
-  if (!kb) throw new StaffError(`the knowledge base ${dir} cannot be read:\n${problems.map(formatProblem).join("\n")}\nFix it (talentbot kb check) and promote again.`);
-  return kb;
-}
-
-/** Checks the knowledge base after writing `rel`; undoes the change if it brought problems of its own. */
-async function verify(dir: string, rel: string, undo: () => Promise<unknown>): Promise<void> {
-  const { problems } = await checkKnowledge(dir);
-  const ours = problems.filter((p) => p.file === rel || p.message.includes(rel));
-  if (ours.length === 0) return;
-  await undo();
-  throw new StaffError(`the change to ${rel} would break the knowledge base, so it was undone:\n${ours.map(formatProblem).join("\n")}`);
-}
-
 function ownerOf(faqs: readonly FaqEntry[], text: string): FaqEntry | undefined {
   const key = phrasingKey(text);
   return faqs.find((f) => [f.question, ...f.alternates].some((p) => phrasingKey(p) === key));
 }
-
-/** As the knowledge check compares phrasings: case, width, spacing and punctuation do not count. */
-function phrasingKey(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
-}
-
-/** maskPersonalData writes runs of "*". */
-const isMasked = (text: string) => /\*{2,}/.test(text);

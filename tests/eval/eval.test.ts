@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { AnswerEngine } from "../../src/core/engine.js";
-import { loadKnowledge } from "../../src/knowledge/load.js";
+import { loadKnowledge, phrasingKey } from "../../src/knowledge/load.js";
 import { evaluate, readEvalFile, type EvalReport, type EvalRow } from "../../src/cli/eval.js";
 import type { KnowledgeBase } from "../../src/knowledge/types.js";
 
@@ -21,13 +21,10 @@ beforeAll(async () => {
   report = evaluate(new AnswerEngine(kb), rows);
 });
 
-/** How the knowledge check compares phrasings: case, width, spacing and punctuation aside. */
-const key = (text: string) => text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
-
 describe("evaluation set (tests/eval)", () => {
   it("asks nothing the knowledge base already holds word for word (FAQ phrasings, out-of-scope examples)", () => {
-    const known = new Set([...kb.faqs.flatMap((f) => [f.question, ...f.alternates]), ...kb.outOfScope.flatMap((g) => g.examples.map((x) => x.text))].map(key));
-    expect(rows.filter((r) => known.has(key(r.q))).map((r) => r.q)).toEqual([]);
+    const known = new Set([...kb.faqs.flatMap((f) => [f.question, ...f.alternates]), ...kb.outOfScope.flatMap((g) => g.examples.map((x) => x.text))].map(phrasingKey));
+    expect(rows.filter((r) => known.has(phrasingKey(r.q))).map((r) => r.q)).toEqual([]);
   });
 
   it("is large and covers every kind of question", () => {
