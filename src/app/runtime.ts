@@ -1,7 +1,7 @@
 import { AdminServer } from "../admin/server.js";
 import type { Bot, BotOptions } from "../core/bot.js";
 import type { Channel, ChannelServices } from "../core/channel.js";
-import type { EngineOptions } from "../core/engine.js";
+import type { BuildOptions } from "../core/build-engine.js";
 import { LiveEngine, type ReloadReport } from "../core/live-engine.js";
 import { OutboxDispatcher, type OutboxOptions } from "../core/outbox.js";
 import { createBot } from "../core/pipeline.js";
@@ -17,7 +17,8 @@ export interface RuntimeOptions {
   dataDir: string;
   /** The channels to run; each is started with the bot and stopped with it. */
   channels: Channel[];
-  engine?: Partial<EngineOptions>;
+  /** How the answering engine is built (engine options, embedder, vector cache). */
+  build?: Partial<Omit<BuildOptions, "report">>;
   /** Conversation settings (rate limit, message length, …); see BotOptions for defaults. */
   bot?: Omit<BotOptions, "engine" | "log" | "onLogError">;
   outbox?: Omit<OutboxOptions, "onError">;
@@ -55,7 +56,7 @@ export class BotRuntime {
   static async start(options: RuntimeOptions): Promise<BotRuntime> {
     const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
     const reportQuietly = quietRepeats(report);
-    const live = await LiveEngine.open(options.knowledgeDir, options.engine ? { engine: options.engine } : {});
+    const live = await LiveEngine.open(options.knowledgeDir, { build: { ...options.build, report: (line) => report(`talentbot: ${line}`) } });
     const log = await QuestionLog.open({
       dataDir: options.dataDir,
       similarity: analyzerSimilarity(() => live.engine.analyzer),

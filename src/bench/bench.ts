@@ -6,7 +6,8 @@
 import { Index } from "flexsearch";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { AnswerEngine } from "../core/engine.js";
+import { buildEngine } from "../core/build-engine.js";
+import type { AnswerEngine } from "../core/engine.js";
 import { loadKnowledge } from "../knowledge/load.js";
 import type { KnowledgeBase } from "../knowledge/types.js";
 import { PACKAGE_ROOT } from "../cli/paths.js";
@@ -26,14 +27,14 @@ interface Run {
   top1: number;
 }
 
-function run(questions: { q: string; id: string }[], ask: (q: string) => string | undefined): Run {
-  for (const { q } of questions.slice(0, 300)) ask(q); // warm up: let the JIT settle before timing
+async function run(questions: { q: string; id: string }[], ask: (q: string) => Promise<string | undefined> | string | undefined): Promise<Run> {
+  for (const { q } of questions.slice(0, 300)) await ask(q); // warm up: let the JIT settle before timing
   const times: number[] = [];
   let hits = 0;
   const start = performance.now();
   for (const { q, id } of questions) {
     const t = performance.now();
-    const first = ask(q);
+    const first = await ask(q);
     times.push(performance.now() - t);
     if (first === id) hits++;
   }
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const sizes = (process.env["BENCH_SIZES"] ?? "1000,10000,100000").split(",").map(Number);
   const t0 = performance.now();
   const sample = await loadKnowledge(join(PACKAGE_ROOT, "knowledge"));
-  const sampleEngine = new AnswerEngine(sample);
+  const sampleEngine = (await buildEngine(sample)).engine;
   const sampleLoad = performance.now() - t0;
   console.log(`sample knowledge base: ${sample.faqs.length} FAQ entries, loaded and indexed in ${ms(sampleLoad)} (target < 1500 ms)`);
   console.log(row(["knowledge base", "build", "RSS after", "p50", "p99", "questions/s", "top-1", "| flex p50", "flex p99", "flex q/s", "flex top-1"]));
@@ -62,17 +63,17 @@ async function main(): Promise<void> {
   for (const [name, kb, prebuilt] of kbs) {
     global.gc?.();
     const start = performance.now();
-    const engine = prebuilt ?? new AnswerEngine(kb);
+    const engine = prebuilt ?? (await buildEngine(kb, { cacheFile: null, persist: false })).engine;
     const build = prebuilt ? sampleLoad : performance.now() - start;
     const rss = process.memoryUsage().rss;
     const questions = benchQuestions(kb, QUESTIONS);
-    const ours = run(questions, (q) => engine.ask(q).suggestions[0]?.faqId);
+    const ours = await run(questions, async (q) => (await engine.ask(q)).candidates[0]?.faqId);
 
     // The same phrasings in flexsearch with its defaults (no Chinese segmentation, no scoring).
     const plain = new Index();
     const owner: string[] = [];
     for (const f of kb.faqs) for (const p of [f.question, ...f.alternates]) plain.add(owner.push(f.id) - 1, p);
-    const flex = run(questions, (q) => {
+    const flex = await run(questions, (q) => {
       const [first] = plain.search(q, { limit: 10, suggest: true }) as number[];
       return first === undefined ? undefined : owner[first];
     });

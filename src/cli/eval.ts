@@ -81,8 +81,10 @@ export function scoreEval(rows: readonly EvalRow[], answers: readonly Answer[]):
   return report;
 }
 
-export function evaluate(engine: AnswerEngine, rows: readonly EvalRow[]): EvalReport {
-  return scoreEval(rows, rows.map((r) => engine.ask(r.q)));
+export async function evaluate(engine: AnswerEngine, rows: readonly EvalRow[]): Promise<EvalReport> {
+  const answers: Answer[] = [];
+  for (const r of rows) answers.push(await engine.ask(r.q));
+  return scoreEval(rows, answers);
 }
 
 const pct = (n: number, d: number) => `${((100 * n) / Math.max(d, 1)).toFixed(1)}%`;

@@ -4,12 +4,10 @@ import { parseArgs } from "node:util";
 import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
 import { checkKnowledge, loadKnowledge } from "../knowledge/load.js";
 import { readFaqCsv, writeFaqFiles } from "../knowledge/import-csv.js";
-import { answerRecord, askLines, describe } from "./ask.js";
-import { calibrate } from "../core/calibrate.js";
-import { calibrateRank } from "../core/calibrate-rank.js";
-import { AnswerEngine } from "../core/engine.js";
-import { DEFAULT_SEARCH_OPTIONS } from "../search/index.js";
-import { answerBlocked, FEATURE_NAMES, features, outOfScopeLookAlike } from "../core/decide.js";
+import { answerRecord, askLines, describe, describeFit } from "./ask.js";
+import { buildEngine } from "../core/build-engine.js";
+import { MODEL_FILE, readModel, staleness } from "../core/model-file.js";
+import { defaultEmbedder } from "../search/onnx-embedder.js";
 import { evaluate, formatReport, readEvalFile } from "./eval.js";
 import { loadEngine } from "./load-engine.js";
 import { LOG_USAGE, logCommand } from "./log.js";
@@ -26,9 +24,11 @@ Usage:
   talentbot kb import FILE.csv [--knowledge DIR] [--subdir imported] [--force]
                                                 turn a spreadsheet export into FAQ files
   talentbot eval [FILE.jsonl ...] [--verbose]   evaluation figures (default: tests/eval/*.jsonl)
-  talentbot calibrate [FILE.jsonl] [--keep-rank]
-                                                fit the rank weights on the knowledge base's own
-                                                alternates, then the decision models on an evaluation set
+  talentbot calibrate [FILE.jsonl] [--knowledge DIR]
+                                                fit the knowledge base's answering model (rank weights,
+                                                decision models) from its own phrasings, plus staff's
+                                                labelled questions if given, and write model.json.
+                                                FILE.jsonl: one {"q": "问题", "expect": "faq-id" | "none" | "smalltalk"} per line
   talentbot start [--knowledge DIR] [--data-dir D]
                                                 run the bot on every channel that is on (npm start)
   talentbot chat [--knowledge DIR] [--data-dir D]
@@ -52,12 +52,12 @@ const commands: Record<string, Command> = {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, knowledge: { type: "string" } } });
     const engine = await loadEngine(knowledgeDir(values.knowledge));
     if (values.json) {
-      if (positionals.length > 0) for (const q of positionals) io.out(JSON.stringify(answerRecord(engine.ask(q))));
+      if (positionals.length > 0) for (const q of positionals) io.out(JSON.stringify(answerRecord(await engine.ask(q))));
       else await askLines(engine, process.stdin, io);
       return 0;
     }
     if (positionals.length === 0) throw new UsageError('ask needs a question: talentbot ask "人才子女入学需要什么材料"');
-    io.out(describe(engine.ask(positionals.join(" "))));
+    io.out(describe(await engine.ask(positionals.join(" ")), engine.options.model));
     return 0;
   },
 
@@ -87,35 +87,21 @@ const commands: Record<string, Command> = {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { verbose: { type: "boolean" }, knowledge: { type: "string" } } });
     const engine = await loadEngine(knowledgeDir(values.knowledge));
     const files = positionals.length > 0 ? positionals : [join(PACKAGE_ROOT, "tests/eval/dev.jsonl"), join(PACKAGE_ROOT, "tests/eval/holdout.jsonl")];
-    for (const f of files) io.out(formatReport(basename(f), evaluate(engine, await readEvalFile(f)), values.verbose ?? false));
+    for (const f of files) io.out(formatReport(basename(f), await evaluate(engine, await readEvalFile(f)), values.verbose ?? false));
     return 0;
   },
 
   calibrate: async (args, io) => {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { knowledge: { type: "string" }, "keep-rank": { type: "boolean" } } });
-    const kb = await loadKnowledge(knowledgeDir(values.knowledge));
-    let rankWeights = DEFAULT_SEARCH_OPTIONS.rankWeights;
-    if (!values["keep-rank"]) {
-      // Rank first: the decision features (score, margin) are read off the ranking.
-      try {
-        const rank = calibrateRank(kb, rankWeights);
-        rankWeights = rank.weights;
-        const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-        io.out(`rank: ${rank.asked} alternates held out in turn, ${rank.examples} with their entry among the leaders; ranked first ${pct(rank.top1Before)} before, ${pct(rank.top1After)} with the fitted weights`);
-      } catch (error) {
-        io.err(`${error instanceof Error ? error.message : String(error)}; keeping the current rank weights`);
-      }
-    }
-    const engine = new AnswerEngine(kb, { search: { rankWeights } });
-    const rows = await readEvalFile(positionals[0] ?? join(PACKAGE_ROOT, "tests/eval/dev.jsonl"));
-    const samples = rows.filter((r) => r.expect !== "smalltalk").map((r) => {
-      const result = engine.search(r.q);
-      return { x: features(result), inScope: r.expect !== "none", topCorrect: result.entries[0]?.id === r.expect, answerable: !answerBlocked(result, engine.options.decision), suggestable: !outOfScopeLookAlike(result, engine.options.decision) };
-    });
-    const { decision, figures } = calibrate(samples);
-    io.out(`features: ${FEATURE_NAMES.join(", ")}`);
-    io.out(JSON.stringify({ rankWeights, ...decision }, null, 2));
-    io.out(`on this set: answered correctly ${figures.correct}/${figures.inScope}, wrongly ${figures.wrong}, suggested ${figures.suggestedInScope}; negatives answered ${figures.negativesAnswered}/${figures.negatives}, suggested ${figures.negativesSuggested}`);
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { knowledge: { type: "string" } } });
+    const dir = knowledgeDir(values.knowledge);
+    const kb = await loadKnowledge(dir);
+    const file = positionals[0];
+    const labelled = file ? { file: basename(file), rows: await readEvalFile(resolve(file)) } : undefined;
+    const { model } = await buildEngine(kb, { refit: { ...(labelled && { labelled }) }, report: (line) => io.out(line) });
+    const f = model.figures;
+    io.out(`fitted on ${describeFit(model)}`);
+    io.out(`on those questions: answered correctly ${f.correct}/${f.inScope}, wrongly ${f.wrong}, suggested ${f.suggestedInScope}; not-in-scope answered ${f.negativesAnswered}/${f.negatives}, suggested ${f.negativesSuggested}`);
+    io.out(`wrote ${join(dir, MODEL_FILE)}`);
     return 0;
   },
 
@@ -137,6 +123,10 @@ async function kbCheck(dir: string, io: Output): Promise<number> {
     return 1;
   }
   const articles = kb.policies.reduce((n, p) => n + p.articles.length, 0);
+  const read = await readModel(dir);
+  const stale = read.model ? staleness(read.model, kb, (await defaultEmbedder()).id) : read.reason;
+  if (stale) io.err(`warning: ${stale}; the bot fits it when it starts (a few seconds per thousand phrasings) — run \`talentbot calibrate\` to fit and save it now`);
+  else io.out(`model.json: fitted ${read.model!.fittedAt} on ${describeFit(read.model!)}`);
   io.out(`knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents, ${kb.outOfScope.reduce((n, g) => n + g.examples.length, 0)} out-of-scope examples`);
   return 0;
 }

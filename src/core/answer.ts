@@ -34,6 +34,8 @@ export interface Answer {
   confidence: number;
   /** For `suggested`: the choices; for other statuses the engine's best guesses (for staff). */
   suggestions: Suggestion[];
+  /** The ten best-ranked entries whatever the status (for the hit-test and evaluation). */
+  candidates: { faqId: string; score: number }[];
   sources: SourceRef[];
   excerpts: Excerpt[];
   smalltalkIntent?: string;

@@ -11,19 +11,32 @@ export interface CalibrationSample {
   answerable?: boolean;
   /** False when no FAQ may even be suggested for it ({@link outOfScopeLookAlike}). Default true. */
   suggestable?: boolean;
+  /** What kind of question it is, for {@link CalibrationTargets.negativeBudgets}. Default "labelled". */
+  kind?: NegativeKind;
 }
+
+/**
+ * Kinds of "must not be answered" questions. Self-supervised ones are harder than real traffic:
+ * a held-out entry's phrasing (near miss) usually has a close neighbour that partly answers it,
+ * and out-of-scope examples are written to sit next to the FAQ's subjects.
+ */
+export type NegativeKind = "near-miss" | "out-of-scope" | "labelled";
 
 export interface CalibrationTargets {
   /** Largest share of in-scope questions that may be answered wrongly. Default 0.015. */
   maxWrong: number;
-  /** Largest share of out-of-scope questions that may be answered. Default 0.03. */
-  maxNegativesAnswered: number;
-  /** Largest share of out-of-scope questions that may be answered or offered as suggestions. Default 0.04. */
-  maxNegativesShown: number;
+  /** Largest share of each kind of negative question that may be answered. */
+  negativeBudgets: Record<NegativeKind, number>;
+  /** What each budget grows by when suggestions count too (answered or offered as a choice). Default 0.02. */
+  suggestionAllowance: number;
 }
 
-/** The release floor (wrong ≤ 2 %, negatives answered ≤ 5 %) with a margin for unseen questions. */
-export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, maxNegativesAnswered: 0.03, maxNegativesShown: 0.04 };
+/**
+ * Chosen so that a real FAQ-less question is answered in no more than a few percent of cases:
+ * labelled negatives are real questions (≤ 5 %); the self-supervised kinds are harder, so
+ * their budgets are wider (checked on the sample's evaluation set and the public set's dev split, see DESIGN.md).
+ */
+export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, negativeBudgets: { "near-miss": 0.2, "out-of-scope": 0.12, labelled: 0.05 }, suggestionAllowance: 0.02 };
 
 /** L2-regularised logistic regression by batch gradient descent; small data, so simple is enough. */
 export function fitLogistic(xs: readonly number[][], ys: readonly number[], { iterations = 4000, rate = 0.5, l2 = 0.001 } = {}): LogisticModel {
@@ -63,24 +76,33 @@ export function calibrate(samples: readonly CalibrationSample[], targets: Calibr
   const pa = samples.map((s) => (s.answerable === false ? -1 : probability(answerModel, s.x)));
   const ps = samples.map((s) => (s.suggestable === false ? -1 : probability(scopeModel, s.x)));
 
+  const kinds = (Object.keys(targets.negativeBudgets) as NegativeKind[]).map((kind) => ({ kind, budget: targets.negativeBudgets[kind], idx: samples.flatMap((s, i) => (!s.inScope && (s.kind ?? "labelled") === kind ? [i] : [])) }));
+  /** Every kind of negative within its budget (plus `extra`) when `shown(i)` says which are shown. */
+  const withinBudgets = (shown: (i: number) => boolean, extra: number) => kinds.every(({ budget, idx }) => idx.filter(shown).length <= (budget + extra) * idx.length);
   const answerThreshold =
     grid.find((t) => {
       const wrong = samples.filter((s, i) => pa[i]! >= t && s.inScope && !s.topCorrect).length;
-      const neg = samples.filter((s, i) => pa[i]! >= t && !s.inScope).length;
-      return wrong <= targets.maxWrong * inScope && neg <= targets.maxNegativesAnswered * negatives;
+      return wrong <= targets.maxWrong * inScope && withinBudgets((i) => pa[i]! >= t, 0);
     }) ?? 1;
   const answered = (i: number) => pa[i]! >= answerThreshold;
-  const suggestThreshold =
-    grid.find((t) => samples.filter((s, i) => !s.inScope && (answered(i) || ps[i]! >= t)).length <= targets.maxNegativesShown * negatives) ?? 1;
+  const suggestThreshold = grid.find((t) => withinBudgets((i) => answered(i) || ps[i]! >= t, targets.suggestionAllowance)) ?? 1;
 
-  const figures = {
+  const decision = { answerModel, answerThreshold, scopeModel, suggestThreshold };
+  return { decision, figures: calibrateFigures(samples, decision) };
+}
+
+/** What a decision does on a set of samples (blocked ones are never answered or suggested). */
+export function calibrateFigures(samples: readonly CalibrationSample[], decision: CalibrationResult["decision"]): CalibrationResult["figures"] {
+  const answered = (i: number) => samples[i]!.answerable !== false && probability(decision.answerModel, samples[i]!.x) >= decision.answerThreshold;
+  const suggested = (i: number) => !answered(i) && samples[i]!.suggestable !== false && probability(decision.scopeModel, samples[i]!.x) >= decision.suggestThreshold;
+  const inScope = samples.filter((s) => s.inScope).length;
+  return {
     inScope,
-    negatives,
+    negatives: samples.length - inScope,
     correct: samples.filter((s, i) => answered(i) && s.inScope && s.topCorrect).length,
     wrong: samples.filter((s, i) => answered(i) && s.inScope && !s.topCorrect).length,
-    suggestedInScope: samples.filter((s, i) => !answered(i) && s.inScope && ps[i]! >= suggestThreshold).length,
+    suggestedInScope: samples.filter((s, i) => suggested(i) && s.inScope).length,
     negativesAnswered: samples.filter((s, i) => answered(i) && !s.inScope).length,
-    negativesSuggested: samples.filter((s, i) => !answered(i) && !s.inScope && ps[i]! >= suggestThreshold).length,
+    negativesSuggested: samples.filter((s, i) => suggested(i) && !s.inScope).length,
   };
-  return { decision: { answerModel, answerThreshold, scopeModel, suggestThreshold }, figures };
 }

@@ -12,7 +12,7 @@ export interface LogisticModel {
   bias: number;
 }
 
-export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare", "posterior", "votes", "classifier", "uncoveredShare", "uncoveredPeak", "outOfScope"] as const;
+export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare", "posterior", "votes", "classifier", "uncoveredShare", "uncoveredPeak", "outOfScope", "cosine", "cosineMargin", "agreement", "outOfScopeCosine", "answerCosine"] as const;
 
 export interface DecisionOptions {
   /** P(best candidate is right): `answered` at or above `answerThreshold`. */
@@ -38,21 +38,38 @@ export interface DecisionOptions {
 }
 
 /**
- * Fitted by `talentbot calibrate` on tests/eval/dev.jsonl with the sample knowledge base
- * (targets in calibrate.ts: wrong ≤ 1.5 %, negatives answered ≤ 3 %, answered or suggested ≤ 4 %).
- * Re-run it after large knowledge changes and paste the result here.
+ * Generic defaults. The four fitted values (both models and their thresholds) belong to a
+ * knowledge base and come from its model.json (see model-file.ts); the ones here only stand in
+ * until a fit exists, and never answer or suggest.
  */
 export const DEFAULT_DECISION: DecisionOptions = {
-  answerModel: { weights: [1.856, 0.121, 1.062, 1.536, 1.088, 2.167, 1.347, -1.519, 2.408, 1.84, 2.512, -1.353, -0.451, -3.754], bias: -4.361 },
-  answerThreshold: 0.57,
-  scopeModel: { weights: [2.513, -0.041, 1.308, 1.457, 1.462, 1.634, -0.227, -1.723, 1.875, 1.483, 3.137, -1.471, -1.111, -4.625], bias: -3.208 },
-  suggestThreshold: 0.47,
+  answerModel: { weights: [], bias: 0 },
+  answerThreshold: 1.01,
+  scopeModel: { weights: [], bias: 0 },
+  suggestThreshold: 1.01,
   minAnswerMargin: 0.01,
   outOfScopeMargin: 0.2,
   suggestWindow: 0.12,
   maxSuggestions: 3,
   excerptRecall: 0.6,
   maxExcerpts: 2,
+};
+
+/** The logistic model over just these features (others weigh 0). */
+function modelOver(weights: Partial<Record<(typeof FEATURE_NAMES)[number], number>>, bias: number): LogisticModel {
+  return { weights: FEATURE_NAMES.map((n) => weights[n] ?? 0), bias };
+}
+
+/**
+ * The decision of a knowledge base too small to fit one (a few entries without alternates): a
+ * prior, not a fit. It answers when the question means nearly what a phrasing says (cosine
+ * about 0.8 or more with the shipped model) and shares its words; it suggests from about 0.73.
+ */
+export const PRIOR_DECISION: Pick<DecisionOptions, "answerModel" | "answerThreshold" | "scopeModel" | "suggestThreshold"> = {
+  answerModel: modelOver({ cosine: 16, phrasingRecall: 3 }, -16 * 0.8 - 3 * 0.5),
+  answerThreshold: 0.5,
+  scopeModel: modelOver({ cosine: 16, phrasingRecall: 3 }, -16 * 0.8 - 3 * 0.5),
+  suggestThreshold: 0.25,
 };
 
 /**
@@ -73,7 +90,10 @@ export function features(result: DecisionInput): number[] {
   if (!best) return FEATURE_NAMES.map(() => 0);
   const margin = best.score - (runnerUp?.score ?? 0);
   const coverageMargin = best.coverage - Math.max(0, ...entries.slice(1, 4).map((e) => e.coverage));
-  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare, logOdds(best.posterior), best.votes, logOdds(best.classifier), result.uncoveredShare, result.uncoveredPeak, result.outOfScopeScore];
+  // How far the best entry's meaning stands above every other candidate's (not just the runner-up in rank).
+  const cosineMargin = best.cosine - entries.slice(1).reduce((m, e) => Math.max(m, e.cosine), 0);
+  const agreement = (result.denseLeader === undefined || result.denseLeader === best.id ? 0.5 : 0) + (result.lexicalLeader === best.id ? 0.5 : 0);
+  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare, logOdds(best.posterior), best.votes, logOdds(best.classifier), result.uncoveredShare, result.uncoveredPeak, result.outOfScopeScore, best.cosine, cosineMargin, agreement, result.outOfScopeCosine, best.answerCosine];
 }
 
 export function probability(model: LogisticModel, x: readonly number[]): number {
@@ -82,7 +102,7 @@ export function probability(model: LogisticModel, x: readonly number[]): number 
   return 1 / (1 + Math.exp(-z));
 }
 
-type DecisionInput = Pick<SearchResult, "entries" | "unknownShare" | "uncoveredShare" | "uncoveredPeak" | "outOfScopeScore">;
+type DecisionInput = Pick<SearchResult, "entries" | "unknownShare" | "uncoveredShare" | "uncoveredPeak" | "outOfScopeScore" | "outOfScopeCosine" | "denseLeader" | "lexicalLeader">;
 
 /**
  * An out-of-scope example matches the question clearly better than any phrasing of the best

@@ -1,9 +1,11 @@
 import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
 import { Analyzer } from "../search/analyzer.js";
+import type { Embedder, QuantizedVector } from "../search/embedding.js";
 import { SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
 import type { Answer, Excerpt, Suggestion } from "./answer.js";
 import { DEFAULT_DECISION, decide, type DecisionOptions } from "./decide.js";
+import type { KnowledgeModel } from "./model-file.js";
 import * as text from "./reply-text.js";
 import { SmalltalkMatcher, type SmalltalkMatch } from "./smalltalk.js";
 
@@ -16,6 +18,8 @@ export interface EngineOptions {
   smalltalkMaybe: number;
   decision: DecisionOptions;
   search: Partial<SearchOptions>;
+  /** The fitted model the decision and rank weights came from (shown by the hit-test and console). */
+  model?: KnowledgeModel;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -29,6 +33,40 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
 /** Passage ids in the search index are `doc#article`, the same form the web page links to. */
 export const passageId = (doc: string, article: string) => `${doc}#${article}`;
 
+/** The form of a text that is embedded, for knowledge and questions alike: normalised, without filler. */
+export const embeddingText = (text: string) => normalize(text).core;
+
+/** Short answers say enough in their first lines; the embedding model reads at most a few hundred tokens. */
+const ANSWER_EMBEDDING_CHARS = 200;
+export const answerEmbeddingText = (answer: string) => embeddingText(answer.slice(0, ANSWER_EMBEDDING_CHARS));
+
+/** The meaning side of an engine: the query embedder and the knowledge texts' stored vectors. */
+export interface EngineVectors {
+  embedder: Embedder;
+  /** The stored vector of an embedding text (every phrasing, non-empty answer and out-of-scope example has one). */
+  vectorOf(text: string): QuantizedVector;
+}
+
+/** Texts of a knowledge base that get a stored vector (in embedding form). */
+export function knowledgeTexts(kb: Pick<KnowledgeBase, "faqs" | "outOfScope">): string[] {
+  const texts = new Set<string>();
+  for (const f of kb.faqs) {
+    for (const p of [f.question, ...f.alternates]) texts.add(embeddingText(p));
+    if (f.answer.trim()) texts.add(answerEmbeddingText(f.answer));
+  }
+  for (const g of kb.outOfScope) for (const x of g.examples) texts.add(embeddingText(x.text));
+  return [...texts];
+}
+
+/**
+ * Questions with no Chinese and fewer than two Latin words of two letters or more
+ * (`' OR 1=1; --`, `ok`, `HPV`) carry too little to answer, or even to suggest from.
+ */
+export function tooLittleToAnswer(clean: string): boolean {
+  if (/\p{Script=Han}/u.test(clean)) return false;
+  return (clean.match(/\p{Script=Latin}{2,}/gu) ?? []).length < 2;
+}
+
 /** Answers one question from one knowledge base. Pure with respect to the outside world: no logging, no I/O. */
 export class AnswerEngine {
   readonly options: EngineOptions;
@@ -40,6 +78,7 @@ export class AnswerEngine {
 
   constructor(
     readonly kb: KnowledgeBase,
+    private readonly vectors: EngineVectors,
     options: Partial<EngineOptions> = {},
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options, decision: { ...DEFAULT_DECISION, ...options.decision } };
@@ -49,9 +88,12 @@ export class AnswerEngine {
     const cited = new Set(kb.faqs.flatMap((f) => (f.source?.article ? [passageId(f.source.doc, f.source.article)] : [])));
     this.index = new SearchIndex(
       this.analyzer,
-      kb.faqs.map((f) => ({ id: f.id, phrasings: [f.question, ...f.alternates], answer: f.answer })),
+      kb.faqs.map((f) => {
+        const phrasings = [f.question, ...f.alternates];
+        return { id: f.id, phrasings, answer: f.answer, vectors: phrasings.map((p) => vectors.vectorOf(embeddingText(p))), ...(f.answer.trim() && { answerVector: vectors.vectorOf(answerEmbeddingText(f.answer)) }) };
+      }),
       kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), title: a.title, text: a.text, uncovered: !cited.has(passageId(p.id, a.key)) }))),
-      kb.outOfScope.flatMap((g) => g.examples.map((x) => x.text)),
+      kb.outOfScope.flatMap((g) => g.examples.map((x) => ({ text: x.text, vector: vectors.vectorOf(embeddingText(x.text)) }))),
       this.options.search,
     );
     this.smalltalk = new SmalltalkMatcher(kb.smalltalk, (clean) => this.analyzer.words(clean));
@@ -68,28 +110,41 @@ export class AnswerEngine {
     return { ...this.base(question), status: "answered", faqId, faq, score: 1, confidence: 1, sources: faq.source ? [faq.source] : [], text: text.answeredText(faq, this.policies) };
   }
 
-  /** The raw candidates for a question (for calibration and the hit-test views). */
-  search(question: string): SearchResult {
-    return this.index.search(normalize(question).core);
+  /** The sentence vector of a question. */
+  embed(question: string): Promise<Float32Array> {
+    return this.vectors.embedder.embed(embeddingText(question));
   }
 
-  ask(question: string): Answer {
+  /** The raw candidates for a question (for the hit-test views). */
+  async search(question: string): Promise<SearchResult> {
+    return this.searchWith(question, await this.embed(question));
+  }
+
+  /** The raw candidates for a question whose vector is known (fitting embeds each question once). */
+  searchWith(question: string, vector: Float32Array): SearchResult {
+    return this.index.search(normalize(question).core, vector);
+  }
+
+  async ask(question: string): Promise<Answer> {
+    const early = this.screen(question);
+    return early ?? this.answerWith(question, await this.embed(question));
+  }
+
+  /** The answer for a question whose vector is known. */
+  answerWith(question: string, vector: Float32Array): Answer {
+    const early = this.screen(question);
+    if (early) return early;
     const base = this.base(question);
     const { bot } = this.kb;
-    if ([...question].length > this.options.maxQuestionChars) return { ...base, status: "too_long", text: text.tooLongText(this.options.maxQuestionChars) };
-    const { clean, core } = normalize(question);
-    // Courtesy words (您好, 请问) around small talk are still small talk: 您好，请问有人吗 is 有人吗.
-    const chat = bestMatch(this.smalltalk.match(clean), core !== clean ? this.smalltalk.match(core) : undefined);
-    if (chat && chat.similarity >= this.options.smalltalkSure) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
-    // Nothing but digits (a stray "1" with no choice pending, "123456") has no words to search.
-    if (!/\p{L}/u.test(clean)) return { ...base, status: "empty", text: text.emptyText(bot) };
-
-    const result = this.index.search(core);
+    const { core } = normalize(question);
+    const chat = this.chat(question);
+    const result = this.index.search(core, vector);
     const decision = decide(result, this.options.decision);
     const best = result.entries[0];
     const guesses = result.entries.slice(0, this.options.decision.maxSuggestions).map((e) => this.suggestion(e));
+    const candidates = result.entries.slice(0, 10).map((e) => ({ faqId: e.id, score: round(e.score) }));
     const outOfScope = result.outOfScopeExample !== undefined ? { outOfScope: { example: result.outOfScopeExample, score: round(result.outOfScopeScore) } } : {};
-    const scored = { ...base, score: best?.score ?? 0, confidence: decision.confidence, suggestions: guesses, ...outOfScope };
+    const scored = { ...base, score: best?.score ?? 0, confidence: decision.confidence, suggestions: guesses, candidates, ...outOfScope };
 
     if (decision.status === "answered") {
       const faq = this.faqs.get(decision.best.id)!;
@@ -107,8 +162,27 @@ export class AnswerEngine {
     return { ...scored, status: "unanswered", text: text.unansweredText(bot) };
   }
 
+  /** What is decided before any search: too long, sure small talk, nothing to search with. */
+  private screen(question: string): Answer | undefined {
+    const base = this.base(question);
+    const { bot } = this.kb;
+    if ([...question].length > this.options.maxQuestionChars) return { ...base, status: "too_long", text: text.tooLongText(this.options.maxQuestionChars) };
+    const { clean } = normalize(question);
+    const chat = this.chat(question);
+    if (chat && chat.similarity >= this.options.smalltalkSure) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
+    // Nothing but digits (a stray "1" with no choice pending, "123456"), or a lone Latin word, has nothing to search with.
+    if (!/\p{L}/u.test(clean) || tooLittleToAnswer(clean)) return { ...base, status: "empty", text: text.emptyText(bot) };
+    return undefined;
+  }
+
+  /** Small talk, also behind courtesy words: 您好，请问有人吗 is 有人吗. */
+  private chat(question: string): SmalltalkMatch | undefined {
+    const { clean, core } = normalize(question);
+    return bestMatch(this.smalltalk.match(clean), core !== clean ? this.smalltalk.match(core) : undefined);
+  }
+
   private base(question: string): Answer {
-    return { question, status: "unanswered", score: 0, confidence: 0, suggestions: [], sources: [], excerpts: [], text: "" };
+    return { question, status: "unanswered", score: 0, confidence: 0, suggestions: [], candidates: [], sources: [], excerpts: [], text: "" };
   }
 
   private smalltalkAnswer(base: Answer, intent: string, reply: string): Answer {

@@ -1,9 +1,11 @@
 import { watch, type FSWatcher } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { KnowledgeError, type KnowledgeProblem } from "../knowledge/errors.js";
 import { loadKnowledge } from "../knowledge/load.js";
-import { AnswerEngine, type EngineOptions } from "./engine.js";
+import { buildEngine, type BuildOptions } from "./build-engine.js";
+import type { AnswerEngine } from "./engine.js";
+import { MODEL_FILE } from "./model-file.js";
 
 /** The outcome of one reload attempt. */
 export type ReloadReport =
@@ -12,7 +14,8 @@ export type ReloadReport =
   | { ok: false; changed: boolean; problems: KnowledgeProblem[]; message: string };
 
 export interface LiveEngineOptions {
-  engine?: Partial<EngineOptions>;
+  /** How each engine is built (embedder, options, where the operator hears about a fit). */
+  build?: Partial<BuildOptions>;
   /** Quiet time after a file change before reloading (editors write in several steps). Default 300 ms. */
   debounceMs?: number;
   /** Also look for changes this often, for file systems where watching misses events. Default 5 000 ms. */
@@ -50,7 +53,7 @@ export class LiveEngine {
   /** Loads the knowledge base; throws KnowledgeError listing every problem. */
   static async open(dir: string, options: LiveEngineOptions = {}): Promise<LiveEngine> {
     const fingerprint = await fingerprintOf(dir);
-    const engine = new AnswerEngine(await loadKnowledge(dir), options.engine);
+    const { engine } = await buildEngine(await loadKnowledge(dir), options.build);
     return new LiveEngine(dir, engine, fingerprint, options);
   }
 
@@ -109,7 +112,7 @@ export class LiveEngine {
       if (!force && fingerprint === this.fingerprint) return { ok: true, changed: false, faqs: this.current.kb.faqs.length };
       // The same broken files again (a poll, a second event): report them once, not every few seconds.
       if (!force && this.lastFailure?.fingerprint === fingerprint) return { ...this.lastFailure.report, changed: false };
-      const engine = new AnswerEngine(await loadKnowledge(this.dir), this.options.engine);
+      const { engine } = await buildEngine(await loadKnowledge(this.dir), this.options.build);
       this.current = engine;
       this.fingerprint = fingerprint;
       this.lastFailure = undefined;
@@ -128,7 +131,12 @@ export class LiveEngine {
 /** Paths, sizes and modification times of every file: changes when any file does. */
 async function fingerprintOf(dir: string): Promise<string> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => join(e.parentPath, e.name)).sort();
+  // What the bot writes itself (model.json, the .cache folder, dot-named temporary files) is not a staff edit.
+  const files = entries
+    .filter((e) => e.isFile() && !e.name.startsWith(".") && !relative(dir, e.parentPath).split(sep).some((part) => part.startsWith(".")))
+    .map((e) => join(e.parentPath, e.name))
+    .filter((file) => relative(dir, file) !== MODEL_FILE)
+    .sort();
   const parts = await Promise.all(
     files.map(async (file) => {
       try {

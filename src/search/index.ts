@@ -8,13 +8,24 @@ import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
 import type { Term } from "./analyzer.js";
 import { DEFAULT_CLASSIFIER_OPTIONS, SoftmaxClassifier, type ClassifierOptions } from "./classifier.js";
 import { OutOfScopeExamples, type ScoredText } from "./out-of-scope.js";
-import { rankScore, type RankWeights } from "./rank.js";
+import { PRIOR_RANK_WEIGHTS, rankScore, type RankWeights } from "./rank.js";
+import { topIndexes, VectorTable, type QuantizedVector } from "./embedding.js";
 
 /** One answerable entry: an id, the ways people ask for it, and its answer text. */
 export interface IndexEntry {
   id: string;
   phrasings: readonly string[];
   answer: string;
+  /** Sentence vectors of the phrasings, in the same order (absent: lexical search only). */
+  vectors?: readonly QuantizedVector[];
+  /** Sentence vector of the answer. */
+  answerVector?: QuantizedVector;
+}
+
+/** An out-of-scope example and, when embeddings are on, its vector. */
+export interface OutOfScopeText {
+  text: string;
+  vector?: QuantizedVector;
 }
 
 /** A passage of reference text (a policy article) that can be quoted when no entry fits. */
@@ -51,6 +62,10 @@ export interface EntryMatch {
   precision: number;
   /** The phrasing that matched best. */
   phrasing: string;
+  /** Cosine of the question with the entry's nearest phrasing (0 without embeddings). */
+  cosine: number;
+  /** Cosine of the question with the entry's answer (0 without embeddings). */
+  answerCosine: number;
 }
 
 export interface PassageMatch {
@@ -78,6 +93,11 @@ export interface SearchResult {
   outOfScopeScore: number;
   /** That example, for the hit-test. */
   outOfScopeExample?: string;
+  /** Cosine of the question with the nearest out-of-scope example (0 without embeddings or examples). */
+  outOfScopeCosine: number;
+  /** The entry whose phrasing is nearest in meaning, and the one whose phrasing shares most words (agreement is evidence). */
+  denseLeader?: string;
+  lexicalLeader?: string;
   entries: EntryMatch[];
   /** Policy passages holding part of the question, best first; computed on first call (only needed when no entry fits). */
   passages(): PassageMatch[];
@@ -120,14 +140,19 @@ export interface SearchOptions {
   exhaustiveBelow: number;
   /** Training of the softmax classifier. Default {@link DEFAULT_CLASSIFIER_OPTIONS}. */
   classifier: ClassifierOptions;
+  /** Entries nearest in meaning that join the lexical candidates, whatever words they share. Default 10. */
+  denseCandidates: number;
 }
 
-/** Tuned on tests/eval/dev.jsonl with the sample knowledge base (see DESIGN.md "Calibration"). */
+/**
+ * Generic defaults, not fitted to any knowledge base. The rank weights here are only a prior:
+ * each knowledge base's own are fitted from its content and stored in its model.json.
+ */
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   candidates: 40,
   overlapWeight: 0.6,
   beta: 1.5,
-  rankWeights: { phrasingScore: 0.101, entryRecall: 0, answerRecall: 0.232, coverage: 0.104, posterior: 0.055, votes: 0.036, classifier: 0.384, recall: 0, precision: 0.088 },
+  rankWeights: PRIOR_RANK_WEIGHTS,
   unknownWeight: 0.4,
   singleCharWeight: 0.5,
   questionWords: DEFAULT_QUESTION_WORDS,
@@ -136,6 +161,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   partWeight: 0.5,
   exhaustiveBelow: 300,
   classifier: DEFAULT_CLASSIFIER_OPTIONS,
+  denseCandidates: 10,
 };
 
 interface Phrasing extends ScoredText {
@@ -184,12 +210,14 @@ export class SearchIndex {
   private readonly typos: TypoResolver;
   private readonly flex: FlexIndex;
   private readonly options: SearchOptions;
+  /** Phrasing vectors in phrasing order, answer vectors by entry, out-of-scope vectors; absent without embeddings. */
+  private readonly dense: { phrasings: VectorTable; answers: VectorTable | undefined; answerRow: Int32Array; outOfScope: VectorTable | undefined } | undefined;
 
   constructor(
     private readonly analyzer: Analyzer,
     entries: readonly IndexEntry[],
     passages: readonly IndexPassage[],
-    outOfScope: readonly string[] = [],
+    outOfScope: readonly OutOfScopeText[] = [],
     options: Partial<SearchOptions> = {},
   ) {
     this.options = { ...DEFAULT_SEARCH_OPTIONS, ...options };
@@ -230,7 +258,7 @@ export class SearchIndex {
       return { id: p.id, tokens: docTokens(a.terms), title: docTokens(analyzer.analyze(p.title).terms) };
     });
     this.outOfScope = new OutOfScopeExamples(
-      outOfScope.map((text) => {
+      outOfScope.map(({ text }) => {
         const terms = analyzer.analyze(text).terms;
         return { text, terms, tokens: docTokens(terms), bigrams: charBigrams(terms.map((t) => t.token).join("")) };
       }),
@@ -265,45 +293,52 @@ export class SearchIndex {
     this.phrasings.forEach((p, i) => this.flex.add(i, flexContent([...p.tokens.all])));
     // Answers are indexed after the phrasings, under ids offset by the phrasing count.
     this.answerTokens.forEach((tokens, e) => this.flex.add(this.phrasings.length + e, flexContent([...tokens.all])));
+    this.dense = denseTables(this.entries, outOfScope);
   }
 
-  search(core: string): SearchResult {
+  /** Scores the candidates for a question's core form; `query` is its sentence vector (embeddings on). */
+  search(core: string, query?: Float32Array): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
-    if (terms.length === 0) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, entries: [], passages: () => [] };
-    const totalWeight = terms.reduce((n, t) => n + t.weight, 0);
+    const meaning = query && this.dense ? this.meaning(query) : undefined;
+    if (terms.length === 0 && !meaning) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, outOfScopeCosine: 0, entries: [], passages: () => [] };
+    const totalWeight = terms.reduce((n, t) => n + t.weight, 0) || 1;
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
     // A compound counts as covered when an entry has one of its parts (partial credit elsewhere).
     const uncovered = terms.filter((t) => !this.entryVocabulary.has(t.token) && !(t.parts ?? []).some((p) => this.entryVocabulary.has(p)));
     const uncoveredShare = uncovered.reduce((n, t) => n + t.weight, 0) / totalWeight;
-    const uncoveredPeak = uncovered.reduce((n, t) => Math.max(n, t.weight), 0) / Math.max(...terms.map((t) => t.weight));
-    const candidateEntries = this.retrieve(terms);
+    const uncoveredPeak = terms.length === 0 ? 0 : uncovered.reduce((n, t) => Math.max(n, t.weight), 0) / Math.max(...terms.map((t) => t.weight));
+    const candidateEntries = terms.length > 0 ? this.retrieve(terms) : new Set<number>();
+    // Entries nearest in meaning are candidates whatever words they share: a paraphrase may share none.
+    if (meaning) for (const e of meaning.nearest) candidateEntries.add(e);
     const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
     const weight = (t: string) => this.stats.weight(t);
 
     const { overlapWeight, beta, partWeight, rankWeights } = this.options;
-    const query = prepareQuery(terms);
+    const prepared = prepareQuery(terms);
     const probs = this.classifier?.probabilities(classifierFeatures(terms));
     const entries: EntryMatch[] = [];
     const phrasingScores: { entry: number; score: number }[] = [];
     /** A phrasing's score: weighted token overlap (F-beta) mixed with character-bigram Dice. */
-    const scoreText = (x: ScoredText, o = overlap(query, x.tokens, weight, beta, partWeight)) => overlapWeight * o.f + (1 - overlapWeight) * dice(queryBigrams, x.bigrams);
+    const scoreText = (x: ScoredText, o = overlap(prepared, x.tokens, weight, beta, partWeight)) => overlapWeight * o.f + (1 - overlapWeight) * dice(queryBigrams, x.bigrams);
     for (const e of candidateEntries) {
       let best: { score: number; recall: number; precision: number; phrasing: string } | undefined;
       for (const pi of this.byEntry[e]!) {
         const p = this.phrasings[pi]!;
-        const o = overlap(query, p.tokens, weight, beta, partWeight);
+        const o = overlap(prepared, p.tokens, weight, beta, partWeight);
         const score = scoreText(p, o);
         phrasingScores.push({ entry: e, score });
         if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text };
       }
       if (!best) continue;
-      const entryRecall = recall(query, this.entryTokens[e]!, partWeight);
-      const answerRecall = recall(query, this.answerTokens[e]!, partWeight);
-      const coverage = recall(query, this.allTokens[e]!, partWeight);
-      entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score: 0, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing });
+      const entryRecall = recall(prepared, this.entryTokens[e]!, partWeight);
+      const answerRecall = recall(prepared, this.answerTokens[e]!, partWeight);
+      const coverage = recall(prepared, this.allTokens[e]!, partWeight);
+      const cosine = meaning ? Math.max(0, meaning.entryCosine[e]!) : 0;
+      const answerCosine = meaning ? Math.max(0, meaning.answerCosine(e)) : 0;
+      entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score: 0, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing, cosine, answerCosine });
     }
     // The nearest out-of-scope example, scored like a phrasing: a decision feature, not a rank signal.
-    const lookAlike = this.outOfScope.nearest(terms, (x) => scoreText(x));
+    const lookAlike = terms.length > 0 ? this.outOfScope.nearest(terms, (x) => scoreText(x)) : undefined;
     // Nearest-neighbour vote: which entries own the best-scoring phrasings.
     const top = phrasingScores.sort((a, b) => b.score - a.score).slice(0, VOTERS);
     for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
@@ -312,12 +347,44 @@ export class SearchIndex {
     for (const m of entries) m.score = rankScore(m, rankWeights, probs !== undefined);
     entries.sort(byScore);
     const leaders = entries.slice(0, POSTERIOR_CANDIDATES);
-    this.addPosteriors(leaders, terms);
+    if (terms.length > 0) this.addPosteriors(leaders, terms);
     for (const m of leaders) m.score = rankScore(m, rankWeights, probs !== undefined);
     entries.sort(byScore);
+    const lexicalLeader = entries.reduce<EntryMatch | undefined>((b, m) => (!b || m.phrasingScore > b.phrasingScore ? m : b), undefined)?.id;
+    const denseLeader = meaning && meaning.nearest[0] !== undefined ? this.entries[meaning.nearest[0]]!.id : undefined;
 
     let passages: PassageMatch[] | undefined;
-    return { terms, unknownShare, uncoveredShare, uncoveredPeak, outOfScopeScore: lookAlike?.score ?? 0, ...(lookAlike && { outOfScopeExample: lookAlike.example }), entries, passages: () => (passages ??= this.rankPassages(query, terms)) };
+    return {
+      terms,
+      unknownShare,
+      uncoveredShare,
+      uncoveredPeak,
+      outOfScopeScore: lookAlike?.score ?? 0,
+      ...(lookAlike && { outOfScopeExample: lookAlike.example }),
+      outOfScopeCosine: meaning?.outOfScopeCosine ?? 0,
+      ...(denseLeader !== undefined && { denseLeader }),
+      ...(lexicalLeader !== undefined && { lexicalLeader }),
+      entries,
+      passages: () => (passages ??= this.rankPassages(prepared, terms)),
+    };
+  }
+
+  /** The meaning side of one question: cosines with every phrasing, answer and out-of-scope example. */
+  private meaning(query: Float32Array) {
+    const dense = this.dense!;
+    const cosines = dense.phrasings.cosines(query);
+    const entryCosine = new Float32Array(this.entries.length).fill(-1);
+    this.phrasings.forEach((p, i) => {
+      if (cosines[i]! > entryCosine[p.entry]!) entryCosine[p.entry] = cosines[i]!;
+    });
+    const answers = dense.answers?.cosines(query);
+    const outOfScope = dense.outOfScope?.cosines(query);
+    return {
+      entryCosine,
+      nearest: topIndexes(entryCosine, this.options.denseCandidates),
+      answerCosine: (e: number) => (answers && dense.answerRow[e]! >= 0 ? answers[dense.answerRow[e]!]! : 0),
+      outOfScopeCosine: outOfScope ? outOfScope.reduce((m, c) => Math.max(m, c), 0) : 0,
+    };
   }
 
   private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {
@@ -397,6 +464,25 @@ const POSTERIOR_CANDIDATES = 5;
 const MAX_RETRIEVAL_TERMS = 4;
 /** A word in more than this share of the units is too common to fetch candidates with. */
 const COMMON_SHARE = 0.02;
+
+/** Vector tables of the entries and examples, or undefined when any phrasing lacks a vector (embeddings off). */
+function denseTables(entries: readonly IndexEntry[], outOfScope: readonly OutOfScopeText[]) {
+  const phrasingVectors = entries.flatMap((e) => (e.vectors && e.vectors.length === e.phrasings.length ? [...e.vectors] : [undefined]));
+  if (phrasingVectors.length === 0 || phrasingVectors.some((v) => v === undefined)) return undefined;
+  const dimensions = phrasingVectors[0]!.codes.length;
+  const answerRow = new Int32Array(entries.length).fill(-1);
+  const answers: QuantizedVector[] = [];
+  entries.forEach((e, i) => {
+    if (e.answerVector) answerRow[i] = answers.push(e.answerVector) - 1;
+  });
+  const examples = outOfScope.flatMap((x) => (x.vector ? [x.vector] : []));
+  return {
+    phrasings: new VectorTable(phrasingVectors as QuantizedVector[], dimensions),
+    answers: answers.length > 0 ? new VectorTable(answers, dimensions) : undefined,
+    answerRow,
+    outOfScope: examples.length > 0 ? new VectorTable(examples, dimensions) : undefined,
+  };
+}
 
 function flexContent(tokens: readonly string[]): string {
   const out: string[] = [];

@@ -7,7 +7,7 @@
  * in turn and asked as a question (`talentbot calibrate`, see DESIGN.md "Ranking").
  */
 
-export const RANK_FEATURE_NAMES = ["phrasingScore", "entryRecall", "answerRecall", "coverage", "posterior", "votes", "classifier", "recall", "precision"] as const;
+export const RANK_FEATURE_NAMES = ["phrasingScore", "entryRecall", "answerRecall", "coverage", "posterior", "votes", "classifier", "recall", "precision", "cosine", "answerCosine"] as const;
 
 export type RankFeature = (typeof RANK_FEATURE_NAMES)[number];
 
@@ -16,6 +16,12 @@ export type RankWeights = Record<RankFeature, number>;
 
 /** A candidate's signals, all in [0, 1] (an EntryMatch is one). */
 export type RankSignals = Record<RankFeature, number>;
+
+/**
+ * The weights used before a knowledge base has fitted its own (and while fitting them): meaning
+ * and words in equal parts. A prior, not a fit: no knowledge base's figures went into it.
+ */
+export const PRIOR_RANK_WEIGHTS: RankWeights = { phrasingScore: 0.2, entryRecall: 0, answerRecall: 0.05, coverage: 0.1, posterior: 0.05, votes: 0.05, classifier: 0.05, recall: 0, precision: 0, cosine: 0.45, answerCosine: 0.05 };
 
 /**
  * Weighted mean of the signals, in [0, 1]. Pure. Without a classifier (knowledge bases above

@@ -197,7 +197,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
       scope.post(
         "/hit-test",
         { schema: { body: { type: "object", required: ["text"], properties: { text: text(2000) } } } },
-        async (request: FastifyRequest<{ Body: { text: string } }>) => answerRecord(engine().ask(request.body.text)),
+        async (request: FastifyRequest<{ Body: { text: string } }>) => answerRecord(await engine().ask(request.body.text)),
       );
     },
     { prefix: "/api/admin" },

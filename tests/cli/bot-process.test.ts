@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AnswerEngine } from "../../src/core/engine.js";
+import type { AnswerEngine } from "../../src/core/engine.js";
+import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import type { LogData } from "../../src/log/types.js";
 import { waitFor } from "../helpers/bot-harness.js";
@@ -31,11 +32,15 @@ describe("talentbot chat (stdin not a terminal)", () => {
       "faq/apartment-youth.md": faq("apartment-youth", "青年公寓在哪里？", "青年公寓地址", "青年公寓在东区。"),
       "faq/apartment-expert.md": faq("apartment-expert", "专家公寓在哪里？", "专家公寓地址", "专家公寓在西区。"),
     });
-    const engine = new AnswerEngine(await loadKnowledge(knowledgeDir));
-    const question = ["公寓", "人才公寓的事", "公寓的问题", "人才公寓", "公寓在哪里"].find((q) => {
-      const a = engine.ask(q);
-      return a.status === "suggested" && a.suggestions.length >= 2;
-    });
+    const engine = await engineFor(await loadKnowledge(knowledgeDir));
+    let question: string | undefined;
+    for (const q of ["公寓", "人才公寓的事", "公寓的问题", "人才公寓", "公寓在哪里"]) {
+      const a = await engine.ask(q);
+      if (a.status === "suggested" && a.suggestions.length >= 2) {
+        question = q;
+        break;
+      }
+    }
     expect(question, "fixture: none of the questions gets choices any more; add a more ambiguous one").toBeDefined();
     const answers = new Map(engine.kb.faqs.map((f) => [f.question, f.answer]));
 

@@ -1,17 +1,18 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { AnswerEngine } from "../../src/core/engine.js";
+import type { AnswerEngine } from "../../src/core/engine.js";
+import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 
 let engine: AnswerEngine;
 
 beforeAll(async () => {
-  engine = new AnswerEngine(await loadKnowledge(await writeMiniKb()));
+  engine = await engineFor(await loadKnowledge(await writeMiniKb()));
 });
 
 describe("AnswerEngine on a small knowledge base", () => {
-  it("answers a question worded like an entry, with the answer and its citation", () => {
-    const a = engine.ask("人才子女入学需要什么材料？");
+  it("answers a question worded like an entry, with the answer and its citation", async () => {
+    const a = await engine.ask("人才子女入学需要什么材料？");
     expect(a.status).toBe("answered");
     expect(a.faqId).toBe("enroll-materials");
     expect(a.text).toContain("提交申请表、人才证书、户口簿。");
@@ -19,45 +20,45 @@ describe("AnswerEngine on a small knowledge base", () => {
     expect(a.sources).toEqual([{ doc: "rules", article: "第一条" }]);
   });
 
-  it("tolerates synonyms, traditional characters and full-width text", () => {
+  it("tolerates synonyms, traditional characters and full-width text", async () => {
     for (const q of ["娃入學要準備哪些資料", "ＨＥＬＬＯ 买房补助有多少？？"]) {
-      const a = engine.ask(q);
+      const a = await engine.ask(q);
       expect(a.suggestions[0]?.faqId, q).toBe(q.includes("买房") ? "housing-subsidy" : "enroll-materials");
     }
   });
 
-  it("corrects a homophone typo split by the segmenter (不贴 → 补贴)", () => {
-    const a = engine.ask("购房不贴怎么申请");
+  it("corrects a homophone typo split by the segmenter (不贴 → 补贴)", async () => {
+    const a = await engine.ask("购房不贴怎么申请");
     expect(a.suggestions[0]?.faqId).toBe("housing-subsidy");
   });
 
-  it("quotes a policy article when no entry covers the subject", () => {
-    const a = engine.ask("人才公寓租金减半吗，向哪个部门申请人才公寓");
+  it("quotes a policy article when no entry covers the subject", async () => {
+    const a = await engine.ask("人才公寓租金减半吗，向哪个部门申请人才公寓");
     expect(a.status).toBe("excerpt");
     expect(a.excerpts[0]).toMatchObject({ doc: "rules", article: "第三条", title: "人才公寓" });
     expect(a.text).toContain("以下政策原文可能有关");
     expect(a.text).toContain("0000-1234");
   });
 
-  it("says plainly when nothing is relevant, with the staff contact", () => {
-    const a = engine.ask("明天会下雨吗");
+  it("says plainly when nothing is relevant, with the staff contact", async () => {
+    const a = await engine.ask("明天会下雨吗");
     expect(a.status).toBe("unanswered");
     expect(a.text).toContain("抱歉，暂时无法回答。");
     expect(a.text).toContain("人工咨询：0000-1234");
   });
 
-  it("recognises small talk and fills in the bot's name", () => {
-    expect(engine.ask("您好！")).toMatchObject({ status: "smalltalk", smalltalkIntent: "greeting", text: "您好，我是测试助手" });
-    expect(engine.ask("谢谢")).toMatchObject({ status: "smalltalk", smalltalkIntent: "thanks" });
+  it("recognises small talk and fills in the bot's name", async () => {
+    expect(await engine.ask("您好！")).toMatchObject({ status: "smalltalk", smalltalkIntent: "greeting", text: "您好，我是测试助手" });
+    expect(await engine.ask("谢谢")).toMatchObject({ status: "smalltalk", smalltalkIntent: "thanks" });
   });
 
-  it("treats a greeting followed by a question as a question", () => {
-    const a = engine.ask("你好，请问人才子女入学需要什么材料");
+  it("treats a greeting followed by a question as a question", async () => {
+    const a = await engine.ask("你好，请问人才子女入学需要什么材料");
     expect(a.status).toBe("answered");
     expect(a.faqId).toBe("enroll-materials");
   });
 
-  it("gives a clear status for unusable input instead of throwing", () => {
+  it("gives a clear status for unusable input instead of throwing", async () => {
     const cases: [string, string][] = [
       ["", "empty"],
       ["   \n\t ", "empty"],
@@ -67,19 +68,19 @@ describe("AnswerEngine on a small knowledge base", () => {
       ["问".repeat(10_000), "too_long"],
     ];
     for (const [q, status] of cases) {
-      const a = engine.ask(q);
+      const a = await engine.ask(q);
       expect(a.status, JSON.stringify(q.slice(0, 10))).toBe(status);
       expect(a.text.length).toBeGreaterThan(5);
     }
-    expect(engine.ask("问".repeat(10_000)).text).toContain("500");
+    expect((await engine.ask("问".repeat(10_000))).text).toContain("500");
   });
 
-  it("answers a question that contains control characters and lone surrogates around real words", () => {
-    const a = engine.ask("\u0000人才子女入学\uD800需要什么材料\u0007");
+  it("answers a question that contains control characters and lone surrogates around real words", async () => {
+    const a = await engine.ask("\u0000人才子女入学\uD800需要什么材料\u0007");
     expect(a.faqId).toBe("enroll-materials");
   });
 
-  it("answerFor gives the answer of a chosen entry", () => {
+  it("answerFor gives the answer of a chosen entry", async () => {
     expect(engine.answerFor("housing-subsidy")?.text).toContain("C类人才20万元");
     expect(engine.answerFor("no-such-id")).toBeUndefined();
   });
@@ -88,22 +89,22 @@ describe("AnswerEngine on a small knowledge base", () => {
 describe("AnswerEngine on the shipped sample knowledge base", () => {
   let sample: AnswerEngine;
   beforeAll(async () => {
-    sample = new AnswerEngine(await loadKnowledge("knowledge"));
+    sample = await engineFor(await loadKnowledge("knowledge"));
   });
 
-  it("still recognises small talk behind courtesy words (您好，麻烦问一下，有人吗 is 有人吗, not a request for staff)", () => {
-    expect(sample.ask("您好，麻烦问一下，有人吗")).toMatchObject({ status: "smalltalk", smalltalkIntent: "greeting" });
+  it("still recognises small talk behind courtesy words (您好，麻烦问一下，有人吗 is 有人吗, not a request for staff)", async () => {
+    expect(await sample.ask("您好，麻烦问一下，有人吗")).toMatchObject({ status: "smalltalk", smalltalkIntent: "greeting" });
   });
 
-  it("answers the quick-start question with its citation", () => {
-    const a = sample.ask("人才子女入学需要什么材料");
+  it("answers the quick-start question with its citation", async () => {
+    const a = await sample.ask("人才子女入学需要什么材料");
     expect(a.status).toBe("answered");
     expect(a.faqId).toBe("enroll-materials");
     expect(a.text).toMatch(/依据：《示例市人才引领发展20条实施细则》第[一二三四五六七八九十]+条/);
   });
 
-  it("does not answer or suggest an FAQ for a subject only the policy text covers", () => {
-    const a = sample.ask("人才公寓怎么申请入住");
+  it("does not answer or suggest an FAQ for a subject only the policy text covers", async () => {
+    const a = await sample.ask("人才公寓怎么申请入住");
     expect(["excerpt", "unanswered"]).toContain(a.status);
   });
 });

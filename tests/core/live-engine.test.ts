@@ -24,12 +24,12 @@ describe("knowledge reload", () => {
     expect(broken.changed).toBe(true);
     if (!broken.ok) expect(broken.problems.map((p) => p.file)).toEqual(["faq/talent-apartment.md"]);
     expect(live.engine).toBe(before); // still the old index
-    expect(live.engine.ask("人才子女入学需要什么材料？").faqId).toBe("enroll-materials");
+    expect((await live.engine.ask("人才子女入学需要什么材料？")).faqId).toBe("enroll-materials");
     expect((await live.reload()).changed).toBe(false); // the same broken files are reported once
 
     await writeFile(join(dir, "faq/talent-apartment.md"), apartment(), "utf8");
     expect(await live.reload()).toEqual({ ok: true, changed: true, faqs: 3 });
-    const answer = live.engine.ask("人才公寓怎么申请？");
+    const answer = await live.engine.ask("人才公寓怎么申请？");
     expect(answer.status).toBe("answered");
     expect(answer.faqId).toBe("talent-apartment");
     live.close();
@@ -42,12 +42,12 @@ describe("knowledge reload", () => {
     live.watch((r) => reports.push(r));
     await writeFile(join(dir, "faq/talent-apartment.md"), apartment(), "utf8");
     await waitFor(() => reports.some((r) => r.ok), "a reload");
-    expect(live.engine.ask("人才公寓怎么申请？").faqId).toBe("talent-apartment");
+    expect((await live.engine.ask("人才公寓怎么申请？")).faqId).toBe("talent-apartment");
 
     await writeFile(join(dir, "bot.yaml"), "schemaVersion: 1\nbotName: [", "utf8");
     await waitFor(() => reports.some((r) => !r.ok), "a failed reload");
     expect(live.engine.kb.bot.botName).toBe("测试助手");
-    expect(live.engine.ask("人才公寓怎么申请？").faqId).toBe("talent-apartment");
+    expect((await live.engine.ask("人才公寓怎么申请？")).faqId).toBe("talent-apartment");
     live.close();
   });
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { Bot, BotError } from "../../src/core/bot.js";
 import { BUSY_TEXT, NOT_TEXT_TEXT, SUGGESTED_INTRO, TOO_FAST_TEXT } from "../../src/core/wording.js";
 import { conversationStages } from "../../src/core/stages/index.js";
-import { AnswerEngine } from "../../src/core/engine.js";
+import type { AnswerEngine } from "../../src/core/engine.js";
+import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { QuestionLog } from "../../src/log/question-log.js";
 import { ALWAYS_SUGGEST, message, startTestBot } from "../helpers/bot-harness.js";
@@ -91,7 +92,7 @@ describe("conversation pipeline: answers and the question log", () => {
 
 describe("conversation pipeline: choices, commands and feedback", () => {
   it("picks a suggested FAQ by number, by Chinese ordinal and by its text", async () => {
-    const bot = await miniBot({ engine: ALWAYS_SUGGEST });
+    const bot = await miniBot({ build: { engine: ALWAYS_SUGGEST } });
     const [offer] = await bot.say("买房补贴申请要交材料吗");
     expect(offer!.text).toBe(SUGGESTED_INTRO);
     const choices = offer!.choices!;
@@ -121,7 +122,7 @@ describe("conversation pipeline: choices, commands and feedback", () => {
 
   it("forgets the choices after the expiry time", async () => {
     let now = new Date("2024-03-01T09:00:00");
-    const bot = await miniBot({ engine: ALWAYS_SUGGEST, bot: { conversationTtlMs: 60_000, now: () => now } });
+    const bot = await miniBot({ build: { engine: ALWAYS_SUGGEST }, bot: { conversationTtlMs: 60_000, now: () => now } });
     await bot.say("买房补贴有多少");
     now = new Date("2024-03-01T09:02:00");
     const [late] = await bot.say("1");
@@ -149,7 +150,7 @@ describe("conversation pipeline: choices, commands and feedback", () => {
   });
 
   it("answers 谢谢 and 菜单 even while choices are pending", async () => {
-    const bot = await miniBot({ engine: ALWAYS_SUGGEST });
+    const bot = await miniBot({ build: { engine: ALWAYS_SUGGEST } });
     await bot.say("买房补贴有多少");
     expect((await bot.say("谢谢"))[0]!.text).toBe("不客气"); // the knowledge base's own wording
     expect((await bot.say("菜单"))[0]!.text).toContain("可以问我入学和补贴");
@@ -225,7 +226,7 @@ describe("conversation pipeline: guards", () => {
 
 describe("error boundary", () => {
   it("answers 系统繁忙 when a middleware throws, reports a BotError with the cause, and keeps going", async () => {
-    const engine = new AnswerEngine(await loadKnowledge(await writeMiniKb()));
+    const engine = await engineFor(await loadKnowledge(await writeMiniKb()));
     const log = await QuestionLog.open({ dataDir: await tempDir() });
     const errors: BotError[] = [];
     const bot = new Bot({ engine: () => engine, log })

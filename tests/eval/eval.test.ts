@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { AnswerEngine } from "../../src/core/engine.js";
+import type { AnswerEngine } from "../../src/core/engine.js";
+import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge, phrasingKey } from "../../src/knowledge/load.js";
 import { evaluate, readEvalFile, type EvalReport, type EvalRow } from "../../src/cli/eval.js";
 import type { KnowledgeBase } from "../../src/knowledge/types.js";
@@ -18,41 +19,41 @@ let rows: EvalRow[];
 beforeAll(async () => {
   kb = await loadKnowledge("knowledge");
   rows = [...(await readEvalFile("tests/eval/dev.jsonl")), ...(await readEvalFile("tests/eval/holdout.jsonl"))];
-  report = evaluate(new AnswerEngine(kb), rows);
+  report = await evaluate(await engineFor(kb), rows);
 });
 
 describe("evaluation set (tests/eval)", () => {
-  it("asks nothing the knowledge base already holds word for word (FAQ phrasings, out-of-scope examples)", () => {
+  it("asks nothing the knowledge base already holds word for word (FAQ phrasings, out-of-scope examples)", async () => {
     const known = new Set([...kb.faqs.flatMap((f) => [f.question, ...f.alternates]), ...kb.outOfScope.flatMap((g) => g.examples.map((x) => x.text))].map(phrasingKey));
     expect(rows.filter((r) => known.has(phrasingKey(r.q))).map((r) => r.q)).toEqual([]);
   });
 
-  it("is large and covers every kind of question", () => {
+  it("is large and covers every kind of question", async () => {
     expect(report.inScope.total).toBeGreaterThanOrEqual(300);
     expect(report.negatives.total).toBeGreaterThanOrEqual(100);
     expect(report.smalltalk.total).toBeGreaterThanOrEqual(30);
     expect(report.byTopic.size).toBe(31);
   });
 
-  it(`answers at least ${FLOOR.correct * 100} % of in-scope questions correctly`, () => {
+  it(`answers at least ${FLOOR.correct * 100} % of in-scope questions correctly`, async () => {
     expect(report.inScope.correct / report.inScope.total).toBeGreaterThanOrEqual(FLOOR.correct);
   });
 
-  it(`answers at most ${FLOOR.wrong * 100} % of in-scope questions wrongly`, () => {
+  it(`answers at most ${FLOOR.wrong * 100} % of in-scope questions wrongly`, async () => {
     expect(report.inScope.wrong / report.inScope.total).toBeLessThanOrEqual(FLOOR.wrong);
   });
 
-  it(`answers at most ${FLOOR.negativesAnswered * 100} % of questions the FAQ does not cover, and suggests for few`, () => {
+  it(`answers at most ${FLOOR.negativesAnswered * 100} % of questions the FAQ does not cover, and suggests for few`, async () => {
     const { total, answered, suggested } = report.negatives;
     expect(answered / total).toBeLessThanOrEqual(FLOOR.negativesAnswered);
     expect((answered + suggested) / total).toBeLessThanOrEqual(FLOOR.negativesShown);
   });
 
-  it("recognises small talk", () => {
+  it("recognises small talk", async () => {
     expect(report.smalltalk.correct / report.smalltalk.total).toBeGreaterThanOrEqual(FLOOR.smalltalk);
   });
 
-  it("gets every topic right at least 40 % of the time (no topic left behind)", () => {
+  it("gets every topic right at least 40 % of the time (no topic left behind)", async () => {
     for (const [topic, c] of report.byTopic) expect(c.correct / c.total, topic).toBeGreaterThanOrEqual(0.4);
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { AnswerEngine } from "../../src/core/engine.js";
+import type { AnswerEngine } from "../../src/core/engine.js";
+import { engineFor } from "../helpers/engine.js";
 import { features, FEATURE_NAMES, logOdds } from "../../src/core/decide.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
@@ -7,26 +8,26 @@ import { writeMiniKb } from "../helpers/mini-kb.js";
 let engine: AnswerEngine;
 
 beforeAll(async () => {
-  engine = new AnswerEngine(await loadKnowledge(await writeMiniKb()));
+  engine = await engineFor(await loadKnowledge(await writeMiniKb()));
 });
 
 describe("uncovered words (a subject no FAQ entry talks about)", () => {
-  it("are zero when every word of the question is in some entry", () => {
-    const r = engine.search("孩子入学要准备哪些材料");
+  it("are zero when every word of the question is in some entry", async () => {
+    const r = await engine.search("孩子入学要准备哪些材料");
     expect(r.uncoveredShare).toBe(0);
     expect(r.uncoveredPeak).toBe(0);
   });
 
-  it("count words only the policy text has, not just words nobody has", () => {
+  it("count words only the policy text has, not just words nobody has", async () => {
     // 租金 is in the mini knowledge base's policy text (人才公寓 article), in no FAQ entry.
-    const r = engine.search("租金需要什么材料");
+    const r = await engine.search("租金需要什么材料");
     expect(r.unknownShare).toBe(0);
     expect(r.uncoveredShare).toBeGreaterThan(0.2);
     expect(r.uncoveredPeak).toBe(1); // it is the question's heaviest word
   });
 
-  it("reach the decision features", () => {
-    const r = engine.search("租金需要什么材料");
+  it("reach the decision features", async () => {
+    const r = await engine.search("租金需要什么材料");
     const x = features(r);
     expect(x).toHaveLength(FEATURE_NAMES.length);
     expect(x[FEATURE_NAMES.indexOf("uncoveredShare")]).toBeCloseTo(r.uncoveredShare);
@@ -38,7 +39,7 @@ describe("uncovered words (a subject no FAQ entry talks about)", () => {
 });
 
 describe("logOdds", () => {
-  it("maps probabilities to [0, 1] in order, with 0.5 in the middle and the ends clipped", () => {
+  it("maps probabilities to [0, 1] in order, with 0.5 in the middle and the ends clipped", async () => {
     expect(logOdds(0.5)).toBeCloseTo(0.5);
     expect(logOdds(0)).toBeGreaterThanOrEqual(0);
     expect(logOdds(1)).toBeLessThanOrEqual(1);

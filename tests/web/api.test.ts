@@ -347,7 +347,7 @@ describe("staff console API", () => {
     const response = await web.inject({ method: "POST", url: "/api/admin/hit-test", headers: { cookie, "x-csrf-token": csrf }, payload: { text: "人才子女入学需要提交哪些材料？" } });
     expect(response.statusCode).toBe(200);
     const result = json(response) as { status: string; score: number; confidence: number; suggestions: unknown[] };
-    expect(result.status).toBe(runtime.live.engine.ask("人才子女入学需要提交哪些材料？").status);
+    expect(result.status).toBe((await runtime.live.engine.ask("人才子女入学需要提交哪些材料？")).status);
     expect(typeof result.score).toBe("number");
     expect(typeof result.confidence).toBe("number");
     await web.inject({ method: "POST", url: "/api/admin/hit-test", headers: { cookie, "x-csrf-token": csrf }, payload: { text: "完全不相关的问题火星旅游" } });
@@ -407,12 +407,12 @@ describe("staff console API", () => {
     expect(response.statusCode).toBe(200);
     expect(json(response)).toMatchObject({ subject: "人才公寓物业", added: [question], skipped: [], group: { status: "dismissed" }, reload: { ok: true } });
     expect(runtime.live.engine.kb.outOfScope.find((g) => g.subject === "人才公寓物业")?.examples.map((x) => x.text)).toEqual([question]);
-    expect(runtime.live.engine.search(question).outOfScopeScore).toBeCloseTo(1, 5);
+    expect((await runtime.live.engine.search(question)).outOfScopeScore).toBeCloseTo(1, 5);
   });
 });
 
 describe("settings and secrets", () => {
-  it("the web channel is registered, on by default at 127.0.0.1:3000, off with TALENTBOT_WEB=off", () => {
+  it("the web channel is registered, on by default at 127.0.0.1:3000, off with TALENTBOT_WEB=off", async () => {
     expect(CHANNELS.map((c) => c.name)).toContain("web");
     expect(webSettings({})).toEqual({ on: true, listen: { host: "127.0.0.1", port: 3000 } });
     expect(webSettings({ PORT: "8080", HOST: "0.0.0.0" })).toEqual({ on: true, listen: { host: "0.0.0.0", port: 8080 } });
@@ -438,7 +438,7 @@ describe("settings and secrets", () => {
     expect(said[0]).toContain("ADMIN_TOKEN is shorter than 16 characters");
   });
 
-  it("compares secrets exactly", () => {
+  it("compares secrets exactly", async () => {
     expect(safeEqual("abc", "abc")).toBe(true);
     expect(safeEqual("abc", "abd")).toBe(false);
     expect(safeEqual("abc", "abcd")).toBe(false);

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnswerEngine } from "../../src/core/engine.js";
+import type { AnswerEngine } from "../../src/core/engine.js";
+import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import type { KnowledgeBase } from "../../src/knowledge/types.js";
 import { ALWAYS_SUGGEST } from "../helpers/bot-harness.js";
@@ -33,7 +34,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "talentbot-web-browser-"));
   knowledgeA = await copyShippedKnowledge(root);
   kb = await loadKnowledge(SHIPPED);
-  engine = new AnswerEngine(kb);
+  engine = await engineFor(kb);
   [botA, botB, browser] = await Promise.all([
     startWebBot({ knowledgeDir: knowledgeA, dataDir: join(root, "data-a"), staffToken: STAFF_TOKEN }),
     startWebBot({ knowledgeDir: SHIPPED, dataDir: join(root, "data-b"), staffToken: STAFF_TOKEN, engine: ALWAYS_SUGGEST, limits: { signInFailures: { limit: 3, windowMs: 60_000 } } }),
@@ -99,9 +100,9 @@ function groupCard(page: Page, text: string) {
 }
 
 /** A question of the shipped knowledge base that the engine answers, citing a policy article. */
-function answeredWithCitation(): { question: string; doc: string; article: string } {
+async function answeredWithCitation(): Promise<{ question: string; doc: string; article: string }> {
   for (const question of kb.bot.examples) {
-    const answer = engine.ask(question);
+    const answer = await engine.ask(question);
     const source = answer.faq?.source;
     if (answer.status === "answered" && source?.article) return { question, doc: source.doc, article: source.article };
   }
@@ -109,15 +110,16 @@ function answeredWithCitation(): { question: string; doc: string; article: strin
 }
 
 /** A question the shipped engine can not answer (it goes to staff). */
-function unknownQuestion(candidates: string[]): string {
-  const question = candidates.find((q) => ["unanswered", "excerpt"].includes(engine.ask(q).status));
+async function unknownQuestion(candidates: string[]): Promise<string> {
+  let question: string | undefined;
+  for (const q of candidates) if (!question && ["unanswered", "excerpt"].includes((await engine.ask(q)).status)) question = q;
   if (!question) throw new Error("fixture: every 'unknown' question is answered now; add another");
   return question;
 }
 
 describe("chat page", () => {
   it("answers a question with a citation link that opens the policy article", async () => {
-    const { question, doc, article } = answeredWithCitation();
+    const { question, doc, article } = await answeredWithCitation();
     const page = await openChat(botA);
     const answer = await ask(page, question);
     const link = answer.locator("a.citation");
@@ -214,7 +216,7 @@ describe("chat page", () => {
   it("keeps the conversation when the page is reloaded", async () => {
     const page = await openChat(botA);
     const sessionId = await page.evaluate(() => localStorage.getItem("talentbot.sessionId"));
-    await ask(page, answeredWithCitation().question);
+    await ask(page, (await answeredWithCitation()).question);
     await ask(page, "谢谢");
     const before = await page.locator("#messages .text").allTextContents();
     expect(before.length).toBeGreaterThanOrEqual(4);
@@ -230,7 +232,7 @@ describe("chat page", () => {
 
 describe("staff console", () => {
   it("unknown question → console → staff reply reaches the chat page → promote → the same question is answered", async () => {
-    const question = unknownQuestion(["学校食堂承包怎么投标", "食堂承包招标在哪里报名", "校服采购怎么投标"]);
+    const question = await unknownQuestion(["学校食堂承包怎么投标", "食堂承包招标在哪里报名", "校服采购怎么投标"]);
     const staffReply = "学校食堂承包投标请关注市教育局官网的招标公告，咨询电话 0000-12345678。";
     const chat = await openChat(botA);
     const first = await ask(chat, question);
@@ -271,7 +273,7 @@ describe("staff console", () => {
   });
 
   it("unknown question → console → 不在问答范围 → written to out-of-scope.md, reloaded, shown by the hit test", async () => {
-    const question = unknownQuestion(["学校门口的共享单车归谁管", "学校周边共享单车乱停找谁", "校门口停车位归哪个部门管"]);
+    const question = await unknownQuestion(["学校门口的共享单车归谁管", "学校周边共享单车乱停找谁", "校门口停车位归哪个部门管"]);
     const chat = await openChat(botA);
     await ask(chat, question);
     await chat.close();
@@ -351,7 +353,7 @@ describe("staff console", () => {
     await admin.waitForSelector("#faq-rows tr");
     expect(await admin.locator("#faq-rows tr").count()).toBe(botA.runtime.live.engine.kb.faqs.length);
     const groups = botA.runtime.log.listGroups().length;
-    const { question } = answeredWithCitation();
+    const { question } = await answeredWithCitation();
     await admin.fill("#hit-test-input", question);
     await admin.press("#hit-test-input", "Enter");
     await admin.waitForSelector(".hit-summary");
@@ -404,7 +406,7 @@ describe("staff console", () => {
     await admin.close();
   });
 
-  it("no page violated the Content-Security-Policy or threw an error", () => {
+  it("no page violated the Content-Security-Policy or threw an error", async () => {
     expect(pageProblems).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { citationOf } from "./choices.js";
  * smalltalk → counted; empty / too_long → neither.
  */
 export async function answerQuestion(ctx: Context, _next: NextFunction): Promise<void> {
-  const answer = ctx.engine.ask(ctx.text);
+  const answer = await ctx.engine.ask(ctx.text);
   const state = ctx.conversation;
   delete state.choices;
   delete state.feedbackFor;

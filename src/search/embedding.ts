@@ -1,0 +1,98 @@
+/**
+ * Sentence embeddings: the meaning side of the search. An {@link Embedder} turns a text into a
+ * unit vector; two texts that mean the same are close in cosine whatever their words. The
+ * default embedder is the shipped bge-small-zh model (onnx-embedder.ts); anything with the same
+ * shape can replace it (a test's, a larger model). Vectors are stored quantised to int8 (a
+ * quarter of the memory, the same first-rank on the public sets, see DESIGN.md "Retrieval").
+ */
+
+export interface Embedder {
+  /** Identifies the model (sha256 of its weights): cached vectors and fitted models name it. */
+  readonly id: string;
+  readonly dimensions: number;
+  /** One text at a time: padded batches change vectors slightly, and a decision must not depend on batch-mates. */
+  embed(text: string): Promise<Float32Array>;
+}
+
+/** A unit vector stored as int8 with one scale: value ≈ scale × code. */
+export interface QuantizedVector {
+  codes: Int8Array;
+  scale: number;
+}
+
+export function l2Normalize(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
+  const norm = Math.sqrt(sum) || 1;
+  const out = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i]! / norm;
+  return out;
+}
+
+/** Symmetric int8 quantisation of a vector (deterministic: the same vector always gives the same codes). */
+export function quantize(v: Float32Array): QuantizedVector {
+  let max = 0;
+  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]!));
+  const scale = max / 127 || 1;
+  const codes = new Int8Array(v.length);
+  for (let i = 0; i < v.length; i++) codes[i] = Math.round(v[i]! / scale);
+  return { codes, scale };
+}
+
+export function dequantize(q: QuantizedVector): Float32Array {
+  const out = new Float32Array(q.codes.length);
+  for (let i = 0; i < out.length; i++) out[i] = q.codes[i]! * q.scale;
+  return out;
+}
+
+/**
+ * All stored vectors of one kind in one flat int8 array, scored against a query by brute force
+ * (about a microsecond per vector; see `npm run bench`). Pure apart from its own arrays.
+ */
+export class VectorTable {
+  readonly size: number;
+  private readonly codes: Int8Array;
+  private readonly scales: Float32Array;
+
+  constructor(
+    vectors: readonly QuantizedVector[],
+    readonly dimensions: number,
+  ) {
+    this.size = vectors.length;
+    this.codes = new Int8Array(vectors.length * dimensions);
+    this.scales = new Float32Array(vectors.length);
+    vectors.forEach((v, i) => {
+      if (v.codes.length !== dimensions) throw new Error(`embedding: vector ${i} has ${v.codes.length} dimensions, expected ${dimensions}`);
+      this.codes.set(v.codes, i * dimensions);
+      this.scales[i] = v.scale;
+    });
+  }
+
+  /** Cosine of the query (a unit vector) with every stored vector, in storage order. */
+  cosines(query: Float32Array): Float32Array {
+    const d = this.dimensions;
+    const out = new Float32Array(this.size);
+    const codes = this.codes;
+    for (let i = 0, base = 0; i < this.size; i++, base += d) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += query[j]! * codes[base + j]!;
+      out[i] = s * this.scales[i]!;
+    }
+    return out;
+  }
+}
+
+/** Indexes of the `k` largest values, largest first (ties: lower index first). */
+export function topIndexes(values: Float32Array, k: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (best.length === k && values[i]! <= values[best[k - 1]!]!) continue;
+    let at = best.length < k ? best.length : k - 1;
+    best[at] = i;
+    while (at > 0 && values[best[at]!]! > values[best[at - 1]!]!) {
+      [best[at - 1], best[at]] = [best[at]!, best[at - 1]!];
+      at--;
+    }
+  }
+  return best;
+}
