@@ -26,17 +26,27 @@ export interface BuildOptions {
    */
   persist: boolean;
   fit: Partial<FitOptions>;
+  /** Use this model as it is (no read, no fit): for benchmarks that time the engine, not the fit. */
+  model?: KnowledgeModel;
+  /**
+   * What to do with a model.json that no longer matches the knowledge: "fit" now (default), or
+   * "use" it as it is and say so in `BuiltEngine.stale` — the running bot answers at once with
+   * it and refits in the background (a staff edit must not keep the new FAQ waiting).
+   */
+  whenStale: "fit" | "use";
   /** One line for each thing worth telling the operator (a fit at load, a cache not saved). */
   report: (line: string) => void;
 }
 
-const DEFAULTS: BuildOptions = { engine: {}, persist: true, fit: {}, report: () => {} };
+const DEFAULTS: BuildOptions = { engine: {}, persist: true, fit: {}, report: () => {}, whenStale: "fit" };
 
 export interface BuiltEngine {
   engine: AnswerEngine;
   model: KnowledgeModel;
   /** Whether the model was fitted now (missing, stale or asked for) rather than read. */
   fitted: boolean;
+  /** Why the model in use no longer matches the knowledge (with `whenStale: "use"`), if it does not. */
+  stale?: string;
 }
 
 /**
@@ -60,13 +70,18 @@ export async function buildEngine(kb: KnowledgeBase, options: Partial<BuildOptio
     ensure: async (texts) => void (await cache.vectorsOf(texts)),
   };
 
-  let model: KnowledgeModel | undefined;
+  let model: KnowledgeModel | undefined = o.model;
   let fitted = false;
-  if (!o.refit) {
+  let stale: string | undefined;
+  if (!model && !o.refit) {
     const read = await readModel(kb.dir);
     const reason = read.model ? staleness(read.model, kb, embedder.id) : read.reason;
-    if (read.model && !reason) model = read.model;
-    else o.report(`${reason}: fitting the answering model from the knowledge base's own phrasings`);
+    // A model for other features or another embedding model cannot be used at all; one for older knowledge can, for a while.
+    const usable = read.model && (!reason || (o.whenStale === "use" && reason.startsWith("the knowledge base changed")));
+    if (read.model && usable) {
+      model = read.model;
+      stale = reason;
+    } else o.report(`${reason}: fitting the answering model from the knowledge base's own phrasings`);
   }
   if (!model) {
     model = await fitModel(kb, vectors, o.refit?.labelled, { ...o.fit, engine: o.engine, report: o.fit.report ?? o.report });
@@ -85,5 +100,5 @@ export async function buildEngine(kb: KnowledgeBase, options: Partial<BuildOptio
     search: { rankWeights: model.rankWeights, ...o.engine.search },
     decision: { ...DEFAULT_DECISION, ...model.decision, ...o.engine.decision },
   });
-  return { engine, model, fitted };
+  return { engine, model, fitted, ...(stale && { stale }) };
 }

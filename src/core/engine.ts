@@ -3,6 +3,7 @@ import { Analyzer } from "../search/analyzer.js";
 import type { Embedder, QuantizedVector } from "../search/embedding.js";
 import { SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
+import type { RankWeights } from "../search/rank.js";
 import type { Answer, Excerpt, Suggestion } from "./answer.js";
 import { DEFAULT_DECISION, decide, type DecisionOptions } from "./decide.js";
 import type { KnowledgeModel } from "./model-file.js";
@@ -120,9 +121,9 @@ export class AnswerEngine {
     return this.searchWith(question, await this.embed(question));
   }
 
-  /** The raw candidates for a question whose vector is known (fitting embeds each question once). */
-  searchWith(question: string, vector: Float32Array): SearchResult {
-    return this.index.search(normalize(question).core, vector);
+  /** The raw candidates for a question whose vector is known (fitting embeds each question once), optionally ranked with other weights. */
+  searchWith(question: string, vector: Float32Array, rankWeights?: RankWeights): SearchResult {
+    return this.index.search(normalize(question).core, vector, rankWeights);
   }
 
   async ask(question: string): Promise<Answer> {

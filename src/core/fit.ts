@@ -1,8 +1,9 @@
 import type { FaqEntry, KnowledgeBase } from "../knowledge/types.js";
 import { dequantize } from "../search/embedding.js";
 import { fitRankWeights, PRIOR_RANK_WEIGHTS, RANK_FEATURE_NAMES, rankScore, type RankingExample, type RankSignals, type RankWeights } from "../search/rank.js";
-import { calibrate, calibrateFigures, DEFAULT_TARGETS, type CalibrationSample, type CalibrationTargets } from "./calibrate.js";
+import { calibrate, DEFAULT_TARGETS, type CalibrationSample, type CalibrationTargets } from "./calibrate.js";
 import { answerBlocked, DEFAULT_DECISION, FEATURE_NAMES, features, outOfScopeLookAlike, PRIOR_DECISION } from "./decide.js";
+import type { SearchResult } from "../search/index.js";
 import { AnswerEngine, embeddingText, type EngineOptions, type EngineVectors } from "./engine.js";
 import { knowledgeHash, MODEL_SCHEMA_VERSION, type FitSources, type KnowledgeModel } from "./model-file.js";
 
@@ -135,11 +136,13 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
   const { folds, candidates, targets, engine: engineOptions, report } = o;
   const started = Date.now();
   const rounds = holdOutRounds(kb, folds, o);
-  const full = new AnswerEngine(kb, vectors, { ...engineOptions, search: { ...engineOptions.search, rankWeights: PRIOR_RANK_WEIGHTS } });
+  const full = new AnswerEngine(kb, vectors, engineOptions);
 
   // Probes asked of the whole knowledge base: rewrites of alternate-less entries, staff's labels.
   const fullProbes: Probe[] = [];
-  const bare = kb.faqs.filter((f) => f.alternates.length === 0);
+  // Rewrites stand in for real questions only where there are none: with staff's labels they are not needed.
+  const labelledInScope = (labelled?.rows ?? []).some((r) => r.expect !== "none" && r.expect !== "smalltalk");
+  const bare = labelledInScope ? [] : kb.faqs.filter((f) => f.alternates.length === 0);
   spread(bare, o.maxRewrites).forEach((f, e) => {
     const [r] = rewrites(full, f.question, e);
     if (r) fullProbes.push({ question: r, expect: f.id, kind: "rewrite" });
@@ -149,36 +152,53 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
   const queryVector = (q: string) => dequantize(vectors.vectorOf(embeddingText(q)));
 
   /** Runs every probe against its round's engine (built with `rankWeights`), handing each result to `visit`. */
-  const run = (rankWeights: RankWeights, visit: (probe: Probe, engine: AnswerEngine, question: string) => void) => {
-    const search = { ...engineOptions.search, rankWeights };
-    for (const round of rounds) {
-      const engine = new AnswerEngine(round.kb, vectors, { ...engineOptions, search });
-      for (const probe of round.probes) visit(probe, engine, probe.question);
+  // One engine per round, built once: both passes ask them, the second with the fitted weights.
+  const engines: [AnswerEngine, readonly Probe[]][] = [];
+  for (const round of rounds) {
+    await new Promise((resolve) => setImmediate(resolve));
+    engines.push([new AnswerEngine(round.kb, vectors, engineOptions), round.probes]);
+  }
+  engines.push([full, fullProbes]);
+  // A running bot refits in the background: give its event loop a turn every few questions.
+  const run = async (rankWeights: RankWeights, visit: (probe: Probe, result: SearchResult) => void) => {
+    for (const [engine, list] of engines) {
+      for (let i = 0; i < list.length; i++) {
+        if (i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+        const q = list[i]!.question;
+        visit(list[i]!, engine.searchWith(q, queryVector(q), rankWeights));
+      }
     }
-    const whole = new AnswerEngine(kb, vectors, { ...engineOptions, search });
-    for (const probe of fullProbes) visit(probe, whole, probe.question);
   };
+
+  // Too few questions to learn from (a handful of entries): no fit is better than a fit on noise.
+  const probes = [...rounds.flatMap((r) => r.probes), ...fullProbes];
+  const answerable = probes.filter((p) => p.expect !== undefined).length;
+  if (answerable < MIN_SAMPLES || probes.length - answerable < MIN_SAMPLES) {
+    report(`too few phrasings to fit a decision model (${answerable} answerable, ${probes.length - answerable} not; ${MIN_SAMPLES} of each needed): using the prior one — add alternates to the FAQ entries`);
+    return modelOf(kb, vectors, PRIOR_RANK_WEIGHTS, PRIOR_DECISION, { inScope: 0, negatives: 0, correct: 0, wrong: 0, suggestedInScope: 0, negativesAnswered: 0, negativesSuggested: 0, top1Before: 0, top1After: 0 }, { alternatesHeldOut: 0, entriesHeldOut: 0, outOfScopeHeldOut: 0, rewrites: 0 });
+  }
 
   // Pass 1: rank weights from the questions whose right entry is known.
   const ranking: RankingExample[] = [];
-  run(PRIOR_RANK_WEIGHTS, (probe, engine, q) => {
-    if (!probe.expect) return;
-    const leaders = engine.searchWith(q, queryVector(q)).entries.slice(0, candidates);
+  await run(PRIOR_RANK_WEIGHTS, (probe, result) => {
+    // Rewrites share the entry's own words, so they would teach the ranking to trust words over meaning.
+    if (!probe.expect || probe.kind === "rewrite") return;
+    const leaders = result.entries.slice(0, candidates);
     const correct = leaders.findIndex((m) => m.id === probe.expect);
     if (correct >= 0 && leaders.length > 1) ranking.push({ candidates: leaders.map(signalsOf), correct });
   });
   let rankWeights = PRIOR_RANK_WEIGHTS;
   if (ranking.length >= 10) rankWeights = fitRankWeights(ranking);
-  report(`rank: ${ranking.length} questions with a known entry; first ${pct(top1(ranking, PRIOR_RANK_WEIGHTS))} with the prior weights, ${pct(top1(ranking, rankWeights))} fitted`);
+  if (ranking.length < 10) report("rank: no alternates or labelled questions to fit rank weights on; the prior weights are kept");
+  else report(`rank: ${ranking.length} questions with a known entry; first ${pct(top1(ranking, PRIOR_RANK_WEIGHTS))} with the prior weights, ${pct(top1(ranking, rankWeights))} fitted`);
 
   // Pass 2: decision features with the fitted ranking.
   const samples: CalibrationSample[] = [];
   const kinds: Probe["kind"][] = [];
   const counts: Record<Probe["kind"], number> = { alternate: 0, "near-miss": 0, "out-of-scope": 0, rewrite: 0, labelled: 0 };
-  run(rankWeights, (probe, engine, q) => {
+  await run(rankWeights, (probe, result) => {
     counts[probe.kind]++;
     kinds.push(probe.kind);
-    const result = engine.searchWith(q, queryVector(q));
     const best = result.entries[0];
     samples.push({
       x: features(result),
@@ -190,13 +210,7 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
     });
   });
   o.inspect?.(samples, kinds);
-  const fit = calibrate(samples, targets);
-  const positives = samples.filter((s) => s.inScope).length;
-  const tooFew = positives < MIN_SAMPLES || samples.length - positives < MIN_SAMPLES;
-  // Too few questions to learn from: a logistic model fitted on a handful answers anything.
-  const decision = tooFew ? PRIOR_DECISION : fit.decision;
-  const figures = tooFew ? calibrateFigures(samples, decision) : fit.figures;
-  if (tooFew) report(`too few phrasings to fit a decision model (${positives} answerable, ${samples.length - positives} not; ${MIN_SAMPLES} of each needed): using the prior one — add alternates to the FAQ entries`);
+  const { decision, figures } = calibrate(samples, targets);
   report(`decision: ${figures.inScope} questions in scope, ${figures.negatives} not; answered correctly ${figures.correct}, wrongly ${figures.wrong}; not-in-scope answered ${figures.negativesAnswered} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
   const fittedOn: FitSources = {
@@ -206,6 +220,10 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
     rewrites: counts.rewrite,
     ...(labelled && { labelled: { file: labelled.file, questions: counts.labelled } }),
   };
+  return modelOf(kb, vectors, rankWeights, decision, { ...figures, top1Before: round3(top1(ranking, PRIOR_RANK_WEIGHTS)), top1After: round3(top1(ranking, rankWeights)) }, fittedOn);
+}
+
+function modelOf(kb: KnowledgeBase, vectors: FitVectors, rankWeights: RankWeights, decision: KnowledgeModel["decision"], figures: KnowledgeModel["figures"], fittedOn: FitSources): KnowledgeModel {
   return {
     schemaVersion: MODEL_SCHEMA_VERSION,
     knowledgeHash: knowledgeHash(kb),
@@ -215,12 +233,13 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
     fittedOn,
     rankWeights,
     decision,
-    figures: { ...figures, top1Before: round3(top1(ranking, PRIOR_RANK_WEIGHTS)), top1After: round3(top1(ranking, rankWeights)) },
+    figures,
   };
 }
 
 /** Questions of each kind (answerable, not) a decision model needs to be fitted rather than assumed. */
 const MIN_SAMPLES = 30;
+const YIELD_EVERY = 10;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -3,6 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { KnowledgeError, type KnowledgeProblem } from "../knowledge/errors.js";
 import { loadKnowledge } from "../knowledge/load.js";
+import type { KnowledgeBase } from "../knowledge/types.js";
 import { buildEngine, type BuildOptions } from "./build-engine.js";
 import type { AnswerEngine } from "./engine.js";
 import { MODEL_FILE } from "./model-file.js";
@@ -36,6 +37,8 @@ export class LiveEngine {
   private poller: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private readonly debounceMs: number;
+  private refitting: Promise<void> | undefined;
+  private closed = false;
   private readonly pollMs: number;
 
   private constructor(
@@ -53,8 +56,34 @@ export class LiveEngine {
   /** Loads the knowledge base; throws KnowledgeError listing every problem. */
   static async open(dir: string, options: LiveEngineOptions = {}): Promise<LiveEngine> {
     const fingerprint = await fingerprintOf(dir);
-    const { engine } = await buildEngine(await loadKnowledge(dir), options.build);
-    return new LiveEngine(dir, engine, fingerprint, options);
+    const built = await buildEngine(await loadKnowledge(dir), { ...options.build, whenStale: "use" });
+    const live = new LiveEngine(dir, built.engine, fingerprint, options);
+    if (built.stale) live.refitLater(built.engine.kb, fingerprint, built.stale);
+    return live;
+  }
+
+  /** Settles when the background refit (if any) is done: for tests and an orderly stop. */
+  get refitted(): Promise<void> {
+    return this.refitting ?? Promise.resolve();
+  }
+
+  /**
+   * The model in use was fitted on older knowledge: answer with it now, fit a new one in the
+   * background and swap it in, unless the files changed again meanwhile (that reload refits).
+   */
+  private refitLater(kb: KnowledgeBase, fingerprint: string, reason: string): void {
+    const report = this.options.build?.report ?? (() => {});
+    report(`${reason}: answering with it while a new one is fitted in the background`);
+    const run = (this.refitting ?? Promise.resolve())
+      .then(async () => {
+        if (this.closed || this.fingerprint !== fingerprint) return;
+        const { engine } = await buildEngine(kb, { ...this.options.build, refit: {} });
+        if (!this.closed && this.fingerprint === fingerprint) this.current = engine;
+      })
+      .catch((error: unknown) => report(`refit failed (${error instanceof Error ? error.message : String(error)}); the previous model keeps answering`));
+    this.refitting = run.finally(() => {
+      if (this.refitting === run) this.refitting = undefined;
+    });
   }
 
   get engine(): AnswerEngine {
@@ -98,6 +127,7 @@ export class LiveEngine {
   }
 
   close(): void {
+    this.closed = true;
     this.watcher?.close();
     this.watcher = undefined;
     clearInterval(this.poller);
@@ -112,10 +142,12 @@ export class LiveEngine {
       if (!force && fingerprint === this.fingerprint) return { ok: true, changed: false, faqs: this.current.kb.faqs.length };
       // The same broken files again (a poll, a second event): report them once, not every few seconds.
       if (!force && this.lastFailure?.fingerprint === fingerprint) return { ...this.lastFailure.report, changed: false };
-      const { engine } = await buildEngine(await loadKnowledge(this.dir), this.options.build);
+      const built = await buildEngine(await loadKnowledge(this.dir), { ...this.options.build, whenStale: "use" });
+      const engine = built.engine;
       this.current = engine;
       this.fingerprint = fingerprint;
       this.lastFailure = undefined;
+      if (built.stale) this.refitLater(engine.kb, fingerprint, built.stale);
       return { ok: true, changed: true, faqs: engine.kb.faqs.length };
     } catch (error) {
       const report: ReloadReport =

@@ -296,8 +296,11 @@ export class SearchIndex {
     this.dense = denseTables(this.entries, outOfScope);
   }
 
-  /** Scores the candidates for a question's core form; `query` is its sentence vector (embeddings on). */
-  search(core: string, query?: Float32Array): SearchResult {
+  /**
+   * Scores the candidates for a question's core form; `query` is its sentence vector (embeddings
+   * on); `rankWeights` replace the configured ones for this call (the fit compares weightings).
+   */
+  search(core: string, query?: Float32Array, rankWeights: RankWeights = this.options.rankWeights): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
     const meaning = query && this.dense ? this.meaning(query) : undefined;
     if (terms.length === 0 && !meaning) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, outOfScopeCosine: 0, entries: [], passages: () => [] };
@@ -313,7 +316,7 @@ export class SearchIndex {
     const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
     const weight = (t: string) => this.stats.weight(t);
 
-    const { overlapWeight, beta, partWeight, rankWeights } = this.options;
+    const { overlapWeight, beta, partWeight } = this.options;
     const prepared = prepareQuery(terms);
     const probs = this.classifier?.probabilities(classifierFeatures(terms));
     const entries: EntryMatch[] = [];

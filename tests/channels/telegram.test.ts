@@ -77,7 +77,7 @@ async function startTelegramBot(options: { engine?: Partial<EngineOptions>; know
     dataDir: await tempDir(),
     channels: [channel],
     outbox: { intervalMs: 100, retryDelayMs: 100 },
-    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.engine ? { build: { engine: options.engine } } : {}),
   });
   const sent = (chatId: number): BotMessage[] =>
     emulator.storage.botMessages

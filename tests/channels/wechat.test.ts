@@ -74,7 +74,7 @@ async function startWechatBot(options: { engine?: Partial<EngineOptions>; login?
     dataDir: await tempDir(),
     channels: [channel],
     outbox: { intervalMs: 100, retryDelayMs: 100 },
-    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.engine ? { build: { engine: options.engine } } : {}),
   });
   const said: Said[] = [];
   channel.wechaty!.on("message", (m) => {

@@ -53,7 +53,7 @@ export async function startWebBot(options: {
     admin: false,
     watchKnowledge: false,
     report,
-    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.engine ? { build: { engine: options.engine } } : {}),
   });
   let server: WebServer;
   try {
