@@ -33,7 +33,8 @@ export function l2Normalize(v: Float32Array): Float32Array {
 export function quantize(v: Float32Array): QuantizedVector {
   let max = 0;
   for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]!));
-  const scale = max / 127 || 1;
+  // A float32 scale: the cache stores it as one, so a cached vector equals a fresh one exactly.
+  const scale = Math.fround(max / 127 || 1);
   const codes = new Int8Array(v.length);
   for (let i = 0; i < v.length; i++) codes[i] = Math.round(v[i]! / scale);
   return { codes, scale };
@@ -73,10 +74,22 @@ export class VectorTable {
     const d = this.dimensions;
     const out = new Float32Array(this.size);
     const codes = this.codes;
+    // Four running sums: independent additions the CPU can overlap (about twice as fast as one).
+    const tail = d - (d % 4);
     for (let i = 0, base = 0; i < this.size; i++, base += d) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += query[j]! * codes[base + j]!;
-      out[i] = s * this.scales[i]!;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let j = 0;
+      for (; j < tail; j += 4) {
+        s0 += query[j]! * codes[base + j]!;
+        s1 += query[j + 1]! * codes[base + j + 1]!;
+        s2 += query[j + 2]! * codes[base + j + 2]!;
+        s3 += query[j + 3]! * codes[base + j + 3]!;
+      }
+      for (; j < d; j++) s0 += query[j]! * codes[base + j]!;
+      out[i] = (s0 + s1 + s2 + s3) * this.scales[i]!;
     }
     return out;
   }

@@ -190,7 +190,9 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
         const faqs = engine()
           .kb.faqs.map((f) => ({ id: f.id, question: f.question, alternates: f.alternates.length, hits: hits[f.id] ?? 0, source: f.source ?? null, updated: f.updated ?? null, file: f.file }))
           .sort((a, b) => b.hits - a.hits || a.id.localeCompare(b.id));
-        return { faqs };
+        const model = engine().options.model;
+        // When and on what the answering model was fitted (knowledge/model.json), for the 知识库 tab.
+        return { faqs, model: model ? { fittedAt: model.fittedAt, fittedOn: model.fittedOn, figures: model.figures } : null };
       });
 
       // The web face of `talentbot ask`: the engine's view of a question, never logged or counted.

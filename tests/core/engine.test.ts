@@ -108,3 +108,13 @@ describe("AnswerEngine on the shipped sample knowledge base", () => {
     expect(["excerpt", "unanswered"]).toContain(a.status);
   });
 });
+
+describe("junk on the shipped sample knowledge base", () => {
+  it("never answers or suggests for input with too little to go on", async () => {
+    const sample = await engineFor(await loadKnowledge("knowledge"));
+    for (const q of ["' OR 1=1; --", "最后一行", "123", "HPV", "asdfgh", "信用卡逾期了怎么办"]) {
+      const a = await sample.ask(q);
+      expect(["answered", "suggested"], `${q} → ${a.status} ${a.faqId ?? ""}`).not.toContain(a.status);
+    }
+  });
+});

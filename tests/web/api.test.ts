@@ -367,7 +367,9 @@ describe("staff console API", () => {
     expect(Object.keys(dashboard.rates)).toEqual(["answered", "suggested", "logged"]);
     expect((await web.inject({ url: "/api/admin/dashboard?month=2024-13", headers: { cookie } })).statusCode).toBe(400);
 
-    const faqs = json(await web.inject({ url: "/api/admin/faqs", headers: { cookie } }))["faqs"] as { id: string; hits: number }[];
+    const knowledge = json(await web.inject({ url: "/api/admin/faqs", headers: { cookie } }));
+    const faqs = knowledge["faqs"] as { id: string; hits: number }[];
+    expect(knowledge["model"]).toMatchObject({ fittedAt: runtime.live.engine.options.model!.fittedAt, fittedOn: { alternatesHeldOut: expect.any(Number) } });
     expect(faqs.length).toBe(runtime.live.engine.kb.faqs.length);
     const hits = runtime.log.faqHits();
     for (const faq of faqs) expect(faq.hits).toBe(hits[faq.id] ?? 0);

@@ -352,6 +352,9 @@ describe("staff console", () => {
     await admin.click("button.tab[data-view=knowledge]");
     await admin.waitForSelector("#faq-rows tr");
     expect(await admin.locator("#faq-rows tr").count()).toBe(botA.runtime.live.engine.kb.faqs.length);
+    // When and on what the shipped model.json was fitted.
+    const fitted = botA.runtime.live.engine.options.model!;
+    expect(await admin.locator("#model-summary").textContent()).toContain(`依据 ${fitted.fittedOn.alternatesHeldOut} 条留出的其他问法、${fitted.fittedOn.entriesHeldOut} 条留出问答的问法`);
     const groups = botA.runtime.log.listGroups().length;
     const { question } = await answeredWithCitation();
     await admin.fill("#hit-test-input", question);
