@@ -33,10 +33,10 @@ export interface CalibrationTargets {
 
 /**
  * Chosen so that a real FAQ-less question is answered in no more than a few percent of cases:
- * labelled negatives are real questions (≤ 5 %); the self-supervised kinds are harder, so
+ * labelled negatives are real questions (≤ 10 %: on the public set, whose labelled near misses are partly the same question, stricter budgets answered only a third of the paraphrases); the self-supervised kinds are harder, so
  * their budgets are wider (checked on the sample's evaluation set and the public set's dev split, see DESIGN.md).
  */
-export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, negativeBudgets: { "near-miss": 0.2, "out-of-scope": 0.12, labelled: 0.05 }, suggestionAllowance: 0.02 };
+export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, negativeBudgets: { "near-miss": 0.2, "out-of-scope": 0.12, labelled: 0.1 }, suggestionAllowance: 0.02 };
 
 /** L2-regularised logistic regression by batch gradient descent; small data, so simple is enough. */
 export function fitLogistic(xs: readonly number[][], ys: readonly number[], { iterations = 4000, rate = 0.5, l2 = 0.001 } = {}): LogisticModel {

@@ -95,6 +95,9 @@ export interface SearchResult {
   outOfScopeExample?: string;
   /** Cosine of the question with the nearest out-of-scope example (0 without embeddings or examples). */
   outOfScopeCosine: number;
+  /** Heaviest word of the question the best entry's best phrasing lacks, and the reverse (shares of each side's heaviest word). */
+  missingPeak: number;
+  extraPeak: number;
   /** The entry whose phrasing is nearest in meaning, and the one whose phrasing shares most words (agreement is evidence). */
   denseLeader?: string;
   lexicalLeader?: string;
@@ -303,7 +306,7 @@ export class SearchIndex {
   search(core: string, query?: Float32Array, rankWeights: RankWeights = this.options.rankWeights): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
     const meaning = query && this.dense ? this.meaning(query) : undefined;
-    if (terms.length === 0 && !meaning) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, outOfScopeCosine: 0, entries: [], passages: () => [] };
+    if (terms.length === 0 && !meaning) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, outOfScopeCosine: 0, missingPeak: 0, extraPeak: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0) || 1;
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
     // A compound counts as covered when an entry has one of its parts (partial credit elsewhere).
@@ -320,17 +323,18 @@ export class SearchIndex {
     const prepared = prepareQuery(terms);
     const probs = this.classifier?.probabilities(classifierFeatures(terms));
     const entries: EntryMatch[] = [];
+    const bestPhrasing = new Map<string, number>();
     const phrasingScores: { entry: number; score: number }[] = [];
     /** A phrasing's score: weighted token overlap (F-beta) mixed with character-bigram Dice. */
     const scoreText = (x: ScoredText, o = overlap(prepared, x.tokens, weight, beta, partWeight)) => overlapWeight * o.f + (1 - overlapWeight) * dice(queryBigrams, x.bigrams);
     for (const e of candidateEntries) {
-      let best: { score: number; recall: number; precision: number; phrasing: string } | undefined;
+      let best: { score: number; recall: number; precision: number; phrasing: string; index: number } | undefined;
       for (const pi of this.byEntry[e]!) {
         const p = this.phrasings[pi]!;
         const o = overlap(prepared, p.tokens, weight, beta, partWeight);
         const score = scoreText(p, o);
         phrasingScores.push({ entry: e, score });
-        if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text };
+        if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text, index: pi };
       }
       if (!best) continue;
       const entryRecall = recall(prepared, this.entryTokens[e]!, partWeight);
@@ -338,6 +342,7 @@ export class SearchIndex {
       const coverage = recall(prepared, this.allTokens[e]!, partWeight);
       const cosine = meaning ? Math.max(0, meaning.entryCosine[e]!) : 0;
       const answerCosine = meaning ? Math.max(0, meaning.answerCosine(e)) : 0;
+      bestPhrasing.set(this.entries[e]!.id, best.index);
       entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score: 0, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing, cosine, answerCosine });
     }
     // The nearest out-of-scope example, scored like a phrasing: a decision feature, not a rank signal.
@@ -353,6 +358,7 @@ export class SearchIndex {
     if (terms.length > 0) this.addPosteriors(leaders, terms);
     for (const m of leaders) m.score = rankScore(m, rankWeights, probs !== undefined);
     entries.sort(byScore);
+    const differences = entries[0] ? this.differences(terms, this.phrasings[bestPhrasing.get(entries[0].id)!]!) : { missingPeak: 0, extraPeak: 0 };
     const lexicalLeader = entries.reduce<EntryMatch | undefined>((b, m) => (!b || m.phrasingScore > b.phrasingScore ? m : b), undefined)?.id;
     const denseLeader = meaning && meaning.nearest[0] !== undefined ? this.entries[meaning.nearest[0]]!.id : undefined;
 
@@ -365,11 +371,28 @@ export class SearchIndex {
       outOfScopeScore: lookAlike?.score ?? 0,
       ...(lookAlike && { outOfScopeExample: lookAlike.example }),
       outOfScopeCosine: meaning?.outOfScopeCosine ?? 0,
+      ...differences,
       ...(denseLeader !== undefined && { denseLeader }),
       ...(lexicalLeader !== undefined && { lexicalLeader }),
       entries,
       passages: () => (passages ??= this.rankPassages(prepared, terms)),
     };
+  }
+
+  /**
+   * The heaviest word the question has and the best phrasing lacks, and the reverse, each as a
+   * share of the heaviest word on its side: a minimal pair (生效 / 失效, 原告 / 被告) differs in
+   * one heavy word, while a paraphrase differs mostly in light ones (什么时候 / 何时).
+   */
+  private differences(terms: readonly QueryTerm[], phrasing: Phrasing): { missingPeak: number; extraPeak: number } {
+    const asked = new Set(terms.flatMap((t) => [t.token, ...(t.parts ?? [])]));
+    const has = (token: string, parts: readonly string[] | undefined, set: ReadonlySet<string>) => set.has(token) || (parts ?? []).some((p) => set.has(p));
+    const top = Math.max(0, ...terms.map((t) => t.weight)) || 1;
+    const missingPeak = terms.reduce((m, t) => (has(t.token, t.parts, phrasing.tokens.all) ? m : Math.max(m, t.weight)), 0) / top;
+    const weights = phrasing.terms.map((t) => this.stats.weight(t.token));
+    const topOwn = Math.max(0, ...weights) || 1;
+    const extraPeak = phrasing.terms.reduce((m, t, i) => (has(t.token, t.parts, asked) ? m : Math.max(m, weights[i]!)), 0) / topOwn;
+    return { missingPeak, extraPeak };
   }
 
   /** The meaning side of one question: cosines with every phrasing, answer and out-of-scope example. */
