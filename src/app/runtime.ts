@@ -91,7 +91,7 @@ export class BotRuntime {
       if (options.admin !== false) {
         admin = await AdminServer.start({ dataDir: options.dataDir, knowledgeDir: live.dir, desk });
       }
-      report(`talentbot: question log ${log.location} — ${log.listGroups({ status: "open" }).length} open question group(s)`);
+      report(`talentbot: question log ${log.location} — ${(await log.listGroups({ status: "open" })).length} open question group(s)`);
       if (admin) report(`talentbot: staff commands (talentbot log …) reach this bot at ${admin.url}`);
       report(`talentbot: running (pid ${process.pid})`);
       for (const channel of options.channels) {

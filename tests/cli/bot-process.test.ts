@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AnswerEngine } from "../../src/core/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
+import { readEmbeddedLog } from "../../src/log/embedded-store.js";
 import type { LogData } from "../../src/log/types.js";
 import { waitFor } from "../helpers/bot-harness.js";
 import { cleanEnv, ensureBuilt, startTalentbot, talentbot, type RunningCli } from "../helpers/built-cli.js";
@@ -50,7 +51,7 @@ describe("talentbot chat (stdin not a terminal)", () => {
     expect(blocks[1]).toBe(`${answers.get(second)!}\n这个回答有帮助吗？回复 好 / 不好`); // no citation in these FAQs
     expect(result.stdout).toContain("抱歉，暂时无法回答。");
 
-    const log = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+    const log = await readEmbeddedLog(dataDir);
     expect(log.entries.map((e) => [e.text, e.reason, e.channel])).toEqual([
       [question, "suggested", "console"],
       ["明天会下雨吗", "unanswered", "console"],

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { QuestionLogError } from "../../src/log/errors.js";
 import { QuestionLog } from "../../src/log/question-log.js";
-import type { LogData, QuestionToRecord } from "../../src/log/types.js";
+import { readEmbeddedLog } from "../../src/log/embedded-store.js";
+import type { QuestionToRecord } from "../../src/log/types.js";
 import { useTempDirs } from "./helpers.js";
 
 const tempDir = useTempDirs();
@@ -37,8 +38,9 @@ async function expectMovedAside(content: string, warningPattern: RegExp): Promis
   // A fresh log works and is written to the normal file.
   await log.record(question);
   await log.close();
-  const fresh = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
-  expect(fresh.schemaVersion).toBe(1);
+  const state = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as { schemaVersion: number };
+  expect(state.schemaVersion).toBe(2);
+  const fresh = await readEmbeddedLog(dataDir);
   expect(fresh.entries.map((entry) => entry.text)).toEqual(["博士安家费怎么申请"]);
 }
 
@@ -48,8 +50,9 @@ describe("JsonFileStorage: unreadable files", () => {
     const log = await QuestionLog.open({ dataDir });
     expect(log.warnings).toEqual([]);
     await log.close();
-    const created = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
-    expect(created).toMatchObject({ schemaVersion: 1, entries: [], groups: [], outbox: [], counters: {} });
+    const created = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as unknown;
+    expect(created).toMatchObject({ schemaVersion: 2, groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } });
+    expect(await readdir(join(dataDir, "questions"))).toEqual([]);
   });
 
   it("moves broken JSON aside byte for byte and starts fresh", async () => {
@@ -66,8 +69,8 @@ describe("JsonFileStorage: unreadable files", () => {
 
   it("moves a file from a newer talentbot aside", async () => {
     await expectMovedAside(
-      JSON.stringify({ schemaVersion: 2, entries: [], groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }),
-      /schemaVersion 2 was written by a newer talentbot/,
+      JSON.stringify({ schemaVersion: 3, groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }),
+      /schemaVersion 3 was written by a newer talentbot/,
     );
   });
 
@@ -107,7 +110,7 @@ describe("JsonFileStorage: one writer per file", () => {
     await first.close();
     await expect(readFile(lockFile)).rejects.toMatchObject({ code: "ENOENT" });
     const third = await QuestionLog.open({ dataDir });
-    expect(third.listGroups()[0]?.count).toBe(1);
+    expect((await third.listGroups())[0]?.count).toBe(1);
     await third.close();
   });
 
@@ -160,7 +163,7 @@ describe("JsonFileStorage: unwritable places", () => {
     await rm(tempFile);
     await log.record({ ...question, text: "子女入学需要什么材料", normalized: "子女入学需要什么材料" });
     await log.close();
-    const saved = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+    const saved = await readEmbeddedLog(dataDir);
     // The question whose save failed went out with the next successful write.
     expect(saved.entries.map((entry) => entry.text)).toEqual(["博士安家费怎么申请", "子女入学需要什么材料"]);
   });
