@@ -1,13 +1,12 @@
-import { appendFile, copyFile, mkdir, open, readdir, readFile, rename, stat, truncate } from "node:fs/promises";
+import { copyFile, mkdir, open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { Low } from "lowdb";
-import { JSONFile, TextFile } from "lowdb/node";
+import { TextFile } from "lowdb/node";
 import { QuestionLogError, errorCode, fileSystemError } from "./errors.js";
 import { addToGroup, startGroup } from "./grouping.js";
 import { LockFile } from "./lock.js";
 import { InMemoryLogStore, type StoreChange } from "./memory-store.js";
 import { emptyLogData, findSchemaProblem } from "./schema.js";
-import { SCHEMA_VERSION, type DayCounters, type LogData, type LoggedQuestion, type OutboxMessage, type QuestionGroup } from "./types.js";
+import { OUTCOMES, SCHEMA_VERSION, type DayCounters, type LogData, type LoggedQuestion, type Outcome, type OutboxMessage, type QuestionGroup } from "./types.js";
 import { CoalescingWriteQueue } from "./write-queue.js";
 
 export const LOG_FILE_NAME = "questions.json";
@@ -16,10 +15,14 @@ export const HISTORY_DIR_NAME = "questions";
 export const EMBEDDED_SCHEMA_VERSION = 2;
 
 /**
- * `<dataDir>/questions.json` (schemaVersion 2): the open work only — open
- * groups, undelivered outbox messages, the counters of the newest month, the
- * id sequences. Small whatever the history, rewritten (lowdb/steno: temp
- * file + rename) on every change.
+ * `<dataDir>/questions.json` (schemaVersion 2): a snapshot of the open work
+ * only — open groups, undelivered outbox messages, the counters of the newest
+ * month, the id sequences. Small whatever the history; rewritten (lowdb's
+ * TextFile/steno: temp file + rename) after every staff action and every
+ * SNAPSHOT_EVERY questions and counts. Questions and counts in between are
+ * appended as lines (the month's entries file, the counts journal) and
+ * replayed on open: entries whose id is not below `nextId.entry`, counts
+ * whose sequence number is above `countsThrough`.
  */
 export interface OpenWorkFile {
   schemaVersion: typeof EMBEDDED_SCHEMA_VERSION;
@@ -27,7 +30,19 @@ export interface OpenWorkFile {
   outbox: OutboxMessage[];
   counters: Record<string, DayCounters>;
   nextId: { entry: number; group: number; message: number };
+  /** Counts journal lines up to this sequence number are in `counters`. */
+  countsThrough: number;
 }
+
+/**
+ * `<dataDir>/questions/journal-<n>.jsonl`: one line per counted message since
+ * a snapshot, `{"seq":17,"day":"2024-03-01","outcome":"answered","faqId":"…"}`,
+ * after a header line `{"schemaVersion":2,"kind":"talentbot counts journal"}`.
+ * A new file starts at every snapshot; files the snapshot covers are deleted.
+ */
+const JOURNAL_KIND = "talentbot counts journal";
+/** Questions and counts between two snapshots of the open work. */
+export const SNAPSHOT_EVERY = 1000;
 
 /**
  * `<dataDir>/questions/YYYY-MM.json` (schemaVersion 2): what was closed in
@@ -70,8 +85,15 @@ export class EmbeddedStore extends InMemoryLogStore {
   /** Completed writes of the open-work file, so tests can see batching. */
   stateWrites = 0;
   private readonly queue: CoalescingWriteQueue;
-  private readonly stateDb: Low<OpenWorkFile>;
-  private readonly monthDbs = new Map<string, Low<MonthFile>>();
+  private readonly stateFile: TextFile;
+  private readonly monthFiles = new Map<string, TextFile>();
+  private readonly pendingCountLines: string[] = [];
+  private readonly journalFiles = new Set<number>();
+  /** Open append handles of the entries files and the journal (an open + close per line costs more than the write). */
+  private readonly handles = new Map<string, FileHandle>();
+  private countSeq = 0;
+  private journalGen = 1;
+  private opsSinceSnapshot = 0;
   private readonly groupHome = new Map<string, string>();
   private readonly outboxHome = new Map<string, string>();
   private readonly pendingLines = new Map<string, string[]>();
@@ -88,7 +110,7 @@ export class EmbeddedStore extends InMemoryLogStore {
     private readonly readOnly = false,
   ) {
     super(join(dataDir, LOG_FILE_NAME));
-    this.stateDb = new Low<OpenWorkFile>(new JSONFile<OpenWorkFile>(this.location), emptyOpenWork());
+    this.stateFile = new TextFile(this.location);
     this.queue = new CoalescingWriteQueue(() => this.writeDirty());
   }
 
@@ -185,13 +207,29 @@ export class EmbeddedStore extends InMemoryLogStore {
       if (!known) {
         replayed++;
         if (group) addToGroup(group, entry);
-        else this.groups.set(entry.groupId, startGroup(entry.groupId, entry));
+        else this.putGroup(startGroup(entry.groupId, entry));
       }
       this.addEntry(entry);
     }
     for (const group of this.groups.values()) this.nextId.group = Math.max(this.nextId.group, idNumber(group.id) + 1);
     for (const entry of this.entries) this.nextId.entry = Math.max(this.nextId.entry, idNumber(entry.id) + 1);
     for (const message of this.outbox.values()) this.nextId.message = Math.max(this.nextId.message, idNumber(message.id) + 1);
+    this.countSeq = open.countsThrough;
+    let journalMax = 0;
+    for (const name of names) {
+      const match = /^journal-(\d+)\.jsonl$/.exec(name);
+      if (!match) continue;
+      const gen = Number(match[1]);
+      journalMax = Math.max(journalMax, gen);
+      this.journalFiles.add(gen);
+      for (const op of await this.readJournal(join(this.historyDir, name))) {
+        this.countSeq = Math.max(this.countSeq, op.seq);
+        if (op.seq <= open.countsThrough) continue;
+        this.applyCount(op.day, op.outcome, op.faqId);
+        replayed++;
+      }
+    }
+    this.journalGen = journalMax + 1;
     this.newestCounterMonth = Object.keys(this.counters).map(monthOf).sort().at(-1) ?? "";
     if ((replayed > 0 || state.created) && !this.readOnly) {
       this.stateDirty = true;
@@ -231,21 +269,55 @@ export class EmbeddedStore extends InMemoryLogStore {
     return { kind: "v2", data: emptyOpenWork(), created: true };
   }
 
+  private async readJournal(file: string): Promise<{ seq: number; day: string; outcome: Outcome; faqId?: string }[]> {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw fileSystemError("read", file, error);
+    }
+    const lines = text.split("\n");
+    const ops: { seq: number; day: string; outcome: Outcome; faqId?: string }[] = [];
+    for (const [index, line] of lines.entries()) {
+      if (line === "") continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        // A line cut off by a crash while appending is the last one: that count was never acknowledged.
+        if (index < lines.length - 1) this.warnings.push(`question log: ${file} line ${index + 1} is not JSON and was skipped.`);
+        continue;
+      }
+      if (index === 0) {
+        const header = value as { kind?: unknown; schemaVersion?: unknown };
+        if (header.kind !== JOURNAL_KIND || header.schemaVersion !== EMBEDDED_SCHEMA_VERSION) {
+          throw new QuestionLogError(`question log: ${file} is not a talentbot counts journal of schemaVersion ${EMBEDDED_SCHEMA_VERSION}; move it out of ${this.historyDir} and start again.`);
+        }
+        continue;
+      }
+      const op = value as { seq?: unknown; day?: unknown; outcome?: unknown; faqId?: unknown };
+      if (typeof op.seq !== "number" || typeof op.day !== "string" || !(OUTCOMES as readonly unknown[]).includes(op.outcome)) {
+        this.warnings.push(`question log: ${file} line ${index + 1} is not a count and was skipped.`);
+        continue;
+      }
+      ops.push({ seq: op.seq, day: op.day, outcome: op.outcome as Outcome, ...(typeof op.faqId === "string" ? { faqId: op.faqId } : {}) });
+    }
+    return ops;
+  }
+
   private async readMonthFile(month: string): Promise<MonthFile | undefined> {
-    const db = this.monthDb(month);
     const file = join(this.historyDir, `${month}.json`);
     let problem: string | null;
     try {
-      await db.read();
-      problem = findMonthProblem(db.data, month);
-      if (problem === null) return db.data;
+      const value = JSON.parse((await this.monthFile(month).read()) ?? "null") as unknown;
+      problem = findMonthProblem(value, month);
+      if (problem === null) return value as MonthFile;
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw fileSystemError("read", file, error);
       problem = `it is not valid JSON (${error.message})`;
     }
     if (this.readOnly) throw new QuestionLogError(`question log: ${file} could not be used: ${problem}.`);
     const movedTo = await this.moveAside(file);
-    db.data = emptyMonth(month);
     this.warnings.push(
       `question log: ${file} could not be used: ${problem}. It was moved unchanged to ${movedTo}; the groups closed in ${month} are missing until you restore it by hand.`,
     );
@@ -328,10 +400,25 @@ export class EmbeddedStore extends InMemoryLogStore {
   // ---- writing -------------------------------------------------------------------------
 
   protected override persist(change: StoreChange): Promise<void> {
-    for (const entry of change.entries ?? []) this.pendingLine(entry);
-    for (const id of change.groups ?? []) this.placeGroup(id);
+    if (change.entries) {
+      // A question: its line is enough, its group's change is replayed from it.
+      for (const entry of change.entries) this.pendingLine(entry);
+      this.opsSinceSnapshot++;
+    } else {
+      for (const id of change.groups ?? []) this.placeGroup(id);
+    }
     for (const id of change.outbox ?? []) this.placeMessage(id);
-    for (const day of change.counters ?? []) this.placeCounters(day);
+    if (change.countOp) {
+      this.pendingCountLines.push(JSON.stringify({ seq: ++this.countSeq, ...change.countOp }));
+      this.opsSinceSnapshot++;
+      for (const day of change.counters ?? []) {
+        if (monthOf(day) > this.newestCounterMonth) this.placeCounters(day); // a new month: the old one moves to its file
+        else if (monthOf(day) < this.newestCounterMonth) this.dirtyMonths.add(monthOf(day));
+      }
+    } else {
+      for (const day of change.counters ?? []) this.placeCounters(day);
+    }
+    if (this.opsSinceSnapshot >= SNAPSHOT_EVERY) this.stateDirty = true;
     for (const entry of change.rewrittenEntries ?? []) this.rewriteEntryMonths.add(monthOf(entry.askedAt));
     for (const message of change.removedOutbox ?? []) {
       const home = this.outboxHome.get(message.id);
@@ -396,14 +483,22 @@ export class EmbeddedStore extends InMemoryLogStore {
     // Captured synchronously: changes made while writing go to the next round.
     const lines = [...this.pendingLines.entries()];
     this.pendingLines.clear();
+    const countLines = this.pendingCountLines.splice(0);
+    const lineGen = this.journalGen;
     const rewrites = [...this.rewriteEntryMonths];
     this.rewriteEntryMonths.clear();
     const months = [...this.dirtyMonths];
     this.dirtyMonths.clear();
     const stateDirty = this.stateDirty;
     this.stateDirty = false;
-    const monthData = months.map((month) => [month, this.monthData(month)] as const);
-    const stateData = stateDirty ? this.openWorkData() : undefined;
+    const monthData = months.map((month) => [month, JSON.stringify(this.monthData(month))] as const);
+    // The snapshot covers every count so far; later counts go to a new journal file.
+    const stateData = stateDirty ? JSON.stringify(this.openWorkData()) : undefined;
+    const opsBefore = this.opsSinceSnapshot;
+    if (stateDirty) {
+      this.journalGen++;
+      this.opsSinceSnapshot = 0;
+    }
     const rewriteData = rewrites.map((month) => [month, this.entries.filter((e) => monthOf(e.askedAt) === month)] as const);
     const appended = new Set<string>();
     try {
@@ -411,22 +506,36 @@ export class EmbeddedStore extends InMemoryLogStore {
         await this.appendLines(month, batch);
         appended.add(month);
       }
+      if (countLines.length > 0) {
+        await this.appendJournal(lineGen, countLines);
+        countLines.length = 0;
+      }
       for (const [month, entries] of rewriteData) await this.rewriteEntries(month, entries);
       for (const [month, data] of monthData) {
-        const db = this.monthDb(month);
-        db.data = data;
-        await db.write().catch((error: unknown) => {
-          throw fileSystemError("write", join(this.historyDir, `${month}.json`), error);
-        });
+        await this.monthFile(month)
+          .write(data)
+          .catch((error: unknown) => {
+            throw fileSystemError("write", join(this.historyDir, `${month}.json`), error);
+          });
       }
-      if (stateData) {
-        this.stateDb.data = stateData;
-        await this.stateDb.write().catch((error: unknown) => {
+      if (stateData !== undefined) {
+        await this.stateFile.write(stateData).catch((error: unknown) => {
           throw fileSystemError("write", this.location, error);
         });
         this.stateWrites++;
+        for (const gen of [...this.journalFiles]) {
+          if (gen >= this.journalGen) continue;
+          const file = join(this.historyDir, `journal-${gen}.jsonl`);
+          await this.dropHandle(file);
+          await unlink(file).catch((error: unknown) => {
+            if (errorCode(error) !== "ENOENT") throw fileSystemError("remove the replayed journal", file, error);
+          });
+          this.journalFiles.delete(gen);
+        }
       }
     } catch (error) {
+      if (countLines.length > 0) this.pendingCountLines.unshift(...countLines);
+      if (stateDirty) this.opsSinceSnapshot += opsBefore;
       // Nothing is lost from memory: the next write carries it (the whole of each file).
       for (const [month, batch] of lines) {
         if (appended.has(month)) continue;
@@ -442,24 +551,36 @@ export class EmbeddedStore extends InMemoryLogStore {
 
   private async appendLines(month: string, batch: string[]): Promise<void> {
     const file = join(this.historyDir, `${month}.entries.jsonl`);
-    const header = this.knownEntryFiles.has(month) ? "" : `${JSON.stringify({ schemaVersion: EMBEDDED_SCHEMA_VERSION, kind: ENTRIES_KIND, month })}\n`;
+    await this.append(file, `${JSON.stringify({ schemaVersion: EMBEDDED_SCHEMA_VERSION, kind: ENTRIES_KIND, month })}\n`, `${batch.join("\n")}\n`);
+    this.knownEntryFiles.add(month);
+  }
+
+  private async appendJournal(gen: number, lines: string[]): Promise<void> {
+    const file = join(this.historyDir, `journal-${gen}.jsonl`);
+    await this.append(file, `${JSON.stringify({ schemaVersion: EMBEDDED_SCHEMA_VERSION, kind: JOURNAL_KIND })}\n`, `${lines.join("\n")}\n`);
+    this.journalFiles.add(gen);
+  }
+
+  /** Appends `text` to `file`, starting a new (empty) file with `header`. */
+  private async append(file: string, header: string, text: string): Promise<void> {
     try {
-      if (header) {
-        // "a" would also create it; "wx" makes sure a header is written exactly once.
-        const handle = await open(file, "wx").catch((error: unknown) => {
-          if (errorCode(error) === "EEXIST") return undefined;
-          throw error;
-        });
-        if (handle) {
-          await handle.writeFile(header);
-          await handle.close();
-        }
-        this.knownEntryFiles.add(month);
+      let handle = this.handles.get(file);
+      if (!handle) {
+        handle = await open(file, "a");
+        this.handles.set(file, handle);
+        if ((await handle.stat()).size === 0) text = header + text;
       }
-      await appendFile(file, `${batch.join("\n")}\n`);
+      await handle.write(text);
     } catch (error) {
+      await this.dropHandle(file); // opened again next time (the file may have been replaced)
       throw fileSystemError("append to", file, error);
     }
+  }
+
+  private async dropHandle(file: string): Promise<void> {
+    const handle = this.handles.get(file);
+    this.handles.delete(file);
+    await handle?.close().catch(() => undefined);
   }
 
   private async rewriteEntries(month: string, entries: LoggedQuestion[]): Promise<void> {
@@ -470,6 +591,7 @@ export class EmbeddedStore extends InMemoryLogStore {
     const logged = new Set(entries.map((e) => e.id));
     const keep = pending.filter((line) => !logged.has((JSON.parse(line) as LoggedQuestion).id));
     if (keep.length > 0) this.pendingLines.set(month, keep);
+    await this.dropHandle(file);
     try {
       await new TextFile(file).write([header, ...entries.map((e) => JSON.stringify(e))].join("\n") + "\n");
     } catch (error) {
@@ -479,32 +601,33 @@ export class EmbeddedStore extends InMemoryLogStore {
   }
 
   private openWorkData(): OpenWorkFile {
-    return structuredClone({
+    return {
       schemaVersion: EMBEDDED_SCHEMA_VERSION,
       groups: [...this.groups.values()].filter((g) => g.status === "open"),
       outbox: [...this.outbox.values()].filter((m) => m.sentAt === undefined),
       counters: Object.fromEntries(Object.entries(this.counters).filter(([day]) => monthOf(day) >= this.newestCounterMonth)),
       nextId: this.nextId,
-    });
+      countsThrough: this.countSeq,
+    };
   }
 
   private monthData(month: string): MonthFile {
-    return structuredClone({
+    return {
       schemaVersion: EMBEDDED_SCHEMA_VERSION,
       month,
       groups: [...this.groups.values()].filter((g) => this.groupHome.get(g.id) === month),
       outbox: [...this.outbox.values()].filter((m) => this.outboxHome.get(m.id) === month),
       counters: month < this.newestCounterMonth ? Object.fromEntries(Object.entries(this.counters).filter(([day]) => monthOf(day) === month)) : {},
-    });
+    };
   }
 
-  private monthDb(month: string): Low<MonthFile> {
-    let db = this.monthDbs.get(month);
-    if (!db) {
-      db = new Low<MonthFile>(new JSONFile<MonthFile>(join(this.historyDir, `${month}.json`)), emptyMonth(month));
-      this.monthDbs.set(month, db);
+  private monthFile(month: string): TextFile {
+    let file = this.monthFiles.get(month);
+    if (!file) {
+      file = new TextFile(join(this.historyDir, `${month}.json`));
+      this.monthFiles.set(month, file);
     }
-    return db;
+    return file;
   }
 
   private async moveAside(file: string): Promise<string> {
@@ -528,22 +651,27 @@ export class EmbeddedStore extends InMemoryLogStore {
 
   override async flush(): Promise<void> {
     await this.queue.idle();
-    if (this.stateDirty || this.pendingLines.size > 0 || this.dirtyMonths.size > 0 || this.rewriteEntryMonths.size > 0) await this.queue.save();
+    if (this.stateDirty || this.pendingLines.size > 0 || this.pendingCountLines.length > 0 || this.dirtyMonths.size > 0 || this.rewriteEntryMonths.size > 0) {
+      await this.queue.save();
+    }
   }
 
+  /** Writes a snapshot (so the next open replays nothing) and releases the lock. */
   override async close(): Promise<void> {
     if (this.closed) return;
     try {
+      if (this.opsSinceSnapshot > 0) this.stateDirty = true;
       await this.flush();
     } finally {
       this.closed = true;
+      for (const file of [...this.handles.keys()]) await this.dropHandle(file);
       await this.lock?.release();
     }
   }
 }
 
 function emptyOpenWork(): OpenWorkFile {
-  return { schemaVersion: EMBEDDED_SCHEMA_VERSION, groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } };
+  return { schemaVersion: EMBEDDED_SCHEMA_VERSION, groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 }, countsThrough: 0 };
 }
 
 function emptyMonth(month: string): MonthFile {
@@ -579,6 +707,7 @@ function findOpenWorkProblem(value: unknown): string | null {
   if (problem) return problem;
   const nextId = value["nextId"];
   if (!isRecord(nextId) || !["entry", "group", "message"].every((key) => Number.isInteger(nextId[key]))) return `"nextId" is not { entry, group, message }`;
+  if (!Number.isInteger(value["countsThrough"])) return `"countsThrough" is not a number`;
   return null;
 }
 

@@ -11,6 +11,8 @@ export interface StoreChange {
   groups?: string[];
   outbox?: string[];
   counters?: string[];
+  /** The count that changed the counters (one line of the embedded store's journal). */
+  countOp?: { day: string; outcome: Outcome; faqId?: string };
   /** Entries whose stored form changed (retention). */
   rewrittenEntries?: LoggedQuestion[];
   removedOutbox?: OutboxMessage[];
@@ -26,6 +28,8 @@ export class InMemoryLogStore implements LogStore {
   readonly shared = false;
   warnings: string[] = [];
   protected readonly groups = new Map<string, QuestionGroup>();
+  /** The open groups only: what a new question is compared with (the closed history can be long). */
+  protected readonly openGroups = new Map<string, QuestionGroup>();
   protected readonly entriesByGroup = new Map<string, LoggedQuestion[]>();
   protected readonly entries: LoggedQuestion[] = [];
   protected readonly outbox = new Map<string, OutboxMessage>();
@@ -40,17 +44,22 @@ export class InMemoryLogStore implements LogStore {
   /** Replaces the state with `data` (loading a file, or a test's fixture). */
   protected load(data: LogData): void {
     this.groups.clear();
+    this.openGroups.clear();
     this.entriesByGroup.clear();
     this.entries.length = 0;
     this.outbox.clear();
-    for (const group of data.groups) {
-      this.groups.set(group.id, group);
-      this.entriesByGroup.set(group.id, []);
-    }
+    for (const group of data.groups) this.putGroup(group);
     for (const entry of data.entries) this.addEntry(entry);
     for (const message of data.outbox) this.outbox.set(message.id, message);
     this.counters = data.counters;
     this.nextId = { ...data.nextId };
+  }
+
+  protected putGroup(group: QuestionGroup): void {
+    this.groups.set(group.id, group);
+    if (group.status === "open") this.openGroups.set(group.id, group);
+    else this.openGroups.delete(group.id);
+    if (!this.entriesByGroup.has(group.id)) this.entriesByGroup.set(group.id, []);
   }
 
   protected addEntry(entry: LoggedQuestion): void {
@@ -80,15 +89,13 @@ export class InMemoryLogStore implements LogStore {
   async recordQuestion(question: NewQuestion, grouping: GroupingRule): Promise<LoggedQuestion> {
     this.assertOpen();
     const entry: LoggedQuestion = { id: `q${this.nextId.entry++}`, groupId: "", ...structuredClone(question) };
-    const match = entry.reason === "human" ? undefined : findMatchingGroup(this.groups.values(), entry.normalized, grouping.similarity, grouping.threshold);
+    const match = entry.reason === "human" ? undefined : findMatchingGroup(this.openGroups.values(), entry.normalized, grouping.similarity, grouping.threshold);
     if (match) {
       entry.groupId = match.id;
       addToGroup(match, entry);
     } else {
       entry.groupId = `g${this.nextId.group++}`;
-      const group = startGroup(entry.groupId, entry);
-      this.groups.set(group.id, group);
-      this.entriesByGroup.set(group.id, []);
+      this.putGroup(startGroup(entry.groupId, entry));
     }
     this.addEntry(entry);
     await this.persist({ entries: [entry], groups: [entry.groupId] });
@@ -97,11 +104,15 @@ export class InMemoryLogStore implements LogStore {
 
   async countOutcome(day: string, outcome: Outcome, faqId?: string): Promise<void> {
     this.assertOpen();
+    this.applyCount(day, outcome, faqId);
+    await this.persist({ counters: [day], countOp: { day, outcome, ...(faqId === undefined ? {} : { faqId }) } });
+  }
+
+  protected applyCount(day: string, outcome: Outcome, faqId?: string): void {
     const counters = (this.counters[day] ??= emptyDayCounters());
     counters[outcome]++;
     if (outcome !== "unhelpful") counters.questions++;
     if (outcome === "answered" && faqId !== undefined) counters.faqHits[faqId] = (counters.faqHits[faqId] ?? 0) + 1;
-    await this.persist({ counters: [day] });
   }
 
   async listGroups(filter: { status?: GroupStatus; since?: string } = {}): Promise<QuestionGroup[]> {
@@ -126,6 +137,7 @@ export class InMemoryLogStore implements LogStore {
     if (change.status === "promoted") group.promotedTo = change.promotedTo;
     else group.dismissReason = change.reason;
     group.updatedAt = at;
+    this.putGroup(group);
     await this.persist({ groups: [groupId] });
     return structuredClone(group);
   }
@@ -143,6 +155,7 @@ export class InMemoryLogStore implements LogStore {
     group.status = "replied";
     group.reply = { text, repliedAt: at };
     group.updatedAt = at;
+    this.putGroup(group);
     await this.persist({ groups: [groupId], outbox: messages.map((m) => m.id) });
     return structuredClone({ group, messages });
   }

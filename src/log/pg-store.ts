@@ -76,6 +76,14 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
         PRIMARY KEY (session_id, seq)
       );
       CREATE INDEX talentbot_web_sessions_active ON talentbot_web_sessions (last_active);
+      CREATE TABLE talentbot_imports (
+        source text PRIMARY KEY,
+        imported_at timestamptz NOT NULL DEFAULT now(),
+        entries integer NOT NULL,
+        groups integer NOT NULL,
+        outbox integer NOT NULL,
+        counter_days integer NOT NULL
+      );
     `,
   },
 ];

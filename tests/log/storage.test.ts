@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { QuestionLogError } from "../../src/log/errors.js";
@@ -151,21 +151,24 @@ describe("JsonFileStorage: unwritable places", () => {
 
   it("rejects record with a disk-full QuestionLogError, then recovers and keeps the question", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
-    // steno writes to .questions.json.tmp before renaming; pointing it at /dev/full gives a real ENOSPC.
-    const tempFile = join(dataDir, ".questions.json.tmp");
-    await symlink("/dev/full", tempFile);
+    let now = new Date("2024-03-01T09:00:00Z");
+    const log = await QuestionLog.open({ dataDir, now: () => now });
+    await log.record(question);
+    // A question is one line appended to its month's entries file; pointing April's at /dev/full gives a real ENOSPC.
+    const april = join(dataDir, "questions", "2024-04.entries.jsonl");
+    await symlink("/dev/full", april);
+    now = new Date("2024-04-01T09:00:00Z");
 
-    const failed = log.record(question);
+    const failed = log.record({ ...question, text: "人才公寓怎么申请", normalized: "人才公寓怎么申请" });
     await expect(failed).rejects.toBeInstanceOf(QuestionLogError);
-    await expect(failed).rejects.toThrow(`question log: cannot write ${join(dataDir, "questions.json")} (ENOSPC). The disk is full`);
+    await expect(failed).rejects.toThrow(`question log: cannot append to ${april} (ENOSPC). The disk is full`);
 
-    await rm(tempFile);
+    await rm(april);
     await log.record({ ...question, text: "子女入学需要什么材料", normalized: "子女入学需要什么材料" });
     await log.close();
     const saved = await readEmbeddedLog(dataDir);
     // The question whose save failed went out with the next successful write.
-    expect(saved.entries.map((entry) => entry.text)).toEqual(["博士安家费怎么申请", "子女入学需要什么材料"]);
+    expect(saved.entries.map((entry) => entry.text)).toEqual(["博士安家费怎么申请", "人才公寓怎么申请", "子女入学需要什么材料"]);
   });
 
   it("fails to write when the directory was replaced by a file", async () => {
@@ -175,7 +178,7 @@ describe("JsonFileStorage: unwritable places", () => {
     const log = await QuestionLog.open({ dataDir });
     await rm(dataDir, { recursive: true });
     await writeFile(dataDir, "now a file");
-    await expect(log.count("answered", "faq-1")).rejects.toThrow(/question log: cannot write .*questions\.json \(ENOTDIR\)/);
+    await expect(log.count("answered", "faq-1")).rejects.toThrow(/question log: cannot append to .*journal-\d+\.jsonl \(ENOTDIR\)/);
     await expect(log.close()).rejects.toBeInstanceOf(QuestionLogError); // close still tries to save, and says so
   });
 });
