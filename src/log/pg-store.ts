@@ -397,7 +397,16 @@ export class PgStore implements LogStore {
   async tryExclusive(name: string): Promise<boolean> {
     if (this.held.has(name)) return false;
     try {
-      this.lockClient ??= await this.pool.connect();
+      if (!this.lockClient) {
+        const client = await this.pool.connect();
+        // Its connection ending (a database restart) ends its locks too: forget them, never crash.
+        client.on("error", () => {
+          if (this.lockClient === client) this.lockClient = undefined;
+          this.held.clear();
+          client.release(true);
+        });
+        this.lockClient = client;
+      }
       const { rows } = await this.lockClient.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok", [LOCK_CLASS, name]);
       const ok = rows[0]?.ok === true;
       if (ok) this.held.add(name);
