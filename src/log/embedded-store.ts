@@ -674,9 +674,6 @@ function emptyOpenWork(): OpenWorkFile {
   return { schemaVersion: EMBEDDED_SCHEMA_VERSION, groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 }, countsThrough: 0 };
 }
 
-function emptyMonth(month: string): MonthFile {
-  return { schemaVersion: EMBEDDED_SCHEMA_VERSION, month, groups: [], outbox: [], counters: {} };
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
