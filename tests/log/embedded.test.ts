@@ -9,6 +9,7 @@ import { useTempDirs } from "./helpers.js";
 
 // The embedded layout (DESIGN.md, "Embedded layout"): what each message writes, and what a crash leaves.
 const tempDir = useTempDirs();
+const TOPICS = ["博士安家费怎么申请", "明天会下雨吗", "人才公寓租金标准", "教师招聘笔试范围"];
 const asked = (text: string, conversationId = "c1"): QuestionToRecord => ({ text, normalized: text, channel: "web", conversationId, reason: "unanswered", candidates: [] });
 
 describe("embedded log files", () => {
@@ -17,11 +18,11 @@ describe("embedded log files", () => {
     const now = new Date("2024-03-05T09:00:00Z");
     const log = await QuestionLog.open({ dataDir, now: () => now });
     const state = join(dataDir, "questions.json");
-    await log.record(asked("问题0号怎么办", "c-first"));
+    await log.record(asked(TOPICS[0]!, "c-first"));
     await log.count("unanswered"); // the month's first count starts its counters in questions.json
     const before = await stat(state);
     for (let i = 1; i < 20; i++) {
-      await log.record(asked(`问题${i % 4}号怎么办`, `c${i}`));
+      await log.record(asked(TOPICS[i % 4]!, `c${i}`));
       await log.count("unanswered");
     }
     const after = await stat(state);
