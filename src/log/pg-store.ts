@@ -2,7 +2,7 @@ import pg from "pg";
 import type { Pool, PoolClient } from "pg";
 import { daysOfMonth } from "./dates.js";
 import { QuestionLogError, errorCode, errorMessage } from "./errors.js";
-import { addToGroup, findMatchingGroup, isHumanRequest, startGroup } from "./grouping.js";
+import { addToGroup, isHumanRequest, startGroup } from "./grouping.js";
 import { replyTargets } from "./memory-store.js";
 import { assembleMonthlyReport, TOP_FAQS, TOP_OPEN_GROUPS, type MonthlyReport } from "./report.js";
 import { emptyDayCounters } from "./schema.js";
@@ -182,13 +182,16 @@ export class PgStore implements LogStore {
         // One "find or create the group" at a time across every replica: without it two
         // replicas could each start a group for the same new question at the same instant.
         await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, LOCK_GROUPING]);
-        const { rows } = await client.query<{ data: QuestionGroup }>("SELECT data FROM talentbot_groups WHERE status = 'open' AND NOT human ORDER BY id");
-        match = findMatchingGroup(
-          rows.map((r) => r.data),
-          entry.normalized,
-          grouping.similarity,
-          grouping.threshold,
+        const { rows } = await client.query<{ id: string; keys: string[] }>(
+          "SELECT id, data->'matchKeys' AS keys FROM talentbot_groups WHERE status = 'open' AND NOT human ORDER BY id",
         );
+        const best = bestMatch(rows, entry.normalized, grouping);
+        if (best !== undefined) {
+          // Staff may have closed it since (reply and status changes take the row lock, not the
+          // grouping lock): then this question starts a new group, as on a closed group.
+          const locked = await lockGroup(client, best);
+          if (locked?.status === "open") match = locked;
+        }
       }
       let group: QuestionGroup;
       if (match) {
@@ -517,6 +520,19 @@ export async function insertGroup(client: PoolClient, group: QuestionGroup): Pro
     group.lastAskedAt,
     JSON.stringify(group),
   ]);
+}
+
+/** The open group whose match keys are most similar to `normalized` (≥ threshold), as findMatchingGroup decides. */
+function bestMatch(rows: readonly { id: string; keys: string[] }[], normalized: string, grouping: GroupingRule): string | undefined {
+  let best: { id: string; score: number } | undefined;
+  for (const row of rows) {
+    for (const key of row.keys) {
+      const score = grouping.similarity(key, normalized);
+      if (score >= grouping.threshold && (best === undefined || score > best.score)) best = { id: row.id, score };
+      if (score >= 1) return row.id;
+    }
+  }
+  return best?.id;
 }
 
 async function lockGroup(client: PoolClient, groupId: string): Promise<QuestionGroup | undefined> {
