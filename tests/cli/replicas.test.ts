@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PgStore } from "../../src/log/pg-store.js";
 import { waitFor } from "../helpers/bot-harness.js";
@@ -232,5 +234,28 @@ describe("two replicas on one PostgreSQL", () => {
     expect(webhookWithoutSecret.stderr).toContain("set TELEGRAM_WEBHOOK_SECRET, the same on every replica");
     a.bot.child.kill("SIGTERM");
     expect(await a.bot.exited).toBe(0);
+  });
+  it("each replica reloads the shared knowledge directory by itself", async () => {
+    const databaseUrl = await server!.createDatabase();
+    const knowledgeDir = await writeMiniKb();
+    const [a, b] = await Promise.all([
+      startReplica({ databaseUrl, knowledgeDir, dataDir: await tempDir() }),
+      startReplica({ databaseUrl, knowledgeDir, dataDir: await tempDir() }),
+    ]);
+    const question = "人才公寓怎么申请入住";
+    expect((await ask(a, 500, question)).replies[0]!.text).not.toContain("向住建部门提交入住申请");
+    await writeFile(
+      join(knowledgeDir, "faq", "talent-apartment.md"),
+      ["---", "schemaVersion: 1", "id: talent-apartment", "question: 人才公寓怎么申请入住？", "alternates:", "  - 人才公寓如何申请", "source:", "  doc: rules", "  article: 第三条", "sample: false", "---", "向住建部门提交入住申请。"].join("\n"),
+    );
+    let n = 600;
+    for (const replica of [a, b]) {
+      await waitFor(async () => (await ask(replica, n++, question)).replies.some((r) => r.text.includes("向住建部门提交入住申请")), "the new FAQ to be answered", 20_000);
+      expect(replica.bot.stderr()).toContain("knowledge base reloaded: 3 FAQ entries");
+    }
+    a.bot.child.kill("SIGTERM");
+    b.bot.child.kill("SIGTERM");
+    expect(await a.bot.exited).toBe(0);
+    expect(await b.bot.exited).toBe(0);
   });
 });
