@@ -6,6 +6,7 @@ import { waitFor } from "../helpers/bot-harness.js";
 import { cleanEnv, ensureBuilt, startTalentbot, talentbot, type RunningCli } from "../helpers/built-cli.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 import { TestPostgres } from "../helpers/postgres.js";
+import { startEmulator } from "../helpers/telegram-emulator.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
 
 // Two `talentbot start` processes (bin/talentbot.js, as `npm start` runs it) on one real
@@ -257,5 +258,49 @@ describe("two replicas on one PostgreSQL", () => {
     b.bot.child.kill("SIGTERM");
     expect(await a.bot.exited).toBe(0);
     expect(await b.bot.exited).toBe(0);
+  });
+  it("serves Telegram webhook updates on either replica, and delivers a staff reply to Telegram askers once", async () => {
+    const databaseUrl = await server!.createDatabase();
+    const knowledgeDir = await writeMiniKb();
+    const emulator = await startEmulator();
+    try {
+      const token = "4242:REPLICA-webhook-token";
+      const secret = "same-secret-on-every-replica_1";
+      const telegram = { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.config.apiURL, TELEGRAM_WEBHOOK_URL: "https://bot.example.test/telegram/webhook", TELEGRAM_WEBHOOK_SECRET: secret };
+      const [a, b] = await Promise.all([
+        startReplica({ databaseUrl, knowledgeDir, dataDir: await tempDir(), env: telegram }),
+        startReplica({ databaseUrl, knowledgeDir, dataDir: await tempDir(), env: telegram }),
+      ]);
+      // What Telegram does: post each update to the balancer, which hands it to either replica.
+      const chats = [301, 302, 303, 304];
+      for (const [index, chat] of chats.entries()) {
+        const client = emulator.getClient(token, { userId: chat, chatId: chat, type: "private", firstName: `U${chat}`, userName: `u${chat}` });
+        const update = { update_id: index + 1, message: { ...client.makeMessage(TOPICS[0]!), message_id: 10 + index } };
+        const replica = index % 2 === 0 ? a : b;
+        const posted = await fetch(`${replica.url}/telegram/webhook`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: JSON.stringify(update) });
+        expect(posted.status).toBe(200);
+      }
+      const sent = (chat: number): string[] => emulator.storage.botMessages.filter((m) => m.botToken === token && String(m.message.chat_id) === String(chat)).map((m) => (m.message as unknown as { text: string }).text);
+      await waitFor(() => chats.every((chat) => sent(chat).length === 1), "an answer in every chat");
+      const group = await withStore(databaseUrl, async (store) => {
+        await waitFor(async () => (await store.listGroups())[0]?.count === 4, "the four questions in one group");
+        return (await store.listGroups())[0]!;
+      });
+      expect(group.channels).toEqual(["telegram"]);
+
+      // Staff reply from the command line, on the database; the replicas' outboxes deliver it.
+      const replied = await talentbot(["log", "reply", group.id, "请查询气象台。", "--knowledge", knowledgeDir, "--data-dir", await tempDir()], { env: cleanEnv({ DATABASE_URL: databaseUrl }) });
+      expect(replied.stdout).toContain("the running replicas deliver replies");
+      await waitFor(() => chats.every((chat) => sent(chat).length === 2), "the staff reply in every chat", 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 4_500)); // more outbox rounds on both replicas
+      for (const chat of chats) expect(sent(chat)).toHaveLength(2);
+      expect(sent(chats[0]!)[1]).toContain("请查询气象台。");
+      a.bot.child.kill("SIGTERM");
+      b.bot.child.kill("SIGTERM");
+      expect(await a.bot.exited).toBe(0);
+      expect(await b.bot.exited).toBe(0);
+    } finally {
+      await emulator.stop();
+    }
   });
 });
