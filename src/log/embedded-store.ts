@@ -203,8 +203,10 @@ export class EmbeddedStore extends InMemoryLogStore {
     for (const entry of entries) {
       const known = idNumber(entry.id) < open.nextId.entry;
       const group = this.groups.get(entry.groupId);
-      if (!known && group && group.status !== "open") continue; // cannot happen in order; never double-count a closed group
-      if (!known) {
+      // A closed group's month file was written after this question joined it (a crash before the
+      // snapshot that followed): its counts include the question already.
+      const alreadyCounted = group !== undefined && group.status !== "open";
+      if (!known && !alreadyCounted) {
         replayed++;
         if (group) addToGroup(group, entry);
         else this.putGroup(startGroup(entry.groupId, entry));
