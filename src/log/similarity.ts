@@ -16,9 +16,15 @@ export const bigramDice: Similarity = (a, b) => {
   const right = profile(b);
   if (left.size === 0 && right.size === 0) return 1;
   if (left.size === 0 || right.size === 0) return 0;
-  const [small, large] = left.counts.size <= right.counts.size ? [left.counts, right.counts] : [right.counts, left.counts];
+  // Allocation-free: this runs for every open group's keys on every new question.
+  const swap = left.counts.size > right.counts.size;
+  const small = swap ? right.counts : left.counts;
+  const large = swap ? left.counts : right.counts;
   let shared = 0;
-  for (const [pair, n] of small) shared += Math.min(n, large.get(pair) ?? 0);
+  small.forEach((n, pair) => {
+    const other = large.get(pair);
+    if (other !== undefined) shared += n < other ? n : other;
+  });
   return (2 * shared) / (left.size + right.size);
 };
 
