@@ -13,8 +13,16 @@ import { appendErrorRecord } from "./error-record.js";
 
 export interface RuntimeOptions {
   knowledgeDir: string;
-  /** Holds questions.json, admin.json and errors.jsonl. */
+  /** Holds questions.json (embedded log), admin.json and errors.jsonl. */
   dataDir: string;
+  /** PostgreSQL connection string (DATABASE_URL): the question log lives there, shared by every replica. */
+  databaseUrl?: string;
+  /**
+   * Named locks this process must hold while it runs when the log is shared (PostgreSQL): e.g.
+   * only one replica may long-poll a Telegram token. The start fails with `refusal` when another
+   * process holds one.
+   */
+  exclusive?: { lock: string; refusal: string }[];
   /** The channels to run; each is started with the bot and stopped with it. */
   channels: Channel[];
   /** How the answering engine is built (engine options, embedder, vector cache). */
@@ -59,11 +67,27 @@ export class BotRuntime {
     const live = await LiveEngine.open(options.knowledgeDir, { build: { ...options.build, report: (line) => report(`talentbot: ${line}`) } });
     const log = await QuestionLog.open({
       dataDir: options.dataDir,
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       similarity: analyzerSimilarity(() => live.engine.analyzer),
       retentionDays: live.engine.kb.bot.retentionDays,
       onBackgroundError: (error) => reportQuietly(`talentbot: ${error.message}`),
     });
     for (const warning of log.warnings) report(`talentbot: WARNING: ${warning}`);
+    if (log.shared) {
+      for (const { lock, refusal } of options.exclusive ?? []) {
+        let held: boolean;
+        try {
+          held = await log.tryExclusive(lock);
+        } catch (error) {
+          await log.close().catch(() => undefined);
+          throw error;
+        }
+        if (!held) {
+          await log.close().catch(() => undefined);
+          throw new Error(refusal);
+        }
+      }
+    }
 
     const bot = createBot({ ...options.bot, engine: () => live.engine, log, onLogError: (error) => reportQuietly(`talentbot: ${error.message} (the bot keeps answering)`) });
     bot.catch(async (error) => {
@@ -89,10 +113,13 @@ export class BotRuntime {
     let admin: AdminServer | undefined;
     const started: Channel[] = [];
     try {
-      if (options.admin !== false) {
+      // A shared log needs no go-between: `talentbot log …` works on the database itself, and
+      // several replicas sharing a data directory must not fight over one admin.json.
+      if (options.admin !== false && !log.shared) {
         admin = await AdminServer.start({ dataDir: options.dataDir, knowledgeDir: live.dir, desk });
       }
-      report(`talentbot: question log ${log.location} — ${log.listGroups({ status: "open" }).length} open question group(s)`);
+      const shared = log.shared ? " (PostgreSQL, shared by every replica on it)" : "";
+      report(`talentbot: question log ${log.location}${shared} — ${(await log.listGroups({ status: "open" })).length} open question group(s)`);
       if (admin) report(`talentbot: staff commands (talentbot log …) reach this bot at ${admin.url}`);
       report(`talentbot: running (pid ${process.pid})`);
       for (const channel of options.channels) {

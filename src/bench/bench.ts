@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: load time, memory, per-question latency and throughput of the engine on the
  * sample knowledge base and synthetic ones of 1k, 10k and 100k entries, beside a plain
- * flexsearch index with default options over the same phrasings. Prints numbers; asserts nothing.
+ * flexsearch index with default options over the same phrasings; then the question log's cost
+ * per message for each storage (src/bench/log-bench.ts). Prints numbers; asserts nothing.
+ * BENCH_SECTIONS=engine or =log runs one part; BENCH_SIZES and BENCH_LOG_SIZES pick the sizes.
  */
 import { Index } from "flexsearch";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -14,6 +16,7 @@ import { defaultEmbedder } from "../search/onnx-embedder.js";
 import { loadKnowledge } from "../knowledge/load.js";
 import type { KnowledgeBase } from "../knowledge/types.js";
 import { PACKAGE_ROOT } from "../cli/paths.js";
+import { logBench } from "./log-bench.js";
 import { benchQuestions, syntheticKnowledge } from "./synthetic.js";
 
 const QUESTIONS = 2000;
@@ -53,7 +56,7 @@ function row(cols: (string | number)[]): string {
   return cols.map((c, i) => String(c).padEnd(i === 0 ? 22 : 14)).join("");
 }
 
-async function main(): Promise<void> {
+async function engineBench(): Promise<void> {
   const sizes = (process.env["BENCH_SIZES"] ?? "1000,10000").split(",").map(Number);
   const t0 = performance.now();
   const sample = await loadKnowledge(join(PACKAGE_ROOT, "knowledge"));
@@ -108,4 +111,6 @@ async function main(): Promise<void> {
   console.log("targets: whole question ≤ 1.5× the forward pass; p99 ≤ 5 ms at 10k entries (≤ 15 ms at 100k: BENCH_SIZES=100000). top-1: the first result is the entry the perturbed question was made from.");
 }
 
-await main();
+const sections = (process.env["BENCH_SECTIONS"] ?? "engine,log").split(",").map((s) => s.trim());
+if (sections.includes("engine")) await engineBench();
+if (sections.includes("log")) await logBench((process.env["BENCH_LOG_SIZES"] ?? "1000,10000,100000").split(",").map(Number));

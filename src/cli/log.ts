@@ -3,13 +3,16 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { toCsv } from "../log/csv.js";
 import { monthlyReportRows } from "../log/report.js";
-import type { GroupStatus } from "../log/types.js";
+import type { GroupStatus, LogData } from "../log/types.js";
 import type { PromoteRequest } from "../staff/promote.js";
 import { openStaffDesk, type OpenedDesk } from "../staff/open-desk.js";
 import { GROUP_STATUSES } from "../staff/types.js";
 import { formatGroupDetails, formatGroupList, formatOutOfScope, formatPromote } from "./log-format.js";
 import { UsageError, type Output } from "./output.js";
-import { dataDir, knowledgeDir, knowledgeDirExplicit } from "./paths.js";
+import { EmbeddedStore, LOG_FILE_NAME } from "../log/embedded-store.js";
+import { migrateToPostgres } from "../log/migrate.js";
+import { PgStore } from "../log/pg-store.js";
+import { databaseUrl, dataDir, knowledgeDir, knowledgeDirExplicit } from "./paths.js";
 
 export const LOG_USAGE = `talentbot log list [--status open|replied|promoted|dismissed] [--since YYYY-MM-DD] [--json]
 talentbot log show GROUP_ID [--json]
@@ -19,7 +22,9 @@ talentbot log promote GROUP_ID --to EXISTING_ID            add the group's quest
 talentbot log dismiss GROUP_ID --reason "…"
 talentbot log out-of-scope GROUP_ID --subject "租房补贴"     the group's questions become out-of-scope examples; dismissed
 talentbot log export --month YYYY-MM [--format csv|json] [--out FILE]
-  all take [--data-dir D] [--knowledge DIR]; while a bot runs on D they are carried out by it`;
+talentbot log migrate --to postgres                       copy the file log of --data-dir into DATABASE_URL (idempotent)
+  all take [--data-dir D] [--knowledge DIR]; while a bot runs on D they are carried out by it;
+  with DATABASE_URL set they work on that database`;
 
 const OPTIONS = {
   "data-dir": { type: "string" },
@@ -55,8 +60,10 @@ export async function logCommand(args: string[], io: Output): Promise<number> {
   const action = sub ? ACTIONS[sub] : undefined;
   if (!action) throw new UsageError(sub ? `unknown log command "${sub}"` : "log needs a subcommand: list, show, reply, promote, dismiss, out-of-scope or export");
   const withDesk: WithDesk = async (work) => {
+    const url = databaseUrl();
     const opened = await openStaffDesk({
       dataDir: dataDir(values["data-dir"]),
+      ...(url ? { databaseUrl: url } : {}),
       knowledgeDir: knowledgeDir(values.knowledge),
       knowledgeDirExplicit: knowledgeDirExplicit(values.knowledge),
       warn: (message) => io.err(`talentbot: WARNING: ${message}`),
@@ -77,10 +84,42 @@ function groupIdOf(args: string[], usage: string): string {
 }
 
 function handedLine(opened: OpenedDesk): string {
+  if (opened.via === "database") return `(wrote ${opened.desk.where}; the running replicas deliver replies and reload the knowledge base themselves)`;
   return opened.via === "bot" ? `(carried out by ${opened.desk.where})` : `(no bot running; wrote ${opened.desk.where})`;
 }
 
 const ACTIONS: Record<string, LogAction> = {
+  async migrate(values, _args, io) {
+    if (values.to !== "postgres") throw new UsageError(`migrate needs --to postgres (got ${values.to === undefined ? "nothing" : `"${values.to}"`})`);
+    const url = databaseUrl();
+    if (!url) throw new UsageError("migrate --to postgres needs DATABASE_URL, e.g. DATABASE_URL=postgres://talentbot:PASSWORD@db.example:5432/talentbot");
+    const dir = dataDir(values["data-dir"]);
+    // Takes the file log's lock: a bot still running on it would keep writing questions the copy misses.
+    const source = await EmbeddedStore.open(dir);
+    let data: LogData;
+    try {
+      for (const warning of source.warnings) io.err(`talentbot: WARNING: ${warning}`);
+      data = source.snapshot();
+    } finally {
+      await source.close();
+    }
+    const target = await PgStore.open(url);
+    try {
+      const result = await migrateToPostgres(data, target, `embedded:${resolve(dir, LOG_FILE_NAME)}`);
+      const counts = await target.counts();
+      const { source: from, added } = result;
+      io.out(`talentbot: ${resolve(dir, LOG_FILE_NAME)} → ${target.location}`);
+      io.out(`  file log: ${from.entries} questions, ${from.groups} groups, ${from.outbox} outbox messages, ${from.counterDays} days of counters`);
+      io.out(`  added now: ${added.entries} questions, ${added.groups} groups, ${added.outbox} outbox messages, ${added.counterDays} days of counters`);
+      io.out(`  database now: ${counts.entries} questions, ${counts.groups} groups, ${counts.outbox} outbox messages, ${counts.counterDays} days of counters`);
+      if (result.earlier) io.out(`  (this file log was migrated before, on ${result.earlier.toISOString()}; nothing was counted twice)`);
+      io.out("Start the bot with DATABASE_URL set to use it; the file log is left as it was.");
+    } finally {
+      await target.close();
+    }
+    return 0;
+  },
+
   async list(values, _args, io, withDesk) {
     const status = values.status;
     if (status !== undefined && !(GROUP_STATUSES as readonly string[]).includes(status)) {

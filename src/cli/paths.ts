@@ -14,6 +14,12 @@ export function dataDir(flag: string | undefined): string {
   return resolve(flag ?? process.env["TALENTBOT_DATA_DIR"] ?? "data");
 }
 
+/** PostgreSQL connection string for the question log (DATABASE_URL); none: the embedded log in the data directory. */
+export function databaseUrl(): string | undefined {
+  const url = process.env["DATABASE_URL"]?.trim();
+  return url ? url : undefined;
+}
+
 /** Whether the knowledge directory was chosen by the user rather than defaulted. */
 export function knowledgeDirExplicit(flag: string | undefined): boolean {
   return flag !== undefined || process.env["TALENTBOT_KNOWLEDGE_DIR"] !== undefined;

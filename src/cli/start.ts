@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { HttpRoute } from "../app/http-routes.js";
@@ -6,11 +7,13 @@ import { CHANNELS, consoleRegistration, type ChannelEnvironment, type ChannelReg
 import { WebChannel, webListen } from "../channels/web.js";
 import type { Channel } from "../core/channel.js";
 import { loadKnowledge } from "../knowledge/load.js";
-import { ChatHistory } from "../web/chat-history.js";
+import { PgStore } from "../log/pg-store.js";
+import { ChatHistory, type ChatStore } from "../web/chat-history.js";
+import { PgChatHistory } from "../web/pg-chat-history.js";
 import { WebServer } from "../web/server.js";
 import { resolveStaffToken } from "../web/staff-auth.js";
 import { UsageError, type Output } from "./output.js";
-import { dataDir, knowledgeDir } from "./paths.js";
+import { databaseUrl, dataDir, knowledgeDir } from "./paths.js";
 
 /** The web chat's conversations in the data directory. */
 export const CHAT_HISTORY_FILE = "web-chat.json";
@@ -31,6 +34,7 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
   if (positionals.length > 0) throw new UsageError(`${command} takes no arguments (got "${positionals.join(" ")}")`);
   const knowledge = knowledgeDir(values.knowledge);
   const data = dataDir(values["data-dir"]);
+  const database = databaseUrl();
 
   // Read once here for the greeting and the summary; the runtime loads its own (watched) copy.
   const kb = await loadKnowledge(knowledge);
@@ -53,13 +57,32 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
     return 1;
   }
 
+  const exclusive = database ? replicaRules(channels, process.env) : [];
+  if (typeof exclusive === "string") {
+    io.err(`talentbot: ${exclusive}`);
+    return 1;
+  }
+
   io.err(`talentbot: Ctrl+C stops the bot${channels.every((c) => c.ended) ? "; it also stops when its input ends" : ""}`);
-  // The web channel keeps its conversations (and staff replies not yet seen) in the data directory;
-  // attached before the bot starts, as the outbox may deliver at once.
+  // The web channel keeps its conversations (and staff replies not yet seen) in the data directory,
+  // or with DATABASE_URL in the database that every replica shares; attached before the bot
+  // starts, as the outbox may deliver at once.
   const webChannel = channels.find((c): c is WebChannel => c instanceof WebChannel);
-  const history = webChannel ? await ChatHistory.open({ file: join(data, CHAT_HISTORY_FILE), onError: (line) => io.err(`talentbot: ${line}`) }) : undefined;
-  if (webChannel && history) webChannel.attach(history);
-  const runtime = await BotRuntime.start({ knowledgeDir: knowledge, dataDir: data, channels, report: (line) => io.err(line) });
+  let history: ChatStore | undefined;
+  if (webChannel) {
+    const onError = (line: string) => io.err(`talentbot: ${line}`);
+    history = database
+      ? await PgChatHistory.open(await PgStore.open(database, { max: 4, onIdleError: onError }), { onError })
+      : await ChatHistory.open({ file: join(data, CHAT_HISTORY_FILE), onError });
+    webChannel.attach(history);
+  }
+  let runtime: BotRuntime;
+  try {
+    runtime = await BotRuntime.start({ knowledgeDir: knowledge, dataDir: data, channels, report: (line) => io.err(line), ...(database ? { databaseUrl: database, exclusive } : {}) });
+  } catch (error) {
+    await history?.close().catch(() => undefined);
+    throw error;
+  }
 
   // One web server for the chat page, the staff console and the channels' HTTP routes (webhooks).
   let web: WebServer | undefined;
@@ -111,4 +134,35 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
   process.stdin.destroy();
   io.err("talentbot: stopped");
   return 0;
+}
+
+/**
+ * What several replicas on one database must not do at once. Telegram hands updates to one
+ * long-polling client only (the others get 409 Conflict), so with DATABASE_URL only one
+ * replica may poll a token: it takes a database lock, and a second replica is refused. A
+ * webhook needs the same secret on every replica (each start registers it). Returns the locks
+ * to hold, or why the start is refused.
+ */
+export function replicaRules(channels: readonly Channel[], env: NodeJS.ProcessEnv): { lock: string; refusal: string }[] | string {
+  const token = env["TELEGRAM_BOT_TOKEN"]?.trim();
+  if (!token || !channels.some((c) => c.name === "telegram")) return [];
+  if (env["TELEGRAM_WEBHOOK_URL"]?.trim()) {
+    if (!env["TELEGRAM_WEBHOOK_SECRET"]?.trim()) {
+      return (
+        "telegram: with DATABASE_URL (several replicas) set TELEGRAM_WEBHOOK_SECRET, the same on every replica: each start registers the webhook with its secret, " +
+        "and a random secret per replica would make Telegram's posts to the other replicas fail (401)."
+      );
+    }
+    return [];
+  }
+  const key = createHash("sha256").update(token).digest("hex").slice(0, 16);
+  return [
+    {
+      lock: `telegram-long-polling:${key}`,
+      refusal:
+        "telegram: another talentbot replica on this database already long-polls this bot token, and Telegram gives updates to one poller only. " +
+        "With several replicas use webhook mode (set TELEGRAM_WEBHOOK_URL and the same TELEGRAM_WEBHOOK_SECRET on every replica, behind the load balancer), " +
+        "or turn telegram off on this replica (unset TELEGRAM_BOT_TOKEN).",
+    },
+  ];
 }

@@ -11,22 +11,28 @@ export interface OutboxOptions {
   retryDelayMs?: number;
   /** A delivery failed or the log could not be updated. Default: print to stderr. */
   onError?: (message: string) => void;
+  /** How long a claimed message stays reserved for this process (other replicas skip it). Default 120 000 ms. */
+  leaseMs?: number;
+  /** Messages claimed per round. Default 50. */
+  batch?: number;
 }
 
 /**
- * Delivers staff replies: for every running channel, takes its pending outbox messages,
- * sends each into its conversation and marks it sent, or failed (the log counts attempts
- * and stops offering a message after its maximum; here a failed message also waits longer
- * after each attempt). Messages for channels that are not running wait in the outbox.
+ * Delivers staff replies: claims the deliverable outbox messages of the channels running in
+ * this process (a lease: another replica sharing the log skips them), sends each into its
+ * conversation and marks it sent, or failed (the log counts attempts and stops offering a
+ * message after its maximum; a failed message waits longer after each attempt, in the log,
+ * so every replica honours it). Messages for channels that are not running here wait.
  */
 export class OutboxDispatcher {
   private readonly channels = new Map<string, Channel>();
-  private readonly notBefore = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly intervalMs: number;
   private readonly retryDelayMs: number;
   private readonly onError: (message: string) => void;
+  private readonly leaseMs: number;
+  private readonly batch: number;
 
   constructor(
     private readonly log: QuestionLog,
@@ -37,6 +43,8 @@ export class OutboxDispatcher {
     this.intervalMs = options.intervalMs ?? 2_000;
     this.retryDelayMs = options.retryDelayMs ?? 30_000;
     this.onError = options.onError ?? ((message) => console.error(`talentbot: ${message}`));
+    this.leaseMs = options.leaseMs ?? 120_000;
+    this.batch = options.batch ?? 50;
   }
 
   start(): void {
@@ -63,28 +71,34 @@ export class OutboxDispatcher {
   }
 
   private async deliverRound(): Promise<void> {
-    for (const [name, channel] of this.channels) {
-      for (const message of this.log.pendingOutbox(name)) {
-        if ((this.notBefore.get(message.id) ?? 0) > Date.now()) continue;
-        await this.deliverOne(channel, message);
-      }
+    if (this.channels.size === 0) return;
+    let claimed: OutboxMessage[];
+    try {
+      claimed = await this.log.claimOutbox([...this.channels.keys()], { limit: this.batch, leaseMs: this.leaseMs });
+    } catch (error) {
+      if (!(error instanceof QuestionLogError)) throw error;
+      this.onError(error.message);
+      return;
+    }
+    for (const message of claimed) {
+      const channel = this.channels.get(message.channel);
+      if (channel) await this.deliverOne(channel, message);
     }
   }
 
   private async deliverOne(channel: Channel, message: OutboxMessage): Promise<void> {
     let sendError: unknown;
     try {
-      await channel.send(message.conversationId, { text: staffReplyText(this.questionOf(message), message.text) });
+      const question = await this.questionOf(message);
+      await channel.send(message.conversationId, { text: staffReplyText(question, message.text) });
     } catch (error) {
       sendError = error;
     }
     try {
       if (sendError === undefined) {
-        this.notBefore.delete(message.id);
         await this.log.markSent(message.id);
       } else {
-        await this.log.markFailed(message.id, sendError);
-        this.notBefore.set(message.id, Date.now() + this.retryDelayMs * (message.attempts + 1));
+        await this.log.markFailed(message.id, sendError, this.retryDelayMs * (message.attempts + 1));
         this.onError(`could not deliver staff reply ${message.id} (group ${message.groupId}) on ${channel.name} to ${message.conversationId}: ${describe(sendError)}; will retry`);
       }
     } catch (error) {
@@ -94,8 +108,8 @@ export class OutboxDispatcher {
   }
 
   /** What this asker asked (masked), so the reply makes sense days later. */
-  private questionOf(message: OutboxMessage): string | undefined {
-    const entries = this.log.getGroup(message.groupId)?.entries ?? [];
+  private async questionOf(message: OutboxMessage): Promise<string | undefined> {
+    const entries = (await this.log.getGroup(message.groupId))?.entries ?? [];
     const own = entries.filter((e) => e.channel === message.channel && e.conversationId === message.conversationId && e.reason !== "human");
     return own.at(-1)?.text;
   }

@@ -1,17 +1,17 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { CsvRow } from "./csv.js";
 import { DAY_MS, localDateKey } from "./dates.js";
+import { EmbeddedStore } from "./embedded-store.js";
 import { QuestionLogError, errorMessage } from "./errors.js";
-import { addToGroup, compareGroupsForStaff, findMatchingGroup, startGroup } from "./grouping.js";
 import { maskPersonalData } from "./mask.js";
-import { buildMonthlyReport, monthlyReportRows, type MonthlyReport } from "./report.js";
-import { emptyDayCounters } from "./schema.js";
+import { monthlyReportRows, type MonthlyReport } from "./report.js";
 import { DEFAULT_GROUP_THRESHOLD, bigramDice } from "./similarity.js";
-import { JsonFileStorage, type QuestionLogStorage } from "./storage.js";
+import type { GroupingRule, LogStore } from "./store.js";
 import {
   OUTCOMES,
   QUESTION_REASONS,
   type GroupStatus,
-  type LogData,
   type LoggedQuestion,
   type Outcome,
   type OutboxMessage,
@@ -19,8 +19,6 @@ import {
   type QuestionToRecord,
   type Similarity,
 } from "./types.js";
-import { CoalescingWriteQueue } from "./write-queue.js";
-
 export const DEFAULT_RETENTION_DAYS = 180;
 export const DEFAULT_MAX_SEND_ATTEMPTS = 5;
 
@@ -40,8 +38,12 @@ interface CommonOptions {
 }
 
 export type QuestionLogOptions =
-  | (CommonOptions & { /** Directory holding questions.json and its lock. */ dataDir: string; storage?: never })
-  | (CommonOptions & { /** Custom storage, e.g. MemoryStorage in tests. */ storage: QuestionLogStorage; dataDir?: never });
+  | (CommonOptions & {
+      /** Directory holding questions.json, its history folder and its lock. */ dataDir: string;
+      /** PostgreSQL connection string (postgres://user:pass@host:port/db): the log lives there instead of dataDir. */ databaseUrl?: string;
+      storage?: never;
+    })
+  | (CommonOptions & { /** A store opened by the caller (MemoryStore in tests, PgStore …). Closed with the log. */ storage: LogStore; dataDir?: never; databaseUrl?: never });
 
 export interface GroupFilter {
   status?: GroupStatus;
@@ -54,49 +56,38 @@ export interface GroupWithEntries {
   entries: LoggedQuestion[];
 }
 
+/** How long a claimed outbox message is reserved for the claiming process. */
+export const DEFAULT_OUTBOX_LEASE_MS = 60_000;
+
 /**
  * The question log: every question the bot could not answer confidently,
  * grouped for staff, plus daily statistics and the outbox of staff replies.
  *
- * The state lives in memory; each change is applied at once and then saved.
- * Methods that change something resolve only after the change is on disk
- * (they reject with QuestionLogError if saving fails: callers should report
- * it and keep answering; the change stays in memory and goes out with the
- * next successful save). Reading methods return copies.
- *
- * One process per data directory: open() takes `questions.json.lock`.
+ * It validates, masks and times what it is given and hands each operation to
+ * its LogStore (src/log/store.ts): the embedded lowdb files (one process per
+ * data directory, `questions.json.lock`), or PostgreSQL (any number of
+ * replicas). Methods that change something resolve once the change is
+ * durable and reject with QuestionLogError if it is not (callers report it
+ * and keep answering). Reading methods return copies.
  */
 export class QuestionLog {
-  private readonly groupsById = new Map<string, QuestionGroup>();
-  private readonly entriesByGroup = new Map<string, LoggedQuestion[]>();
-  private readonly queue: CoalescingWriteQueue;
   private readonly now: () => Date;
-  private readonly similarity: Similarity;
-  private readonly groupThreshold: number;
+  private readonly grouping: GroupingRule;
   private readonly retentionDays: number;
   private readonly maxSendAttempts: number;
+  /** This process, as the owner of outbox leases. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   private retentionTimer: NodeJS.Timeout | undefined;
-  private unsaved = false;
   private closed = false;
 
   private constructor(
-    private readonly storage: QuestionLogStorage,
-    private readonly data: LogData,
-    /** Problems found while opening (e.g. a corrupt file moved aside). Print them loudly. */
-    readonly warnings: readonly string[],
+    private readonly store: LogStore,
     options: CommonOptions,
   ) {
     this.now = options.now ?? (() => new Date());
-    this.similarity = options.similarity ?? bigramDice;
-    this.groupThreshold = options.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
+    this.grouping = { similarity: options.similarity ?? bigramDice, threshold: options.groupThreshold ?? DEFAULT_GROUP_THRESHOLD };
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.maxSendAttempts = options.maxSendAttempts ?? DEFAULT_MAX_SEND_ATTEMPTS;
-    this.queue = new CoalescingWriteQueue(() => this.writeNow());
-    for (const group of data.groups) {
-      this.groupsById.set(group.id, group);
-      this.entriesByGroup.set(group.id, []);
-    }
-    for (const entry of data.entries) this.entriesByGroup.get(entry.groupId)?.push(entry);
     const reportBackgroundError = options.onBackgroundError ?? ((error: QuestionLogError) => console.error(error.message));
     // Retention also runs daily for a bot that stays up for months; unref: never keeps the process alive.
     this.retentionTimer = setInterval(() => {
@@ -105,12 +96,11 @@ export class QuestionLog {
     this.retentionTimer.unref();
   }
 
-  /** Opens (or creates) the log, takes the lock and applies retention. */
+  /** Opens (or creates) the log, takes the lock (embedded) or migrates the schema (PostgreSQL), and applies retention. */
   static async open(options: QuestionLogOptions): Promise<QuestionLog> {
-    const storage = options.storage ?? (await JsonFileStorage.open(options.dataDir, options.now ? { now: options.now } : {}));
+    const store = options.storage ?? (await openStore(options));
     try {
-      const { data, warnings } = await storage.read();
-      const log = new QuestionLog(storage, data, warnings, options);
+      const log = new QuestionLog(store, options);
       try {
         await log.applyRetention();
       } catch (error) {
@@ -119,14 +109,34 @@ export class QuestionLog {
       }
       return log;
     } catch (error) {
-      await storage.close();
-      throw asQuestionLogError(error, storage.location);
+      await store.close().catch(() => undefined);
+      throw asQuestionLogError(error, store.location);
     }
   }
 
-  /** The file (or storage) behind this log, for messages. */
+  /** The file or database behind this log, for messages. */
   get location(): string {
-    return this.storage.location;
+    return this.store.location;
+  }
+
+  /** "embedded", "postgres" or "memory". */
+  get kind(): LogStore["kind"] {
+    return this.store.kind;
+  }
+
+  /** Several bot processes may share this log (PostgreSQL). */
+  get shared(): boolean {
+    return this.store.shared;
+  }
+
+  /** Problems found while opening (e.g. a corrupt file moved aside). Print them loudly. */
+  get warnings(): readonly string[] {
+    return this.store.warnings;
+  }
+
+  /** The store itself, for what shares its database (the web chat history on PostgreSQL). */
+  get storage(): LogStore {
+    return this.store;
   }
 
   /**
@@ -142,37 +152,23 @@ export class QuestionLog {
         `question log: unknown reason "${String(question.reason)}" for ${this.location}; use one of ${QUESTION_REASONS.join(", ")}.`,
       );
     }
-    const entry: LoggedQuestion = {
-      id: `q${this.data.nextId.entry++}`,
-      groupId: "",
-      text: maskPersonalData(question.text),
-      normalized: maskPersonalData(question.normalized),
-      askedAt: this.now().toISOString(),
-      channel: question.channel,
-      ...(question.conversationId === undefined ? {} : { conversationId: question.conversationId }),
-      ...(question.senderId === undefined ? {} : { senderId: question.senderId }),
-      ...(question.senderName === undefined ? {} : { senderName: maskPersonalData(question.senderName) }),
-      reason: question.reason,
-      candidates: question.candidates.map(({ faqId, score }) => ({ faqId, score })),
-      ...(question.faqId === undefined ? {} : { faqId: question.faqId }),
-    };
-    // A request for a person is one person's request: it gets its own group, so a staff reply
-    // reaches that asker only, and later questions do not join it.
-    const match = entry.reason === "human" ? undefined : findMatchingGroup(this.groupsById.values(), entry.normalized, this.similarity, this.groupThreshold);
-    if (match) {
-      entry.groupId = match.id;
-      addToGroup(match, entry);
-      this.entriesByGroup.get(match.id)?.push(entry);
-    } else {
-      entry.groupId = `g${this.data.nextId.group++}`;
-      const group = startGroup(entry.groupId, entry);
-      this.data.groups.push(group);
-      this.groupsById.set(group.id, group);
-      this.entriesByGroup.set(group.id, [entry]);
-    }
-    this.data.entries.push(entry);
-    await this.save();
-    return structuredClone(entry);
+    return this.run(() =>
+      this.store.recordQuestion(
+        {
+          text: maskPersonalData(question.text),
+          normalized: maskPersonalData(question.normalized),
+          askedAt: this.now().toISOString(),
+          channel: question.channel,
+          ...(question.conversationId === undefined ? {} : { conversationId: question.conversationId }),
+          ...(question.senderId === undefined ? {} : { senderId: question.senderId }),
+          ...(question.senderName === undefined ? {} : { senderName: maskPersonalData(question.senderName) }),
+          reason: question.reason,
+          candidates: question.candidates.map(({ faqId, score }) => ({ faqId, score })),
+          ...(question.faqId === undefined ? {} : { faqId: question.faqId }),
+        },
+        this.grouping,
+      ),
+    );
   }
 
   /**
@@ -188,28 +184,21 @@ export class QuestionLog {
         `question log: unknown outcome "${String(outcome)}" for ${this.location}; use one of ${OUTCOMES.join(", ")}.`,
       );
     }
-    const day = localDateKey(this.now());
-    const counters = (this.data.counters[day] ??= emptyDayCounters());
-    counters[outcome]++;
-    if (outcome !== "unhelpful") counters.questions++;
-    if (outcome === "answered" && faqId !== undefined) counters.faqHits[faqId] = (counters.faqHits[faqId] ?? 0) + 1;
-    await this.save();
+    await this.run(() => this.store.countOutcome(localDateKey(this.now()), outcome, faqId));
   }
 
   /** Groups for staff, most asked first, then most recently asked. */
-  listGroups(filter: GroupFilter = {}): QuestionGroup[] {
-    const since = filter.since?.toISOString();
-    return this.data.groups
-      .filter((group) => filter.status === undefined || group.status === filter.status)
-      .filter((group) => since === undefined || group.lastAskedAt >= since)
-      .sort(compareGroupsForStaff)
-      .map((group) => structuredClone(group));
+  listGroups(filter: GroupFilter = {}): Promise<QuestionGroup[]> {
+    return this.run(() =>
+      this.store.listGroups({
+        ...(filter.status === undefined ? {} : { status: filter.status }),
+        ...(filter.since === undefined ? {} : { since: filter.since.toISOString() }),
+      }),
+    );
   }
 
-  getGroup(groupId: string): GroupWithEntries | undefined {
-    const group = this.groupsById.get(groupId);
-    if (!group) return undefined;
-    return structuredClone({ group, entries: this.entriesByGroup.get(groupId) ?? [] });
+  getGroup(groupId: string): Promise<GroupWithEntries | undefined> {
+    return this.run(() => this.store.getGroup(groupId));
   }
 
   /**
@@ -220,80 +209,69 @@ export class QuestionLog {
    */
   async reply(groupId: string, text: string): Promise<OutboxMessage[]> {
     this.assertOpen();
-    const group = this.requireGroup(groupId);
     if (text.trim() === "") {
+      await this.requireGroup(groupId);
       throw new QuestionLogError(`question log: the reply to group ${groupId} in ${this.location} is empty; write a reply text.`);
     }
-    const createdAt = this.now().toISOString();
-    const seen = new Set<string>();
-    const messages: OutboxMessage[] = [];
-    for (const entry of this.entriesByGroup.get(groupId) ?? []) {
-      if (entry.conversationId === undefined) continue;
-      const key = JSON.stringify([entry.channel, entry.conversationId]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      messages.push({
-        id: `m${this.data.nextId.message++}`,
-        groupId,
-        channel: entry.channel,
-        conversationId: entry.conversationId,
-        text,
-        createdAt,
-        attempts: 0,
-      });
-    }
-    this.data.outbox.push(...messages);
-    group.status = "replied";
-    group.reply = { text, repliedAt: createdAt };
-    group.updatedAt = createdAt;
-    await this.save();
-    return structuredClone(messages);
+    const result = await this.run(() => this.store.reply(groupId, text, this.now().toISOString()));
+    if (!result) throw this.noGroup(groupId);
+    return result.messages;
   }
 
   /** Unsent messages that have not used up their attempts, oldest first. */
-  pendingOutbox(channel?: string): OutboxMessage[] {
-    return this.data.outbox
-      .filter((message) => message.sentAt === undefined && message.attempts < this.maxSendAttempts)
-      .filter((message) => channel === undefined || message.channel === channel)
-      .map((message) => structuredClone(message));
+  pendingOutbox(channel?: string): Promise<OutboxMessage[]> {
+    return this.run(() => this.store.pendingOutbox({ maxAttempts: this.maxSendAttempts, ...(channel === undefined ? {} : { channel }) }));
   }
 
-  async markSent(messageId: string): Promise<void> {
-    this.assertOpen();
-    const message = this.requireMessage(messageId);
-    message.sentAt = this.now().toISOString();
-    delete message.lastError;
-    await this.save();
+  /** Unsent messages of one group. */
+  pendingForGroup(groupId: string): Promise<OutboxMessage[]> {
+    return this.run(() => this.store.pendingOutbox({ maxAttempts: this.maxSendAttempts, groupId }));
   }
 
-  async markFailed(messageId: string, error: unknown): Promise<void> {
+  /**
+   * Reserves deliverable messages on these channels for this process (see
+   * LogStore.claimOutbox): no other replica gets them until the lease ends.
+   */
+  claimOutbox(channels: readonly string[], options: { limit?: number; leaseMs?: number } = {}): Promise<OutboxMessage[]> {
     this.assertOpen();
-    const message = this.requireMessage(messageId);
-    message.attempts++;
-    message.lastError = errorMessage(error);
-    await this.save();
+    return this.run(() =>
+      this.store.claimOutbox({
+        channels,
+        owner: this.owner,
+        leaseMs: options.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS,
+        limit: options.limit ?? 50,
+        maxAttempts: this.maxSendAttempts,
+      }),
+    );
+  }
+
+  /** Delivered. False if this process's lease had run out (another may have sent it too). */
+  async markSent(messageId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.run(() => this.store.completeOutbox(messageId, this.owner, { sent: true, at: this.now().toISOString() }), true);
+  }
+
+  /** A delivery attempt failed; offered again after `retryDelayMs` (default at once). */
+  async markFailed(messageId: string, error: unknown, retryDelayMs = 0): Promise<boolean> {
+    this.assertOpen();
+    const retryAt = new Date(this.now().getTime() + retryDelayMs).toISOString();
+    return this.run(() => this.store.completeOutbox(messageId, this.owner, { sent: false, error: errorMessage(error), retryAt }), true);
   }
 
   /** Staff turned the group into FAQ `faqId`. */
   async markPromoted(groupId: string, faqId: string): Promise<QuestionGroup> {
     this.assertOpen();
-    const group = this.requireGroup(groupId);
-    group.status = "promoted";
-    group.promotedTo = faqId;
-    group.updatedAt = this.now().toISOString();
-    await this.save();
-    return structuredClone(group);
+    const group = await this.run(() => this.store.setGroupStatus(groupId, { status: "promoted", promotedTo: faqId }, this.now().toISOString()));
+    if (!group) throw this.noGroup(groupId);
+    return group;
   }
 
   /** Staff decided the group needs no answer (spam, off topic, …). */
   async dismiss(groupId: string, reason: string): Promise<QuestionGroup> {
     this.assertOpen();
-    const group = this.requireGroup(groupId);
-    group.status = "dismissed";
-    group.dismissReason = reason;
-    group.updatedAt = this.now().toISOString();
-    await this.save();
-    return structuredClone(group);
+    const group = await this.run(() => this.store.setGroupStatus(groupId, { status: "dismissed", reason }, this.now().toISOString()));
+    if (!group) throw this.noGroup(groupId);
+    return group;
   }
 
   /**
@@ -306,96 +284,70 @@ export class QuestionLog {
   async applyRetention(): Promise<number> {
     this.assertOpen();
     const cutoff = new Date(this.now().getTime() - this.retentionDays * DAY_MS).toISOString();
-    let anonymised = 0;
-    for (const entry of this.data.entries) {
-      if (entry.askedAt >= cutoff) continue;
-      if (entry.conversationId === undefined && entry.senderId === undefined && entry.senderName === undefined) continue;
-      delete entry.conversationId;
-      delete entry.senderId;
-      delete entry.senderName;
-      anonymised++;
-    }
-    const outboxBefore = this.data.outbox.length;
-    this.data.outbox = this.data.outbox.filter((message) => message.createdAt >= cutoff);
-    if (anonymised > 0 || this.data.outbox.length !== outboxBefore) await this.save();
-    return anonymised;
+    return this.run(() => this.store.applyRetention(cutoff));
   }
 
   /** Statistics for local month "YYYY-MM". */
-  monthlyReport(month: string): MonthlyReport {
-    const report = buildMonthlyReport(this.data, month);
-    if (report === null) {
-      throw new QuestionLogError(`question log: "${month}" is not a month; write it as YYYY-MM, e.g. 2024-03.`);
+  monthlyReport(month: string): Promise<MonthlyReport> {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+      return Promise.reject(new QuestionLogError(`question log: "${month}" is not a month; write it as YYYY-MM, e.g. 2024-03.`));
     }
-    return report;
+    return this.run(() => this.store.monthlyReport(month));
   }
 
   /** How often each FAQ was given as the answer, summed over every counted day (or those on or after local date `since`, "YYYY-MM-DD"). */
-  faqHits(since?: string): Record<string, number> {
-    const hits: Record<string, number> = {};
-    for (const [day, counters] of Object.entries(this.data.counters)) {
-      if (since !== undefined && day < since) continue;
-      for (const [faqId, n] of Object.entries(counters.faqHits)) hits[faqId] = (hits[faqId] ?? 0) + n;
-    }
-    return hits;
+  faqHits(since?: string): Promise<Record<string, number>> {
+    return this.run(() => this.store.faqHits(since));
   }
 
   /** The monthly report as CSV rows; turn them into a file with toCsv(). */
-  exportMonth(month: string): CsvRow[] {
-    return monthlyReportRows(this.monthlyReport(month));
+  async exportMonth(month: string): Promise<CsvRow[]> {
+    return monthlyReportRows(await this.monthlyReport(month));
   }
 
-  /** Resolves when every change so far is on disk. */
+  /**
+   * A named lock for this process while the log is open (PostgreSQL: an
+   * advisory lock on the session). False if another process holds it.
+   */
+  tryExclusive(name: string): Promise<boolean> {
+    return this.run(() => this.store.tryExclusive(name));
+  }
+
+  /** Resolves when every change so far is durable. */
   async flush(): Promise<void> {
-    await this.queue.idle();
-    if (this.unsaved) await this.save();
+    await this.run(() => this.store.flush());
   }
 
-  /** Saves what is pending and releases the lock. Safe to call twice. */
+  /** Saves what is pending and releases the lock (or the database connections). Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     clearInterval(this.retentionTimer);
     this.retentionTimer = undefined;
+    this.closed = true;
     try {
-      await this.flush();
+      await this.run(() => this.store.flush(), true);
     } finally {
-      this.closed = true;
-      await this.storage.close();
+      await this.store.close();
     }
   }
 
-  private save(): Promise<void> {
-    this.unsaved = true;
-    return this.queue.save();
-  }
-
-  private async writeNow(): Promise<void> {
-    // Cleared before writing: changes made during the write set it again.
-    this.unsaved = false;
+  private async run<T>(operation: () => Promise<T>, allowClosed = false): Promise<T> {
+    if (!allowClosed) this.assertOpen();
     try {
-      await this.storage.write(this.data);
+      return await operation();
     } catch (error) {
-      this.unsaved = true;
       throw asQuestionLogError(error, this.location);
     }
   }
 
-  private requireGroup(groupId: string): QuestionGroup {
-    const group = this.groupsById.get(groupId);
-    if (!group) {
-      throw new QuestionLogError(`question log: there is no question group "${groupId}" in ${this.location}; list the groups to find its id.`);
-    }
-    return group;
+  private async requireGroup(groupId: string): Promise<GroupWithEntries> {
+    const found = await this.getGroup(groupId);
+    if (!found) throw this.noGroup(groupId);
+    return found;
   }
 
-  private requireMessage(messageId: string): OutboxMessage {
-    const message = this.data.outbox.find((candidate) => candidate.id === messageId);
-    if (!message) {
-      throw new QuestionLogError(
-        `question log: there is no outbox message "${messageId}" in ${this.location}; it may have been removed by retention. Take ids from pendingOutbox().`,
-      );
-    }
-    return message;
+  private noGroup(groupId: string): QuestionLogError {
+    return new QuestionLogError(`question log: there is no question group "${groupId}" in ${this.location}; list the groups to find its id.`);
   }
 
   private assertOpen(): void {
@@ -405,6 +357,13 @@ export class QuestionLog {
   }
 }
 
+async function openStore(options: { dataDir: string; databaseUrl?: string; now?: () => Date }): Promise<LogStore> {
+  if (options.databaseUrl !== undefined && options.databaseUrl.trim() !== "") {
+    const { PgStore } = await import("./pg-store.js");
+    return PgStore.open(options.databaseUrl);
+  }
+  return EmbeddedStore.open(options.dataDir, options.now ? { now: options.now } : {});
+}
 
 function asQuestionLogError(error: unknown, location: string): QuestionLogError {
   if (error instanceof QuestionLogError) return error;

@@ -1,10 +1,10 @@
 import type { CsvRow } from "./csv.js";
 import { daysOfMonth, localDateKey } from "./dates.js";
 import { emptyDayCounters } from "./schema.js";
-import type { DayCounters, LogData } from "./types.js";
+import type { DayCounters, LogData, QuestionGroup } from "./types.js";
 
-const TOP_FAQS = 10;
-const TOP_OPEN_GROUPS = 10;
+export const TOP_FAQS = 10;
+export const TOP_OPEN_GROUPS = 10;
 
 type Counts = Omit<DayCounters, "faqHits">;
 
@@ -24,43 +24,62 @@ export interface MonthlyReport {
 }
 
 /** Builds the report for local month "YYYY-MM"; returns null if `month` is not in that form. */
-export function buildMonthlyReport(data: LogData, month: string): MonthlyReport | null {
-  const dates = daysOfMonth(month);
-  if (dates === null) return null;
-
-  const total = emptyDayCounters();
-  const faqHits = new Map<string, number>();
-  const days = dates.map((date) => {
-    const counters = data.counters[date] ?? emptyDayCounters();
-    addCounts(total, counters);
-    for (const [faqId, hits] of Object.entries(counters.faqHits)) faqHits.set(faqId, (faqHits.get(faqId) ?? 0) + hits);
-    return dayReport(date, counters);
-  });
-
+export function buildMonthlyReport(data: Pick<LogData, "counters" | "entries" | "groups">, month: string): MonthlyReport | null {
+  if (daysOfMonth(month) === null) return null;
   const askedThisMonth = new Map<string, number>();
   for (const entry of data.entries) {
     if (localDateKey(new Date(entry.askedAt)).startsWith(`${month}-`)) {
       askedThisMonth.set(entry.groupId, (askedThisMonth.get(entry.groupId) ?? 0) + 1);
     }
   }
-  const topOpenGroups = data.groups
+  const openGroups = data.groups
     .filter((group) => group.status === "open" && askedThisMonth.has(group.id))
-    .map((group) => ({
+    .map((group) => ({ group, askedThisMonth: askedThisMonth.get(group.id) ?? 0 }));
+  return assembleMonthlyReport(month, data.counters, openGroups);
+}
+
+/**
+ * The report from its parts: the month's daily counters (days missing count
+ * zero) and the open groups asked that month with how often. Every storage
+ * computes the parts its own way (PostgreSQL in SQL) and assembles here.
+ */
+export function assembleMonthlyReport(
+  month: string,
+  counters: Record<string, DayCounters>,
+  openGroups: { group: Pick<QuestionGroup, "id" | "representative" | "count" | "lastAskedAt">; askedThisMonth: number }[],
+  topFaqs?: { faqId: string; hits: number }[],
+): MonthlyReport | null {
+  const dates = daysOfMonth(month);
+  if (dates === null) return null;
+
+  const total = emptyDayCounters();
+  const faqHits = new Map<string, number>();
+  const days = dates.map((date) => {
+    const day = counters[date] ?? emptyDayCounters();
+    addCounts(total, day);
+    for (const [faqId, hits] of Object.entries(day.faqHits)) faqHits.set(faqId, (faqHits.get(faqId) ?? 0) + hits);
+    return dayReport(date, day);
+  });
+
+  const topOpenGroups = openGroups
+    .map(({ group, askedThisMonth }) => ({
       groupId: group.id,
       representative: group.representative,
-      askedThisMonth: askedThisMonth.get(group.id) ?? 0,
+      askedThisMonth,
       totalCount: group.count,
       lastAskedAt: group.lastAskedAt,
     }))
-    .sort((a, b) => b.askedThisMonth - a.askedThisMonth || (a.lastAskedAt < b.lastAskedAt ? 1 : -1))
+    .sort((a, b) => b.askedThisMonth - a.askedThisMonth || (a.lastAskedAt < b.lastAskedAt ? 1 : a.lastAskedAt > b.lastAskedAt ? -1 : 0))
     .slice(0, TOP_OPEN_GROUPS);
 
-  const topFaqs = [...faqHits.entries()]
-    .map(([faqId, hits]) => ({ faqId, hits }))
-    .sort((a, b) => b.hits - a.hits || a.faqId.localeCompare(b.faqId))
-    .slice(0, TOP_FAQS);
+  const faqs =
+    topFaqs ??
+    [...faqHits.entries()]
+      .map(([faqId, hits]) => ({ faqId, hits }))
+      .sort((a, b) => b.hits - a.hits || a.faqId.localeCompare(b.faqId))
+      .slice(0, TOP_FAQS);
 
-  return { month, days, total: dayReport("合计", total), topFaqs, topOpenGroups };
+  return { month, days, total: dayReport("合计", total), topFaqs: faqs, topOpenGroups };
 }
 
 function addCounts(target: DayCounters, source: DayCounters): void {

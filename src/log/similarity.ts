@@ -12,22 +12,38 @@ import type { Similarity } from "./types.js";
  * ("博士安家费怎么申请" / "硕士租房补贴怎么申请": 0.35).
  */
 export const bigramDice: Similarity = (a, b) => {
-  const left = bigrams(a);
-  const right = bigrams(b);
-  if (left.length === 0 && right.length === 0) return 1;
-  if (left.length === 0 || right.length === 0) return 0;
-  const remaining = new Map<string, number>();
-  for (const pair of left) remaining.set(pair, (remaining.get(pair) ?? 0) + 1);
+  const left = profile(a);
+  const right = profile(b);
+  if (left.size === 0 && right.size === 0) return 1;
+  if (left.size === 0 || right.size === 0) return 0;
+  // Allocation-free: this runs for every open group's keys on every new question.
+  const swap = left.counts.size > right.counts.size;
+  const small = swap ? right.counts : left.counts;
+  const large = swap ? left.counts : right.counts;
   let shared = 0;
-  for (const pair of right) {
-    const available = remaining.get(pair) ?? 0;
-    if (available > 0) {
-      shared++;
-      remaining.set(pair, available - 1);
-    }
-  }
-  return (2 * shared) / (left.length + right.length);
+  small.forEach((n, pair) => {
+    const other = large.get(pair);
+    if (other !== undefined) shared += n < other ? n : other;
+  });
+  return (2 * shared) / (left.size + right.size);
 };
+
+/** Bigram counts per text, cached: grouping compares every new question with every open group's keys. */
+const PROFILE_CACHE_LIMIT = 10_000;
+const profiles = new Map<string, { counts: Map<string, number>; size: number }>();
+
+function profile(text: string): { counts: Map<string, number>; size: number } {
+  let found = profiles.get(text);
+  if (!found) {
+    const pairs = bigrams(text);
+    const counts = new Map<string, number>();
+    for (const pair of pairs) counts.set(pair, (counts.get(pair) ?? 0) + 1);
+    found = { counts, size: pairs.length };
+    if (profiles.size >= PROFILE_CACHE_LIMIT) profiles.clear();
+    profiles.set(text, found);
+  }
+  return found;
+}
 
 /** Groups form at or above this similarity. */
 export const DEFAULT_GROUP_THRESHOLD = 0.6;

@@ -113,6 +113,8 @@ export interface OutboxMessage {
   attempts: number;
   sentAt?: string;
   lastError?: string;
+  /** After a failed attempt: not offered again before this ISO time. */
+  notBefore?: string;
 }
 
 /** Statistics for one local calendar day. Never holds question text. */

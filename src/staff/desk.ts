@@ -82,20 +82,20 @@ export class LogDesk implements StaffDesk {
   }
 
   async show(groupId: string): Promise<GroupDetails> {
-    const found = this.requireGroup(groupId);
-    return { ...found, pending: this.log.pendingOutbox().filter((m) => m.groupId === groupId) };
+    const found = await this.requireGroup(groupId);
+    return { ...found, pending: await this.log.pendingForGroup(groupId) };
   }
 
   async reply(groupId: string, text: string): Promise<ReplyResult> {
-    this.requireGroup(groupId);
+    await this.requireGroup(groupId);
     if (text.trim() === "") throw new StaffError(`the reply to group ${groupId} is empty; write the answer text, e.g. talentbot log reply ${groupId} "请携带……到窗口办理"`);
     const queued = await this.log.reply(groupId, text.trim());
     this.options.afterReply?.();
-    return { group: this.requireGroup(groupId).group, queued };
+    return { group: (await this.requireGroup(groupId)).group, queued };
   }
 
   async promote(groupId: string, request: PromoteRequest): Promise<PromoteResult> {
-    const { group } = this.requireGroup(groupId);
+    const { group } = await this.requireGroup(groupId);
     if (group.status === "promoted") {
       throw new StaffError(`group ${groupId} was already promoted to FAQ "${group.promotedTo ?? "?"}"; edit that FAQ file to change it`);
     }
@@ -106,13 +106,13 @@ export class LogDesk implements StaffDesk {
   }
 
   async dismiss(groupId: string, reason: string): Promise<QuestionGroup> {
-    this.requireGroup(groupId);
+    await this.requireGroup(groupId);
     if (reason.trim() === "") throw new StaffError(`say why group ${groupId} is dismissed: talentbot log dismiss ${groupId} --reason "与人才政策无关"`);
     return this.log.dismiss(groupId, reason.trim());
   }
 
   async outOfScope(groupId: string, subject: string): Promise<OutOfScopeResult> {
-    const { group } = this.requireGroup(groupId);
+    const { group } = await this.requireGroup(groupId);
     if (group.status === "promoted") throw new StaffError(`group ${groupId} was promoted to FAQ "${group.promotedTo ?? "?"}"; an answered question cannot also be out of scope`);
     const written = await addGroupToOutOfScope(group, this.options.knowledgeDir, subject);
     const dismissed = await this.log.dismiss(groupId, `${OUT_OF_SCOPE_REASON}${written.subject}`);
@@ -129,8 +129,8 @@ export class LogDesk implements StaffDesk {
     if (this.options.ownsLog) await this.log.close();
   }
 
-  private requireGroup(groupId: string) {
-    const found = this.log.getGroup(groupId);
+  private async requireGroup(groupId: string) {
+    const found = await this.log.getGroup(groupId);
     if (!found) throw new StaffError(`there is no question group "${groupId}" in ${this.log.location}; run \`talentbot log list\` to see the group ids`);
     return found;
   }

@@ -9,6 +9,8 @@ import { StaffError } from "./errors.js";
 
 export interface OpenDeskOptions {
   dataDir: string;
+  /** PostgreSQL connection string (DATABASE_URL): the log is there, and any process may write it. */
+  databaseUrl?: string;
   knowledgeDir: string;
   /** The knowledge directory was named on the command line or in the environment (not the default). */
   knowledgeDirExplicit?: boolean;
@@ -18,8 +20,8 @@ export interface OpenDeskOptions {
 
 export interface OpenedDesk {
   desk: StaffDesk;
-  /** "bot": handed to the running bot; "file": the CLI opened the log itself. */
-  via: "bot" | "file";
+  /** "bot": handed to the running bot; "file": the CLI opened the log file itself; "database": the shared log in PostgreSQL. */
+  via: "bot" | "file" | "database";
   /** Where promote writes: the running bot's knowledge directory, or the CLI's. */
   knowledgeDir: string;
 }
@@ -31,6 +33,13 @@ export interface OpenedDesk {
  * and two CLIs never write at once).
  */
 export async function openStaffDesk(options: OpenDeskOptions): Promise<OpenedDesk> {
+  if (options.databaseUrl) {
+    // Every replica and this command write the same database safely; each replica sees a
+    // promote through its own watch of the knowledge files and delivers replies from the outbox.
+    const log = await QuestionLog.open({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, retentionDays: await retentionDays(options.knowledgeDir, options.warn) });
+    for (const warning of log.warnings) options.warn(warning);
+    return { desk: new LogDesk(log, { knowledgeDir: options.knowledgeDir, ownsLog: true }), via: "database", knowledgeDir: options.knowledgeDir };
+  }
   const admin = await readAdminFile(options.dataDir);
   if (admin && isProcessRunning(admin.pid)) {
     const remote = new RemoteDesk(admin);

@@ -186,7 +186,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
       });
 
       scope.get("/faqs", async () => {
-        const hits = options.runtime.log.faqHits();
+        const hits = await options.runtime.log.faqHits();
         const faqs = engine()
           .kb.faqs.map((f) => ({ id: f.id, question: f.question, alternates: f.alternates.length, hits: hits[f.id] ?? 0, source: f.source ?? null, updated: f.updated ?? null, file: f.file }))
           .sort((a, b) => b.hits - a.hits || a.id.localeCompare(b.id));

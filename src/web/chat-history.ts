@@ -14,6 +14,39 @@ export interface ChatItem extends Reply {
   at: string;
 }
 
+/**
+ * Where the web chat's conversations are kept: ChatHistory (memory + web-chat.json, one
+ * process) or PgChatHistory (PostgreSQL, shared by every replica, so a staff reply delivered
+ * by one replica is seen by a page polling another).
+ */
+export interface ChatStore extends WebInbox {
+  since(sessionId: string, afterSeq?: number): ChatItem[] | Promise<ChatItem[]>;
+  exchange(sessionId: string, text: string, replies: readonly Reply[]): ChatItem[] | Promise<ChatItem[]>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Masks what the web chat stores of one exchange: the user's text, and quotes of earlier
+ * raw texts with personal data in the bot's replies (人工: 已记录您的问题“…”). The bot's own
+ * text (an office phone number) must stay as it is, so the raw texts that held personal data
+ * are remembered, in memory only, for a few messages per session.
+ */
+export class QuoteMasker {
+  private readonly rawWithPersonalData = new Map<string, string[]>();
+
+  mask(sessionId: string, text: string, replies: readonly Reply[]): { text: string; replies: Reply[] } {
+    const masked = maskPersonalData(text);
+    let raw = this.rawWithPersonalData.get(sessionId) ?? [];
+    this.rawWithPersonalData.delete(sessionId);
+    if (masked !== text && text.trim()) raw = [...raw, text.trim()].slice(-5);
+    if (raw.length > 0) this.rawWithPersonalData.set(sessionId, raw);
+    while (this.rawWithPersonalData.size > 1000) this.rawWithPersonalData.delete(this.rawWithPersonalData.keys().next().value!);
+    const quoted = (reply: Reply): Reply => ({ ...reply, text: raw.reduce((out, r) => out.split(r).join(maskPersonalData(r)), reply.text) });
+    return { text: masked, replies: replies.map(quoted) };
+  }
+}
+
 interface Session {
   items: ChatItem[];
   nextSeq: number;
@@ -45,9 +78,9 @@ const FILE_VERSION = 1;
  * `file`, written (temp file + rename) shortly after each change so a restart keeps staff replies
  * that the user has not seen yet.
  */
-export class ChatHistory implements WebInbox {
+export class ChatHistory implements ChatStore {
   private readonly sessions = new Map<string, Session>();
-  private readonly rawWithPersonalData = new Map<string, string[]>();
+  private readonly masker = new QuoteMasker();
   private readonly maxItems: number;
   private readonly maxSessions: number;
   private readonly ttlMs: number;
@@ -90,17 +123,8 @@ export class ChatHistory implements WebInbox {
 
   /** Appends what the user sent and the bot's replies; returns the stored items. */
   exchange(sessionId: string, text: string, replies: readonly Reply[]): ChatItem[] {
-    const masked = maskPersonalData(text);
-    // A reply may quote an earlier question (人工: 已记录您的问题“…”): such quotes are masked too. The
-    // rest of a reply is the bot's own text (an office phone number in it must stay as it is), so
-    // the raw texts that hold personal data are remembered, in memory only, for a few messages.
-    let raw = this.rawWithPersonalData.get(sessionId) ?? [];
-    this.rawWithPersonalData.delete(sessionId);
-    if (masked !== text && text.trim()) raw = [...raw, text.trim()].slice(-5);
-    if (raw.length > 0) this.rawWithPersonalData.set(sessionId, raw);
-    while (this.rawWithPersonalData.size > 1000) this.rawWithPersonalData.delete(this.rawWithPersonalData.keys().next().value!);
-    const quoted = (reply: Reply): Reply => ({ ...reply, text: raw.reduce((out, r) => out.split(r).join(maskPersonalData(r)), reply.text) });
-    return [this.add(sessionId, "user", { text: masked }), ...replies.map((reply) => this.add(sessionId, "bot", quoted(reply)))];
+    const masked = this.masker.mask(sessionId, text, replies);
+    return [this.add(sessionId, "user", { text: masked.text }), ...masked.replies.map((reply) => this.add(sessionId, "bot", reply))];
   }
 
   async deliver(sessionId: string, reply: Reply): Promise<void> {
@@ -126,10 +150,7 @@ export class ChatHistory implements WebInbox {
     if (session) this.sessions.delete(sessionId); // re-inserted last: Map order is least recently active first
     session ??= { items: [], nextSeq: 1, lastActive: at };
     this.sessions.set(sessionId, session);
-    const item: ChatItem = { seq: session.nextSeq++, from, at, text: reply.text };
-    if (reply.choices?.length) item.choices = reply.choices.map(({ label, faqId }) => ({ label, faqId }));
-    if (reply.citation) item.citation = { ...reply.citation };
-    if (reply.feedback) item.feedback = true;
+    const item = chatItem(session.nextSeq++, from, at, reply);
     session.items.push(item);
     if (session.items.length > this.maxItems) session.items.splice(0, session.items.length - this.maxItems);
     session.lastActive = at;
@@ -180,4 +201,13 @@ export class ChatHistory implements WebInbox {
       this.options.onError?.(`web chat history ${this.options.file ?? ""} is unreadable (${error instanceof Error ? error.message : String(error)}); starting empty`);
     }
   }
+}
+
+/** The stored form of one line of a conversation. */
+export function chatItem(seq: number, from: ChatItem["from"], at: string, reply: Reply): ChatItem {
+  const item: ChatItem = { seq, from, at, text: reply.text };
+  if (reply.choices?.length) item.choices = reply.choices.map(({ label, faqId }) => ({ label, faqId }));
+  if (reply.citation) item.citation = { ...reply.citation };
+  if (reply.feedback) item.feedback = true;
+  return item;
 }

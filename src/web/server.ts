@@ -5,7 +5,7 @@ import { reportReload, type BotRuntime } from "../app/runtime.js";
 import { SESSION_ID_PATTERN, type WebChannel } from "../channels/web.js";
 import { LogDesk, type StaffDesk } from "../staff/desk.js";
 import { registerAdminRoutes } from "./admin-routes.js";
-import type { ChatHistory } from "./chat-history.js";
+import type { ChatStore } from "./chat-history.js";
 import { loadAssets, notFoundPage, policyIndexPage, policyPage, type Asset } from "./pages.js";
 import { SECURITY_HEADERS, WindowCounter, tooMany, type WindowLimit } from "./security.js";
 import { StaffSessions, type StaffSessionOptions } from "./staff-auth.js";
@@ -36,7 +36,7 @@ export interface WebAppOptions {
   /** The chat page, its API and the policy pages; without it only channel routes and /api/health are served. */
   channel?: WebChannel;
   /** Conversations of the chat page (required with `channel`). */
-  history?: ChatHistory;
+  history?: ChatStore;
   /** Staff console at /admin, signed in with this token; none: no console. */
   staffToken?: string;
   /** What the console's actions go through. Default: a LogDesk on the runtime's log, as the admin endpoint uses. */
@@ -134,13 +134,13 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         if (!channel.receiving) return reply.code(503).send({ error: "服务暂不可用，请稍后再试" });
         const { sessionId, text } = request.body;
         const replies = await channel.receive(sessionId, text);
-        const messages = history.exchange(sessionId, text, replies);
+        const messages = await history.exchange(sessionId, text, replies);
         return { sessionId, replies, messages };
       },
     );
 
     app.get("/api/chat/history", { schema: { querystring: historyQuerySchema } }, async (request: FastifyRequest<{ Querystring: { sessionId: string; after?: number } }>) => ({
-      messages: history.since(request.query.sessionId, request.query.after ?? 0),
+      messages: await history.since(request.query.sessionId, request.query.after ?? 0),
     }));
 
     app.get("/policies", (_request, reply) => reply.type("text/html; charset=utf-8").send(policyIndexPage(options.runtime.live.engine.kb)));

@@ -134,8 +134,8 @@ describe("Telegram channel against a Bot API emulator", () => {
     await bot.press(101, answer!, answer!.keyboard![0]![1]!.callback_data);
     const [, sorry] = await bot.expectSent(101, 2);
     expect(sorry!.text).toContain("抱歉没能帮到您");
-    await waitFor(() => bot.runtime.log.listGroups().length > 0, "the 没帮助 to be logged"); // the log writes after the reply went out
-    expect(bot.runtime.log.listGroups()[0]).toMatchObject({ representative: "人才子女入学需要什么材料？", reasons: { unhelpful: 1 } });
+    await waitFor(async () => (await bot.runtime.log.listGroups()).length > 0, "the 没帮助 to be logged"); // the log writes after the reply went out
+    expect((await bot.runtime.log.listGroups())[0]).toMatchObject({ representative: "人才子女入学需要什么材料？", reasons: { unhelpful: 1 } });
     await waitFor(() => bot.sent(101)[0]!.keyboard?.length === 0, "the 👍/👎 buttons to be removed");
     expect(bot.proxy.count("answerCallbackQuery")).toBe(1);
     expect(bot.proxy.calls).not.toContain("?"); // every call was a Bot API method
@@ -154,7 +154,7 @@ describe("Telegram channel against a Bot API emulator", () => {
     expect(answer!.text).toContain("提交申请表、人才证书、户口簿。");
     expect(answer!.text).toContain("依据：《示例细则》第一条");
     expect(labels(answer!)).toEqual(["👍 有帮助", "👎 没帮助"]);
-    const file = bot.runtime.log.listGroups();
+    const file = (await bot.runtime.log.listGroups());
     expect(file.map((g) => [g.representative, g.reasons])).toEqual([["孩子上学要准备哪些材料", { suggested: 1 }]]);
   });
 
@@ -163,8 +163,8 @@ describe("Telegram channel against a Bot API emulator", () => {
     await say(bot, 103, "明天会下雨吗");
     const [unknown] = await bot.expectSent(103, 1);
     expect(unknown!.text).toContain("抱歉，暂时无法回答。");
-    await waitFor(() => bot.runtime.log.listGroups().length > 0, "the question to be logged"); // written after the reply went out
-    const [group] = bot.runtime.log.listGroups({ status: "open" });
+    await waitFor(async () => (await bot.runtime.log.listGroups()).length > 0, "the question to be logged"); // written after the reply went out
+    const [group] = (await bot.runtime.log.listGroups({ status: "open" }));
     expect(group).toMatchObject({ representative: "明天会下雨吗", channels: ["telegram"] });
 
     // Not staff: refused, nothing changes.
@@ -172,7 +172,7 @@ describe("Telegram channel against a Bot API emulator", () => {
     await command(bot, 104, "/pending");
     const refused = await bot.expectSent(104, 2);
     expect(refused.map((m) => m.text)).toEqual([NOT_STAFF_TEXT, NOT_STAFF_TEXT]);
-    expect(bot.runtime.log.getGroup(group!.id)!.group.status).toBe("open");
+    expect((await bot.runtime.log.getGroup(group!.id))!.group.status).toBe("open");
 
     // Staff: /pending lists the group, /reply answers it.
     await command(bot, STAFF_ID, "/pending");
@@ -184,8 +184,8 @@ describe("Telegram channel against a Bot API emulator", () => {
 
     const [, delivered] = await bot.expectSent(103, 2);
     expect(delivered!.text).toBe("关于您咨询的“明天会下雨吗”，工作人员答复如下：\n明天多云，不会下雨。");
-    expect(bot.runtime.log.getGroup(group!.id)!.group.status).toBe("replied");
-    await waitFor(() => bot.runtime.log.pendingOutbox("telegram").length === 0, "the outbox to be marked sent");
+    expect((await bot.runtime.log.getGroup(group!.id))!.group.status).toBe("replied");
+    await waitFor(async () => (await bot.runtime.log.pendingOutbox("telegram")).length === 0, "the outbox to be marked sent");
 
     // A staff mistake gets the desk's explanation, not a crash.
     await command(bot, STAFF_ID, "/reply g999 答复");
@@ -219,7 +219,7 @@ describe("Telegram channel against a Bot API emulator", () => {
     expect(notes.slice(1).map((m) => m.text)).toEqual([BUTTON_GONE_TEXT, BUTTON_GONE_TEXT, BUTTON_GONE_TEXT]);
     const [note107] = await bot.expectSent(107, 1);
     expect(note107!.text).toBe(BUTTON_GONE_TEXT);
-    expect(bot.runtime.log.listGroups()).toEqual([]); // none of them reached the core as feedback
+    expect((await bot.runtime.log.listGroups())).toEqual([]); // none of them reached the core as feedback
 
     await bot.press(106, answer!, genuine); // the real 👍 still works
     const all = await bot.expectSent(106, 5);

@@ -130,10 +130,10 @@ describe("WeChat channel with wechaty-puppet-mock", () => {
     bot.asker.say("不好").to(bot.botUser);
     const [, sorry] = await bot.expectSaid(bot.asker, 2);
     expect(sorry).toContain("抱歉没能帮到您");
-    await waitFor(() => bot.runtime.log.listGroups().length > 0, "the 不好 to be logged"); // the log writes after the reply went out
-    const [group] = bot.runtime.log.listGroups();
+    await waitFor(async () => (await bot.runtime.log.listGroups()).length > 0, "the 不好 to be logged"); // the log writes after the reply went out
+    const [group] = (await bot.runtime.log.listGroups());
     expect(group).toMatchObject({ representative: "人才子女入学需要什么材料？", reasons: { unhelpful: 1 }, channels: ["wechat"] });
-    expect(bot.runtime.log.getGroup(group!.id)!.entries[0]).toMatchObject({ conversationId: `contact:${bot.asker.id}`, senderId: bot.asker.id, senderName: "张三" });
+    expect((await bot.runtime.log.getGroup(group!.id))!.entries[0]).toMatchObject({ conversationId: `contact:${bot.asker.id}`, senderId: bot.asker.id, senderName: "张三" });
   });
 
   it("shows Markdown **bold** without the stars (WeChat has no formatting)", async () => {
@@ -166,8 +166,8 @@ describe("WeChat channel with wechaty-puppet-mock", () => {
     const [inRoom] = await bot.expectSaid(bot.room, 1);
     expect(inRoom).toMatch(/^@李四 抱歉，暂时无法回答。/);
 
-    await waitFor(() => bot.runtime.log.listGroups()[0]?.count === 2, "both questions to be logged in one group");
-    const [group] = bot.runtime.log.listGroups({ status: "open" });
+    await waitFor(async () => (await bot.runtime.log.listGroups())[0]?.count === 2, "both questions to be logged in one group");
+    const [group] = (await bot.runtime.log.listGroups({ status: "open" }));
     const desk = new LogDesk(bot.runtime.log, { knowledgeDir, afterReply: () => void bot.runtime.outbox.deliver() });
     const { queued } = await desk.reply(group!.id, "明天多云，不会下雨。");
     expect(queued.map((m) => m.conversationId).sort()).toEqual([`contact:${bot.asker.id}`, `room:${bot.room.id}`].sort());
@@ -175,7 +175,7 @@ describe("WeChat channel with wechaty-puppet-mock", () => {
     expect(delivered).toBe("关于您咨询的“明天会下雨吗”，工作人员答复如下：\n明天多云，不会下雨。");
     const [, roomDelivered] = await bot.expectSaid(bot.room, 2);
     expect(roomDelivered).toBe("关于您咨询的“明天会下雨吗？”，工作人员答复如下：\n明天多云，不会下雨。");
-    await waitFor(() => bot.runtime.log.pendingOutbox("wechat").length === 0, "the outbox to be marked sent");
+    await waitFor(async () => (await bot.runtime.log.pendingOutbox("wechat")).length === 0, "the outbox to be marked sent");
   });
 
   it("answers an image or a voice message with the core's text reply", async () => {
@@ -198,7 +198,7 @@ describe("WeChat channel with wechaty-puppet-mock", () => {
     bot.asker.say("@李四 你知道吗", [bot.other]).to(bot.room); // mentions someone else
     await settle();
     expect(bot.said).toHaveLength(1);
-    expect(bot.runtime.log.listGroups()).toEqual([]); // unaddressed room messages are neither answered nor logged
+    expect((await bot.runtime.log.listGroups())).toEqual([]); // unaddressed room messages are neither answered nor logged
   });
 
   it("ignores its own messages, messages from before login, official accounts and system notices", async () => {

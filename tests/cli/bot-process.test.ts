@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AnswerEngine } from "../../src/core/engine.js";
 import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
+import { readEmbeddedLog } from "../../src/log/embedded-store.js";
 import type { LogData } from "../../src/log/types.js";
 import { waitFor } from "../helpers/bot-harness.js";
 import { cleanEnv, ensureBuilt, startTalentbot, talentbot, type RunningCli } from "../helpers/built-cli.js";
@@ -55,7 +56,7 @@ describe("talentbot chat (stdin not a terminal)", () => {
     expect(blocks[1]).toBe(`${answers.get(second)!}\n这个回答有帮助吗？回复 好 / 不好`); // no citation in these FAQs
     expect(result.stdout).toContain("抱歉，暂时无法回答。");
 
-    const log = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+    const log = await readEmbeddedLog(dataDir);
     expect(log.entries.map((e) => [e.text, e.reason, e.channel])).toEqual([
       [question, "suggested", "console"],
       ["明天会下雨吗", "unanswered", "console"],

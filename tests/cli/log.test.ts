@@ -127,7 +127,7 @@ describe("talentbot log promote", () => {
     await log.record(asked("人才买房补贴发几年？", "b"));
     await log.record(asked("人才买房补贴分几年发", "c"));
     await log.record(asked("买房有补助吗", "d", "人才买房补贴发几年")); // grouped by its normalised form
-    expect(log.getGroup(groupId)!.group.count).toBe(4);
+    expect((await log.getGroup(groupId))!.group.count).toBe(4);
     await log.close();
 
     const promote = await cli("log", "promote", groupId, "--to", "housing-subsidy", "--data-dir", dataDir, "--knowledge", knowledgeDir);

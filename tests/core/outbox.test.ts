@@ -23,7 +23,7 @@ describe("staff replies through the outbox", () => {
 
     input.write("博士安家费怎么申请\n");
     await waitFor(() => printed.includes("抱歉，暂时无法回答。"), "the bot's answer");
-    const [group] = bot.runtime.log.listGroups();
+    const [group] = (await bot.runtime.log.listGroups());
 
     // The staff command finds the running bot through admin.json and hands the reply over.
     const io = captureOutput();
@@ -33,7 +33,7 @@ describe("staff replies through the outbox", () => {
     // Delivered at once (not at the next poll, which is a minute away).
     await waitFor(() => printed.includes("博士安家费请向人社局申请。"), "the staff reply on the console");
     expect(printed).toContain("关于您咨询的“博士安家费怎么申请”，工作人员答复如下：");
-    await waitFor(() => bot.runtime.log.pendingOutbox().length === 0, "the message marked sent");
+    await waitFor(async () => (await bot.runtime.log.pendingOutbox()).length === 0, "the message marked sent");
 
     input.end();
     await bot.runtime.ended;
@@ -57,13 +57,13 @@ describe("staff replies through the outbox", () => {
     const outbox = new OutboxDispatcher(log, [wecom], { retryDelayMs: 0, onError: (m) => errors.push(m) });
     await outbox.deliver();
     expect(wecom.sent).toEqual([]);
-    expect(log.pendingOutbox("wecom")[0]).toMatchObject({ attempts: 1, lastError: "network unreachable" });
+    expect((await log.pendingOutbox("wecom"))[0]).toMatchObject({ attempts: 1, lastError: "network unreachable" });
     expect(errors[0]).toMatch(/could not deliver staff reply m1 .* wecom to room-1: network unreachable; will retry/);
 
     await outbox.deliver();
     expect(wecom.sent).toEqual([{ conversationId: "room-1", reply: { text: "关于您咨询的“博士安家费怎么申请”，工作人员答复如下：\n请向人社局申请。" } }]);
-    expect(log.pendingOutbox("wecom")).toEqual([]);
-    expect(log.pendingOutbox("telegram")).toHaveLength(1); // no telegram channel running: it waits
+    expect((await log.pendingOutbox("wecom"))).toEqual([]);
+    expect((await log.pendingOutbox("telegram"))).toHaveLength(1); // no telegram channel running: it waits
     await log.close();
   });
 });

@@ -5,6 +5,7 @@ import type { Channel } from "../../src/core/channel.js";
 import { DEFAULT_DECISION } from "../../src/core/decide.js";
 import type { EngineOptions } from "../../src/core/engine.js";
 import type { IncomingMessage, Reply } from "../../src/core/message.js";
+import { readEmbeddedLog } from "../../src/log/embedded-store.js";
 import type { LogData } from "../../src/log/types.js";
 import type { Output } from "../../src/cli/output.js";
 
@@ -39,7 +40,7 @@ export async function startTestBot(options: Partial<RuntimeOptions> & { knowledg
     runtime,
     reports,
     say: (text, overrides) => runtime.bot.handle(message(text, overrides)),
-    file: async () => JSON.parse(await readFile(join(options.dataDir, "questions.json"), "utf8")) as LogData,
+    file: () => readEmbeddedLog(options.dataDir),
     stop: () => runtime.stop(),
   };
 }

@@ -27,7 +27,7 @@ export async function ensureBuilt(): Promise<void> {
  * `talentbot start` would otherwise take port 3000 and keep running after its input ends.
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TALENTBOT_") && !["PORT", "HOST", "ADMIN_TOKEN"].includes(k)));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TALENTBOT_") && !["PORT", "HOST", "ADMIN_TOKEN", "DATABASE_URL"].includes(k)));
   return { ...env, TALENTBOT_WEB: "off", ...extra };
 }
 

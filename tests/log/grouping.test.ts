@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { QuestionLog } from "../../src/log/question-log.js";
 import { bigramDice } from "../../src/log/similarity.js";
-import { MemoryStorage } from "../../src/log/storage.js";
-import type { LogData, QuestionToRecord } from "../../src/log/types.js";
-import { useTempDirs } from "./helpers.js";
+import { readEmbeddedLog } from "../../src/log/embedded-store.js";
+import { MemoryStore as MemoryStorage } from "../../src/log/memory-store.js";
+import type { QuestionToRecord } from "../../src/log/types.js";
+import { rawLogText, useTempDirs } from "./helpers.js";
 
 const tempDir = useTempDirs();
 
@@ -45,7 +46,7 @@ describe("QuestionLog grouping", () => {
     expect(third.groupId).toBe(first.groupId);
     expect(other.groupId).not.toBe(first.groupId);
 
-    const groups = log.listGroups();
+    const groups = await log.listGroups();
     expect(groups.map((group) => group.id)).toEqual([first.groupId, other.groupId]);
     const housing = groups[0]!;
     expect(housing).toMatchObject({
@@ -62,13 +63,13 @@ describe("QuestionLog grouping", () => {
     });
     expect(groups[1]).toMatchObject({ count: 1, representative: "子女入学需要什么材料" });
 
-    const detail = log.getGroup(first.groupId);
+    const detail = await log.getGroup(first.groupId);
     expect(detail?.entries.map((entry) => entry.id)).toEqual([first.id, second.id, third.id]);
-    expect(log.getGroup("g999")).toBeUndefined();
+    expect(await log.getGroup("g999")).toBeUndefined();
     await log.close();
 
     // The grouping is on disk, not only in memory.
-    const onDisk = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+    const onDisk = await readEmbeddedLog(dataDir);
     expect(onDisk.groups.map((group) => group.count)).toEqual([3, 1]);
     expect(onDisk.entries).toHaveLength(4);
   });
@@ -88,7 +89,7 @@ describe("QuestionLog grouping", () => {
     expect(entry.normalized).toBe("我的电话138****5678安家费没到账");
     expect(entry.senderName).toBe("张三 139****8888");
     await log.close();
-    const raw = await readFile(join(dataDir, "questions.json"), "utf8");
+    const raw = await rawLogText(dataDir);
     expect(raw).not.toContain("13812345678");
     expect(raw).not.toContain("13999998888");
     expect(raw).toContain("138****5678");
@@ -111,7 +112,7 @@ describe("QuestionLog grouping", () => {
     await log.dismiss(first.groupId, "duplicate");
     const again = await log.record(question("博士安家费怎么申请"));
     expect(again.groupId).not.toBe(first.groupId);
-    expect(log.listGroups({ status: "open" }).map((group) => group.id)).toEqual([again.groupId]);
+    expect((await log.listGroups({ status: "open" })).map((group) => group.id)).toEqual([again.groupId]);
     await log.close();
   });
 
@@ -124,8 +125,8 @@ describe("QuestionLog grouping", () => {
     await log.record(question("子女入学需要什么材料"));
     now = new Date("2024-03-09T06:00:00Z");
     const recent = await log.record(question("博士后补贴标准"));
-    expect(log.listGroups().map((group) => group.id)).toEqual([popular.groupId, recent.groupId, old.groupId]);
-    expect(log.listGroups({ since: new Date("2024-03-04T00:00:00Z") }).map((group) => group.id)).toEqual([
+    expect((await log.listGroups()).map((group) => group.id)).toEqual([popular.groupId, recent.groupId, old.groupId]);
+    expect((await log.listGroups({ since: new Date("2024-03-04T00:00:00Z") })).map((group) => group.id)).toEqual([
       popular.groupId,
       recent.groupId,
     ]);
@@ -135,8 +136,8 @@ describe("QuestionLog grouping", () => {
   it("returns copies: changing a returned group does not change the log", async () => {
     const log = await QuestionLog.open({ storage: new MemoryStorage() });
     const entry = await log.record(question("博士安家费怎么申请"));
-    log.listGroups()[0]!.count = 99;
-    expect(log.getGroup(entry.groupId)?.group.count).toBe(1);
+    (await log.listGroups())[0]!.count = 99;
+    expect((await log.getGroup(entry.groupId))?.group.count).toBe(1);
     await log.close();
   });
 

@@ -27,3 +27,12 @@ export function luhnCard(withoutCheck: string): string {
 export function fullWidth(text: string): string {
   return text.replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
 }
+
+/** Every byte the embedded log keeps on disk (questions.json and the monthly history), for "is it stored?" checks. */
+export async function rawLogText(dataDir: string): Promise<string> {
+  const { readFile, readdir } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const texts = [await readFile(join(dataDir, "questions.json"), "utf8")];
+  for (const name of (await readdir(join(dataDir, "questions")).catch(() => [])).sort()) texts.push(await readFile(join(dataDir, "questions", name), "utf8"));
+  return texts.join("\n");
+}

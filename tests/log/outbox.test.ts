@@ -26,7 +26,7 @@ describe("QuestionLog replies and outbox", () => {
     await log.record(asked("web", "chat-a")); // same id on another channel is another asker
     await log.record(asked("cli")); // no conversation to answer to
     const groupId = first.groupId;
-    expect(log.getGroup(groupId)?.group.count).toBe(5);
+    expect((await log.getGroup(groupId))?.group.count).toBe(5);
 
     const queued = await log.reply(groupId, "请登录人才服务平台提交申请，咨询电话0431-88886666。");
     expect(queued.map((message) => [message.channel, message.conversationId])).toEqual([
@@ -35,27 +35,27 @@ describe("QuestionLog replies and outbox", () => {
       ["web", "chat-a"],
     ]);
     expect(queued.every((message) => message.text === "请登录人才服务平台提交申请，咨询电话0431-88886666。")).toBe(true);
-    const group = log.getGroup(groupId)?.group;
+    const group = (await log.getGroup(groupId))?.group;
     expect(group?.status).toBe("replied");
     expect(group?.reply?.text).toContain("0431-88886666"); // staff text is not masked
 
     await log.close();
     log = await QuestionLog.open({ dataDir });
-    expect(log.pendingOutbox().map((message) => message.id)).toEqual(queued.map((message) => message.id));
-    expect(log.pendingOutbox("wecom")).toHaveLength(2);
-    expect(log.pendingOutbox("web")).toHaveLength(1);
+    expect((await log.pendingOutbox()).map((message) => message.id)).toEqual(queued.map((message) => message.id));
+    expect(await log.pendingOutbox("wecom")).toHaveLength(2);
+    expect(await log.pendingOutbox("web")).toHaveLength(1);
 
-    const [toWecomA, toWecomB] = log.pendingOutbox("wecom");
+    const [toWecomA, toWecomB] = await log.pendingOutbox("wecom");
     await log.markSent(toWecomA!.id);
     await log.markFailed(toWecomB!.id, new Error("network down"));
     await log.close();
 
     log = await QuestionLog.open({ dataDir, maxSendAttempts: 2 });
-    const stillPending = log.pendingOutbox("wecom");
+    const stillPending = await log.pendingOutbox("wecom");
     expect(stillPending).toHaveLength(1);
     expect(stillPending[0]).toMatchObject({ id: toWecomB!.id, attempts: 1, lastError: "network down" });
     await log.markFailed(toWecomB!.id, "timeout");
-    expect(log.pendingOutbox("wecom")).toEqual([]); // gave up after 2 attempts
+    expect(await log.pendingOutbox("wecom")).toEqual([]); // gave up after 2 attempts
     await expect(log.markSent("m999")).rejects.toThrow(/no outbox message "m999"/);
     await log.close();
   });
@@ -78,9 +78,9 @@ describe("QuestionLog replies and outbox", () => {
     await log.close();
 
     log = await QuestionLog.open({ dataDir });
-    expect(log.listGroups({ status: "promoted" }).map((group) => group.id)).toEqual([housing.groupId]);
-    expect(log.listGroups({ status: "dismissed" }).map((group) => group.id)).toEqual([spam.groupId]);
-    expect(log.listGroups({ status: "open" })).toEqual([]);
+    expect((await log.listGroups({ status: "promoted" })).map((group) => group.id)).toEqual([housing.groupId]);
+    expect((await log.listGroups({ status: "dismissed" })).map((group) => group.id)).toEqual([spam.groupId]);
+    expect(await log.listGroups({ status: "open" })).toEqual([]);
     await log.close();
   });
 });

@@ -55,7 +55,7 @@ describe("QuestionLog.exportMonth", () => {
     const dismissed = await log.record(asked("你好你好你好"));
     await log.dismiss(dismissed.groupId, "smalltalk");
 
-    const rows = log.exportMonth("2024-03");
+    const rows = await log.exportMonth("2024-03");
     const csv = toCsv(rows);
     await log.close();
 
@@ -87,7 +87,7 @@ describe("QuestionLog.exportMonth", () => {
   it("rejects a malformed month", async () => {
     const dataDir = await tempDir();
     const log = await QuestionLog.open({ dataDir });
-    expect(() => log.exportMonth("2024-3")).toThrow(/question log: "2024-3" is not a month; write it as YYYY-MM/);
+    await expect(log.exportMonth("2024-3")).rejects.toThrow(/question log: "2024-3" is not a month; write it as YYYY-MM/);
     await log.close();
   });
 });

@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { QuestionLogError } from "../../src/log/errors.js";
 import { QuestionLog } from "../../src/log/question-log.js";
-import type { LogData, QuestionToRecord } from "../../src/log/types.js";
+import { readEmbeddedLog } from "../../src/log/embedded-store.js";
+import type { QuestionToRecord } from "../../src/log/types.js";
 import { useTempDirs } from "./helpers.js";
 
 const tempDir = useTempDirs();
@@ -37,8 +38,9 @@ async function expectMovedAside(content: string, warningPattern: RegExp): Promis
   // A fresh log works and is written to the normal file.
   await log.record(question);
   await log.close();
-  const fresh = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
-  expect(fresh.schemaVersion).toBe(1);
+  const state = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as { schemaVersion: number };
+  expect(state.schemaVersion).toBe(2);
+  const fresh = await readEmbeddedLog(dataDir);
   expect(fresh.entries.map((entry) => entry.text)).toEqual(["博士安家费怎么申请"]);
 }
 
@@ -48,8 +50,9 @@ describe("JsonFileStorage: unreadable files", () => {
     const log = await QuestionLog.open({ dataDir });
     expect(log.warnings).toEqual([]);
     await log.close();
-    const created = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
-    expect(created).toMatchObject({ schemaVersion: 1, entries: [], groups: [], outbox: [], counters: {} });
+    const created = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as unknown;
+    expect(created).toMatchObject({ schemaVersion: 2, groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } });
+    expect(await readdir(join(dataDir, "questions"))).toEqual([]);
   });
 
   it("moves broken JSON aside byte for byte and starts fresh", async () => {
@@ -66,8 +69,8 @@ describe("JsonFileStorage: unreadable files", () => {
 
   it("moves a file from a newer talentbot aside", async () => {
     await expectMovedAside(
-      JSON.stringify({ schemaVersion: 2, entries: [], groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }),
-      /schemaVersion 2 was written by a newer talentbot/,
+      JSON.stringify({ schemaVersion: 3, groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }),
+      /schemaVersion 3 was written by a newer talentbot/,
     );
   });
 
@@ -107,7 +110,7 @@ describe("JsonFileStorage: one writer per file", () => {
     await first.close();
     await expect(readFile(lockFile)).rejects.toMatchObject({ code: "ENOENT" });
     const third = await QuestionLog.open({ dataDir });
-    expect(third.listGroups()[0]?.count).toBe(1);
+    expect((await third.listGroups())[0]?.count).toBe(1);
     await third.close();
   });
 
@@ -148,21 +151,24 @@ describe("JsonFileStorage: unwritable places", () => {
 
   it("rejects record with a disk-full QuestionLogError, then recovers and keeps the question", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
-    // steno writes to .questions.json.tmp before renaming; pointing it at /dev/full gives a real ENOSPC.
-    const tempFile = join(dataDir, ".questions.json.tmp");
-    await symlink("/dev/full", tempFile);
+    let now = new Date("2024-03-01T09:00:00Z");
+    const log = await QuestionLog.open({ dataDir, now: () => now });
+    await log.record(question);
+    // A question is one line appended to its month's entries file; pointing April's at /dev/full gives a real ENOSPC.
+    const april = join(dataDir, "questions", "2024-04.entries.jsonl");
+    await symlink("/dev/full", april);
+    now = new Date("2024-04-01T09:00:00Z");
 
-    const failed = log.record(question);
+    const failed = log.record({ ...question, text: "人才公寓怎么申请", normalized: "人才公寓怎么申请" });
     await expect(failed).rejects.toBeInstanceOf(QuestionLogError);
-    await expect(failed).rejects.toThrow(`question log: cannot write ${join(dataDir, "questions.json")} (ENOSPC). The disk is full`);
+    await expect(failed).rejects.toThrow(`question log: cannot append to ${april} (ENOSPC). The disk is full`);
 
-    await rm(tempFile);
+    await rm(april);
     await log.record({ ...question, text: "子女入学需要什么材料", normalized: "子女入学需要什么材料" });
     await log.close();
-    const saved = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+    const saved = await readEmbeddedLog(dataDir);
     // The question whose save failed went out with the next successful write.
-    expect(saved.entries.map((entry) => entry.text)).toEqual(["博士安家费怎么申请", "子女入学需要什么材料"]);
+    expect(saved.entries.map((entry) => entry.text)).toEqual(["博士安家费怎么申请", "人才公寓怎么申请", "子女入学需要什么材料"]);
   });
 
   it("fails to write when the directory was replaced by a file", async () => {
@@ -172,7 +178,7 @@ describe("JsonFileStorage: unwritable places", () => {
     const log = await QuestionLog.open({ dataDir });
     await rm(dataDir, { recursive: true });
     await writeFile(dataDir, "now a file");
-    await expect(log.count("answered", "faq-1")).rejects.toThrow(/question log: cannot write .*questions\.json \(ENOTDIR\)/);
+    await expect(log.count("answered", "faq-1")).rejects.toThrow(/question log: cannot append to .*journal-\d+\.jsonl \(ENOTDIR\)/);
     await expect(log.close()).rejects.toBeInstanceOf(QuestionLogError); // close still tries to save, and says so
   });
 });

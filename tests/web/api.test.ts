@@ -214,7 +214,7 @@ describe("chat API", () => {
     const web = await app();
     const sessionId = "staffSession_0123456789";
     await chat(web, "学校食堂承包怎么投标", sessionId);
-    const group = runtime.log.listGroups({ status: "open" }).find((g) => g.representative === "学校食堂承包怎么投标");
+    const group = (await runtime.log.listGroups({ status: "open" })).find((g) => g.representative === "学校食堂承包怎么投标");
     expect(group).toBeDefined();
     const { cookie, csrf } = await signIn(web);
     const reply = await web.inject({ method: "POST", url: `/api/admin/groups/${group!.id}/reply`, headers: { cookie, "x-csrf-token": csrf }, payload: { text: "食堂承包请咨询后勤处。" } });
@@ -266,7 +266,7 @@ describe("staff console API", () => {
     const csrf = String(json(login)["csrfToken"]);
 
     await chat(web, "游泳馆几点开门", "csrfSession_0123456789");
-    const group = runtime.log.listGroups().find((g) => g.representative === "游泳馆几点开门")!;
+    const group = (await runtime.log.listGroups()).find((g) => g.representative === "游泳馆几点开门")!;
     const url = `/api/admin/groups/${group.id}/dismiss`;
     const withoutCsrf = await web.inject({ method: "POST", url, headers: { cookie }, payload: { reason: "无关" } });
     expect(withoutCsrf.statusCode).toBe(403);
@@ -275,11 +275,11 @@ describe("staff console API", () => {
     const other = await signIn(web); // another session's token does not fit this cookie
     const otherCsrf = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": other.csrf }, payload: { reason: "无关" } });
     expect(otherCsrf.statusCode).toBe(403);
-    expect(runtime.log.getGroup(group.id)!.group.status).toBe("open");
+    expect((await runtime.log.getGroup(group.id))!.group.status).toBe("open");
 
     const ok = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { reason: "无关" } });
     expect(ok.statusCode).toBe(200);
-    expect(runtime.log.getGroup(group.id)!.group.status).toBe("dismissed");
+    expect((await runtime.log.getGroup(group.id))!.group.status).toBe("dismissed");
 
     expect(json(await web.inject({ url: "/api/admin/session", headers: { cookie } }))["csrfToken"]).toBe(csrf);
     const logout = await web.inject({ method: "POST", url: "/api/admin/logout", headers: { cookie, "x-csrf-token": csrf }, payload: {} });
@@ -342,8 +342,8 @@ describe("staff console API", () => {
   it("hit-tests a question without logging or counting it", async () => {
     const web = await app();
     const { cookie, csrf } = await signIn(web);
-    const groupsBefore = runtime.log.listGroups().length;
-    const hitsBefore = JSON.stringify(runtime.log.faqHits());
+    const groupsBefore = (await runtime.log.listGroups()).length;
+    const hitsBefore = JSON.stringify((await runtime.log.faqHits()));
     const response = await web.inject({ method: "POST", url: "/api/admin/hit-test", headers: { cookie, "x-csrf-token": csrf }, payload: { text: "人才子女入学需要提交哪些材料？" } });
     expect(response.statusCode).toBe(200);
     const result = json(response) as { status: string; score: number; confidence: number; suggestions: unknown[] };
@@ -351,8 +351,8 @@ describe("staff console API", () => {
     expect(typeof result.score).toBe("number");
     expect(typeof result.confidence).toBe("number");
     await web.inject({ method: "POST", url: "/api/admin/hit-test", headers: { cookie, "x-csrf-token": csrf }, payload: { text: "完全不相关的问题火星旅游" } });
-    expect(runtime.log.listGroups().length).toBe(groupsBefore);
-    expect(JSON.stringify(runtime.log.faqHits())).toBe(hitsBefore);
+    expect((await runtime.log.listGroups()).length).toBe(groupsBefore);
+    expect(JSON.stringify((await runtime.log.faqHits()))).toBe(hitsBefore);
   });
 
   it("gives the dashboard figures, every FAQ with its hits, and the monthly CSV as a download", async () => {
@@ -371,7 +371,7 @@ describe("staff console API", () => {
     const faqs = knowledge["faqs"] as { id: string; hits: number }[];
     expect(knowledge["model"]).toMatchObject({ fittedAt: runtime.live.engine.options.model!.fittedAt, fittedOn: { alternatesHeldOut: expect.any(Number) } });
     expect(faqs.length).toBe(runtime.live.engine.kb.faqs.length);
-    const hits = runtime.log.faqHits();
+    const hits = (await runtime.log.faqHits());
     for (const faq of faqs) expect(faq.hits).toBe(hits[faq.id] ?? 0);
 
     const csv = await web.inject({ url: `/api/admin/report.csv?month=${month}`, headers: { cookie } });
@@ -385,7 +385,7 @@ describe("staff console API", () => {
     const web = await app();
     const { cookie, csrf } = await signIn(web);
     await chat(web, "博士后进站补贴发放时间表", "promoteSession_0123456789");
-    const group = runtime.log.listGroups({ status: "open" }).find((g) => g.representative === "博士后进站补贴发放时间表")!;
+    const group = (await runtime.log.listGroups({ status: "open" })).find((g) => g.representative === "博士后进站补贴发放时间表")!;
     const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { to: "housing-subsidy" } });
     expect(response.statusCode).toBe(200);
     expect(json(response)).toMatchObject({ faqId: "housing-subsidy", created: false, alternates: ["博士后进站补贴发放时间表"], reload: { ok: true } });
@@ -400,7 +400,7 @@ describe("staff console API", () => {
     const { cookie, csrf } = await signIn(web);
     const question = "人才公寓的物业费由谁来交";
     await chat(web, question, "outOfScopeSession_0123456789");
-    const group = runtime.log.listGroups({ status: "open" }).find((g) => g.representative === question)!;
+    const group = (await runtime.log.listGroups({ status: "open" })).find((g) => g.representative === question)!;
     const url = `/api/admin/groups/${group.id}/out-of-scope`;
     const empty = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: " " } });
     expect(empty.statusCode).toBe(400);

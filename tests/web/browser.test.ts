@@ -286,7 +286,7 @@ describe("staff console", () => {
     await card.locator("button", { hasText: "列为不在范围" }).click();
     await admin.waitForFunction(() => document.getElementById("toast")?.textContent?.startsWith("已将 1 个问法列入“共享单车管理”"));
     expect(await readFile(join(knowledgeA, "out-of-scope.md"), "utf8")).toContain(`\n## 共享单车管理\n- ${question}\n`);
-    expect(botA.runtime.log.listGroups().find((g) => g.representative === question)?.status).toBe("dismissed");
+    expect((await botA.runtime.log.listGroups()).find((g) => g.representative === question)?.status).toBe("dismissed");
 
     await admin.click("button.tab[data-view=knowledge]");
     await admin.fill("#hit-test-input", question);
@@ -355,20 +355,20 @@ describe("staff console", () => {
     // When and on what the shipped model.json was fitted.
     const fitted = botA.runtime.live.engine.options.model!;
     expect(await admin.locator("#model-summary").textContent()).toContain(`依据 ${fitted.fittedOn.alternatesHeldOut} 条留出的其他问法、${fitted.fittedOn.entriesHeldOut} 条留出问答的问法`);
-    const groups = botA.runtime.log.listGroups().length;
+    const groups = (await botA.runtime.log.listGroups()).length;
     const { question } = await answeredWithCitation();
     await admin.fill("#hit-test-input", question);
     await admin.press("#hit-test-input", "Enter");
     await admin.waitForSelector(".hit-summary");
     expect(await admin.locator(".hit-summary").textContent()).toMatch(/状态 answered · 问答 [a-z0-9-]+ · 得分 [\d.]+ · 置信度 [\d.]+/);
     expect(await admin.locator(".candidates li").count()).toBeGreaterThan(0);
-    expect(botA.runtime.log.listGroups().length).toBe(groups);
+    expect((await botA.runtime.log.listGroups()).length).toBe(groups);
     await admin.close();
   });
 
   it("refuses admin requests without the CSRF token and without a valid session", async () => {
     const admin = await openConsole(botA);
-    const groupId = botA.runtime.log.listGroups({ status: "open" })[0]!.id;
+    const groupId = (await botA.runtime.log.listGroups({ status: "open" }))[0]!.id;
     const post = (headers: Record<string, string>) =>
       admin.evaluate(
         async ([id, extra]) => (await fetch(`/api/admin/groups/${id}/dismiss`, { method: "POST", headers: { "content-type": "application/json", ...extra }, body: JSON.stringify({ reason: "test" }) })).status,
@@ -376,7 +376,7 @@ describe("staff console", () => {
       );
     expect(await post({})).toBe(403);
     expect(await post({ "x-csrf-token": "not-the-token" })).toBe(403);
-    expect(botA.runtime.log.getGroup(groupId)!.group.status).toBe("open");
+    expect((await botA.runtime.log.getGroup(groupId))!.group.status).toBe("open");
 
     await context.clearCookies();
     expect(await admin.evaluate(async () => (await fetch("/api/admin/groups")).status)).toBe(401);
