@@ -268,3 +268,21 @@ describe("error boundary", () => {
     await bot.stop();
   });
 });
+
+describe("conversation pipeline: personal data never reaches the log file", () => {
+  it("masks before deriving: no part of an e-mail address or a mistyped card number in text, normalized or matchKeys", async () => {
+    const bot = await miniBot();
+    await bot.say("我的邮箱zhangsan@example.com，人才公寓怎么申请", { conversationId: "p1", senderId: "p1" });
+    await bot.say("银行卡号6222020200112233445，补贴什么时候到账", { conversationId: "p2", senderId: "p2" });
+    await bot.say("人才\u0000公寓\u001b[31m在哪里\u0007", { conversationId: "p3", senderId: "p3" });
+    await bot.stop();
+    const raw = await readFile(join(bot.runtime.log.location), "utf8");
+    const file = JSON.parse(raw) as Awaited<ReturnType<typeof bot.file>>;
+    expect(file.entries).toHaveLength(3);
+    for (const needle of ["zhangsan", "6222020200112233445", "0200112233"]) expect(raw).not.toContain(needle);
+    expect(file.entries[0]!.normalized).not.toMatch(/zhangsan/);
+    expect(file.groups.flatMap((g) => g.matchKeys).join(" ")).not.toMatch(/zhangsan|0200112233/);
+    expect(raw).not.toMatch(/\\u0000|\\u001b|\\u0007/);
+    expect(file.entries[2]!.text).toBe("人才公寓[31m在哪里");
+  });
+});

@@ -1,3 +1,4 @@
+import { maskPersonalData } from "../../log/mask.js";
 import type { FaqCandidate } from "../../log/types.js";
 import type { Answer } from "../answer.js";
 import type { Context } from "../context.js";
@@ -17,7 +18,9 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
   delete state.choices;
   delete state.feedbackFor;
   const candidates = candidatesOf(answer);
-  const normalized = ctx.engine.analyzer.analyze(ctx.text).core;
+  // Mask first, derive after: the normalised form is stored (and becomes a group's match key),
+  // and normalising an e-mail address first would turn it into words the mask cannot see.
+  const normalized = ctx.engine.analyzer.analyze(maskPersonalData(ctx.text)).core;
   if (answer.status === "answered" || answer.status === "suggested" || answer.status === "excerpt" || answer.status === "unanswered") {
     state.lastQuestion = { text: ctx.text, normalized, candidates };
   }
