@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { toCsv } from "../log/csv.js";
+import { escapeControlCharacters } from "../log/mask.js";
 import { monthlyReportRows } from "../log/report.js";
 import type { GroupStatus } from "../log/types.js";
 import type { PromoteRequest } from "../staff/promote.js";
@@ -70,6 +71,15 @@ export async function logCommand(args: string[], io: Output): Promise<number> {
   return action(values, rest, io, withDesk);
 }
 
+/**
+ * A log written before control characters were stripped may still hold some: printed raw, an
+ * ESC sequence would recolour or rewrite the staff member's terminal. JSON.stringify escapes C0
+ * already; DEL, C1 and bidi overrides get \u escapes here, so the output stays valid JSON.
+ */
+function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+}
+
 function groupIdOf(args: string[], usage: string): string {
   const [id] = args;
   if (!id) throw new UsageError(`missing group id: ${usage}`);
@@ -88,7 +98,7 @@ const ACTIONS: Record<string, LogAction> = {
     }
     return withDesk(async ({ desk }) => {
       const groups = await desk.list({ ...(status ? { status: status as GroupStatus } : {}), ...(values.since ? { since: values.since } : {}) });
-      io.out(values.json ? JSON.stringify(groups, null, 2) : formatGroupList(groups));
+      io.out(values.json ? jsonForTerminal(groups) : escapeControlCharacters(formatGroupList(groups)));
       return 0;
     });
   },
@@ -97,7 +107,7 @@ const ACTIONS: Record<string, LogAction> = {
     const id = groupIdOf(args, "talentbot log show g1");
     return withDesk(async ({ desk }) => {
       const details = await desk.show(id);
-      io.out(values.json ? JSON.stringify(details, null, 2) : formatGroupDetails(details));
+      io.out(values.json ? jsonForTerminal(details) : escapeControlCharacters(formatGroupDetails(details)));
       return 0;
     });
   },

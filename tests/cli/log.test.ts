@@ -231,3 +231,30 @@ describe("talentbot log out-of-scope", () => {
     expect((await cli("kb", "check", "--knowledge", knowledgeDir)).code).toBe(0);
   });
 });
+
+describe("talentbot log list / show: control characters in an older log", () => {
+  it("prints them escaped, never raw into the staff terminal", async () => {
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ dataDir });
+    await log.record(asked("人才公寓怎么申请", "c1"));
+    await log.close();
+    // A file written before the log stripped control characters.
+    const file = join(dataDir, "questions.json");
+    const hostile = "人才公寓\u001b[31m怎么\u0007申请\u0000\u202E";
+    const data = JSON.parse(await readFile(file, "utf8")) as { entries: { text: string }[]; groups: { representative: string; variants: string[] }[] };
+    data.entries[0]!.text = hostile;
+    data.groups[0]!.representative = hostile;
+    data.groups[0]!.variants = [hostile];
+    await writeFile(file, JSON.stringify(data));
+    const d = ["--data-dir", dataDir];
+    for (const argv of [["log", "list", ...d], ["log", "show", "g1", ...d], ["log", "list", "--json", ...d], ["log", "show", "g1", "--json", ...d]]) {
+      const { code, out } = await cli(...argv);
+      expect(code).toBe(0);
+      expect(out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202E]/);
+      expect(out).toContain("人才公寓");
+    }
+    expect((await cli("log", "show", "g1", ...d)).out).toContain("人才公寓\\x1B[31m怎么\\x07申请\\x00\\u202E");
+    const json = JSON.parse((await cli("log", "show", "g1", "--json", ...d)).out) as { group: { representative: string } };
+    expect(json.group.representative).toBe(hostile); // still the same text, only escaped in transit
+  });
+});
