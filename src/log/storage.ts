@@ -1,13 +1,54 @@
-import { mkdir, rename, stat } from "node:fs/promises";
-import { join } from "node:path";
-import { Low } from "lowdb";
-import { JSONFile } from "lowdb/node";
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { Low, type Adapter } from "lowdb";
 import { QuestionLogError, errorCode, fileSystemError } from "./errors.js";
 import { LockFile } from "./lock.js";
 import { emptyLogData, findSchemaProblem } from "./schema.js";
 import type { LogData } from "./types.js";
 
 export const LOG_FILE_NAME = "questions.json";
+
+/** Data files hold conversation and session ids: readable by the bot's user only. */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+/** Creates the data directory (mode 0700) or narrows an existing one to 0700. */
+export async function preparePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // mkdir's mode does not apply to a directory that already exists (or is made by an old version).
+  const { mode } = await stat(dir);
+  if ((mode & 0o077) !== 0) await chmod(dir, mode & ~0o077 & 0o7777);
+}
+
+/** The temp file `file` is written to before the rename (the name lowdb's steno used). */
+const tempFileOf = (file: string): string => join(dirname(file), `.${basename(file)}.tmp`);
+
+/**
+ * lowdb's JSONFile with one difference: the temp file is created with mode 0600, so the log
+ * renamed from it is never readable by others, not even for a moment (steno creates it 0644).
+ * Same steps otherwise: serialise at once, write the temp file, rename it over the log.
+ */
+class PrivateJsonFile<T> implements Adapter<T> {
+  constructor(private readonly file: string) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return null;
+      throw error;
+    }
+    return JSON.parse(text) as T;
+  }
+
+  async write(data: T): Promise<void> {
+    const text = JSON.stringify(data, null, 2);
+    const temp = tempFileOf(this.file);
+    await writeFile(temp, text, { encoding: "utf8", mode: PRIVATE_FILE_MODE });
+    await rename(temp, this.file);
+  }
+}
 
 export interface StorageReadResult {
   data: LogData;
@@ -62,10 +103,10 @@ export class MemoryStorage implements QuestionLogStorage {
 }
 
 /**
- * `<dataDir>/questions.json` through lowdb's JSONFile. JSONFile writes with
- * steno: to a temp file, then rename, so a crash leaves either the old or the
- * new file, never half of one. steno does not fsync, so this protects against
- * a killed process, not against power loss.
+ * `<dataDir>/questions.json` through lowdb (PrivateJsonFile): written to a temp
+ * file, then renamed, so a crash leaves either the old or the new file, never
+ * half of one. No fsync, so this protects against a killed process, not
+ * against power loss.
  *
  * The Low instance is built by hand: lowdb's JSONFilePreset silently keeps
  * data in memory when NODE_ENV is "test", which vitest sets.
@@ -83,13 +124,25 @@ export class JsonFileStorage implements QuestionLogStorage {
   /** Creates the directory if needed and takes the lock; throws QuestionLogError if either fails. */
   static async open(dataDir: string, options: { now?: () => Date } = {}): Promise<JsonFileStorage> {
     try {
-      await mkdir(dataDir, { recursive: true });
+      await preparePrivateDir(dataDir);
     } catch (error) {
       throw fileSystemError("create the data directory", dataDir, error);
     }
     const file = join(dataDir, LOG_FILE_NAME);
     const lock = await LockFile.acquire(`${file}.lock`, file);
-    const db = new Low<LogData>(new JSONFile<LogData>(file), emptyLogData());
+    try {
+      // A partial temp file left by a process killed mid-write: never read, only in the way.
+      // Safe to remove: the lock says no other process writes this log.
+      await rm(tempFileOf(file), { force: true });
+      // A log created by an older version was 0644.
+      await chmod(file, PRIVATE_FILE_MODE).catch((error: unknown) => {
+        if (errorCode(error) !== "ENOENT") throw error;
+      });
+    } catch (error) {
+      await lock.release();
+      throw fileSystemError("prepare", file, error);
+    }
+    const db = new Low<LogData>(new PrivateJsonFile<LogData>(file), emptyLogData());
     return new JsonFileStorage(file, db, lock, options.now ?? (() => new Date()));
   }
 
@@ -136,7 +189,7 @@ export class JsonFileStorage implements QuestionLogStorage {
     this.assertOpen();
     this.db.data = data;
     try {
-      // Low.write → JSONFile serialises synchronously, as the interface requires.
+      // Low.write → PrivateJsonFile serialises synchronously, as the interface requires.
       await this.db.write();
     } catch (error) {
       throw fileSystemError("write", this.location, error);

@@ -159,7 +159,7 @@ export class ChatHistory implements WebInbox {
     const data = { version: FILE_VERSION, sessions: Object.fromEntries(this.sessions) };
     const temp = `${file}.${process.pid}.tmp`;
     try {
-      await mkdir(dirname(file), { recursive: true });
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       await writeFile(temp, JSON.stringify(data), { encoding: "utf8", mode: 0o600 });
       await rename(temp, file);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Bot, BotError } from "../../src/core/bot.js";
@@ -262,6 +262,7 @@ describe("error boundary", () => {
     expect(record.channel).toBe("web");
     expect(record.cause.message).toBe("channel down");
     expect(record.text).not.toContain("110105194912310021");
+    expect((await stat(join(dataDir, "errors.jsonl"))).mode & 0o777).toBe(0o600);
     expect(bot.reports.join("\n")).toContain("channel down");
     // still alive
     expect((await bot.say("人才子女入学需要什么材料"))[0]!.text).toContain("提交申请表");
