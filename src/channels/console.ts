@@ -16,6 +16,15 @@ export interface ConsoleChannelOptions {
   now?: () => Date;
 }
 
+/** Words meant for the terminal, not questions: handled here and never handed to the bot (or its log). */
+const CLEAR_WORDS = new Set(["clear", "cls"]);
+const QUIT_WORDS = new Set(["exit", "quit", "q", ":q"]);
+
+/** The terminal shows no Markdown: **bold** becomes plain text. */
+export function plainText(text: string): string {
+  return text.replace(/\*\*(.+?)\*\*/g, "$1");
+}
+
 /**
  * The terminal as a channel. Each input line is one message; replies are printed as text
  * (numbered choices, "回复 好 / 不好"). Not interactive (a pipe, a file), it prints only the
@@ -24,7 +33,12 @@ export interface ConsoleChannelOptions {
 export class ConsoleChannel implements Channel {
   readonly name = "console";
   readonly ended: Promise<void>;
+  /** Settles when Ctrl+C is pressed at the terminal: the person means "stop the bot", not "stop typing". */
+  readonly interrupted: Promise<void>;
   private readonly interactive: boolean;
+  private interrupt!: () => void;
+  private promptHeld: Promise<unknown> = Promise.resolve();
+  private readonly interruptListeners: (() => void)[] = [];
   private readonly conversationId: string;
   private readonly now: () => Date;
   private lines: Interface | undefined;
@@ -36,6 +50,7 @@ export class ConsoleChannel implements Channel {
     this.conversationId = options.conversationId ?? "console";
     this.now = options.now ?? (() => new Date());
     this.ended = new Promise((resolve) => (this.finish = resolve));
+    this.interrupted = new Promise((resolve) => (this.interrupt = resolve));
     // A closed stdout (the other end of a pipe went away): nobody can read replies any more.
     options.output.on("error", () => void this.stop());
   }
@@ -47,13 +62,28 @@ export class ConsoleChannel implements Channel {
       ...(this.interactive ? { output: this.options.output, terminal: true, prompt: "> " } : { terminal: false }),
     });
     this.lines = lines;
-    // At a terminal readline catches Ctrl+C itself; without this it would only pause.
-    lines.on("SIGINT", () => lines.close());
+    // At a terminal readline catches Ctrl+C itself, so no SIGINT reaches the process: say it
+    // here. Whoever runs the bot stops everything on it; nobody listening, the console ends.
+    lines.on("SIGINT", () => {
+      this.interrupt();
+      if (this.interruptListeners.length === 0) lines.close();
+      for (const listener of this.interruptListeners) listener();
+    });
     // An unreadable stdin behaves like an empty one.
     this.options.input.once("error", () => lines.close());
-    if (this.interactive && this.options.greeting) this.write(this.options.greeting);
     this.reading = this.read(lines, handler).finally(() => this.finish());
   }
+
+  /** Greeting and prompt wait for `until` (the start lines of the other channels), so they are not mixed with them. */
+  holdPrompt(until: Promise<unknown>): void {
+    this.promptHeld = until.catch(() => undefined);
+  }
+
+  /** `stop` runs at every Ctrl+C (a second one may mean "now"); without a listener Ctrl+C only ends the console. */
+  onInterrupt(stop: () => void): void {
+    this.interruptListeners.push(stop);
+  }
+
 
   async send(conversationId: string, reply: Reply): Promise<void> {
     if (conversationId !== this.conversationId) throw new Error(`the console has no conversation "${conversationId}" (it is "${this.conversationId}")`);
@@ -67,9 +97,21 @@ export class ConsoleChannel implements Channel {
   }
 
   private async read(lines: Interface, handler: MessageHandler): Promise<void> {
+    const iterator = lines[Symbol.asyncIterator](); // created now: lines typed while the prompt is held are kept
+    await this.promptHeld;
+    if (this.interactive && this.options.greeting) this.write(this.options.greeting);
     if (this.interactive) lines.prompt();
-    for await (const line of lines) {
-      if (line.trim() !== "") await handler(this.toMessage(line), async (reply) => this.write(renderText(reply)));
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const line = next.value;
+      const word = line.trim().toLowerCase();
+      if (CLEAR_WORDS.has(word)) {
+        if (this.interactive) this.options.output.write("\x1b[2J\x1b[H");
+      } else if (QUIT_WORDS.has(word)) {
+        lines.close();
+        break;
+      } else if (word !== "") {
+        await handler(this.toMessage(line), async (reply) => this.write(renderText(reply)));
+      }
       if (this.interactive) lines.prompt();
     }
   }
@@ -90,6 +132,7 @@ export class ConsoleChannel implements Channel {
   private write(text: string): void {
     const { output } = this.options;
     if (!output.writable) return;
-    output.write(this.interactive ? `\n${text}\n\n` : `${text}\n\n`);
+    const plain = plainText(text);
+    output.write(this.interactive ? `\n${plain}\n\n` : `${plain}\n\n`);
   }
 }

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import type { HttpRoute } from "../app/http-routes.js";
 import { BotRuntime } from "../app/runtime.js";
 import { CHANNELS, consoleRegistration, type ChannelEnvironment, type ChannelRegistration } from "../channels/index.js";
+import { ConsoleChannel } from "../channels/console.js";
 import { WebChannel, webListen } from "../channels/web.js";
 import type { Channel } from "../core/channel.js";
 import { loadKnowledge } from "../knowledge/load.js";
@@ -53,7 +54,11 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
     return 1;
   }
 
-  io.err(`talentbot: Ctrl+C stops the bot${channels.every((c) => c.ended) ? "; it also stops when its input ends" : ""}`);
+  io.err(`talentbot: Ctrl+C stops the bot (every channel)${channels.every((c) => c.ended) ? "; it also stops when its input ends" : ""}`);
+  // The console's greeting and "> " wait for the start lines below (web address, token).
+  let startLinesPrinted: () => void = () => {};
+  const consoleChannel = channels.find((c): c is ConsoleChannel => c instanceof ConsoleChannel);
+  consoleChannel?.holdPrompt(new Promise<void>((resolve) => (startLinesPrinted = resolve)));
   // The web channel keeps its conversations (and staff replies not yet seen) in the data directory;
   // attached before the bot starts, as the outbox may deliver at once.
   const webChannel = channels.find((c): c is WebChannel => c instanceof WebChannel);
@@ -89,6 +94,8 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
     }
   }
 
+  startLinesPrinted();
+
   let signals = 0;
   let resolveSignal: (signal: string) => void = () => {};
   const signalled = new Promise<string>((resolve) => (resolveSignal = resolve));
@@ -99,6 +106,8 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // Ctrl+C at the console's terminal reaches readline, not the process: the same stop.
+  consoleChannel?.onInterrupt(() => onSignal("Ctrl+C"));
   const why = await Promise.race([runtime.ended.then(() => "all channels ended"), signalled]);
   stopping = true;
   io.err(`talentbot: stopping (${why})`);
