@@ -24,6 +24,8 @@ export interface AdminRouteOptions {
   desk: StaffDesk;
   sessions: StaffSessions;
   signInFailures: WindowCounter;
+  /** What staff must know about the bot's state (a broken knowledge edit, a data file moved aside), in Chinese. */
+  notices: () => string[];
 }
 
 const DATE = "^\\d{4}-\\d{2}-\\d{2}$";
@@ -83,6 +85,8 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
       });
 
       scope.get("/session", async (request) => ({ csrfToken: sessionOf.get(request)!.csrf }));
+
+      scope.get("/notices", async () => ({ notices: options.notices() }));
 
       scope.post("/logout", async (request, reply) => {
         sessions.end(sessionOf.get(request)!.id);

@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { HttpRoute } from "../app/http-routes.js";
 import { reportReload, type BotRuntime } from "../app/runtime.js";
 import { SESSION_ID_PATTERN, type WebChannel } from "../channels/web.js";
+import { formatProblem } from "../knowledge/errors.js";
 import { LogDesk, type StaffDesk } from "../staff/desk.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import type { ChatHistory } from "./chat-history.js";
@@ -158,6 +159,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         desk: options.desk ?? runtimeDesk(options.runtime, report),
         sessions: new StaffSessions(options.staffSessions),
         signInFailures: new WindowCounter(limits.signInFailures),
+        notices: () => staffNotices(options.runtime, history),
       });
     }
   }
@@ -175,6 +177,30 @@ export function runtimeDesk(runtime: WebRuntime, report: (line: string) => void)
       return result;
     },
   });
+}
+
+/**
+ * The operator hears these on stderr; staff, who may never see the terminal, read them at the
+ * top of every console view: what happened, what the bot does meanwhile, what to do.
+ */
+export function staffNotices(runtime: WebRuntime, history: ChatHistory | undefined): string[] {
+  const notices: string[] = [];
+  const failed = runtime.live.failedReload;
+  if (failed) {
+    const where = failed.problems.length > 0 ? failed.problems.map(formatProblem).join("\n") : failed.message;
+    notices.push(`知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答。请改正下面的文件（文件:行号），保存后会自动重新加载：\n${where}`);
+  }
+  for (const problem of history?.warnings ?? []) {
+    notices.push(
+      problem.movedTo
+        ? `网页聊天记录文件 ${problem.file} 已损坏，已原样移到 ${problem.movedTo}，网页对话从空记录重新开始。此前的网页对话和尚未送达的工作人员答复都在那个文件里，请联系系统管理员查看或恢复，不要删除。`
+        : `网页聊天记录文件 ${problem.file} 无法读取，已保持原样不动；新的网页对话暂时只保存在内存中，重启后会丢失。请联系系统管理员检查该文件的权限。`,
+    );
+  }
+  for (const warning of runtime.log.warnings) {
+    notices.push(`问题日志文件无法使用，已原样移到别处并新建了空日志；此前记录的问题都在移走的文件里，请联系系统管理员查看或恢复。详情：${warning}`);
+  }
+  return notices;
 }
 
 function publicMessage(status: number, error: FastifyError): string {

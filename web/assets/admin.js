@@ -29,17 +29,35 @@
     return label;
   }
 
+  var toastTimer = null;
+
+  /** A short-lived message: it covers content, so it goes by itself (errors stay a little longer) or on a click. */
   function toast(message, isError) {
     var node = $("toast");
     node.textContent = message;
     node.className = isError ? "toast error" : "toast";
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { node.textContent = ""; }, isError ? 8000 : 4000);
   }
+
+  $("toast").addEventListener("click", function () {
+    clearTimeout(toastTimer);
+    $("toast").textContent = "";
+  });
 
   function formatTime(iso) {
     if (!iso) return "";
     var d = new Date(iso);
     function two(n) { return String(n).padStart(2, "0"); }
     return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+  }
+
+  /** Each cell gets its column's heading as data-label: on a phone the rows are shown as cards, label beside value. */
+  function labelRows(tbody) {
+    var heads = Array.prototype.map.call(tbody.closest("table").querySelectorAll("thead th"), function (th) { return th.textContent; });
+    tbody.querySelectorAll("tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) { cell.dataset.label = heads[index] || ""; });
+    });
   }
 
   function percent(rate) {
@@ -77,6 +95,7 @@
 
   function showLogin() {
     csrfToken = null;
+    $("notices").hidden = true;
     $("admin-nav").hidden = true;
     document.querySelectorAll(".view").forEach(function (v) { v.hidden = true; });
     $("login-view").hidden = false;
@@ -111,8 +130,21 @@
 
   // ---- navigation ----
 
+  /** What staff must know about the bot's state (a broken knowledge edit, a data file moved aside): on every view. */
+  function loadNotices() {
+    return api("/api/admin/notices")
+      .then(function (data) {
+        var box = $("notices");
+        box.replaceChildren();
+        data.notices.forEach(function (text) { box.appendChild(make("p", "notice", text)); });
+        box.hidden = data.notices.length === 0;
+      })
+      .catch(function () { /* the view's own request reports trouble */ });
+  }
+
   function show(view) {
     if (["queue", "dashboard", "knowledge"].indexOf(view) < 0) view = "queue";
+    loadNotices();
     document.querySelectorAll(".view").forEach(function (v) { v.hidden = v.id !== "view-" + view; });
     document.querySelectorAll(".tab").forEach(function (tab) {
       if (tab.dataset.view === view) tab.setAttribute("aria-current", "page");
@@ -245,6 +277,7 @@
     });
     table.appendChild(body);
     panel.appendChild(table);
+    labelRows(body);
     if (data.pending) panel.appendChild(make("p", "summary", data.pending + " 条答复等待送达"));
 
     var result = make("p", "action-result");
@@ -255,6 +288,7 @@
       result.textContent = message;
       loadFaqs();
       loadGroups();
+      loadNotices();
     };
     var failed = function (error) {
       result.textContent = error.message;
@@ -279,7 +313,8 @@
     var faqId = make("input");
     faqId.name = "faqId";
     faqId.placeholder = "例如 talent-apartment";
-    faqId.pattern = "[a-z0-9-]+";
+    // Chromium compiles `pattern` with the v flag, where a bare "-" at the end of a class is invalid.
+    faqId.pattern = "[a-z0-9\\-]+";
     var question = make("input");
     question.name = "question";
     question.value = group.representative;
@@ -422,6 +457,7 @@
           [f.faqId, f.question || "", f.hits].forEach(function (c) { row.appendChild(make("td", null, c)); });
           faqRows.appendChild(row);
         });
+        labelRows(faqRows);
         var groupRows = $("top-groups");
         groupRows.replaceChildren();
         report.topOpenGroups.forEach(function (g) {
@@ -429,6 +465,7 @@
           [g.groupId, g.representative, g.askedThisMonth, g.totalCount].forEach(function (c) { row.appendChild(make("td", null, c)); });
           groupRows.appendChild(row);
         });
+        labelRows(groupRows);
         document.body.dataset.dashboard = month;
       })
       .catch(function (error) { toast(error.message, true); });
@@ -452,6 +489,7 @@
       [f.id, f.question, f.alternates, f.hits, source, f.updated || ""].forEach(function (c) { row.appendChild(make("td", null, c)); });
       rows.appendChild(row);
     });
+    labelRows(rows);
     $("faq-summary").textContent = "共 " + faqs.length + " 条问答" + (filter ? "，显示 " + shown.length + " 条" : "");
   }
 

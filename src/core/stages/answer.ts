@@ -39,9 +39,12 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
       return ctx.reply({ text: SUGGESTED_INTRO, choices });
     }
     case "excerpt":
-    case "unanswered":
+    case "unanswered": {
       ctx.outcome = { count: answer.status, record: { reason: answer.status, text: ctx.text, normalized, candidates } };
-      return ctx.reply(answer.text);
+      // A quoted article links to the policy text, as an FAQ answer's source does.
+      const quoted = answer.status === "excerpt" ? answer.excerpts[0] : undefined;
+      return ctx.reply(quoted ? { text: answer.text, citation: { doc: quoted.doc, article: quoted.article, title: quoted.docTitle } } : answer.text);
+    }
     case "smalltalk":
       ctx.outcome = { count: "smalltalk" };
       return ctx.reply(answer.text);
