@@ -38,6 +38,8 @@ export class ConsoleChannel implements Channel {
   private readonly interactive: boolean;
   private interrupt!: () => void;
   private promptHeld: Promise<unknown> = Promise.resolve();
+  private releasePrompt: () => void = () => {};
+  private stopped = false;
   private readonly interruptListeners: (() => void)[] = [];
   private readonly conversationId: string;
   private readonly now: () => Date;
@@ -76,7 +78,10 @@ export class ConsoleChannel implements Channel {
 
   /** Greeting and prompt wait for `until` (the start lines of the other channels), so they are not mixed with them. */
   holdPrompt(until: Promise<unknown>): void {
-    this.promptHeld = until.catch(() => undefined);
+    this.promptHeld = new Promise<void>((resolve) => {
+      this.releasePrompt = resolve;
+      until.then(() => resolve(), () => resolve());
+    });
   }
 
   /** `stop` runs at every Ctrl+C (a second one may mean "now"); without a listener Ctrl+C only ends the console. */
@@ -92,6 +97,9 @@ export class ConsoleChannel implements Channel {
   }
 
   async stop(): Promise<void> {
+    // A start that failed before its lines were printed must not wait for them.
+    this.stopped = true;
+    this.releasePrompt();
     this.lines?.close();
     await this.reading;
   }
@@ -99,6 +107,7 @@ export class ConsoleChannel implements Channel {
   private async read(lines: Interface, handler: MessageHandler): Promise<void> {
     const iterator = lines[Symbol.asyncIterator](); // created now: lines typed while the prompt is held are kept
     await this.promptHeld;
+    if (this.stopped) return;
     if (this.interactive && this.options.greeting) this.write(this.options.greeting);
     if (this.interactive) lines.prompt();
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {

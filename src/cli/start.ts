@@ -9,6 +9,7 @@ import type { Channel } from "../core/channel.js";
 import { loadKnowledge } from "../knowledge/load.js";
 import { ChatHistory } from "../web/chat-history.js";
 import { WebServer } from "../web/server.js";
+import { parseTrustProxy } from "../web/security.js";
 import { resolveStaffToken } from "../web/staff-auth.js";
 import { UsageError, type Output } from "./output.js";
 import { dataDir, knowledgeDir } from "./paths.js";
@@ -74,8 +75,10 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
       const listen = webChannel?.listen ?? webListen(process.env);
       if (typeof listen === "string") throw new Error(listen);
       const staff = webChannel ? await resolveStaffToken(data, process.env, (line) => io.err(line)) : undefined;
-      // Behind a reverse proxy: client addresses (rate limits) and https (Secure cookie) from X-Forwarded-*.
-      const trustProxy = ["1", "true", "yes", "on"].includes(process.env["TALENTBOT_TRUST_PROXY"]?.trim().toLowerCase() ?? "");
+      // Behind a reverse proxy: client addresses (rate limits) and https (Secure cookie) from X-Forwarded-*, believed only from the named proxies.
+      const proxies = parseTrustProxy(process.env["TALENTBOT_TRUST_PROXY"]);
+      if ("error" in proxies) throw new Error(proxies.error);
+      const trustProxy = proxies.trust;
       web = await WebServer.start({ ...listen, runtime, routes, trustProxy, report: (line) => io.err(line), ...(webChannel && history ? { channel: webChannel, history } : {}), ...(staff ? { staffToken: staff.token } : {}) });
       if (webChannel) io.err(`talentbot: web chat ${web.url}/ — staff console ${web.url}/admin`);
       if (routes.length > 0) io.err(`talentbot: HTTP routes for channels: ${routes.map((r) => `${r.method} ${web!.url}${r.path}`).join(", ")}`);

@@ -46,8 +46,8 @@ export interface WebAppOptions {
   routes?: readonly HttpRoute[];
   limits?: Partial<WebLimits>;
   staffSessions?: StaffSessionOptions;
-  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). Default false. */
-  trustProxy?: boolean;
+  /** The reverse proxies whose X-Forwarded-* entries are believed (addresses, CIDR ranges, `loopback` …; see parseTrustProxy). Default false: none. */
+  trustProxy?: string[] | false;
   /** Operator messages (failed requests). Default: stderr. */
   report?: (line: string) => void;
 }

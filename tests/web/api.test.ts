@@ -6,7 +6,7 @@ import { BotRuntime } from "../../src/app/runtime.js";
 import { WebChannel, webSettings } from "../../src/channels/web.js";
 import { CHANNELS } from "../../src/channels/index.js";
 import { ChatHistory, type ChatItem } from "../../src/web/chat-history.js";
-import { safeEqual } from "../../src/web/security.js";
+import { parseTrustProxy, safeEqual } from "../../src/web/security.js";
 import { buildWebApp, type WebAppOptions } from "../../src/web/server.js";
 import { resolveStaffToken } from "../../src/web/staff-auth.js";
 import { copyShippedKnowledge, useTempDirs } from "../helpers/temp-dirs.js";
@@ -288,17 +288,39 @@ describe("staff console API", () => {
     expect((await web.inject({ url: "/api/admin/groups", headers: { cookie } })).statusCode).toBe(401);
   });
 
-  it("behind a reverse proxy (trustProxy) takes the client address and https from X-Forwarded-*", async () => {
-    const web = await app({ trustProxy: true, limits: { signInFailures: { limit: 1, windowMs: 60_000 } } });
-    const viaProxy = (token: string, client: string) =>
-      web.inject({ method: "POST", url: "/api/admin/login", payload: { token }, headers: { "x-forwarded-for": client, "x-forwarded-proto": "https" } });
-    expect((await viaProxy("wrong", "203.0.113.7")).statusCode).toBe(401);
-    expect((await viaProxy(TOKEN, "203.0.113.7")).statusCode).toBe(429);
-    const other = await viaProxy(TOKEN, "203.0.113.8"); // another client behind the same proxy
+  it("behind a named reverse proxy counts the address the proxy appended, never what the client wrote", async () => {
+    const parsed = parseTrustProxy("1");
+    expect(parsed).toEqual({ trust: ["loopback"] });
+    const web = await app({ trustProxy: "trust" in parsed ? parsed.trust : false });
+    // The proxy on 127.0.0.1 appends the real client; everything left of it is the client's own writing.
+    const viaProxy = (token: string, forged: string, client: string) =>
+      web.inject({ method: "POST", url: "/api/admin/login", payload: { token }, remoteAddress: "127.0.0.1", headers: { "x-forwarded-for": `${forged}, ${client}`, "x-forwarded-proto": "https" } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await viaProxy(`guess-${i}`, `198.51.100.${i}`, "203.0.113.7")).statusCode);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
+    expect((await viaProxy(TOKEN, "10.9.9.9", "203.0.113.7")).statusCode).toBe(429);
+    const other = await viaProxy(TOKEN, "203.0.113.7", "203.0.113.8"); // another client behind the same proxy
     expect(other.statusCode).toBe(200);
     expect(String(other.headers["set-cookie"])).toMatch(/; Secure$/);
+
+    // A client that is not the proxy cannot pose as one: its X-Forwarded-For is ignored.
+    for (let i = 0; i < 5; i++) {
+      await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: "x" }, remoteAddress: "198.51.100.200", headers: { "x-forwarded-for": `192.0.2.${i}` } });
+    }
+    expect((await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, remoteAddress: "198.51.100.200", headers: { "x-forwarded-for": "192.0.2.99" } })).statusCode).toBe(429);
     const direct = await app();
     expect(String((await direct.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, headers: { "x-forwarded-proto": "https" } })).headers["set-cookie"])).not.toContain("Secure");
+  });
+
+  it("reads TALENTBOT_TRUST_PROXY as proxy addresses and refuses a hop count", () => {
+    expect(parseTrustProxy(undefined)).toEqual({ trust: false });
+    expect(parseTrustProxy("off")).toEqual({ trust: false });
+    expect(parseTrustProxy("on")).toEqual({ trust: ["loopback"] });
+    expect(parseTrustProxy(" 10.0.0.5, 10.0.1.0/24 ,Loopback,::1 ")).toEqual({ trust: ["10.0.0.5", "10.0.1.0/24", "loopback", "::1"] });
+    expect(parseTrustProxy("2")).toEqual({ error: expect.stringContaining("a number of proxy hops is not supported") });
+    expect(parseTrustProxy("proxy.example.org")).toEqual({ error: expect.stringContaining('"proxy.example.org" is not an address') });
+    expect(parseTrustProxy("10.0.0.0/40")).toEqual({ error: expect.stringContaining('"10.0.0.0/40"') });
   });
 
   it("rate-limits wrong tokens per client: once blocked, even the right token is refused", async () => {
