@@ -176,6 +176,30 @@ export class QuestionLog {
   }
 
   /**
+   * The asker of entry `entryId` asked for a person about that same question (人工 right after
+   * the bot's excerpt or "not found"): the entry becomes a request for a person, in its group,
+   * instead of a second entry in a second group. One asker's one question stays one entry.
+   * Returns the updated entry, or undefined when that is no longer possible (entry gone, or its
+   * group already handled by staff): record the request as a new question then.
+   */
+  async escalate(entryId: string): Promise<LoggedQuestion | undefined> {
+    this.assertOpen();
+    const entry = this.data.entries.find((candidate) => candidate.id === entryId);
+    const group = entry ? this.groupsById.get(entry.groupId) : undefined;
+    if (!entry || !group || group.status !== "open") return undefined;
+    if (entry.reason !== "human") {
+      const before = group.reasons[entry.reason] ?? 0;
+      if (before <= 1) delete group.reasons[entry.reason];
+      else group.reasons[entry.reason] = before - 1;
+      group.reasons.human = (group.reasons.human ?? 0) + 1;
+      entry.reason = "human";
+      group.updatedAt = this.now().toISOString();
+      await this.save();
+    }
+    return structuredClone(entry);
+  }
+
+  /**
    * Counts one handled message for the daily statistics (local date).
    * Every outcome except "unhelpful" (feedback, not a message) also counts
    * as one of the day's questions; "answered" with a faqId counts a hit for
