@@ -50,6 +50,7 @@ export function formatPromote(result: PromoteResult): string {
   const lines = [result.created ? `wrote new FAQ ${result.faqId}: ${result.file}` : `added ${result.alternates.length} alternate(s) to FAQ ${result.faqId}: ${result.file}`];
   if (result.alternates.length > 0) lines.push("alternates:", ...result.alternates.map((a) => `  - ${a}`));
   for (const s of result.skipped) lines.push(`skipped "${s.text}": ${s.why}`);
+  if (result.removedOutOfScope.length > 0) lines.push(`removed from out-of-scope.md (the FAQ answers them now): ${result.removedOutOfScope.map((t) => `"${t}"`).join(", ")}`);
   lines.push(`group ${result.group.id} is now promoted`);
   lines.push(reloadLine(result.reload));
   return lines.join("\n");

@@ -15,7 +15,7 @@ import { dataDir, knowledgeDir, knowledgeDirExplicit } from "./paths.js";
 export const LOG_USAGE = `talentbot log list [--status open|replied|promoted|dismissed] [--since YYYY-MM-DD] [--json]
 talentbot log show GROUP_ID [--json]
 talentbot log reply GROUP_ID "答复"                      queue the answer for everyone in the group
-talentbot log promote GROUP_ID --faq-id NEW_ID [--answer "…" | --answer-file F] [--question "…"]
+talentbot log promote GROUP_ID --faq-id NEW_ID [--answer "…" | --answer-file F] [--question "…"] [--remove-out-of-scope]
 talentbot log promote GROUP_ID --to EXISTING_ID            add the group's questions as alternates
 talentbot log dismiss GROUP_ID --reason "…"
 talentbot log out-of-scope GROUP_ID --subject "租房补贴"     the group's questions become out-of-scope examples; dismissed
@@ -33,6 +33,7 @@ const OPTIONS = {
   answer: { type: "string" },
   "answer-file": { type: "string" },
   question: { type: "string" },
+  "remove-out-of-scope": { type: "boolean" },
   reason: { type: "string" },
   subject: { type: "string" },
   month: { type: "string" },
@@ -139,6 +140,7 @@ const ACTIONS: Record<string, LogAction> = {
       ...(to === undefined ? {} : { to }),
       ...(answer === undefined ? {} : { answer }),
       ...(values.question === undefined ? {} : { question: values.question }),
+      ...(values["remove-out-of-scope"] ? { removeOutOfScope: true } : {}),
     };
     return withDesk(async (opened) => {
       const result = await opened.desk.promote(id, request);

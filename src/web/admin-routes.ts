@@ -79,7 +79,9 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
       });
 
       scope.setErrorHandler((error, _request, reply) => {
-        if (error instanceof StaffError || error instanceof QuestionLogError) return reply.code(400).send({ error: error.message });
+        // Staff read these: the Chinese wording in the console's terms, and whether a confirmation lets it go ahead.
+        if (error instanceof StaffError) return reply.code(400).send({ error: error.staffMessage, ...(error.needsConfirmation ? { needsConfirmation: true } : {}) });
+        if (error instanceof QuestionLogError) return reply.code(400).send({ error: error.message });
         if (error instanceof KnowledgeError) return reply.code(400).send({ error: `知识库有 ${error.problems.length} 个问题：\n${error.problems.map(formatProblem).join("\n")}` });
         throw error;
       });
@@ -130,13 +132,14 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
 
       scope.post(
         "/groups/:id/promote",
-        { schema: { params: groupParams, body: { type: "object", properties: { faqId: text(80), to: text(80), question: text(500), answer: text(8000) } } } },
+        { schema: { params: groupParams, body: { type: "object", properties: { faqId: text(80), to: text(80), question: text(500), answer: text(8000), removeOutOfScope: { type: "boolean" } } } } },
         async (request: FastifyRequest<{ Params: { id: string }; Body: PromoteRequest }>) => {
           const request_: PromoteRequest = {};
           for (const key of ["faqId", "to", "question", "answer"] as const) {
             const value = request.body[key]?.trim();
             if (value) request_[key] = value;
           }
+          if (request.body.removeOutOfScope === true) request_.removeOutOfScope = true;
           const result = await desk.promote(request.params.id, request_);
           return {
             faqId: result.faqId,
@@ -144,6 +147,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
             file: result.file,
             alternates: result.alternates,
             skipped: result.skipped,
+            removedOutOfScope: result.removedOutOfScope,
             group: groupView(result.group),
             reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblem) },
           };

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -112,6 +113,35 @@ describe("talentbot log promote", () => {
     const again = await cli("log", "promote", id, "--faq-id", "phd-2", "--answer", "x", "--data-dir", dataDir, "--knowledge", knowledgeDir);
     expect(again.code).toBe(1);
     expect(again.err).toContain('was already promoted to FAQ "phd-settlement"');
+  });
+
+  it("promotes a question listed as out of scope only with --remove-out-of-scope, removing it (and an emptied subject) from the file", async () => {
+    const knowledgeDir = await writeMiniKb({
+      "out-of-scope.md": ["---", "schemaVersion: 1", "---", "## 人才公寓", "- 人才公寓怎么申请", "- 人才公寓租金多少", "", "## 公寓物业", "- 怎样申请人才公寓", "", "## 落户", "- 怎么落户", ""].join("\n"),
+    });
+    expect((await cli("kb", "check", "--knowledge", knowledgeDir)).code).toBe(0);
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ dataDir });
+    const { groupId } = await log.record(asked("人才公寓怎么申请", "a"));
+    await log.record(asked("怎样申请人才公寓", "b", "人才公寓怎么申请"));
+    await log.close();
+    const d = ["--data-dir", dataDir, "--knowledge", knowledgeDir];
+    const args = ["log", "promote", groupId, "--faq-id", "talent-apartment", "--answer", "向住建部门申请。", ...d];
+
+    const refused = await cli(...args);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("out-of-scope.md:5  ## 人才公寓  - 人才公寓怎么申请");
+    expect(refused.err).toContain("out-of-scope.md:9  ## 公寓物业  - 怎样申请人才公寓");
+    expect(refused.err).toContain("run the promote again with --remove-out-of-scope");
+    expect(existsSync(join(knowledgeDir, "faq/talent-apartment.md"))).toBe(false);
+
+    const promoted = await cli(...args, "--remove-out-of-scope");
+    expect(promoted.err).toBe("");
+    expect(promoted.code).toBe(0);
+    expect(promoted.out).toContain('removed from out-of-scope.md (the FAQ answers them now): "人才公寓怎么申请", "怎样申请人才公寓"');
+    expect(await readFile(join(knowledgeDir, "out-of-scope.md"), "utf8")).toBe(["---", "schemaVersion: 1", "---", "## 人才公寓", "- 人才公寓租金多少", "", "## 落户", "- 怎么落户", ""].join("\n"));
+    expect((await cli("kb", "check", "--knowledge", knowledgeDir)).code).toBe(0);
+    expect((await cli("ask", "人才公寓怎么申请", "--knowledge", knowledgeDir)).out).toContain("faq talent-apartment");
   });
 
   it("adds a group's questions to an existing FAQ, keeping the staff's comments and layout", async () => {

@@ -358,7 +358,7 @@ describe("staff console API", () => {
     expect(details.entries[0]!["senderId"]).toBeUndefined();
     const missing = await web.inject({ url: "/api/admin/groups/g9999", headers: { cookie } });
     expect(missing.statusCode).toBe(400);
-    expect(String(json(missing)["error"])).toContain('no question group "g9999"');
+    expect(String(json(missing)["error"])).toBe("没有编号为 g9999 的问题组，可能已被删除；请刷新“问题队列”后重试。");
   });
 
   it("hit-tests a question without logging or counting it", async () => {
@@ -412,7 +412,54 @@ describe("staff console API", () => {
     expect(runtime.live.engine.faq("housing-subsidy")!.alternates).toContain("博士后进站补贴发放时间表");
     const again = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { faqId: "new-one", answer: "x" } });
     expect(again.statusCode).toBe(400);
-    expect(String(json(again)["error"])).toContain("already promoted");
+    expect(String(json(again)["error"])).toContain(`问题组 ${group.id} 已经加入问答“housing-subsidy”`);
+  });
+
+  it("promotes the README's example (人才公寓怎么申请, an out-of-scope example) after staff confirm removing the example", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const question = "人才公寓怎么申请";
+    const examples = () => runtime.live.engine.kb.outOfScope.flatMap((g) => g.examples.map((x) => x.text));
+    expect(examples(), "fixture: the README's example is no longer an out-of-scope example").toContain(question);
+    await chat(web, question, "readmePromote_0123456789");
+    const group = runtime.log.listGroups({ status: "open" }).find((g) => g.representative === question)!;
+    const url = `/api/admin/groups/${group.id}/promote`;
+    const body = { faqId: "talent-apartment", answer: "人才公寓请向市住建局申请，咨询电话 0000-12345678。" };
+    const refused = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: body });
+    expect(refused.statusCode).toBe(400);
+    expect(json(refused)).toMatchObject({ needsConfirmation: true });
+    expect(String(json(refused)["error"])).toMatch(/^“人才公寓怎么申请”（主题“人才公寓”，第 \d+ 行） 在 out-of-scope\.md 中列为“不在问答范围”/);
+    expect(String(json(refused)["error"])).not.toMatch(/--[a-z]/);
+    expect(runtime.live.engine.faq("talent-apartment")).toBeUndefined(); // nothing written
+
+    const confirmed = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { ...body, removeOutOfScope: true } });
+    expect(confirmed.statusCode).toBe(200);
+    expect(json(confirmed)).toMatchObject({ faqId: "talent-apartment", created: true, removedOutOfScope: [question], reload: { ok: true } });
+    expect(examples()).not.toContain(question);
+    expect(examples()).toContain("人才公寓多久配租一次"); // the subject's other examples stay
+    const answer = runtime.live.engine.ask(question);
+    expect(answer.faqId).toBe("talent-apartment");
+  });
+
+  it("answers a malformed request in Chinese, naming the field as the page calls it", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const post = (url: string, payload: string) => web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" }, payload });
+    const cases: [string, string, string][] = [
+      ["/api/admin/login", '"just a string"', "请求格式不正确：请求内容应为 JSON 对象"],
+      ["/api/admin/login", "{}", "请求格式不正确：缺少“口令”"],
+      ["/api/admin/hit-test", JSON.stringify({ text: { question: "问" } }), "请求格式不正确：“内容”应为文字"],
+      ["/api/admin/groups/g1/dismiss", JSON.stringify({ reason: "因".repeat(501) }), "请求格式不正确：“忽略原因”太长，最多 500 个字符"],
+      ["/api/chat", JSON.stringify({ sessionId: SESSION, text: "问".repeat(2001) }), "请求格式不正确：“内容”太长，最多 2000 个字符"],
+      ["/api/chat", JSON.stringify({ sessionId: "short", text: "问" }), "请求格式不正确：“会话编号”的格式不正确"],
+    ];
+    for (const [url, payload, message] of cases) {
+      const response = await post(url, payload);
+      expect(response.statusCode, url).toBe(400);
+      expect(json(response)["error"]).toBe(message);
+    }
+    const status = await web.inject({ url: "/api/admin/groups?status=closed", headers: { cookie } });
+    expect(String(json(status)["error"])).toMatch(/^请求格式不正确：“状态”只能是：/);
   });
 
   it("lists a group as out of scope: examples written, group dismissed, the engine reloads with them", async () => {
@@ -424,7 +471,7 @@ describe("staff console API", () => {
     const url = `/api/admin/groups/${group.id}/out-of-scope`;
     const empty = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: " " } });
     expect(empty.statusCode).toBe(400);
-    expect(String(json(empty)["error"])).toContain("name the subject");
+    expect(String(json(empty)["error"])).toBe("请在“主题”中写明问答不涵盖的主题，例如：租房补贴（不要以 # 开头）。");
     const response = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: "人才公寓物业" } });
     expect(response.statusCode).toBe(200);
     expect(json(response)).toMatchObject({ subject: "人才公寓物业", added: [question], skipped: [], group: { status: "dismissed" }, reload: { ok: true } });

@@ -200,11 +200,60 @@ describe("staff console: small things", () => {
   });
 });
 
+describe("staff console: Chinese throughout", () => {
+  it("shows channels and hit-test statuses in Chinese", async () => {
+    const question = "海王星的人才政策是什么样的";
+    await askApi("chineseSession_0123456789", question);
+    const page = await openConsole();
+    await openGroupPanel(page, question);
+    const card = page.locator(".group-card").filter({ has: page.locator(".group-question", { hasText: question }) });
+    expect(await card.locator(".group-meta").textContent()).toContain("渠道：网页");
+    expect(await card.locator(".group-panel tbody td").nth(1).textContent()).toBe("网页");
+
+    await page.click(".tab[data-view=knowledge]");
+    const excerptQuestion = ["人才医疗保健待遇是什么", "人才创业有扶持资金吗", "人才公寓怎么申请入住"].find((q) => bot.runtime.live.engine.ask(q).status === "excerpt")!;
+    await page.fill("#hit-test-input", excerptQuestion);
+    await page.click("#hit-test-form button[type=submit]");
+    const summary = page.locator("#hit-test-result .hit-summary");
+    await summary.waitFor();
+    expect(await summary.locator(".hit-status").textContent()).toBe("摘录回答");
+    expect(await summary.textContent()).not.toMatch(/excerpt|状态 /);
+    await page.close();
+  });
+
+  it("promotes an out-of-scope question after staff confirm, and says which examples were removed", async () => {
+    const question = "人才公寓怎么申请";
+    expect(engine.kb.outOfScope.some((g) => g.examples.some((x) => x.text === question)), "fixture: no longer an out-of-scope example").toBe(true);
+    await askApi("confirmSession_0123456789", question);
+    const page = await openConsole();
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.accept();
+    });
+    await openGroupPanel(page, question);
+    const card = page.locator(".group-card").filter({ has: page.locator(".group-question", { hasText: question }) });
+    await card.locator("input[name=faqId]").fill("talent-apartment");
+    await card.locator("textarea[name=answer]").fill("人才公寓请向市住建局申请。");
+    await card.locator("form", { has: page.locator("input[name=faqId]") }).locator("button[type=submit]").click();
+    await page.waitForFunction(() => (document.querySelector("#toast")?.textContent ?? "").includes("已新建问答"));
+    expect(dialogs).toHaveLength(1);
+    expect(dialogs[0]).toContain("在 out-of-scope.md 中列为“不在问答范围”");
+    expect(dialogs[0]).not.toMatch(/--[a-z]/);
+    const toast = (await page.locator("#toast").textContent()) ?? "";
+    expect(toast).toContain("删除了 “人才公寓怎么申请”");
+    expect(toast).toContain("知识库已重新加载");
+    expect(bot.runtime.live.engine.ask(question).faqId).toBe("talent-apartment");
+    await page.close();
+  });
+});
+
 describe("chat page: policy links and lists", () => {
   it("links an excerpt answer to the policy text it quotes", async () => {
-    const question = ["人才公寓怎么申请入住", "人才医疗保健待遇是什么", "人才创业有扶持资金吗"].find((q) => engine.ask(q).status === "excerpt");
+    const live = bot.runtime.live.engine; // earlier tests promoted FAQs into this bot's knowledge
+    const question = ["人才医疗保健待遇是什么", "人才创业有扶持资金吗", "人才公寓怎么申请入住"].find((q) => live.ask(q).status === "excerpt");
     expect(question, "fixture: none of these questions gets a policy excerpt any more; add another").toBeDefined();
-    const quoted = engine.ask(question!).excerpts[0]!;
+    const quoted = live.ask(question!).excerpts[0]!;
     const { page, ask } = await openChat();
     const answer = await ask(question!);
     expect(await answer.locator("a.citation").getAttribute("href")).toBe(`/policies/${quoted.doc}#${quoted.article.replace(/\s+/g, "_")}`);

@@ -9,6 +9,7 @@
 
   var STATUS_NAMES = { open: "待处理", replied: "已答复", promoted: "已加入问答", dismissed: "已忽略" };
   var REASON_NAMES = { suggested: "给出建议", excerpt: "摘录回答", unanswered: "未能回答", human: "转人工", unhelpful: "反馈无帮助" };
+  var CHANNEL_NAMES = { web: "网页", console: "终端", telegram: "Telegram", wechat: "微信" };
   var ANSWER_STATUS = { answered: "已回答", suggested: "给出建议", excerpt: "摘录回答", unanswered: "未能回答", smalltalk: "闲聊", empty: "空消息", too_long: "过长" };
 
   function $(id) {
@@ -44,6 +45,26 @@
     clearTimeout(toastTimer);
     $("toast").textContent = "";
   });
+
+  function channelName(channel) {
+    return CHANNEL_NAMES[channel] || channel;
+  }
+
+  /** What a promote did to the knowledge base, in words: also why a reload did not happen. */
+  function reloadText(r) {
+    var removed = r.removedOutOfScope && r.removedOutOfScope.length ? "，并从不在问答范围示例（out-of-scope.md）中删除了 " + r.removedOutOfScope.map(function (t) { return "“" + t + "”"; }).join("、") : "";
+    if (!r.reload) return removed + "；机器人未在运行，下次启动时生效";
+    if (r.reload.ok) return removed + "；知识库已重新加载，立即生效";
+    return removed + "；但知识库没有重新加载：知识库中有错误（" + (r.reload.problems.join("；") || r.reload.message) + "），机器人仍按之前的版本回答，改正后会自动加载";
+  }
+
+  /** A promote that out-of-scope examples contradict asks once, then goes ahead with removeOutOfScope. */
+  function promoteWithConfirmation(groupId, body) {
+    return api("/api/admin/groups/" + groupId + "/promote", { method: "POST", body: body }).catch(function (error) {
+      if (!error.needsConfirmation || !window.confirm(error.message)) throw error;
+      return api("/api/admin/groups/" + groupId + "/promote", { method: "POST", body: Object.assign({}, body, { removeOutOfScope: true }) });
+    });
+  }
 
   function formatTime(iso) {
     if (!iso) return "";
@@ -84,6 +105,7 @@
         if (!response.ok) {
           var error = new Error(data.error || "请求失败（" + response.status + "）");
           error.status = response.status;
+          error.needsConfirmation = data.needsConfirmation === true;
           throw error;
         }
         return data;
@@ -201,7 +223,7 @@
     li.appendChild(head);
 
     var reasons = Object.keys(group.reasons).map(function (r) { return (REASON_NAMES[r] || r) + " " + group.reasons[r]; }).join("，");
-    var meta = make("p", "group-meta", group.id + " · 共 " + group.count + " 次 · 渠道：" + group.channels.join("、") + " · " + reasons + " · 最近 " + formatTime(group.lastAskedAt));
+    var meta = make("p", "group-meta", group.id + " · 共 " + group.count + " 次 · 渠道：" + group.channels.map(channelName).join("、") + " · " + reasons + " · 最近 " + formatTime(group.lastAskedAt));
     li.appendChild(meta);
     if (group.bestGuesses.length) li.appendChild(make("p", "group-guesses", "机器人的猜测：" + guessesText(group.bestGuesses)));
     if (group.reply) li.appendChild(make("p", "group-reply", "已答复：" + group.reply.text));
@@ -272,7 +294,7 @@
     var body = make("tbody");
     data.entries.forEach(function (entry) {
       var row = make("tr");
-      [formatTime(entry.askedAt), entry.channel, REASON_NAMES[entry.reason] || entry.reason, entry.text].forEach(function (cell) { row.appendChild(make("td", null, cell)); });
+      [formatTime(entry.askedAt), channelName(entry.channel), REASON_NAMES[entry.reason] || entry.reason, entry.text].forEach(function (cell) { row.appendChild(make("td", null, cell)); });
       body.appendChild(row);
     });
     table.appendChild(body);
@@ -324,8 +346,8 @@
     answer.placeholder = "留空则使用上面的答复";
     panel.appendChild(
       actionForm("加入知识库：新建问答", [field("问答编号（小写字母、数字和 -）", faqId), field("标准问题", question), field("答案", answer)], "新建问答", function () {
-        return api("/api/admin/groups/" + group.id + "/promote", { method: "POST", body: { faqId: faqId.value, question: question.value, answer: answer.value } })
-          .then(function (r) { done("已新建问答 " + r.faqId + "，知识库" + (r.reload && r.reload.ok ? "已重新加载" : "未重新加载")); })
+        return promoteWithConfirmation(group.id, { faqId: faqId.value, question: question.value, answer: answer.value })
+          .then(function (r) { done("已新建问答 " + r.faqId + reloadText(r)); })
           .catch(failed);
       }),
     );
@@ -342,8 +364,8 @@
     });
     panel.appendChild(
       actionForm("加入知识库：作为已有问答的其他问法", [field("已有问答", target)], "添加问法", function () {
-        return api("/api/admin/groups/" + group.id + "/promote", { method: "POST", body: { to: target.value } })
-          .then(function (r) { done("已向 " + r.faqId + " 添加 " + r.alternates.length + " 个问法" + (r.skipped.length ? "（跳过 " + r.skipped.length + " 个）" : "")); })
+        return promoteWithConfirmation(group.id, { to: target.value })
+          .then(function (r) { done("已向 " + r.faqId + " 添加 " + r.alternates.length + " 个问法" + (r.skipped.length ? "（跳过 " + r.skipped.length + " 个）" : "") + reloadText(r)); })
           .catch(failed);
       }),
     );
@@ -505,7 +527,7 @@
         out.replaceChildren();
         var summary = make("p", "hit-summary");
         summary.appendChild(make("strong", "hit-status", ANSWER_STATUS[r.status] || r.status));
-        summary.appendChild(document.createTextNode(" · 状态 " + r.status + (r.faqId ? " · 问答 " + r.faqId : "") + " · 得分 " + r.score + " · 置信度 " + r.confidence));
+        summary.appendChild(document.createTextNode((r.faqId ? " · 问答 " + r.faqId : "") + " · 得分 " + r.score + " · 置信度 " + r.confidence));
         out.appendChild(summary);
         if (r.suggestions.length) {
           out.appendChild(make("p", null, "候选问答："));
