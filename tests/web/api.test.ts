@@ -1,4 +1,4 @@
-import { stat, readFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -439,6 +439,34 @@ describe("staff console API", () => {
     expect(examples()).toContain("人才公寓多久配租一次"); // the subject's other examples stay
     const answer = runtime.live.engine.ask(question);
     expect(answer.faqId).toBe("talent-apartment");
+  });
+
+  it("promotes while another knowledge file is broken, and says the reload did not happen and why", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const question = "人才驿站的开放时间";
+    await chat(web, question, "brokenPromote_0123456789");
+    const group = runtime.log.listGroups({ status: "open" }).find((g) => g.representative === question)!;
+    const rel = runtime.live.engine.faq("enroll-materials")!.file;
+    const file = join(runtime.live.dir, rel);
+    const original = await readFile(file, "utf8");
+    await writeFile(file, original.replace(/^question: /m, "question: [未闭合 "), "utf8");
+    try {
+      expect((await runtime.live.reload()).ok).toBe(false);
+      const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { faqId: "talent-station", answer: "工作日 9:00-17:00。" } });
+      expect(response.statusCode).toBe(200);
+      const result = json(response) as { created: boolean; reload: { ok: boolean; problems: string[] } };
+      expect(result.created).toBe(true);
+      expect(result.reload.ok).toBe(false);
+      expect(result.reload.problems.join("\n")).toMatch(new RegExp(`^${rel.replaceAll("/", "\\/")}:\\d+`, "m"));
+      expect(runtime.live.engine.faq("talent-station")).toBeUndefined(); // the previous version still answers
+      const notices = json(await web.inject({ url: "/api/admin/notices", headers: { cookie } }))["notices"] as string[];
+      expect(notices.join("\n")).toContain("知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答");
+    } finally {
+      await writeFile(file, original, "utf8");
+      await runtime.live.reload();
+    }
+    expect(runtime.live.engine.faq("talent-station")).toBeDefined();
   });
 
   it("answers a malformed request in Chinese, naming the field as the page calls it", async () => {
