@@ -18,9 +18,12 @@
  *                                       银行卡号6222020200112233445 → 银行卡号6222***********3445
  *   5. 18-digit strings that fail both checks but carry a plausible birth
  *      date: most likely a mistyped ID number, still personal data
- *   6. mainland mobile numbers, with optional +86/0086/86 prefix and
+ *   6. passport numbers: one or two letters and 7–8 digits (E12345678, PE1234567)
+ *                                       E12345678 → E1*****78
+ *   7. room numbers of an address: the digits before 室    3栋1502室 → 3栋****室
+ *   8. mainland mobile numbers, with optional +86/0086/86 prefix and
  *      space/dash separators          138-1234-5678 → 138****5678
- *   7. landlines with an area code     0431-12345678 → 0431-****5678
+ *   9. landlines with an area code     0431-12345678 → 0431-****5678
  *
  * Numbers are only matched when not glued to further digits, so years
  * (2024), amounts (200000元), dates and document numbers stay readable.
@@ -189,6 +192,23 @@ const detectNumbersCalledCards: Detector = (probe) =>
     return maskDigitsBetween(match[0], 4, digits.length - 4);
   });
 
+// ------------------------------------------------ passports, room numbers
+
+const PASSPORT = /(?<![A-Za-z0-9])[A-Za-z]{1,2}\d{7,8}(?![A-Za-z0-9])/g;
+
+const detectPassports: Detector = (probe) =>
+  collect(probe, PASSPORT, (match) => {
+    const value = match[0];
+    const letters = value.length - (value.match(/\d/g)?.length ?? 0);
+    return value.slice(0, letters + 1) + "*".repeat(value.length - letters - 3) + value.slice(-2);
+  });
+
+// Where someone lives is personal; the street may stay (staff need the district), the room not.
+// Only before 室: 号 also ends document numbers (〔2023〕15号) that must stay readable.
+const ROOM = /(?<![0-9])\d{2,5}(?=室)/g;
+
+const detectRooms: Detector = (probe) => collect(probe, ROOM, (match) => "*".repeat(match[0].length));
+
 // --------------------------------------------------- control characters
 
 // C0 controls except tab and line feed, DEL, C1 controls, and the bidirectional overrides
@@ -227,6 +247,8 @@ const DETECTORS: readonly Detector[] = [
   detectBankCards,
   detectNumbersCalledCards,
   detectMistypedIds,
+  detectPassports,
+  detectRooms,
   detectMobiles,
   detectLandlines,
 ];

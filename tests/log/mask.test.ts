@@ -156,6 +156,20 @@ describe("maskPersonalData: card and account numbers named as such", () => {
   });
 });
 
+describe("maskPersonalData: passports and room numbers", () => {
+  it.each([
+    ["护照号E12345678，出国进修怎么备案", "护照号E1*****78，出国进修怎么备案"],
+    ["passport PE1234567", "passport PE1****67"],
+    ["我住幸福路88号3栋1502室，人才公寓怎么申请", "我住幸福路88号3栋****室，人才公寓怎么申请"],
+  ])("%s", (input, expected) => {
+    expect(maskPersonalData(input)).toBe(expected);
+  });
+
+  it("keeps document numbers, train numbers and article numbers readable", () => {
+    for (const text of ["吉人社〔2023〕15号文件", "坐G1234次列车", "第12条", "会议在3号楼201会议室"]) expect(maskPersonalData(text)).toBe(text);
+  });
+});
+
 describe("control characters", () => {
   it("are removed before storage: NUL, BEL, ESC sequences, CR, bidi overrides; tab and line feed stay", () => {
     expect(maskPersonalData("人才\u0000公寓\u0007\u001b[31m怎么\r申请\u202E\t好\n的")).toBe("人才公寓[31m怎么申请\t好\n的");
