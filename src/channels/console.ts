@@ -33,13 +33,11 @@ export function plainText(text: string): string {
 export class ConsoleChannel implements Channel {
   readonly name = "console";
   readonly ended: Promise<void>;
-  /** Settles when Ctrl+C is pressed at the terminal: the person means "stop the bot", not "stop typing". */
-  readonly interrupted: Promise<void>;
   private readonly interactive: boolean;
-  private interrupt!: () => void;
   private promptHeld: Promise<unknown> = Promise.resolve();
   private releasePrompt: () => void = () => {};
   private stopped = false;
+  /** Ctrl+C at the terminal means "stop the bot", not "stop typing": whoever runs the bot listens here. */
   private readonly interruptListeners: (() => void)[] = [];
   private readonly conversationId: string;
   private readonly now: () => Date;
@@ -52,7 +50,6 @@ export class ConsoleChannel implements Channel {
     this.conversationId = options.conversationId ?? "console";
     this.now = options.now ?? (() => new Date());
     this.ended = new Promise((resolve) => (this.finish = resolve));
-    this.interrupted = new Promise((resolve) => (this.interrupt = resolve));
     // A closed stdout (the other end of a pipe went away): nobody can read replies any more.
     options.output.on("error", () => void this.stop());
   }
@@ -67,7 +64,6 @@ export class ConsoleChannel implements Channel {
     // At a terminal readline catches Ctrl+C itself, so no SIGINT reaches the process: say it
     // here. Whoever runs the bot stops everything on it; nobody listening, the console ends.
     lines.on("SIGINT", () => {
-      this.interrupt();
       if (this.interruptListeners.length === 0) lines.close();
       for (const listener of this.interruptListeners) listener();
     });
@@ -88,7 +84,6 @@ export class ConsoleChannel implements Channel {
   onInterrupt(stop: () => void): void {
     this.interruptListeners.push(stop);
   }
-
 
   async send(conversationId: string, reply: Reply): Promise<void> {
     if (conversationId !== this.conversationId) throw new Error(`the console has no conversation "${conversationId}" (it is "${this.conversationId}")`);
