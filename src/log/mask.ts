@@ -178,7 +178,7 @@ function maskDigitsBetween(value: string, keepFirst: number, keepFrom: number): 
 }
 
 // A card or account number next to the word for it is personal data even when mistyped.
-const CARD_WORD_BEFORE = /(?:卡|卡号|账号|账户|帐号|帐户)[\s:：是为]{0,3}$/;
+const CARD_WORD_BEFORE = /(?:卡|账号|账户|帐号|帐户)[\s:：是为号码的]{0,4}$/;
 const CARD_WORD_AFTER = /^[\s]{0,1}卡/;
 const DIGIT_RUN = /(?<![0-9])\d(?:[ -]?\d){15,18}(?![0-9])/g;
 

@@ -148,6 +148,8 @@ describe("maskPersonalData: card and account numbers named as such", () => {
     expect(maskPersonalData(`工资账户 6222 0202 0011 2233 445`)).toBe("工资账户 6222 **** **** ***3 445");
     expect(maskPersonalData(`${mistyped}这张卡`)).toBe(`${mistyped}这张卡`); // "卡" too far away to be sure
     expect(maskPersonalData(`${mistyped}卡`)).toBe("6222***********3445卡");
+    expect(maskPersonalData(`卡号码是 ${mistyped}`)).toBe("卡号码是 6222***********3445");
+    expect(maskPersonalData(`账户号为：${mistyped}`)).toBe("账户号为：6222***********3445");
   });
 
   it("keeps a bare number of the same length readable (an order number, not called a card)", () => {
