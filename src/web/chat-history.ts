@@ -1,7 +1,8 @@
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { WebInbox } from "../channels/web.js";
 import type { Reply } from "../core/message.js";
+import { removeStaleTempFiles } from "../app/temp-files.js";
 import { maskPersonalData } from "../log/mask.js";
 
 /** The history file could not be used at open: moved aside (`movedTo`), or left alone and not written (`movedTo` null). */
@@ -236,30 +237,5 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** `web-chat.json.<pid>.tmp` of a process that is gone (killed mid-write): half a file, never read. */
-async function removeStaleTempFiles(file: string): Promise<void> {
-  const prefix = `${basename(file)}.`;
-  let names: string[];
-  try {
-    names = await readdir(dirname(file));
-  } catch {
-    return; // no directory yet
-  }
-  for (const name of names) {
-    const pid = name.startsWith(prefix) && name.endsWith(".tmp") ? Number(name.slice(prefix.length, -".tmp".length)) : Number.NaN;
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
-    await rm(join(dirname(file), name), { force: true }).catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
