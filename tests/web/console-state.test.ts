@@ -12,6 +12,7 @@ import { launchBrowser, startWebBot, type WebBot } from "./helpers.js";
 // started with a corrupt web-chat.json and a knowledge base (a temp copy) that staff then break.
 
 const STAFF_TOKEN = "console-state-staff-token-0123456789";
+const CORRUPT_LOG = '{"schemaVersion": 1, "entries": [{"id": "q1", "text": "半截';
 const CORRUPT_CHAT = '{"version":1,"sessions":{"s":{"items":[{"seq":1,"from":"staff","text":"等待送达的答复';
 
 let root: string;
@@ -29,6 +30,7 @@ beforeAll(async () => {
   const dataDir = join(root, "data");
   await mkdir(dataDir);
   await writeFile(join(dataDir, "web-chat.json"), CORRUPT_CHAT);
+  await writeFile(join(dataDir, "questions.json"), CORRUPT_LOG);
   [bot, browser] = await Promise.all([startWebBot({ knowledgeDir, dataDir, staffToken: STAFF_TOKEN }), launchBrowser()]);
   context = browser.context;
   context.on("page", (page) => {
@@ -105,7 +107,7 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; widest: stri
 }
 
 describe("staff console: the bot's state", () => {
-  it("says that web-chat.json was moved aside, on every view", async () => {
+  it("says that web-chat.json and questions.json were moved aside, on every view", async () => {
     expect(bot.history.warnings).toHaveLength(1);
     expect(await readFile(bot.history.warnings[0]!.movedTo!, "utf8")).toBe(CORRUPT_CHAT);
     const page = await openConsole();
@@ -113,6 +115,8 @@ describe("staff console: the bot's state", () => {
     await notices.locator(".notice").first().waitFor();
     expect(await notices.textContent()).toContain("网页聊天记录文件");
     expect(await notices.textContent()).toContain(`已原样移到 ${bot.history.warnings[0]!.movedTo!}`);
+    expect(bot.runtime.log.warnings).toHaveLength(1);
+    expect(await notices.textContent()).toContain("问题日志文件无法使用，已原样移到别处并新建了空日志");
     await page.click(".tab[data-view=knowledge]");
     expect(await notices.isVisible()).toBe(true);
     await page.close();
