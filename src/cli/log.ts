@@ -12,8 +12,8 @@ import { formatGroupDetails, formatGroupList, formatOutOfScope, formatPromote } 
 import { UsageError, type Output } from "./output.js";
 import { dataDir, knowledgeDir, knowledgeDirExplicit } from "./paths.js";
 
-export const LOG_USAGE = `talentbot log list [--status open|replied|promoted|dismissed] [--since YYYY-MM-DD] [--json]
-talentbot log show GROUP_ID [--json]
+export const LOG_USAGE = `talentbot log list [--status open|replied|promoted|dismissed] [--since YYYY-MM-DD] [--json | --zh]
+talentbot log show GROUP_ID [--json | --zh]                --zh: the console's Chinese labels (状态, 渠道, 原因)
 talentbot log reply GROUP_ID "答复"                      queue the answer for everyone in the group
 talentbot log promote GROUP_ID --faq-id NEW_ID [--answer "…" | --answer-file F] [--question "…"] [--remove-out-of-scope]
 talentbot log promote GROUP_ID --to EXISTING_ID            add the group's questions as alternates
@@ -26,6 +26,7 @@ const OPTIONS = {
   "data-dir": { type: "string" },
   knowledge: { type: "string" },
   json: { type: "boolean" },
+  zh: { type: "boolean" },
   status: { type: "string" },
   since: { type: "string" },
   "faq-id": { type: "string" },
@@ -99,7 +100,7 @@ const ACTIONS: Record<string, LogAction> = {
     }
     return withDesk(async ({ desk }) => {
       const groups = await desk.list({ ...(status ? { status: status as GroupStatus } : {}), ...(values.since ? { since: values.since } : {}) });
-      io.out(values.json ? jsonForTerminal(groups) : escapeControlCharacters(formatGroupList(groups)));
+      io.out(values.json ? jsonForTerminal(groups) : escapeControlCharacters(formatGroupList(groups, values.zh ? "zh" : "en")));
       return 0;
     });
   },
@@ -108,7 +109,7 @@ const ACTIONS: Record<string, LogAction> = {
     const id = groupIdOf(args, "talentbot log show g1");
     return withDesk(async ({ desk }) => {
       const details = await desk.show(id);
-      io.out(values.json ? jsonForTerminal(details) : escapeControlCharacters(formatGroupDetails(details)));
+      io.out(values.json ? jsonForTerminal(details) : escapeControlCharacters(formatGroupDetails(details, values.zh ? "zh" : "en")));
       return 0;
     });
   },

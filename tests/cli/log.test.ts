@@ -262,6 +262,26 @@ describe("talentbot log out-of-scope", () => {
   });
 });
 
+describe("talentbot log list / show --zh", () => {
+  it("uses the console's Chinese labels for staff who read the terminal", async () => {
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ dataDir });
+    await log.record(asked("博士安家费怎么申请", "a"));
+    await log.record({ ...asked("博士安家费如何申请", "b"), channel: "console", reason: "suggested" });
+    await log.close();
+    const d = ["--data-dir", dataDir];
+    const list = await cli("log", "list", "--zh", ...d);
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/^g1 +待处理 +×2 +博士安家费怎么申请\n +最近 .* · 网页、终端 · 未能回答 1，给出建议 1$/);
+    const show = await cli("log", "show", "g1", "--zh", ...d);
+    expect(show.out).toContain("问题组 g1 · 待处理 · 共 2 次");
+    expect(show.out).toContain("渠道：    网页、终端");
+    expect(show.out).toMatch(/q2 +\S+ \S+ +终端 +给出建议 +博士安家费如何申请/);
+    expect(show.out).not.toMatch(/\b(open|unanswered|suggested|web|console)\b/);
+    expect((await cli("log", "list", "--zh", "--status", "dismissed", ...d)).out).toBe("没有问题组");
+  });
+});
+
 describe("talentbot log list / show: control characters in an older log", () => {
   it("prints them escaped, never raw into the staff terminal", async () => {
     const dataDir = await tempDir();
