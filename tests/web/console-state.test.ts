@@ -216,6 +216,15 @@ describe("staff console: small things", () => {
     await page.waitForSelector("body[data-dashboard]");
     expect(await overflow(page)).toMatchObject({ scrollWidth: 390 });
     expect(await cellWidth("#top-faqs td:nth-child(2)")).toBeGreaterThanOrEqual(200);
+    // The top-FAQ chart's bars get the width (its labels are the ranks of the table below).
+    const { bars, canvas, labels } = await page.evaluate(() => {
+      const element = document.querySelector("#chart-faqs")!;
+      type ChartLike = { chartArea: { width: number }; data: { labels: string[] } };
+      const chart = (window as unknown as { Chart: { getChart(canvas: Element): ChartLike | undefined } }).Chart.getChart(element);
+      return { bars: chart?.chartArea.width ?? 0, canvas: element.getBoundingClientRect().width, labels: chart?.data.labels ?? [] };
+    });
+    expect(bars / canvas).toBeGreaterThanOrEqual(0.85);
+    expect(labels[0]).toBe("1");
 
     await page.click(".tab[data-view=knowledge]");
     await page.locator("#faq-rows tr").first().waitFor();

@@ -414,6 +414,26 @@
     charts[id] = new window.Chart($(id), config);
   }
 
+  /**
+   * A horizontal bar chart of questions. On a phone the labels are the ranks (1, 2, …, as in the
+   * table below) and the question shows on touch: long labels would leave the bars no room.
+   */
+  function rankedBars(questions, values, label, color, maxChars) {
+    var narrow = window.innerWidth < 600;
+    return {
+      type: "bar",
+      data: {
+        labels: questions.map(function (q, i) { return narrow ? String(i + 1) : shorten(q, maxChars); }),
+        datasets: [{ label: label, data: values, backgroundColor: color }],
+      },
+      options: {
+        indexAxis: "y",
+        plugins: { legend: { display: false }, tooltip: { callbacks: { title: function (items) { return items.length ? questions[items[0].dataIndex] : ""; } } } },
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    };
+  }
+
   function shorten(text, max) {
     return text.length > max ? text.slice(0, max) + "…" : text;
   }
@@ -455,22 +475,8 @@
             datasets: [{ data: [t.answered, t.suggested, t.excerpt + t.unanswered], backgroundColor: ["#2e7d32", "#f9a825", "#c62828"] }],
           },
         });
-        chart("chart-faqs", {
-          type: "bar",
-          data: {
-            labels: report.topFaqs.map(function (f) { return shorten(f.question || f.faqId, 14); }),
-            datasets: [{ label: "命中次数", data: report.topFaqs.map(function (f) { return f.hits; }), backgroundColor: "#1565c0" }],
-          },
-          options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
-        });
-        chart("chart-groups", {
-          type: "bar",
-          data: {
-            labels: report.topOpenGroups.map(function (g) { return shorten(g.representative, 18); }),
-            datasets: [{ label: "本月提问次数", data: report.topOpenGroups.map(function (g) { return g.askedThisMonth; }), backgroundColor: "#6a1b9a" }],
-          },
-          options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
-        });
+        chart("chart-faqs", rankedBars(report.topFaqs.map(function (f) { return f.question || f.faqId; }), report.topFaqs.map(function (f) { return f.hits; }), "命中次数", "#1565c0", 14));
+        chart("chart-groups", rankedBars(report.topOpenGroups.map(function (g) { return g.representative; }), report.topOpenGroups.map(function (g) { return g.askedThisMonth; }), "本月提问次数", "#6a1b9a", 18));
 
         var faqRows = $("top-faqs");
         faqRows.replaceChildren();
