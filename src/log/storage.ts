@@ -214,6 +214,8 @@ export class JsonFileStorage implements QuestionLogStorage {
       }
       try {
         await rename(this.location, target);
+        // Bytes unchanged, but no longer readable by others if an older version made it 0644.
+        await chmod(target, PRIVATE_FILE_MODE).catch(() => undefined);
         return target;
       } catch (error) {
         throw fileSystemError("move the unreadable log aside to", target, error);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { WebInbox } from "../channels/web.js";
 import type { Reply } from "../core/message.js";
@@ -219,6 +219,7 @@ export class ChatHistory implements WebInbox {
     for (let n = 1; await exists(target); n++) target = `${file}.corrupt-${stamp}-${n}`;
     try {
       await rename(file, target);
+      await chmod(target, 0o600).catch(() => undefined);
     } catch (error) {
       this.keepOffFile = true;
       this.warn(`web chat history ${file} is unreadable (${problem}) and could not be moved aside (${error instanceof Error ? error.message : String(error)}); it is left as it is and new conversations are kept in memory only.`, { file, movedTo: null });

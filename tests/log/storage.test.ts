@@ -33,6 +33,7 @@ async function expectMovedAside(content: string, warningPattern: RegExp): Promis
   const copies = await corruptCopies(dataDir);
   expect(copies).toHaveLength(1);
   expect(await readFile(join(dataDir, copies[0]!), "utf8")).toBe(content);
+  expect((await stat(join(dataDir, copies[0]!))).mode & 0o777).toBe(0o600);
 
   // A fresh log works and is written to the normal file.
   await log.record(question);

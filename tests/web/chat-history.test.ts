@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ChatHistory } from "../../src/web/chat-history.js";
@@ -12,13 +12,15 @@ describe("ChatHistory: a file it cannot use", () => {
     const dir = await tempDir();
     const file = join(dir, "web-chat.json");
     const corrupt = '{"version":1,"sessions":{"abc":{"items":[{"seq":1,"from":"staff","text":"工作人员的答复';
-    await writeFile(file, corrupt, { mode: 0o600 });
+    await writeFile(file, corrupt, { mode: 0o644 });
+    await chmod(file, 0o644); // as an older version left it
     const reports: string[] = [];
     const history = await ChatHistory.open({ file, onError: (line) => reports.push(line), now: () => new Date("2024-03-01T09:00:00Z") });
 
     const aside = (await readdir(dir)).filter((name) => name.startsWith("web-chat.json.corrupt-"));
     expect(aside).toEqual(["web-chat.json.corrupt-2024-03-01T09-00-00-000Z"]);
     expect(await readFile(join(dir, aside[0]!), "utf8")).toBe(corrupt);
+    expect((await stat(join(dir, aside[0]!))).mode & 0o777).toBe(0o600);
     expect(history.warnings).toEqual([{ file, movedTo: join(dir, aside[0]!) }]);
     expect(reports.join("\n")).toContain(`moved unchanged to ${join(dir, aside[0]!)}`);
 
