@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { removeStaleTempFiles } from "../app/temp-files.js";
 
 /** `<dataDir>/admin.json`: how staff commands reach the bot that owns this data directory. */
 export const ADMIN_FILE_NAME = "admin.json";
@@ -27,6 +28,7 @@ export const newToken = () => randomBytes(24).toString("base64url");
 
 export async function writeAdminFile(dataDir: string, content: AdminFile): Promise<void> {
   const path = adminFilePath(dataDir);
+  await removeStaleTempFiles(path);
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   await rename(temp, path); // a reader never sees half a file

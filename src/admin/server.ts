@@ -94,6 +94,7 @@ function perform(desk: StaffDesk, action: AdminAction, body: Record<string, unkn
         const value = text(body, key, false);
         if (value !== undefined) request[key] = value;
       }
+      if (body["removeOutOfScope"] === true) request.removeOutOfScope = true;
       return desk.promote(field("groupId"), request);
     }
     case "dismiss":

@@ -20,6 +20,7 @@ export async function appendErrorRecord(dataDir: string, error: BotError): Promi
     error: error.message,
     cause,
   };
-  await appendFile(file, `${JSON.stringify(record)}\n`, "utf8");
+  // Holds conversation ids and stacks: readable by the bot's user only, like every data file.
+  await appendFile(file, `${JSON.stringify(record)}\n`, { encoding: "utf8", mode: 0o600 });
   return file;
 }

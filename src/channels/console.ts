@@ -16,6 +16,15 @@ export interface ConsoleChannelOptions {
   now?: () => Date;
 }
 
+/** Words meant for the terminal, not questions: handled here and never handed to the bot (or its log). */
+const CLEAR_WORDS = new Set(["clear", "cls"]);
+const QUIT_WORDS = new Set(["exit", "quit", "q", ":q"]);
+
+/** The terminal shows no Markdown: **bold** becomes plain text. */
+export function plainText(text: string): string {
+  return text.replace(/\*\*(.+?)\*\*/g, "$1");
+}
+
 /**
  * The terminal as a channel. Each input line is one message; replies are printed as text
  * (numbered choices, "回复 好 / 不好"). Not interactive (a pipe, a file), it prints only the
@@ -25,6 +34,11 @@ export class ConsoleChannel implements Channel {
   readonly name = "console";
   readonly ended: Promise<void>;
   private readonly interactive: boolean;
+  private promptHeld: Promise<unknown> = Promise.resolve();
+  private releasePrompt: () => void = () => {};
+  private stopped = false;
+  /** Ctrl+C at the terminal means "stop the bot", not "stop typing": whoever runs the bot listens here. */
+  private readonly interruptListeners: (() => void)[] = [];
   private readonly conversationId: string;
   private readonly now: () => Date;
   private lines: Interface | undefined;
@@ -47,12 +61,28 @@ export class ConsoleChannel implements Channel {
       ...(this.interactive ? { output: this.options.output, terminal: true, prompt: "> " } : { terminal: false }),
     });
     this.lines = lines;
-    // At a terminal readline catches Ctrl+C itself; without this it would only pause.
-    lines.on("SIGINT", () => lines.close());
+    // At a terminal readline catches Ctrl+C itself, so no SIGINT reaches the process: say it
+    // here. Whoever runs the bot stops everything on it; nobody listening, the console ends.
+    lines.on("SIGINT", () => {
+      if (this.interruptListeners.length === 0) lines.close();
+      for (const listener of this.interruptListeners) listener();
+    });
     // An unreadable stdin behaves like an empty one.
     this.options.input.once("error", () => lines.close());
-    if (this.interactive && this.options.greeting) this.write(this.options.greeting);
     this.reading = this.read(lines, handler).finally(() => this.finish());
+  }
+
+  /** Greeting and prompt wait for `until` (the start lines of the other channels), so they are not mixed with them. */
+  holdPrompt(until: Promise<unknown>): void {
+    this.promptHeld = new Promise<void>((resolve) => {
+      this.releasePrompt = resolve;
+      until.then(() => resolve(), () => resolve());
+    });
+  }
+
+  /** `stop` runs at every Ctrl+C (a second one may mean "now"); without a listener Ctrl+C only ends the console. */
+  onInterrupt(stop: () => void): void {
+    this.interruptListeners.push(stop);
   }
 
   async send(conversationId: string, reply: Reply): Promise<void> {
@@ -62,14 +92,30 @@ export class ConsoleChannel implements Channel {
   }
 
   async stop(): Promise<void> {
+    // A start that failed before its lines were printed must not wait for them.
+    this.stopped = true;
+    this.releasePrompt();
     this.lines?.close();
     await this.reading;
   }
 
   private async read(lines: Interface, handler: MessageHandler): Promise<void> {
+    const iterator = lines[Symbol.asyncIterator](); // created now: lines typed while the prompt is held are kept
+    await this.promptHeld;
+    if (this.stopped) return;
+    if (this.interactive && this.options.greeting) this.write(this.options.greeting);
     if (this.interactive) lines.prompt();
-    for await (const line of lines) {
-      if (line.trim() !== "") await handler(this.toMessage(line), async (reply) => this.write(renderText(reply)));
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const line = next.value;
+      const word = line.trim().toLowerCase();
+      if (CLEAR_WORDS.has(word)) {
+        if (this.interactive) this.options.output.write("\x1b[2J\x1b[H");
+      } else if (QUIT_WORDS.has(word)) {
+        lines.close();
+        break;
+      } else if (word !== "") {
+        await handler(this.toMessage(line), async (reply) => this.write(renderText(reply)));
+      }
       if (this.interactive) lines.prompt();
     }
   }
@@ -90,6 +136,7 @@ export class ConsoleChannel implements Channel {
   private write(text: string): void {
     const { output } = this.options;
     if (!output.writable) return;
-    output.write(this.interactive ? `\n${text}\n\n` : `${text}\n\n`);
+    const plain = plainText(text);
+    output.write(this.interactive ? `\n${plain}\n\n` : `${plain}\n\n`);
   }
 }

@@ -8,6 +8,7 @@ import { FEEDBACK_HELPFUL, FEEDBACK_UNHELPFUL, type IncomingMessage, type Messag
 import type { BotConfig } from "../knowledge/types.js";
 import type { ChannelRegistration } from "./index.js";
 import type { StaffDesk } from "../staff/desk.js";
+import { StaffError } from "../staff/errors.js";
 import { InFlight, backoff, describeError, sleep } from "./timing.js";
 
 /**
@@ -662,7 +663,8 @@ async function replyText(desk: StaffDesk, args: string): Promise<string> {
       ? `已答复 ${result.group.id}：答复将发给 ${n} 位提问者。`
       : `已记录对 ${result.group.id} 的答复，但没有能收到它的提问者（会话信息已过保留期）。`;
   } catch (error) {
-    return `未能答复：${describeError(error)}`;
+    // Staff read this in their chat: the desk's Chinese wording when it has one.
+    return `未能答复：${error instanceof StaffError ? error.staffMessage : describeError(error)}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { chmod, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
@@ -93,6 +94,7 @@ export class WechatChannel implements Channel {
     this.sdk = sdk;
     this.kinds = kindsOf(sdk);
     const session = this.options.session ?? (services.dataDir ? join(services.dataDir, "wechat") : false);
+    if (session) await keepPrivate(`${session}.memory-card.json`);
     const { puppet, puppetToken } = this.options;
     const options = {
       ...(session ? { name: session } : {}),
@@ -240,5 +242,19 @@ function installed(name: string): boolean {
     return true;
   } catch (error) {
     return (error as { code?: unknown }).code === "ERR_PACKAGE_PATH_NOT_EXPORTED";
+  }
+}
+
+/**
+ * The memory card is the WeChat login: readable by the bot's user only. memory-card writes it
+ * with fs.writeFile, which keeps an existing file's mode, so it is created here first, 0600,
+ * holding the empty card memory-card itself would start with.
+ */
+async function keepPrivate(file: string): Promise<void> {
+  try {
+    await writeFile(file, "{}", { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    await chmod(file, 0o600);
   }
 }

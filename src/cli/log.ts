@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { toCsv } from "../log/csv.js";
+import { escapeControlCharacters } from "../log/mask.js";
 import { monthlyReportRows } from "../log/report.js";
 import type { GroupStatus, LogData } from "../log/types.js";
 import type { PromoteRequest } from "../staff/promote.js";
@@ -14,10 +15,10 @@ import { migrateToPostgres } from "../log/migrate.js";
 import { PgStore } from "../log/pg-store.js";
 import { databaseUrl, dataDir, knowledgeDir, knowledgeDirExplicit } from "./paths.js";
 
-export const LOG_USAGE = `talentbot log list [--status open|replied|promoted|dismissed] [--since YYYY-MM-DD] [--json]
-talentbot log show GROUP_ID [--json]
+export const LOG_USAGE = `talentbot log list [--status open|replied|promoted|dismissed] [--since YYYY-MM-DD] [--json | --zh]
+talentbot log show GROUP_ID [--json | --zh]                --zh: the console's Chinese labels (状态, 渠道, 原因)
 talentbot log reply GROUP_ID "答复"                      queue the answer for everyone in the group
-talentbot log promote GROUP_ID --faq-id NEW_ID [--answer "…" | --answer-file F] [--question "…"]
+talentbot log promote GROUP_ID --faq-id NEW_ID [--answer "…" | --answer-file F] [--question "…"] [--remove-out-of-scope]
 talentbot log promote GROUP_ID --to EXISTING_ID            add the group's questions as alternates
 talentbot log dismiss GROUP_ID --reason "…"
 talentbot log out-of-scope GROUP_ID --subject "租房补贴"     the group's questions become out-of-scope examples; dismissed
@@ -30,6 +31,7 @@ const OPTIONS = {
   "data-dir": { type: "string" },
   knowledge: { type: "string" },
   json: { type: "boolean" },
+  zh: { type: "boolean" },
   status: { type: "string" },
   since: { type: "string" },
   "faq-id": { type: "string" },
@@ -37,6 +39,7 @@ const OPTIONS = {
   answer: { type: "string" },
   "answer-file": { type: "string" },
   question: { type: "string" },
+  "remove-out-of-scope": { type: "boolean" },
   reason: { type: "string" },
   subject: { type: "string" },
   month: { type: "string" },
@@ -75,6 +78,15 @@ export async function logCommand(args: string[], io: Output): Promise<number> {
     }
   };
   return action(values, rest, io, withDesk);
+}
+
+/**
+ * A log written before control characters were stripped may still hold some: printed raw, an
+ * ESC sequence would recolour or rewrite the staff member's terminal. JSON.stringify escapes C0
+ * already; DEL, C1 and bidi overrides get \u escapes here, so the output stays valid JSON.
+ */
+function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
 }
 
 function groupIdOf(args: string[], usage: string): string {
@@ -127,7 +139,7 @@ const ACTIONS: Record<string, LogAction> = {
     }
     return withDesk(async ({ desk }) => {
       const groups = await desk.list({ ...(status ? { status: status as GroupStatus } : {}), ...(values.since ? { since: values.since } : {}) });
-      io.out(values.json ? JSON.stringify(groups, null, 2) : formatGroupList(groups));
+      io.out(values.json ? jsonForTerminal(groups) : escapeControlCharacters(formatGroupList(groups, values.zh ? "zh" : "en")));
       return 0;
     });
   },
@@ -136,7 +148,7 @@ const ACTIONS: Record<string, LogAction> = {
     const id = groupIdOf(args, "talentbot log show g1");
     return withDesk(async ({ desk }) => {
       const details = await desk.show(id);
-      io.out(values.json ? JSON.stringify(details, null, 2) : formatGroupDetails(details));
+      io.out(values.json ? jsonForTerminal(details) : escapeControlCharacters(formatGroupDetails(details, values.zh ? "zh" : "en")));
       return 0;
     });
   },
@@ -168,6 +180,7 @@ const ACTIONS: Record<string, LogAction> = {
       ...(to === undefined ? {} : { to }),
       ...(answer === undefined ? {} : { answer }),
       ...(values.question === undefined ? {} : { question: values.question }),
+      ...(values["remove-out-of-scope"] ? { removeOutOfScope: true } : {}),
     };
     return withDesk(async (opened) => {
       const result = await opened.desk.promote(id, request);

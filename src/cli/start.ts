@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import type { HttpRoute } from "../app/http-routes.js";
 import { BotRuntime } from "../app/runtime.js";
 import { CHANNELS, consoleRegistration, type ChannelEnvironment, type ChannelRegistration } from "../channels/index.js";
+import { ConsoleChannel } from "../channels/console.js";
 import { WebChannel, webListen } from "../channels/web.js";
 import type { Channel } from "../core/channel.js";
 import { loadKnowledge } from "../knowledge/load.js";
@@ -11,6 +12,7 @@ import { PgStore } from "../log/pg-store.js";
 import { ChatHistory, type ChatStore } from "../web/chat-history.js";
 import { PgChatHistory } from "../web/pg-chat-history.js";
 import { WebServer } from "../web/server.js";
+import { parseTrustProxy } from "../web/security.js";
 import { resolveStaffToken } from "../web/staff-auth.js";
 import { UsageError, type Output } from "./output.js";
 import { databaseUrl, dataDir, knowledgeDir } from "./paths.js";
@@ -63,7 +65,11 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
     return 1;
   }
 
-  io.err(`talentbot: Ctrl+C stops the bot${channels.every((c) => c.ended) ? "; it also stops when its input ends" : ""}`);
+  io.err(`talentbot: Ctrl+C stops the bot (every channel)${channels.every((c) => c.ended) ? "; it also stops when its input ends" : ""}`);
+  // The console's greeting and "> " wait for the start lines below (web address, token).
+  let startLinesPrinted: () => void = () => {};
+  const consoleChannel = channels.find((c): c is ConsoleChannel => c instanceof ConsoleChannel);
+  consoleChannel?.holdPrompt(new Promise<void>((resolve) => (startLinesPrinted = resolve)));
   // The web channel keeps its conversations (and staff replies not yet seen) in the data directory,
   // or with DATABASE_URL in the database that every replica shares; attached before the bot
   // starts, as the outbox may deliver at once.
@@ -92,8 +98,10 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
       const listen = webChannel?.listen ?? webListen(process.env);
       if (typeof listen === "string") throw new Error(listen);
       const staff = webChannel ? await resolveStaffToken(data, process.env, (line) => io.err(line)) : undefined;
-      // Behind a reverse proxy: client addresses (rate limits) and https (Secure cookie) from X-Forwarded-*.
-      const trustProxy = ["1", "true", "yes", "on"].includes(process.env["TALENTBOT_TRUST_PROXY"]?.trim().toLowerCase() ?? "");
+      // Behind a reverse proxy: client addresses (rate limits) and https (Secure cookie) from X-Forwarded-*, believed only from the named proxies.
+      const proxies = parseTrustProxy(process.env["TALENTBOT_TRUST_PROXY"]);
+      if ("error" in proxies) throw new Error(proxies.error);
+      const trustProxy = proxies.trust;
       web = await WebServer.start({ ...listen, runtime, routes, trustProxy, report: (line) => io.err(line), ...(webChannel && history ? { channel: webChannel, history } : {}), ...(staff ? { staffToken: staff.token } : {}) });
       if (webChannel) io.err(`talentbot: web chat ${web.url}/ — staff console ${web.url}/admin`);
       if (routes.length > 0) io.err(`talentbot: HTTP routes for channels: ${routes.map((r) => `${r.method} ${web!.url}${r.path}`).join(", ")}`);
@@ -112,6 +120,8 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
     }
   }
 
+  startLinesPrinted();
+
   let signals = 0;
   let resolveSignal: (signal: string) => void = () => {};
   const signalled = new Promise<string>((resolve) => (resolveSignal = resolve));
@@ -122,6 +132,8 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // Ctrl+C at the console's terminal reaches readline, not the process: the same stop.
+  consoleChannel?.onInterrupt(() => onSignal("Ctrl+C"));
   const why = await Promise.race([runtime.ended.then(() => "all channels ended"), signalled]);
   stopping = true;
   io.err(`talentbot: stopping (${why})`);

@@ -14,8 +14,10 @@ export interface MessageOutcome {
   count: Outcome;
   /** For "answered": the FAQ given (a hit for the statistics). */
   faqId?: string;
-  /** Set when staff should see the question. */
-  record?: { reason: QuestionReason; text: string; normalized: string; candidates: FaqCandidate[]; faqId?: string };
+  /** Set when staff should see the question. `escalates`: the entry this asker's 人工 is about (updated, not duplicated). */
+  record?: { reason: QuestionReason; text: string; normalized: string; candidates: FaqCandidate[]; faqId?: string; escalates?: string };
+  /** Called with the logged entry's id once the record is stored (the conversation remembers it for 人工). */
+  onRecorded?: (entryId: string) => void;
 }
 
 /** Plain settings of the conversation core; see DEFAULT_BOT_SETTINGS for the defaults. */

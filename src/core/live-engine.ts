@@ -90,6 +90,12 @@ export class LiveEngine {
     return this.current;
   }
 
+  /** The last reload that failed, while the files on disk are still those broken ones; the previous version answers meanwhile. */
+  get failedReload(): Extract<ReloadReport, { ok: false }> | undefined {
+    const report = this.lastFailure?.report;
+    return report && !report.ok ? report : undefined;
+  }
+
   /**
    * Loads the knowledge base again if any file changed (or always, with `force`).
    * Reloads never overlap; one requested during a reload runs right after it.
@@ -139,7 +145,13 @@ export class LiveEngine {
     let fingerprint = "";
     try {
       fingerprint = await fingerprintOf(this.dir);
-      if (!force && fingerprint === this.fingerprint) return { ok: true, changed: false, faqs: this.current.kb.faqs.length };
+      if (!force && fingerprint === this.fingerprint) {
+        // Back to the very files in use (a broken edit undone with `mv backup file`, which keeps
+        // the old size and time): nothing to load, but the broken state is over and must be said.
+        const recovered = this.lastFailure !== undefined;
+        this.lastFailure = undefined;
+        return { ok: true, changed: recovered, faqs: this.current.kb.faqs.length };
+      }
       // The same broken files again (a poll, a second event): report them once, not every few seconds.
       if (!force && this.lastFailure?.fingerprint === fingerprint) return { ...this.lastFailure.report, changed: false };
       const built = await buildEngine(await loadKnowledge(this.dir), { ...this.options.build, whenStale: "use" });

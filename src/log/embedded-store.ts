@@ -1,7 +1,7 @@
-import { copyFile, mkdir, open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from "node:fs/promises";
+import { chmod, copyFile, mkdir, open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from "node:fs/promises";
 import { writeSync } from "node:fs";
 import { join } from "node:path";
-import { TextFile } from "lowdb/node";
+import { PrivateTextFile as TextFile, PRIVATE_FILE_MODE, preparePrivateDir, tidyPrivateDir } from "./private-files.js";
 import { QuestionLogError, errorCode, fileSystemError } from "./errors.js";
 import { addToGroup, startGroup } from "./grouping.js";
 import { LockFile } from "./lock.js";
@@ -122,7 +122,7 @@ export class EmbeddedStore extends InMemoryLogStore {
   /** Creates the directory if needed, takes the lock and reads the files; throws QuestionLogError if it cannot. */
   static async open(dataDir: string, options: { now?: () => Date } = {}): Promise<EmbeddedStore> {
     try {
-      await mkdir(dataDir, { recursive: true });
+      await preparePrivateDir(dataDir);
     } catch (error) {
       throw fileSystemError("create the data directory", dataDir, error);
     }
@@ -130,6 +130,13 @@ export class EmbeddedStore extends InMemoryLogStore {
     const lock = await LockFile.acquire(`${file}.lock`, file);
     const store = new EmbeddedStore(dataDir, lock, options.now ?? (() => new Date()));
     try {
+      // Safe with the lock held: no other process writes here.
+      await tidyPrivateDir(dataDir).catch((error: unknown) => {
+        throw fileSystemError("prepare", dataDir, error);
+      });
+      await tidyPrivateDir(join(dataDir, HISTORY_DIR_NAME)).catch((error: unknown) => {
+        throw fileSystemError("prepare", join(dataDir, HISTORY_DIR_NAME), error);
+      });
       await store.readAll();
     } catch (error) {
       await lock.release().catch(() => undefined);
@@ -152,7 +159,7 @@ export class EmbeddedStore extends InMemoryLogStore {
     const state = await this.readStateFile();
     if (!this.readOnly) {
       try {
-        await mkdir(this.historyDir, { recursive: true });
+        await preparePrivateDir(this.historyDir);
       } catch (error) {
         throw fileSystemError("create the history directory", this.historyDir, error);
       }
@@ -569,7 +576,7 @@ export class EmbeddedStore extends InMemoryLogStore {
     try {
       let handle = this.handles.get(file);
       if (!handle) {
-        handle = await open(file, "a");
+        handle = await open(file, "a", PRIVATE_FILE_MODE);
         this.handles.set(file, handle);
         if ((await handle.stat()).size === 0) text = header + text;
       }
@@ -649,6 +656,7 @@ export class EmbeddedStore extends InMemoryLogStore {
       }
       try {
         await rename(file, target);
+        await chmod(target, PRIVATE_FILE_MODE).catch(() => undefined);
         return target;
       } catch (error) {
         throw fileSystemError("move the unreadable log aside to", target, error);

@@ -20,7 +20,7 @@ export class LockFile {
     // Two rounds: the second one runs after removing a stale lock.
     for (let round = 0; round < 2; round++) {
       try {
-        const handle = await open(lockPath, "wx");
+        const handle = await open(lockPath, "wx", 0o600);
         try {
           await handle.writeFile(`${process.pid}\n`);
         } finally {

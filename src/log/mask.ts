@@ -13,16 +13,27 @@
  *                                       11010519491231002X → 110105********002X
  *   3. bank cards, 16–19 digits, Luhn-valid, optionally grouped in fours
  *                                       6222 0212 3456 7893 → 6222 **** **** 7893
- *   4. 18-digit strings that fail both checks but carry a plausible birth
+ *   4. 16–19-digit runs right after 卡 / 卡号 / 账号 / 账户 (or right before 卡)
+ *      whatever their checksum: people mistype card and account numbers
+ *                                       银行卡号6222020200112233445 → 银行卡号6222***********3445
+ *   5. 18-digit strings that fail both checks but carry a plausible birth
  *      date: most likely a mistyped ID number, still personal data
- *   5. mainland mobile numbers, with optional +86/0086/86 prefix and
+ *   6. passport numbers: one or two letters and 7–8 digits (E12345678, PE1234567)
+ *                                       E12345678 → E1*****78
+ *   7. room numbers of an address: the digits before 室    3栋1502室 → 3栋****室
+ *   8. mainland mobile numbers, with optional +86/0086/86 prefix and
  *      space/dash separators          138-1234-5678 → 138****5678
- *   6. landlines with an area code     0431-12345678 → 0431-****5678
+ *   9. landlines with an area code     0431-12345678 → 0431-****5678
  *
  * Numbers are only matched when not glued to further digits, so years
  * (2024), amounts (200000元), dates and document numbers stay readable.
+ * A bare 16-digit order number failing Luhn stays readable too.
+ *
+ * Control characters are removed first (see withoutControlCharacters): what
+ * is stored is later printed into staff terminals and pages.
  */
-export function maskPersonalData(text: string): string {
+export function maskPersonalData(input: string): string {
+  const text = withoutControlCharacters(input);
   const probe = detectionCopy(text);
   const spans: MaskSpan[] = [];
   for (const detect of DETECTORS) {
@@ -166,6 +177,57 @@ function maskDigitsBetween(value: string, keepFirst: number, keepFrom: number): 
   return masked;
 }
 
+// A card or account number next to the word for it is personal data even when mistyped.
+const CARD_WORD_BEFORE = /(?:卡|账号|账户|帐号|帐户)[\s:：是为号码的]{0,4}$/;
+const CARD_WORD_AFTER = /^[\s]{0,1}卡/;
+const DIGIT_RUN = /(?<![0-9])\d(?:[ -]?\d){15,18}(?![0-9])/g;
+
+const detectNumbersCalledCards: Detector = (probe) =>
+  collect(probe, DIGIT_RUN, (match) => {
+    const digits = digitsOf(match[0]);
+    if (digits.length < 16 || digits.length > 19) return null;
+    const before = probe.slice(Math.max(0, match.index - 6), match.index);
+    const after = probe.slice(match.index + match[0].length, match.index + match[0].length + 2);
+    if (!CARD_WORD_BEFORE.test(before) && !CARD_WORD_AFTER.test(after)) return null;
+    return maskDigitsBetween(match[0], 4, digits.length - 4);
+  });
+
+// ------------------------------------------------ passports, room numbers
+
+const PASSPORT = /(?<![A-Za-z0-9])[A-Za-z]{1,2}\d{7,8}(?![A-Za-z0-9])/g;
+
+const detectPassports: Detector = (probe) =>
+  collect(probe, PASSPORT, (match) => {
+    const value = match[0];
+    const letters = value.length - (value.match(/\d/g)?.length ?? 0);
+    return value.slice(0, letters + 1) + "*".repeat(value.length - letters - 3) + value.slice(-2);
+  });
+
+// Where someone lives is personal; the street may stay (staff need the district), the room not.
+// Only before 室: 号 also ends document numbers (〔2023〕15号) that must stay readable.
+const ROOM = /(?<![0-9])\d{2,5}(?=室)/g;
+
+const detectRooms: Detector = (probe) => collect(probe, ROOM, (match) => "*".repeat(match[0].length));
+
+// --------------------------------------------------- control characters
+
+// C0 controls except tab and line feed, DEL, C1 controls, and the bidirectional overrides
+// that make a terminal or page show text in another order than it is stored.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Removes control characters (ESC, NUL, BEL, CR, bidi overrides …); keeps tab and line feed. */
+export function withoutControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, "");
+}
+
+/** For printing text that may predate the stripping: each control character shown as `\x1B` / `\u202E`. */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (character) => {
+    const code = character.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${code.toString(16).toUpperCase()}`;
+  });
+}
+
 // --------------------------------------------------------- phone numbers
 
 const MOBILE = /(?<![0-9+])((?:\+86|0086|86)[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9])/g;
@@ -183,7 +245,10 @@ const DETECTORS: readonly Detector[] = [
   detectEmails,
   detectValidIds,
   detectBankCards,
+  detectNumbersCalledCards,
   detectMistypedIds,
+  detectPassports,
+  detectRooms,
   detectMobiles,
   detectLandlines,
 ];

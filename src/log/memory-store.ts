@@ -129,6 +129,21 @@ export class InMemoryLogStore implements LogStore {
     return structuredClone({ group, entries: this.entriesByGroup.get(groupId) ?? [] });
   }
 
+  async escalate(entryId: string, at: string): Promise<LoggedQuestion | undefined> {
+    this.assertOpen();
+    const entry = this.entries.find((candidate) => candidate.id === entryId);
+    const group = entry ? this.groups.get(entry.groupId) : undefined;
+    if (!entry || !group || group.status !== "open") return undefined;
+    if (entry.reason !== "human") {
+      moveReason(group, entry.reason);
+      entry.reason = "human";
+      group.updatedAt = at;
+      this.putGroup(group);
+      await this.persist({ groups: [group.id], rewrittenEntries: [entry] });
+    }
+    return structuredClone(entry);
+  }
+
   async setGroupStatus(groupId: string, change: StatusChange, at: string): Promise<QuestionGroup | undefined> {
     this.assertOpen();
     const group = this.groups.get(groupId);
@@ -284,4 +299,12 @@ export function unknownMessage(messageId: string, location: string): QuestionLog
   return new QuestionLogError(
     `question log: there is no outbox message "${messageId}" in ${location}; it may have been removed by retention. Take ids from pendingOutbox().`,
   );
+}
+
+/** One of the group's questions is now a request for a person: its count moves from `reason` to human. */
+export function moveReason(group: QuestionGroup, reason: LoggedQuestion["reason"]): void {
+  const before = group.reasons[reason] ?? 0;
+  if (before <= 1) delete group.reasons[reason];
+  else group.reasons[reason] = before - 1;
+  group.reasons.human = (group.reasons.human ?? 0) + 1;
 }

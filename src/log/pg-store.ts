@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from "pg";
 import { daysOfMonth } from "./dates.js";
 import { QuestionLogError, errorCode, errorMessage } from "./errors.js";
 import { addToGroup, isHumanRequest, startGroup } from "./grouping.js";
-import { replyTargets } from "./memory-store.js";
+import { moveReason, replyTargets } from "./memory-store.js";
 import { assembleMonthlyReport, TOP_FAQS, TOP_OPEN_GROUPS, type MonthlyReport } from "./report.js";
 import { emptyDayCounters } from "./schema.js";
 import type { GroupingRule, LogStore, NewQuestion, OutboxClaim, OutboxResult, StatusChange } from "./store.js";
@@ -246,6 +246,25 @@ export class PgStore implements LogStore {
     if (!group) return undefined;
     const entries = await this.query<{ data: LoggedQuestion }>("SELECT data FROM talentbot_entries WHERE group_id = $1 ORDER BY seq", [groupId]);
     return { group, entries: entries.rows.map((r) => r.data) };
+  }
+
+  async escalate(entryId: string, at: string): Promise<LoggedQuestion | undefined> {
+    return this.transaction(async (client) => {
+      const found = await client.query<{ data: LoggedQuestion }>("SELECT data FROM talentbot_entries WHERE id = $1", [entryId]);
+      const entry = found.rows[0]?.data;
+      if (!entry) return undefined;
+      // The group row lock orders this after a staff action on the same group.
+      const group = await lockGroup(client, entry.groupId);
+      if (!group || group.status !== "open") return undefined;
+      if (entry.reason !== "human") {
+        moveReason(group, entry.reason);
+        entry.reason = "human";
+        group.updatedAt = at;
+        await client.query("UPDATE talentbot_entries SET data = $2::jsonb WHERE id = $1", [entryId, JSON.stringify(entry)]);
+        await updateGroup(client, group);
+      }
+      return entry;
+    });
   }
 
   async setGroupStatus(groupId: string, change: StatusChange, at: string): Promise<QuestionGroup | undefined> {

@@ -172,6 +172,18 @@ export class QuestionLog {
   }
 
   /**
+   * The asker of entry `entryId` asked for a person about that same question (人工 right after
+   * the bot's excerpt or "not found"): the entry becomes a request for a person, in its group,
+   * instead of a second entry in a second group. One asker's one question stays one entry.
+   * Returns the updated entry, or undefined when that is no longer possible (entry gone, or its
+   * group already handled by staff): record the request as a new question then.
+   */
+  async escalate(entryId: string): Promise<LoggedQuestion | undefined> {
+    this.assertOpen();
+    return this.store.escalate(entryId, this.now().toISOString());
+  }
+
+  /**
    * Counts one handled message for the daily statistics (local date).
    * Every outcome except "unhelpful" (feedback, not a message) also counts
    * as one of the day's questions; "answered" with a faqId counts a hit for

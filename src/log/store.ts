@@ -36,6 +36,12 @@ export interface LogStore {
   /** Groups for staff, most asked first, then most recently asked. `since`: ISO time. */
   listGroups(filter?: { status?: GroupStatus; since?: string }): Promise<QuestionGroup[]>;
   getGroup(groupId: string): Promise<{ group: QuestionGroup; entries: LoggedQuestion[] } | undefined>;
+  /**
+   * The asker of `entryId` asked for a person about that same question: the entry's reason
+   * becomes "human" in its group (counts moved). Undefined when the entry is gone or its group
+   * is no longer open (then the request is recorded as a new question).
+   */
+  escalate(entryId: string, at: string): Promise<LoggedQuestion | undefined>;
   /** Staff closed the group (promoted to an FAQ, or dismissed). Undefined if there is no such group. */
   setGroupStatus(groupId: string, change: StatusChange, at: string): Promise<QuestionGroup | undefined>;
   /**

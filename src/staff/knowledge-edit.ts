@@ -6,17 +6,26 @@ import { StaffError } from "./errors.js";
 /** The knowledge base as it is on disk; a staff edit starts only from a readable one. */
 export async function readKnowledge(dir: string, retry: string): Promise<KnowledgeBase> {
   const { kb, problems } = await checkKnowledge(dir);
-  if (!kb) throw new StaffError(`the knowledge base ${dir} cannot be read:\n${problems.map(formatProblem).join("\n")}\nFix it (talentbot kb check) and ${retry}.`);
+  if (!kb) {
+    const list = problems.map(formatProblem).join("\n");
+    throw new StaffError(`the knowledge base ${dir} cannot be read:\n${list}\nFix it (talentbot kb check) and ${retry}.`, {
+      staff: `知识库现在有错误，所以这次没有写入，也没有重新加载；机器人仍按修改前的版本回答。请先改正下面的文件（文件:行号），保存后再操作一次：\n${list}`,
+    });
+  }
   return kb;
 }
 
-/** Checks the knowledge base after writing `rel`; undoes the change if it brought problems of its own. */
-export async function verify(dir: string, rel: string, undo: () => Promise<unknown>): Promise<void> {
+/** Checks the knowledge base after writing `rel` (one file or several); undoes the change if it brought problems of its own. */
+export async function verify(dir: string, rel: string | readonly string[], undo: () => Promise<unknown>): Promise<void> {
   const { problems } = await checkKnowledge(dir);
-  const ours = problems.filter((p) => p.file === rel || p.message.includes(rel));
+  const files = typeof rel === "string" ? [rel] : rel;
+  const ours = problems.filter((p) => files.some((f) => p.file === f || p.message.includes(f)));
   if (ours.length === 0) return;
   await undo();
-  throw new StaffError(`the change to ${rel} would break the knowledge base, so it was undone:\n${ours.map(formatProblem).join("\n")}`);
+  const list = ours.map(formatProblem).join("\n");
+  throw new StaffError(`the change to ${files.join(", ")} would break the knowledge base, so it was undone:\n${list}`, {
+    staff: `这次修改会让知识库出错，已撤销，文件保持原样：\n${list}`,
+  });
 }
 
 /** maskPersonalData writes runs of "*". */

@@ -24,7 +24,7 @@ export interface OutOfScopeWrite {
  */
 export async function addGroupToOutOfScope(group: QuestionGroup, knowledgeDir: string, subject: string): Promise<OutOfScopeWrite> {
   const heading = subject.replace(/\s+/g, " ").trim();
-  if (heading === "" || heading.startsWith("#")) throw new StaffError(`name the subject the FAQ does not cover, e.g. --subject "租房补贴"`);
+  if (heading === "" || heading.startsWith("#")) throw new StaffError(`name the subject the FAQ does not cover, e.g. --subject "租房补贴"`, { staff: "请在“主题”中写明问答不涵盖的主题，例如：租房补贴（不要以 # 开头）。" });
   const kb = await readKnowledge(knowledgeDir, "try again");
   const file = join(kb.dir, OUT_OF_SCOPE_FILE);
   const original = await readFile(file, "utf8").catch(() => undefined);
@@ -57,6 +57,29 @@ function pickExamples(group: QuestionGroup, kb: KnowledgeBase) {
     else added.push(text);
   }
   return { added, skipped };
+}
+
+/**
+ * The file without the example lines `lineNumbers` (1-based, as the parser reports them); a
+ * `## subject` left without examples goes too (kb check refuses an empty subject).
+ */
+export function withoutExamples(source: string, lineNumbers: ReadonlySet<number>): string {
+  const kept = source.split(/\r?\n/).filter((_, index) => !lineNumbers.has(index + 1));
+  const result: string[] = [];
+  for (let i = 0; i < kept.length; i++) {
+    const line = kept[i]!;
+    if (/^##\s+/.test(line.trim())) {
+      let next = i + 1;
+      while (next < kept.length && kept[next]!.trim() === "") next++;
+      const hasExamples = next < kept.length && kept[next]!.trim().startsWith("- ");
+      if (!hasExamples) {
+        i = next - 1; // drop the heading and the blank lines after it
+        continue;
+      }
+    }
+    result.push(line);
+  }
+  return result.join("\n");
 }
 
 /** The file with the examples under their subject's heading; everything else untouched. */

@@ -24,6 +24,8 @@ export interface AdminRouteOptions {
   desk: StaffDesk;
   sessions: StaffSessions;
   signInFailures: WindowCounter;
+  /** What staff must know about the bot's state (a broken knowledge edit, a data file moved aside), in Chinese. */
+  notices: () => string[];
 }
 
 const DATE = "^\\d{4}-\\d{2}-\\d{2}$";
@@ -77,12 +79,16 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
       });
 
       scope.setErrorHandler((error, _request, reply) => {
-        if (error instanceof StaffError || error instanceof QuestionLogError) return reply.code(400).send({ error: error.message });
+        // Staff read these: the Chinese wording in the console's terms, and whether a confirmation lets it go ahead.
+        if (error instanceof StaffError) return reply.code(400).send({ error: error.staffMessage, ...(error.needsConfirmation ? { needsConfirmation: true } : {}) });
+        if (error instanceof QuestionLogError) return reply.code(400).send({ error: error.message });
         if (error instanceof KnowledgeError) return reply.code(400).send({ error: `知识库有 ${error.problems.length} 个问题：\n${error.problems.map(formatProblem).join("\n")}` });
         throw error;
       });
 
       scope.get("/session", async (request) => ({ csrfToken: sessionOf.get(request)!.csrf }));
+
+      scope.get("/notices", async () => ({ notices: options.notices() }));
 
       scope.post("/logout", async (request, reply) => {
         sessions.end(sessionOf.get(request)!.id);
@@ -126,13 +132,14 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
 
       scope.post(
         "/groups/:id/promote",
-        { schema: { params: groupParams, body: { type: "object", properties: { faqId: text(80), to: text(80), question: text(500), answer: text(8000) } } } },
+        { schema: { params: groupParams, body: { type: "object", properties: { faqId: text(80), to: text(80), question: text(500), answer: text(8000), removeOutOfScope: { type: "boolean" } } } } },
         async (request: FastifyRequest<{ Params: { id: string }; Body: PromoteRequest }>) => {
           const request_: PromoteRequest = {};
           for (const key of ["faqId", "to", "question", "answer"] as const) {
             const value = request.body[key]?.trim();
             if (value) request_[key] = value;
           }
+          if (request.body.removeOutOfScope === true) request_.removeOutOfScope = true;
           const result = await desk.promote(request.params.id, request_);
           return {
             faqId: result.faqId,
@@ -140,6 +147,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
             file: result.file,
             alternates: result.alternates,
             skipped: result.skipped,
+            removedOutOfScope: result.removedOutOfScope,
             group: groupView(result.group),
             reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblem) },
           };

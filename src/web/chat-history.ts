@@ -1,8 +1,15 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { WebInbox } from "../channels/web.js";
 import type { Reply } from "../core/message.js";
+import { removeStaleTempFiles } from "../app/temp-files.js";
 import { maskPersonalData } from "../log/mask.js";
+
+/** The history file could not be used at open: moved aside (`movedTo`), or left alone and not written (`movedTo` null). */
+export interface ChatHistoryProblem {
+  file: string;
+  movedTo: string | null;
+}
 
 /** One line of a web conversation as the page shows it. */
 export interface ChatItem extends Reply {
@@ -24,6 +31,8 @@ export interface ChatStore extends WebInbox {
   exchange(sessionId: string, text: string, replies: readonly Reply[]): ChatItem[] | Promise<ChatItem[]>;
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** Problems found at open (a corrupt file moved aside), for the operator and the console. */
+  readonly warnings?: readonly ChatHistoryProblem[];
 }
 
 /**
@@ -89,6 +98,9 @@ export class ChatHistory implements ChatStore {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
+  /** Set when the file exists but could not be read: it is never overwritten then, the history stays in memory. */
+  private keepOffFile = false;
+  private readonly problems: ChatHistoryProblem[] = [];
 
   private constructor(private readonly options: ChatHistoryOptions) {
     this.maxItems = options.maxItems ?? 200;
@@ -98,20 +110,37 @@ export class ChatHistory implements ChatStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Reads the file if there is one; an unreadable file starts an empty history (reported). */
+  /**
+   * Reads the file if there is one. A file that is not valid is moved aside unchanged
+   * (`web-chat.json.corrupt-<time>`, like the question log) and an empty history starts; a file
+   * that cannot be read at all (permissions) is left alone and the history is kept in memory
+   * only. Either way it is reported and listed in `warnings`, for the operator and the console.
+   */
   static async open(options: ChatHistoryOptions = {}): Promise<ChatHistory> {
     const history = new ChatHistory(options);
     if (options.file) {
+      await removeStaleTempFiles(options.file);
       let text: string | undefined;
       try {
         text = await readFile(options.file, "utf8");
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") options.onError?.(`web chat history ${options.file} could not be read (${String(error)}); starting empty`);
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+          history.keepOffFile = true;
+          history.warn(
+            `web chat history ${options.file} could not be read (${error instanceof Error ? error.message : String(error)}); it is left as it is and new conversations are kept in memory only until the bot restarts. Fix the file's permissions and restart.`,
+            { file: options.file, movedTo: null },
+          );
+        }
       }
-      if (text !== undefined) history.load(text);
+      if (text !== undefined) await history.loadOrMoveAside(text, options.file);
     }
     history.expire();
     return history;
+  }
+
+  /** Problems found at open (a corrupt file moved aside …), for the staff console. */
+  get warnings(): readonly ChatHistoryProblem[] {
+    return this.problems.map((p) => ({ ...p }));
   }
 
   /** The items of a session after `afterSeq` (all with 0). */
@@ -174,13 +203,13 @@ export class ChatHistory implements ChatStore {
 
   private async write(): Promise<void> {
     const file = this.options.file;
-    if (!file || !this.dirty) return;
+    if (!file || !this.dirty || this.keepOffFile) return;
     this.dirty = false;
     this.expire();
     const data = { version: FILE_VERSION, sessions: Object.fromEntries(this.sessions) };
     const temp = `${file}.${process.pid}.tmp`;
     try {
-      await mkdir(dirname(file), { recursive: true });
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       await writeFile(temp, JSON.stringify(data), { encoding: "utf8", mode: 0o600 });
       await rename(temp, file);
     } catch (error) {
@@ -189,17 +218,49 @@ export class ChatHistory implements ChatStore {
     }
   }
 
-  private load(text: string): void {
+  private warn(line: string, problem: ChatHistoryProblem): void {
+    this.problems.push(problem);
+    this.options.onError?.(line);
+  }
+
+  private async loadOrMoveAside(text: string, file: string): Promise<void> {
+    let problem: string;
     try {
       const data = JSON.parse(text) as { version?: unknown; sessions?: Record<string, Session> };
-      if (data.version !== FILE_VERSION || typeof data.sessions !== "object" || data.sessions === null) throw new Error(`unknown format`);
+      if (data.version !== FILE_VERSION || typeof data.sessions !== "object" || data.sessions === null) throw new Error(`unknown format (version ${String(data.version)})`);
       const sessions = Object.entries(data.sessions)
         .filter(([, s]) => Array.isArray(s.items) && typeof s.nextSeq === "number" && typeof s.lastActive === "string")
         .sort(([, a], [, b]) => (a.lastActive < b.lastActive ? -1 : 1));
       for (const [id, session] of sessions) this.sessions.set(id, session);
+      return;
     } catch (error) {
-      this.options.onError?.(`web chat history ${this.options.file ?? ""} is unreadable (${error instanceof Error ? error.message : String(error)}); starting empty`);
+      problem = error instanceof Error ? error.message : String(error);
     }
+    // Conversations and staff replies not yet seen are in there: never overwrite it.
+    const stamp = this.now().toISOString().replace(/[:.]/g, "-");
+    let target = `${file}.corrupt-${stamp}`;
+    for (let n = 1; await exists(target); n++) target = `${file}.corrupt-${stamp}-${n}`;
+    try {
+      await rename(file, target);
+      await chmod(target, 0o600).catch(() => undefined);
+    } catch (error) {
+      this.keepOffFile = true;
+      this.warn(`web chat history ${file} is unreadable (${problem}) and could not be moved aside (${error instanceof Error ? error.message : String(error)}); it is left as it is and new conversations are kept in memory only.`, { file, movedTo: null });
+      return;
+    }
+    this.warn(
+      `web chat history ${file} was unreadable (${problem}). It was moved unchanged to ${target} and an empty history was started: earlier web conversations and staff replies waiting there are in that file; look at it (or restore it with the bot stopped) before deleting it.`,
+      { file, movedTo: target },
+    );
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { HttpRoute } from "../app/http-routes.js";
 import { reportReload, type BotRuntime } from "../app/runtime.js";
 import { SESSION_ID_PATTERN, type WebChannel } from "../channels/web.js";
+import { formatProblem } from "../knowledge/errors.js";
 import { LogDesk, type StaffDesk } from "../staff/desk.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import type { ChatStore } from "./chat-history.js";
@@ -45,8 +46,8 @@ export interface WebAppOptions {
   routes?: readonly HttpRoute[];
   limits?: Partial<WebLimits>;
   staffSessions?: StaffSessionOptions;
-  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). Default false. */
-  trustProxy?: boolean;
+  /** The reverse proxies whose X-Forwarded-* entries are believed (addresses, CIDR ranges, `loopback` …; see parseTrustProxy). Default false: none. */
+  trustProxy?: string[] | false;
   /** Operator messages (failed requests). Default: stderr. */
   report?: (line: string) => void;
 }
@@ -158,6 +159,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
         desk: options.desk ?? runtimeDesk(options.runtime, report),
         sessions: new StaffSessions(options.staffSessions),
         signInFailures: new WindowCounter(limits.signInFailures),
+        notices: () => staffNotices(options.runtime, history),
       });
     }
   }
@@ -177,13 +179,88 @@ export function runtimeDesk(runtime: WebRuntime, report: (line: string) => void)
   });
 }
 
+/**
+ * The operator hears these on stderr; staff, who may never see the terminal, read them at the
+ * top of every console view: what happened, what the bot does meanwhile, what to do.
+ */
+export function staffNotices(runtime: WebRuntime, history: ChatStore | undefined): string[] {
+  const notices: string[] = [];
+  const failed = runtime.live.failedReload;
+  if (failed) {
+    const where = failed.problems.length > 0 ? failed.problems.map(formatProblem).join("\n") : failed.message;
+    notices.push(`知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答。请改正下面的文件（文件:行号），保存后会自动重新加载：\n${where}`);
+  }
+  for (const problem of history?.warnings ?? []) {
+    notices.push(
+      problem.movedTo
+        ? `网页聊天记录文件 ${problem.file} 已损坏，已原样移到 ${problem.movedTo}，网页对话从空记录重新开始。此前的网页对话和尚未送达的工作人员答复都在那个文件里，请联系系统管理员查看或恢复，不要删除。`
+        : `网页聊天记录文件 ${problem.file} 无法读取，已保持原样不动；新的网页对话暂时只保存在内存中，重启后会丢失。请联系系统管理员检查该文件的权限。`,
+    );
+  }
+  for (const warning of runtime.log.warnings) {
+    notices.push(`问题日志文件无法使用，已原样移到别处并新建了空日志；此前记录的问题都在移走的文件里，请联系系统管理员查看或恢复。详情：${warning}`);
+  }
+  return notices;
+}
+
 function publicMessage(status: number, error: FastifyError): string {
   if (status === 500) return INTERNAL_ERROR;
   if (status === 413) return "请求内容过大";
   if (status === 415) return "请求格式不支持，请发送 JSON";
-  if (error.validation) return `请求格式不正确：${error.message}`;
+  if (error.validation) return `请求格式不正确：${validationMessage(error.validation)}`;
   if (status === 400) return "请求格式不正确";
   return error.message;
+}
+
+/** Field names of the API as the pages call them, for validation messages. */
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  token: "口令",
+  text: "内容",
+  sessionId: "会话编号",
+  after: "after（消息序号）",
+  faqId: "问答编号",
+  to: "已有问答",
+  question: "标准问题",
+  answer: "答案",
+  reason: "忽略原因",
+  subject: "主题",
+  month: "月份",
+  since: "开始日期",
+  until: "结束日期",
+  status: "状态",
+  id: "问题组编号",
+  removeOutOfScope: "确认删除不在范围示例",
+};
+
+const TYPE_NAMES: Readonly<Record<string, string>> = { string: "文字", integer: "整数", number: "数字", boolean: "是或否", object: "JSON 对象", array: "列表" };
+
+/** ajv's findings in Chinese, naming the field as the page calls it (never "body must be object"). */
+export function validationMessage(errors: readonly { keyword: string; instancePath: string; params: Record<string, unknown> }[]): string {
+  const first = errors[0];
+  if (!first) return "内容不符合要求";
+  const field = first.instancePath.split("/").filter(Boolean).pop() ?? String(first.params["missingProperty"] ?? "");
+  const name = `“${FIELD_NAMES[field] ?? field}”`;
+  const limit = String(first.params["limit"] ?? "");
+  switch (first.keyword) {
+    case "type":
+      return first.instancePath === "" ? "请求内容应为 JSON 对象" : `${name}应为${TYPE_NAMES[String(first.params["type"])] ?? "正确的类型"}`;
+    case "required":
+      return `缺少${name}`;
+    case "maxLength":
+      return `${name}太长，最多 ${limit} 个字符`;
+    case "minLength":
+      return `${name}太短，至少 ${limit} 个字符`;
+    case "pattern":
+      return `${name}的格式不正确`;
+    case "enum":
+      return `${name}只能是：${(first.params["allowedValues"] as unknown[] | undefined)?.join("、") ?? ""}`;
+    case "minimum":
+      return `${name}不能小于 ${limit}`;
+    case "maximum":
+      return `${name}不能大于 ${limit}`;
+    default:
+      return `${name}不符合要求`;
+  }
 }
 
 const chatBodySchema = {

@@ -37,7 +37,7 @@ export async function resolveStaffToken(dataDir: string, env: NodeJS.ProcessEnv,
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   const token = newSecret(24);
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await writeFile(file, `${token}\n`, { encoding: "utf8", mode: 0o600 });
   await chmod(file, 0o600);
   return { token, source: file, generated: true };

@@ -52,6 +52,19 @@ describe("console channel", () => {
     await channel.ended;
   });
 
+  it("prints **bold** as plain text and keeps terminal words (clear, exit) from the bot", async () => {
+    const { input, channel, printed } = consolePair();
+    const received: string[] = [];
+    await channel.start(async (message, respond) => {
+      received.push(message.text);
+      await respond({ text: "请准备**申请表**和**人才证书**。" });
+    });
+    input.end("clear\n材料\nCLS\nexit\n不会读到这里\n");
+    await channel.ended;
+    expect(received).toEqual(["材料"]);
+    expect(printed()).toBe("请准备申请表和人才证书。\n\n");
+  });
+
   it("ends at once on empty input (stdin at EOF)", async () => {
     const { input, channel } = consolePair();
     await channel.start(async () => {});

@@ -191,7 +191,7 @@ describe("Telegram channel against a Bot API emulator", () => {
     await command(bot, STAFF_ID, "/reply g999 答复");
     await command(bot, STAFF_ID, "/reply");
     const [, , unknownGroup, usage] = await bot.expectSent(STAFF_ID, 4);
-    expect(unknownGroup!.text).toMatch(/^未能答复：there is no question group "g999"/);
+    expect(unknownGroup!.text).toMatch(/^未能答复：没有编号为 g999 的问题组/);
     expect(usage!.text).toMatch(/^用法：\/reply 问题组编号 答复内容/);
   });
 

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PuppetMock, mock } from "wechaty-puppet-mock";
@@ -242,5 +245,21 @@ describe("WeChat registration (talentbot start)", () => {
     expect(wechatRegistration.setup({ ...base, env: { WECHATY_PUPPET: "wechaty-puppet-nonexistent" } })).toMatchObject({ on: false, reason: expect.stringContaining("is not installed") });
     expect(wechatRegistration.setup({ ...base, env: { WECHATY_PUPPET: "wechaty-puppet-service" } })).toMatchObject({ on: false, reason: expect.stringContaining("WECHATY_PUPPET_SERVICE_TOKEN") });
     expect(wechatRegistration.setup({ ...base, env: { WECHATY_PUPPET: "wechaty-puppet-service", WECHATY_PUPPET_SERVICE_TOKEN: "t" } }).on).toBe(true);
+  });
+});
+
+describe("wechat channel: the login file", () => {
+  it("keeps <data dir>/wechat.memory-card.json readable by the bot's user only (0600)", async () => {
+    const dataDir = await tempDir();
+    const mocker = new mock.Mocker();
+    const botUser = mocker.createContact({ name: "政策助手" });
+    const channel = new WechatChannel({ puppet: new PuppetMock({ mocker }), qrOutput: new PassThrough() });
+    const { runtime, reports } = await startTestBot({ knowledgeDir, dataDir, channels: [channel] });
+    mocker.login(botUser);
+    await waitFor(() => reports.some((l) => l.includes("wechat: logged in as")), "the mock login");
+    await runtime.stop();
+    const card = join(dataDir, "wechat.memory-card.json");
+    expect((await stat(card)).mode & 0o777).toBe(0o600);
+    expect(() => JSON.parse(readFileSync(card, "utf8")) as unknown).not.toThrow();
   });
 });

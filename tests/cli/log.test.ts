@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -112,6 +113,35 @@ describe("talentbot log promote", () => {
     const again = await cli("log", "promote", id, "--faq-id", "phd-2", "--answer", "x", "--data-dir", dataDir, "--knowledge", knowledgeDir);
     expect(again.code).toBe(1);
     expect(again.err).toContain('was already promoted to FAQ "phd-settlement"');
+  });
+
+  it("promotes a question listed as out of scope only with --remove-out-of-scope, removing it (and an emptied subject) from the file", async () => {
+    const knowledgeDir = await writeMiniKb({
+      "out-of-scope.md": ["---", "schemaVersion: 1", "---", "## 人才公寓", "- 人才公寓怎么申请", "- 人才公寓租金多少", "", "## 公寓物业", "- 怎样申请人才公寓", "", "## 落户", "- 怎么落户", ""].join("\n"),
+    });
+    expect((await cli("kb", "check", "--knowledge", knowledgeDir)).code).toBe(0);
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ dataDir });
+    const { groupId } = await log.record(asked("人才公寓怎么申请", "a"));
+    await log.record(asked("怎样申请人才公寓", "b", "人才公寓怎么申请"));
+    await log.close();
+    const d = ["--data-dir", dataDir, "--knowledge", knowledgeDir];
+    const args = ["log", "promote", groupId, "--faq-id", "talent-apartment", "--answer", "向住建部门申请。", ...d];
+
+    const refused = await cli(...args);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("out-of-scope.md:5  ## 人才公寓  - 人才公寓怎么申请");
+    expect(refused.err).toContain("out-of-scope.md:9  ## 公寓物业  - 怎样申请人才公寓");
+    expect(refused.err).toContain("run the promote again with --remove-out-of-scope");
+    expect(existsSync(join(knowledgeDir, "faq/talent-apartment.md"))).toBe(false);
+
+    const promoted = await cli(...args, "--remove-out-of-scope");
+    expect(promoted.err).toBe("");
+    expect(promoted.code).toBe(0);
+    expect(promoted.out).toContain('removed from out-of-scope.md (the FAQ answers them now): "人才公寓怎么申请", "怎样申请人才公寓"');
+    expect(await readFile(join(knowledgeDir, "out-of-scope.md"), "utf8")).toBe(["---", "schemaVersion: 1", "---", "## 人才公寓", "- 人才公寓租金多少", "", "## 落户", "- 怎么落户", ""].join("\n"));
+    expect((await cli("kb", "check", "--knowledge", knowledgeDir)).code).toBe(0);
+    expect((await cli("ask", "人才公寓怎么申请", "--knowledge", knowledgeDir)).out).toContain("faq talent-apartment");
   });
 
   it("adds a group's questions to an existing FAQ, keeping the staff's comments and layout", async () => {
@@ -229,5 +259,52 @@ describe("talentbot log out-of-scope", () => {
     expect(after.out).not.toContain("status answered");
     expect(after.out).toContain(`nearest out-of-scope example: ${question} 1`);
     expect((await cli("kb", "check", "--knowledge", knowledgeDir)).code).toBe(0);
+  });
+});
+
+describe("talentbot log list / show --zh", () => {
+  it("uses the console's Chinese labels for staff who read the terminal", async () => {
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ dataDir });
+    await log.record(asked("博士安家费怎么申请", "a"));
+    await log.record({ ...asked("博士安家费如何申请", "b"), channel: "console", reason: "suggested" });
+    await log.close();
+    const d = ["--data-dir", dataDir];
+    const list = await cli("log", "list", "--zh", ...d);
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/^g1 +待处理 +×2 +博士安家费怎么申请\n +最近 .* · 网页、终端 · 未能回答 1，给出建议 1$/);
+    const show = await cli("log", "show", "g1", "--zh", ...d);
+    expect(show.out).toContain("问题组 g1 · 待处理 · 共 2 次");
+    expect(show.out).toContain("渠道：    网页、终端");
+    expect(show.out).toMatch(/q2 +\S+ \S+ +终端 +给出建议 +博士安家费如何申请/);
+    expect(show.out).not.toMatch(/\b(open|unanswered|suggested|web|console)\b/);
+    expect((await cli("log", "list", "--zh", "--status", "dismissed", ...d)).out).toBe("没有问题组");
+  });
+});
+
+describe("talentbot log list / show: control characters in an older log", () => {
+  it("prints them escaped, never raw into the staff terminal", async () => {
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ dataDir });
+    await log.record(asked("人才公寓怎么申请", "c1"));
+    await log.close();
+    // A file written before the log stripped control characters.
+    const file = join(dataDir, "questions.json");
+    const hostile = "人才公寓\u001b[31m怎么\u0007申请\u0000\u202E";
+    const data = JSON.parse(await readFile(file, "utf8")) as { entries: { text: string }[]; groups: { representative: string; variants: string[] }[] };
+    data.entries[0]!.text = hostile;
+    data.groups[0]!.representative = hostile;
+    data.groups[0]!.variants = [hostile];
+    await writeFile(file, JSON.stringify(data));
+    const d = ["--data-dir", dataDir];
+    for (const argv of [["log", "list", ...d], ["log", "show", "g1", ...d], ["log", "list", "--json", ...d], ["log", "show", "g1", "--json", ...d]]) {
+      const { code, out } = await cli(...argv);
+      expect(code).toBe(0);
+      expect(out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202E]/);
+      expect(out).toContain("人才公寓");
+    }
+    expect((await cli("log", "show", "g1", ...d)).out).toContain("人才公寓\\x1B[31m怎么\\x07申请\\x00\\u202E");
+    const json = JSON.parse((await cli("log", "show", "g1", "--json", ...d)).out) as { group: { representative: string } };
+    expect(json.group.representative).toBe(hostile); // still the same text, only escaped in transit
   });
 });

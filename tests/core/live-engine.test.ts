@@ -1,4 +1,5 @@
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LiveEngine, type ReloadReport } from "../../src/core/live-engine.js";
@@ -48,6 +49,25 @@ describe("knowledge reload", () => {
     await waitFor(() => reports.some((r) => !r.ok), "a failed reload");
     expect(live.engine.kb.bot.botName).toBe("测试助手");
     expect((await live.engine.ask("人才公寓怎么申请？")).faqId).toBe("talent-apartment");
+    live.close();
+  });
+
+  it("says the broken state is over when the original file is put back with mv (same size and time)", async () => {
+    const dir = await writeMiniKb();
+    const live = await LiveEngine.open(dir, { debounceMs: 50, pollMs: 200 });
+    const reports: ReloadReport[] = [];
+    live.watch((r) => reports.push(r));
+    const file = join(dir, "faq/housing-subsidy.md");
+    const backup = join(await mkdtemp(join(tmpdir(), "talentbot-backup-")), "housing-subsidy.md");
+    await rename(file, backup); // keeps size and modification time
+    await writeFile(file, (await readFile(backup, "utf8")).replace("question: 购房补贴怎么申请？", "question: [购房补贴"), "utf8");
+    await waitFor(() => reports.some((r) => !r.ok), "the failed reload");
+    expect(live.failedReload?.problems.map((p) => p.file)).toEqual(["faq/housing-subsidy.md"]);
+
+    await rename(backup, file);
+    await waitFor(() => reports.some((r) => r.ok && r.changed), "the recovery to be reported");
+    expect(live.failedReload).toBeUndefined();
+    expect((await live.engine.ask("购房补贴怎么申请？")).faqId).toBe("housing-subsidy");
     live.close();
   });
 

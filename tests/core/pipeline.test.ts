@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Bot, BotError } from "../../src/core/bot.js";
@@ -75,7 +75,8 @@ describe("conversation pipeline: answers and the question log", () => {
     expect(entry.text).toContain(`${id.slice(0, 6)}********${id.slice(14)}`);
     expect(entry.text).toContain("138****5678");
     expect(entry.senderName).toContain("139****5678");
-    expect(file.entries[1]).toMatchObject({ reason: "human", text: entry.text }); // 人工 hands over the masked question
+    expect(file.entries).toHaveLength(1); // 人工 hands over the same (masked) question: the entry becomes a request for a person
+    expect(entry.reason).toBe("human");
   });
 
   it("keeps answering when the log cannot be written, and reports it", async () => {
@@ -149,6 +150,22 @@ describe("conversation pipeline: choices, commands and feedback", () => {
     expect(file.counters[today()]).toMatchObject({ human: 2 });
   });
 
+  it("keeps one asker's question and the 人工 that follows it as one entry in one group", async () => {
+    const bot = await miniBot();
+    await bot.say("博士安家费怎么申请", { conversationId: "one", senderId: "one" });
+    await bot.say("人工", { conversationId: "one", senderId: "one" });
+    await bot.say("博士安家费如何申请", { conversationId: "two", senderId: "two" }); // someone else, same question
+    await bot.stop();
+    const file = await bot.file();
+    expect(file.entries.map((e) => [e.text, e.conversationId, e.reason])).toEqual([
+      ["博士安家费怎么申请", "one", "human"],
+      ["博士安家费如何申请", "two", "unanswered"],
+    ]);
+    expect(file.groups).toHaveLength(2); // a request for a person is not shared with other askers
+    expect(file.groups[0]).toMatchObject({ representative: "博士安家费怎么申请", count: 1, reasons: { human: 1 } });
+    expect(file.counters[today()]).toMatchObject({ unanswered: 2, human: 1 });
+  });
+
   it("answers 谢谢 and 菜单 even while choices are pending", async () => {
     const bot = await miniBot({ build: { engine: ALWAYS_SUGGEST } });
     await bot.say("买房补贴有多少");
@@ -166,11 +183,18 @@ describe("conversation pipeline: choices, commands and feedback", () => {
     expect((await bot.say("好", { conversationId: "c2", senderId: "c2" }))[0]!.text).toContain("感谢您的反馈");
     await bot.say("购房补贴怎么申请？", { conversationId: "c3", senderId: "c3" });
     await bot.say("不好", { conversationId: "c3", senderId: "c3" });
-    // Nothing waiting for feedback: "不好" is just a (meaningless) question.
+    // Nothing waiting for feedback: "不好" is feedback without an answer, never a question for staff.
     const [plain] = await bot.say("不好", { conversationId: "c4", senderId: "c4" });
     expect(plain!.text).not.toContain("抱歉没能帮到您");
+    // An answer, then another message, then 不好: the answer no longer waits; nothing reaches the queue.
+    await bot.say("人才子女入学需要什么材料？", { conversationId: "c5", senderId: "c5" });
+    await bot.say("明天会下雨吗", { conversationId: "c5", senderId: "c5" });
+    expect((await bot.say("不好", { conversationId: "c5", senderId: "c5" }))[0]!.text).toContain("感谢您的反馈");
+    expect((await bot.say("好", { conversationId: "c6", senderId: "c6" }))[0]!.text).toContain("感谢您的反馈");
     await bot.stop();
     const file = await bot.file();
+    expect(file.entries.map((e) => e.text)).not.toContain("不好");
+    expect(file.entries.map((e) => e.text)).not.toContain("好");
     const unhelpful = file.entries.filter((e) => e.reason === "unhelpful");
     expect(unhelpful.map((e) => [e.text, e.faqId])).toEqual([
       ["人才子女入学需要什么材料？", "enroll-materials"],
@@ -263,9 +287,28 @@ describe("error boundary", () => {
     expect(record.channel).toBe("web");
     expect(record.cause.message).toBe("channel down");
     expect(record.text).not.toContain("110105194912310021");
+    expect((await stat(join(dataDir, "errors.jsonl"))).mode & 0o777).toBe(0o600);
     expect(bot.reports.join("\n")).toContain("channel down");
     // still alive
     expect((await bot.say("人才子女入学需要什么材料"))[0]!.text).toContain("提交申请表");
     await bot.stop();
+  });
+});
+
+describe("conversation pipeline: personal data never reaches the log file", () => {
+  it("masks before deriving: no part of an e-mail address or a mistyped card number in text, normalized or matchKeys", async () => {
+    const bot = await miniBot();
+    await bot.say("我的邮箱zhangsan@example.com，人才公寓怎么申请", { conversationId: "p1", senderId: "p1" });
+    await bot.say("银行卡号6222020200112233445，补贴什么时候到账", { conversationId: "p2", senderId: "p2" });
+    await bot.say("人才\u0000公寓\u001b[31m在哪里\u0007", { conversationId: "p3", senderId: "p3" });
+    await bot.stop();
+    const raw = await readFile(join(bot.runtime.log.location), "utf8");
+    const file = JSON.parse(raw) as Awaited<ReturnType<typeof bot.file>>;
+    expect(file.entries).toHaveLength(3);
+    for (const needle of ["zhangsan", "6222020200112233445", "0200112233"]) expect(raw).not.toContain(needle);
+    expect(file.entries[0]!.normalized).not.toMatch(/zhangsan/);
+    expect(file.groups.flatMap((g) => g.matchKeys).join(" ")).not.toMatch(/zhangsan|0200112233/);
+    expect(raw).not.toMatch(/\\u0000|\\u001b|\\u0007/);
+    expect(file.entries[2]!.text).toBe("人才公寓[31m在哪里");
   });
 });

@@ -162,3 +162,27 @@ describe("requests for a person (人工)", () => {
   });
 });
 
+
+describe("QuestionLog.escalate (人工 about a question just asked)", () => {
+  it("turns the entry into a request for a person in its group, and declines once staff handled the group", async () => {
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ dataDir });
+    const asked = await log.record(question("博士安家费怎么申请", { reason: "excerpt", conversationId: "a" }));
+    const escalated = await log.escalate(asked.id);
+    expect(escalated).toMatchObject({ id: asked.id, reason: "human" });
+    expect((await log.getGroup(asked.groupId))!.group).toMatchObject({ count: 1, reasons: { human: 1 } });
+    expect(await log.listGroups()).toHaveLength(1);
+
+    const later = await log.record(question("人才公寓怎么申请", { conversationId: "b" }));
+    await log.dismiss(later.groupId, "测试");
+    expect(await log.escalate(later.id)).toBeUndefined(); // record a new question instead
+    expect(await log.escalate("q999")).toBeUndefined();
+    await log.close();
+    // Still one entry, a request for a person, after a restart.
+    const reopened = await QuestionLog.open({ dataDir });
+    const groups = await reopened.listGroups();
+    const entries = (await Promise.all(groups.map(async (g) => (await reopened.getGroup(g.id))!.entries))).flat();
+    expect(entries.map((e) => e.reason).sort()).toEqual(["human", "unanswered"]);
+    await reopened.close();
+  });
+});

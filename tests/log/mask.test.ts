@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isLuhnValid, isValidResidentId, maskPersonalData } from "../../src/log/mask.js";
+import { escapeControlCharacters, isLuhnValid, isValidResidentId, maskPersonalData, withoutControlCharacters } from "../../src/log/mask.js";
 import { fullWidth, luhnCard, residentId } from "./helpers.js";
 
 describe("maskPersonalData: mobile numbers", () => {
@@ -136,5 +136,49 @@ describe("maskPersonalData: text that must stay as it is", () => {
     expect(maskPersonalData(text)).toBe(
       `我叫张三，身份证${id.slice(0, 6)}********${id.slice(14)}，手机138****5678，卡号${card.slice(0, 4)}********${card.slice(12)}，邮箱z***@example.com，2024年申请了200000元补贴`,
     );
+  });
+});
+
+describe("maskPersonalData: card and account numbers named as such", () => {
+  it("masks a 19-digit card number that fails Luhn when it follows 卡号 / 账号 / 账户", () => {
+    const mistyped = "6222020200112233445";
+    expect(isLuhnValid(mistyped)).toBe(false);
+    expect(maskPersonalData(`我的银行卡号${mistyped}，补贴没到账`)).toBe("我的银行卡号6222***********3445，补贴没到账");
+    expect(maskPersonalData(`账号：${mistyped}`)).toBe("账号：6222***********3445");
+    expect(maskPersonalData(`工资账户 6222 0202 0011 2233 445`)).toBe("工资账户 6222 **** **** ***3 445");
+    expect(maskPersonalData(`${mistyped}这张卡`)).toBe(`${mistyped}这张卡`); // "卡" too far away to be sure
+    expect(maskPersonalData(`${mistyped}卡`)).toBe("6222***********3445卡");
+    expect(maskPersonalData(`卡号码是 ${mistyped}`)).toBe("卡号码是 6222***********3445");
+    expect(maskPersonalData(`账户号为：${mistyped}`)).toBe("账户号为：6222***********3445");
+  });
+
+  it("keeps a bare number of the same length readable (an order number, not called a card)", () => {
+    expect(maskPersonalData("订单6222020200112233445")).toBe("订单6222020200112233445");
+    expect(maskPersonalData("卡号123")).toBe("卡号123");
+  });
+});
+
+describe("maskPersonalData: passports and room numbers", () => {
+  it.each([
+    ["护照号E12345678，出国进修怎么备案", "护照号E1*****78，出国进修怎么备案"],
+    ["passport PE1234567", "passport PE1****67"],
+    ["我住幸福路88号3栋1502室，人才公寓怎么申请", "我住幸福路88号3栋****室，人才公寓怎么申请"],
+  ])("%s", (input, expected) => {
+    expect(maskPersonalData(input)).toBe(expected);
+  });
+
+  it("keeps document numbers, train numbers and article numbers readable", () => {
+    for (const text of ["吉人社〔2023〕15号文件", "坐G1234次列车", "第12条", "会议在3号楼201会议室"]) expect(maskPersonalData(text)).toBe(text);
+  });
+});
+
+describe("control characters", () => {
+  it("are removed before storage: NUL, BEL, ESC sequences, CR, bidi overrides; tab and line feed stay", () => {
+    expect(maskPersonalData("人才\u0000公寓\u0007\u001b[31m怎么\r申请\u202E\t好\n的")).toBe("人才公寓[31m怎么申请\t好\n的");
+  });
+
+  it("are shown escaped when old text is printed", () => {
+    expect(escapeControlCharacters("a\u001b[31mb\u0000c\u202Ed")).toBe("a\\x1B[31mb\\x00c\\u202Ed");
+    expect(withoutControlCharacters("无控制字符")).toBe("无控制字符");
   });
 });

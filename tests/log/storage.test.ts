@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdir, readFile, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { QuestionLogError } from "../../src/log/errors.js";
@@ -34,6 +34,7 @@ async function expectMovedAside(content: string, warningPattern: RegExp): Promis
   const copies = await corruptCopies(dataDir);
   expect(copies).toHaveLength(1);
   expect(await readFile(join(dataDir, copies[0]!), "utf8")).toBe(content);
+  expect((await stat(join(dataDir, copies[0]!))).mode & 0o777).toBe(0o600);
 
   // A fresh log works and is written to the normal file.
   await log.record(question);
@@ -180,5 +181,46 @@ describe("JsonFileStorage: unwritable places", () => {
     await writeFile(dataDir, "now a file");
     await expect(log.count("answered", "faq-1")).rejects.toThrow(/question log: cannot append to .*journal-\d+\.jsonl \(ENOTDIR\)/);
     await expect(log.close()).rejects.toBeInstanceOf(QuestionLogError); // close still tries to save, and says so
+  });
+});
+
+describe("JsonFileStorage: file modes and leftovers", () => {
+  const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+
+  it("keeps the data directory 0700 and the log 0600, from the first write on", async () => {
+    const dataDir = join(await tempDir(), "fresh-data");
+    const log = await QuestionLog.open({ dataDir });
+    expect(await modeOf(dataDir)).toBe(0o700);
+    expect(await modeOf(join(dataDir, "questions.json"))).toBe(0o600);
+    expect(await modeOf(join(dataDir, "questions.json.lock"))).toBe(0o600);
+    await log.record(question);
+    expect(await modeOf(join(dataDir, "questions.json"))).toBe(0o600);
+    await log.close();
+  });
+
+  it("narrows a directory and a log made by an older version (0755 / 0644)", async () => {
+    const dataDir = await tempDir();
+    await chmod(dataDir, 0o755);
+    await writeFile(join(dataDir, "questions.json"), JSON.stringify({ schemaVersion: 1, entries: [], groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }), { mode: 0o644 });
+    await chmod(join(dataDir, "questions.json"), 0o644);
+    const log = await QuestionLog.open({ dataDir });
+    expect(log.warnings).toEqual([]);
+    expect(await modeOf(dataDir)).toBe(0o700);
+    expect(await modeOf(join(dataDir, "questions.json"))).toBe(0o600);
+    await log.close();
+  });
+
+  it("removes a partial temp file left by a process killed mid-write, and keeps the log", async () => {
+    const dataDir = await tempDir();
+    const first = await QuestionLog.open({ dataDir });
+    await first.record(question);
+    await first.close();
+    const temp = join(dataDir, ".questions.json.tmp");
+    await writeFile(temp, '{"schemaVersion": 1, "entries": [{"id": "q', { mode: 0o644 });
+    const log = await QuestionLog.open({ dataDir });
+    expect(log.warnings).toEqual([]);
+    expect(await readdir(dataDir)).not.toContain(".questions.json.tmp");
+    expect((await log.listGroups()).map((g) => g.representative)).toEqual(["博士安家费怎么申请"]);
+    await log.close();
   });
 });

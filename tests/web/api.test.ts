@@ -1,4 +1,4 @@
-import { stat, readFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { BotRuntime } from "../../src/app/runtime.js";
 import { WebChannel, webSettings } from "../../src/channels/web.js";
 import { CHANNELS } from "../../src/channels/index.js";
 import { ChatHistory, type ChatItem } from "../../src/web/chat-history.js";
-import { safeEqual } from "../../src/web/security.js";
+import { parseTrustProxy, safeEqual } from "../../src/web/security.js";
 import { buildWebApp, type WebAppOptions } from "../../src/web/server.js";
 import { resolveStaffToken } from "../../src/web/staff-auth.js";
 import { copyShippedKnowledge, useTempDirs } from "../helpers/temp-dirs.js";
@@ -288,17 +288,39 @@ describe("staff console API", () => {
     expect((await web.inject({ url: "/api/admin/groups", headers: { cookie } })).statusCode).toBe(401);
   });
 
-  it("behind a reverse proxy (trustProxy) takes the client address and https from X-Forwarded-*", async () => {
-    const web = await app({ trustProxy: true, limits: { signInFailures: { limit: 1, windowMs: 60_000 } } });
-    const viaProxy = (token: string, client: string) =>
-      web.inject({ method: "POST", url: "/api/admin/login", payload: { token }, headers: { "x-forwarded-for": client, "x-forwarded-proto": "https" } });
-    expect((await viaProxy("wrong", "203.0.113.7")).statusCode).toBe(401);
-    expect((await viaProxy(TOKEN, "203.0.113.7")).statusCode).toBe(429);
-    const other = await viaProxy(TOKEN, "203.0.113.8"); // another client behind the same proxy
+  it("behind a named reverse proxy counts the address the proxy appended, never what the client wrote", async () => {
+    const parsed = parseTrustProxy("1");
+    expect(parsed).toEqual({ trust: ["loopback"] });
+    const web = await app({ trustProxy: "trust" in parsed ? parsed.trust : false });
+    // The proxy on 127.0.0.1 appends the real client; everything left of it is the client's own writing.
+    const viaProxy = (token: string, forged: string, client: string) =>
+      web.inject({ method: "POST", url: "/api/admin/login", payload: { token }, remoteAddress: "127.0.0.1", headers: { "x-forwarded-for": `${forged}, ${client}`, "x-forwarded-proto": "https" } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await viaProxy(`guess-${i}`, `198.51.100.${i}`, "203.0.113.7")).statusCode);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
+    expect((await viaProxy(TOKEN, "10.9.9.9", "203.0.113.7")).statusCode).toBe(429);
+    const other = await viaProxy(TOKEN, "203.0.113.7", "203.0.113.8"); // another client behind the same proxy
     expect(other.statusCode).toBe(200);
     expect(String(other.headers["set-cookie"])).toMatch(/; Secure$/);
+
+    // A client that is not the proxy cannot pose as one: its X-Forwarded-For is ignored.
+    for (let i = 0; i < 5; i++) {
+      await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: "x" }, remoteAddress: "198.51.100.200", headers: { "x-forwarded-for": `192.0.2.${i}` } });
+    }
+    expect((await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, remoteAddress: "198.51.100.200", headers: { "x-forwarded-for": "192.0.2.99" } })).statusCode).toBe(429);
     const direct = await app();
     expect(String((await direct.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, headers: { "x-forwarded-proto": "https" } })).headers["set-cookie"])).not.toContain("Secure");
+  });
+
+  it("reads TALENTBOT_TRUST_PROXY as proxy addresses and refuses a hop count", () => {
+    expect(parseTrustProxy(undefined)).toEqual({ trust: false });
+    expect(parseTrustProxy("off")).toEqual({ trust: false });
+    expect(parseTrustProxy("on")).toEqual({ trust: ["loopback"] });
+    expect(parseTrustProxy(" 10.0.0.5, 10.0.1.0/24 ,Loopback,::1 ")).toEqual({ trust: ["10.0.0.5", "10.0.1.0/24", "loopback", "::1"] });
+    expect(parseTrustProxy("2")).toEqual({ error: expect.stringContaining("a number of proxy hops is not supported") });
+    expect(parseTrustProxy("proxy.example.org")).toEqual({ error: expect.stringContaining('"proxy.example.org" is not an address') });
+    expect(parseTrustProxy("10.0.0.0/40")).toEqual({ error: expect.stringContaining('"10.0.0.0/40"') });
   });
 
   it("rate-limits wrong tokens per client: once blocked, even the right token is refused", async () => {
@@ -336,7 +358,7 @@ describe("staff console API", () => {
     expect(details.entries[0]!["senderId"]).toBeUndefined();
     const missing = await web.inject({ url: "/api/admin/groups/g9999", headers: { cookie } });
     expect(missing.statusCode).toBe(400);
-    expect(String(json(missing)["error"])).toContain('no question group "g9999"');
+    expect(String(json(missing)["error"])).toBe("没有编号为 g9999 的问题组，可能已被删除；请刷新“问题队列”后重试。");
   });
 
   it("hit-tests a question without logging or counting it", async () => {
@@ -392,7 +414,82 @@ describe("staff console API", () => {
     expect(runtime.live.engine.faq("housing-subsidy")!.alternates).toContain("博士后进站补贴发放时间表");
     const again = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { faqId: "new-one", answer: "x" } });
     expect(again.statusCode).toBe(400);
-    expect(String(json(again)["error"])).toContain("already promoted");
+    expect(String(json(again)["error"])).toContain(`问题组 ${group.id} 已经加入问答“housing-subsidy”`);
+  });
+
+  it("promotes the README's example (人才公寓怎么申请, an out-of-scope example) after staff confirm removing the example", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const question = "人才公寓怎么申请";
+    const examples = () => runtime.live.engine.kb.outOfScope.flatMap((g) => g.examples.map((x) => x.text));
+    expect(examples(), "fixture: the README's example is no longer an out-of-scope example").toContain(question);
+    await chat(web, question, "readmePromote_0123456789");
+    const group = (await runtime.log.listGroups({ status: "open" })).find((g) => g.representative === question)!;
+    const url = `/api/admin/groups/${group.id}/promote`;
+    const body = { faqId: "talent-apartment", answer: "人才公寓请向市住建局申请，咨询电话 0000-12345678。" };
+    const refused = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: body });
+    expect(refused.statusCode).toBe(400);
+    expect(json(refused)).toMatchObject({ needsConfirmation: true });
+    expect(String(json(refused)["error"])).toMatch(/^“人才公寓怎么申请”（主题“人才公寓”，第 \d+ 行） 在 out-of-scope\.md 中列为“不在问答范围”/);
+    expect(String(json(refused)["error"])).not.toMatch(/--[a-z]/);
+    expect(runtime.live.engine.faq("talent-apartment")).toBeUndefined(); // nothing written
+
+    const confirmed = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { ...body, removeOutOfScope: true } });
+    expect(confirmed.statusCode).toBe(200);
+    expect(json(confirmed)).toMatchObject({ faqId: "talent-apartment", created: true, removedOutOfScope: [question], reload: { ok: true } });
+    expect(examples()).not.toContain(question);
+    expect(examples()).toContain("人才公寓多久配租一次"); // the subject's other examples stay
+    const answer = await runtime.live.engine.ask(question);
+    expect(answer.faqId).toBe("talent-apartment");
+  });
+
+  it("promotes while another knowledge file is broken, and says the reload did not happen and why", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const question = "人才驿站的开放时间";
+    await chat(web, question, "brokenPromote_0123456789");
+    const group = (await runtime.log.listGroups({ status: "open" })).find((g) => g.representative === question)!;
+    const rel = runtime.live.engine.faq("enroll-materials")!.file;
+    const file = join(runtime.live.dir, rel);
+    const original = await readFile(file, "utf8");
+    await writeFile(file, original.replace(/^question: /m, "question: [未闭合 "), "utf8");
+    try {
+      expect((await runtime.live.reload()).ok).toBe(false);
+      const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { faqId: "talent-station", answer: "工作日 9:00-17:00。" } });
+      expect(response.statusCode).toBe(200);
+      const result = json(response) as { created: boolean; reload: { ok: boolean; problems: string[] } };
+      expect(result.created).toBe(true);
+      expect(result.reload.ok).toBe(false);
+      expect(result.reload.problems.join("\n")).toMatch(new RegExp(`^${rel.replaceAll("/", "\\/")}:\\d+`, "m"));
+      expect(runtime.live.engine.faq("talent-station")).toBeUndefined(); // the previous version still answers
+      const notices = json(await web.inject({ url: "/api/admin/notices", headers: { cookie } }))["notices"] as string[];
+      expect(notices.join("\n")).toContain("知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答");
+    } finally {
+      await writeFile(file, original, "utf8");
+      await runtime.live.reload();
+    }
+    expect(runtime.live.engine.faq("talent-station")).toBeDefined();
+  });
+
+  it("answers a malformed request in Chinese, naming the field as the page calls it", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const post = (url: string, payload: string) => web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" }, payload });
+    const cases: [string, string, string][] = [
+      ["/api/admin/login", '"just a string"', "请求格式不正确：请求内容应为 JSON 对象"],
+      ["/api/admin/login", "{}", "请求格式不正确：缺少“口令”"],
+      ["/api/admin/hit-test", JSON.stringify({ text: { question: "问" } }), "请求格式不正确：“内容”应为文字"],
+      ["/api/admin/groups/g1/dismiss", JSON.stringify({ reason: "因".repeat(501) }), "请求格式不正确：“忽略原因”太长，最多 500 个字符"],
+      ["/api/chat", JSON.stringify({ sessionId: SESSION, text: "问".repeat(2001) }), "请求格式不正确：“内容”太长，最多 2000 个字符"],
+      ["/api/chat", JSON.stringify({ sessionId: "short", text: "问" }), "请求格式不正确：“会话编号”的格式不正确"],
+    ];
+    for (const [url, payload, message] of cases) {
+      const response = await post(url, payload);
+      expect(response.statusCode, url).toBe(400);
+      expect(json(response)["error"]).toBe(message);
+    }
+    const status = await web.inject({ url: "/api/admin/groups?status=closed", headers: { cookie } });
+    expect(String(json(status)["error"])).toMatch(/^请求格式不正确：“状态”只能是：/);
   });
 
   it("lists a group as out of scope: examples written, group dismissed, the engine reloads with them", async () => {
@@ -404,7 +501,7 @@ describe("staff console API", () => {
     const url = `/api/admin/groups/${group.id}/out-of-scope`;
     const empty = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: " " } });
     expect(empty.statusCode).toBe(400);
-    expect(String(json(empty)["error"])).toContain("name the subject");
+    expect(String(json(empty)["error"])).toBe("请在“主题”中写明问答不涵盖的主题，例如：租房补贴（不要以 # 开头）。");
     const response = await web.inject({ method: "POST", url, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: "人才公寓物业" } });
     expect(response.statusCode).toBe(200);
     expect(json(response)).toMatchObject({ subject: "人才公寓物业", added: [question], skipped: [], group: { status: "dismissed" }, reload: { ok: true } });

@@ -242,7 +242,7 @@ describe("staff console", () => {
     const card = groupCard(admin, question);
     await card.first().waitFor();
     expect(await card.count()).toBe(1);
-    expect(await card.locator(".group-meta").textContent()).toContain("渠道：web");
+    expect(await card.locator(".group-meta").textContent()).toContain("渠道：网页");
     await card.locator("button.toggle").click();
     await card.locator(".group-panel table").waitFor();
     expect(await card.locator(".variants li").allTextContents()).toEqual([question]);
@@ -360,7 +360,7 @@ describe("staff console", () => {
     await admin.fill("#hit-test-input", question);
     await admin.press("#hit-test-input", "Enter");
     await admin.waitForSelector(".hit-summary");
-    expect(await admin.locator(".hit-summary").textContent()).toMatch(/状态 answered · 问答 [a-z0-9-]+ · 得分 [\d.]+ · 置信度 [\d.]+/);
+    expect(await admin.locator(".hit-summary").textContent()).toMatch(/^已回答 · 问答 [a-z0-9-]+ · 得分 [\d.]+ · 置信度 [\d.]+/);
     expect(await admin.locator(".candidates li").count()).toBeGreaterThan(0);
     expect((await botA.runtime.log.listGroups()).length).toBe(groups);
     await admin.close();

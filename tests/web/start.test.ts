@@ -51,6 +51,32 @@ describe("talentbot start with the web on (the default)", () => {
     expect(await again.exited).toBe(0);
   });
 
+  it("with TALENTBOT_TRUST_PROXY=1 trusts only a proxy on this host: forged X-Forwarded-For entries are still locked out", async () => {
+    const dataDir = await tempDir();
+    const bot = startTalentbot(["start", "--data-dir", dataDir], { env: cleanEnv({ TALENTBOT_WEB: "on", PORT: "0", TALENTBOT_TRUST_PROXY: "1", TALENTBOT_CONSOLE: "off" }) });
+    running.push(bot);
+    await waitFor(() => /web chat http:\/\/127\.0\.0\.1:\d+/.test(bot.stderr()), "the web server", 20_000);
+    const url = /web chat (http:\/\/127\.0\.0\.1:\d+)/.exec(bot.stderr())![1]!;
+    const token = /shown only this once\): ([A-Za-z0-9_-]+)/.exec(bot.stderr())![1]!;
+    // This test is the proxy (it connects from 127.0.0.1) and appends the client's address last.
+    const login = (attempt: string, forged: string, client: string) =>
+      fetch(`${url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": `${forged}, ${client}` }, body: JSON.stringify({ token: attempt }) }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push(await login(`guess-${i}`, `198.51.100.${i}`, "203.0.113.7"));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
+    expect(await login(token, "198.51.100.77", "203.0.113.8")).toBe(200); // a colleague behind the same proxy
+    bot.child.kill("SIGTERM");
+    expect(await bot.exited).toBe(0);
+  });
+
+  it("refuses a hop count in TALENTBOT_TRUST_PROXY and says what to write", async () => {
+    const result = await talentbot(["start", "--data-dir", await tempDir()], { env: cleanEnv({ TALENTBOT_WEB: "on", PORT: "0", TALENTBOT_TRUST_PROXY: "2", TALENTBOT_CONSOLE: "off" }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("a number of proxy hops is not supported; name the proxy instead");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("says clearly when the port is taken, and exits with code 1", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));

@@ -9,6 +9,7 @@
 
   var STATUS_NAMES = { open: "待处理", replied: "已答复", promoted: "已加入问答", dismissed: "已忽略" };
   var REASON_NAMES = { suggested: "给出建议", excerpt: "摘录回答", unanswered: "未能回答", human: "转人工", unhelpful: "反馈无帮助" };
+  var CHANNEL_NAMES = { web: "网页", console: "终端", telegram: "Telegram", wechat: "微信" };
   var ANSWER_STATUS = { answered: "已回答", suggested: "给出建议", excerpt: "摘录回答", unanswered: "未能回答", smalltalk: "闲聊", empty: "空消息", too_long: "过长" };
 
   function $(id) {
@@ -29,10 +30,40 @@
     return label;
   }
 
+  var toastTimer = null;
+
+  /** A short-lived message: it covers content, so it goes by itself (errors stay a little longer) or on a click. */
   function toast(message, isError) {
     var node = $("toast");
     node.textContent = message;
     node.className = isError ? "toast error" : "toast";
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { node.textContent = ""; }, isError ? 8000 : 4000);
+  }
+
+  $("toast").addEventListener("click", function () {
+    clearTimeout(toastTimer);
+    $("toast").textContent = "";
+  });
+
+  function channelName(channel) {
+    return CHANNEL_NAMES[channel] || channel;
+  }
+
+  /** What a promote did to the knowledge base, in words: also why a reload did not happen. */
+  function reloadText(r) {
+    var removed = r.removedOutOfScope && r.removedOutOfScope.length ? "，并从不在问答范围示例（out-of-scope.md）中删除了 " + r.removedOutOfScope.map(function (t) { return "“" + t + "”"; }).join("、") : "";
+    if (!r.reload) return removed + "；机器人未在运行，下次启动时生效";
+    if (r.reload.ok) return removed + "；知识库已重新加载，立即生效";
+    return removed + "；但知识库没有重新加载：知识库中有错误（" + (r.reload.problems.join("；") || r.reload.message) + "），机器人仍按之前的版本回答，改正后会自动加载";
+  }
+
+  /** A promote that out-of-scope examples contradict asks once, then goes ahead with removeOutOfScope. */
+  function promoteWithConfirmation(groupId, body) {
+    return api("/api/admin/groups/" + groupId + "/promote", { method: "POST", body: body }).catch(function (error) {
+      if (!error.needsConfirmation || !window.confirm(error.message)) throw error;
+      return api("/api/admin/groups/" + groupId + "/promote", { method: "POST", body: Object.assign({}, body, { removeOutOfScope: true }) });
+    });
   }
 
   function formatTime(iso) {
@@ -40,6 +71,14 @@
     var d = new Date(iso);
     function two(n) { return String(n).padStart(2, "0"); }
     return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+  }
+
+  /** Each cell gets its column's heading as data-label: on a phone the rows are shown as cards, label beside value. */
+  function labelRows(tbody) {
+    var heads = Array.prototype.map.call(tbody.closest("table").querySelectorAll("thead th"), function (th) { return th.textContent; });
+    tbody.querySelectorAll("tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) { cell.dataset.label = heads[index] || ""; });
+    });
   }
 
   function percent(rate) {
@@ -66,6 +105,7 @@
         if (!response.ok) {
           var error = new Error(data.error || "请求失败（" + response.status + "）");
           error.status = response.status;
+          error.needsConfirmation = data.needsConfirmation === true;
           throw error;
         }
         return data;
@@ -77,6 +117,7 @@
 
   function showLogin() {
     csrfToken = null;
+    $("notices").hidden = true;
     $("admin-nav").hidden = true;
     document.querySelectorAll(".view").forEach(function (v) { v.hidden = true; });
     $("login-view").hidden = false;
@@ -111,8 +152,21 @@
 
   // ---- navigation ----
 
+  /** What staff must know about the bot's state (a broken knowledge edit, a data file moved aside): on every view. */
+  function loadNotices() {
+    return api("/api/admin/notices")
+      .then(function (data) {
+        var box = $("notices");
+        box.replaceChildren();
+        data.notices.forEach(function (text) { box.appendChild(make("p", "notice", text)); });
+        box.hidden = data.notices.length === 0;
+      })
+      .catch(function () { /* the view's own request reports trouble */ });
+  }
+
   function show(view) {
     if (["queue", "dashboard", "knowledge"].indexOf(view) < 0) view = "queue";
+    loadNotices();
     document.querySelectorAll(".view").forEach(function (v) { v.hidden = v.id !== "view-" + view; });
     document.querySelectorAll(".tab").forEach(function (tab) {
       if (tab.dataset.view === view) tab.setAttribute("aria-current", "page");
@@ -180,7 +234,7 @@
     li.appendChild(head);
 
     var reasons = Object.keys(group.reasons).map(function (r) { return (REASON_NAMES[r] || r) + " " + group.reasons[r]; }).join("，");
-    var meta = make("p", "group-meta", group.id + " · 共 " + group.count + " 次 · 渠道：" + group.channels.join("、") + " · " + reasons + " · 最近 " + formatTime(group.lastAskedAt));
+    var meta = make("p", "group-meta", group.id + " · 共 " + group.count + " 次 · 渠道：" + group.channels.map(channelName).join("、") + " · " + reasons + " · 最近 " + formatTime(group.lastAskedAt));
     li.appendChild(meta);
     if (group.bestGuesses.length) li.appendChild(make("p", "group-guesses", "机器人的猜测：" + guessesText(group.bestGuesses)));
     if (group.reply) li.appendChild(make("p", "group-reply", "已答复：" + group.reply.text));
@@ -251,11 +305,12 @@
     var body = make("tbody");
     data.entries.forEach(function (entry) {
       var row = make("tr");
-      [formatTime(entry.askedAt), entry.channel, REASON_NAMES[entry.reason] || entry.reason, entry.text].forEach(function (cell) { row.appendChild(make("td", null, cell)); });
+      [formatTime(entry.askedAt), channelName(entry.channel), REASON_NAMES[entry.reason] || entry.reason, entry.text].forEach(function (cell) { row.appendChild(make("td", null, cell)); });
       body.appendChild(row);
     });
     table.appendChild(body);
     panel.appendChild(table);
+    labelRows(body);
     if (data.pending) panel.appendChild(make("p", "summary", data.pending + " 条答复等待送达"));
 
     var result = make("p", "action-result");
@@ -266,6 +321,7 @@
       result.textContent = message;
       loadFaqs();
       loadGroups();
+      loadNotices();
     };
     var failed = function (error) {
       result.textContent = error.message;
@@ -290,7 +346,8 @@
     var faqId = make("input");
     faqId.name = "faqId";
     faqId.placeholder = "例如 talent-apartment";
-    faqId.pattern = "[a-z0-9-]+";
+    // Chromium compiles `pattern` with the v flag, where a bare "-" at the end of a class is invalid.
+    faqId.pattern = "[a-z0-9\\-]+";
     var question = make("input");
     question.name = "question";
     question.value = group.representative;
@@ -300,8 +357,8 @@
     answer.placeholder = "留空则使用上面的答复";
     panel.appendChild(
       actionForm("加入知识库：新建问答", [field("问答编号（小写字母、数字和 -）", faqId), field("标准问题", question), field("答案", answer)], "新建问答", function () {
-        return api("/api/admin/groups/" + group.id + "/promote", { method: "POST", body: { faqId: faqId.value, question: question.value, answer: answer.value } })
-          .then(function (r) { done("已新建问答 " + r.faqId + "，知识库" + (r.reload && r.reload.ok ? "已重新加载" : "未重新加载")); })
+        return promoteWithConfirmation(group.id, { faqId: faqId.value, question: question.value, answer: answer.value })
+          .then(function (r) { done("已新建问答 " + r.faqId + reloadText(r)); })
           .catch(failed);
       }),
     );
@@ -318,8 +375,8 @@
     });
     panel.appendChild(
       actionForm("加入知识库：作为已有问答的其他问法", [field("已有问答", target)], "添加问法", function () {
-        return api("/api/admin/groups/" + group.id + "/promote", { method: "POST", body: { to: target.value } })
-          .then(function (r) { done("已向 " + r.faqId + " 添加 " + r.alternates.length + " 个问法" + (r.skipped.length ? "（跳过 " + r.skipped.length + " 个）" : "")); })
+        return promoteWithConfirmation(group.id, { to: target.value })
+          .then(function (r) { done("已向 " + r.faqId + " 添加 " + r.alternates.length + " 个问法" + (r.skipped.length ? "（跳过 " + r.skipped.length + " 个）" : "") + reloadText(r)); })
           .catch(failed);
       }),
     );
@@ -368,6 +425,26 @@
     charts[id] = new window.Chart($(id), config);
   }
 
+  /**
+   * A horizontal bar chart of questions. On a phone the labels are the ranks (1, 2, …, as in the
+   * table below) and the question shows on touch: long labels would leave the bars no room.
+   */
+  function rankedBars(questions, values, label, color, maxChars) {
+    var narrow = window.innerWidth < 600;
+    return {
+      type: "bar",
+      data: {
+        labels: questions.map(function (q, i) { return narrow ? String(i + 1) : shorten(q, maxChars); }),
+        datasets: [{ label: label, data: values, backgroundColor: color }],
+      },
+      options: {
+        indexAxis: "y",
+        plugins: { legend: { display: false }, tooltip: { callbacks: { title: function (items) { return items.length ? questions[items[0].dataIndex] : ""; } } } },
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    };
+  }
+
   function shorten(text, max) {
     return text.length > max ? text.slice(0, max) + "…" : text;
   }
@@ -409,22 +486,8 @@
             datasets: [{ data: [t.answered, t.suggested, t.excerpt + t.unanswered], backgroundColor: ["#2e7d32", "#f9a825", "#c62828"] }],
           },
         });
-        chart("chart-faqs", {
-          type: "bar",
-          data: {
-            labels: report.topFaqs.map(function (f) { return shorten(f.question || f.faqId, 14); }),
-            datasets: [{ label: "命中次数", data: report.topFaqs.map(function (f) { return f.hits; }), backgroundColor: "#1565c0" }],
-          },
-          options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
-        });
-        chart("chart-groups", {
-          type: "bar",
-          data: {
-            labels: report.topOpenGroups.map(function (g) { return shorten(g.representative, 18); }),
-            datasets: [{ label: "本月提问次数", data: report.topOpenGroups.map(function (g) { return g.askedThisMonth; }), backgroundColor: "#6a1b9a" }],
-          },
-          options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
-        });
+        chart("chart-faqs", rankedBars(report.topFaqs.map(function (f) { return f.question || f.faqId; }), report.topFaqs.map(function (f) { return f.hits; }), "命中次数", "#1565c0", 14));
+        chart("chart-groups", rankedBars(report.topOpenGroups.map(function (g) { return g.representative; }), report.topOpenGroups.map(function (g) { return g.askedThisMonth; }), "本月提问次数", "#6a1b9a", 18));
 
         var faqRows = $("top-faqs");
         faqRows.replaceChildren();
@@ -433,6 +496,7 @@
           [f.faqId, f.question || "", f.hits].forEach(function (c) { row.appendChild(make("td", null, c)); });
           faqRows.appendChild(row);
         });
+        labelRows(faqRows);
         var groupRows = $("top-groups");
         groupRows.replaceChildren();
         report.topOpenGroups.forEach(function (g) {
@@ -440,6 +504,7 @@
           [g.groupId, g.representative, g.askedThisMonth, g.totalCount].forEach(function (c) { row.appendChild(make("td", null, c)); });
           groupRows.appendChild(row);
         });
+        labelRows(groupRows);
         document.body.dataset.dashboard = month;
       })
       .catch(function (error) { toast(error.message, true); });
@@ -463,6 +528,7 @@
       [f.id, f.question, f.alternates, f.hits, source, f.updated || ""].forEach(function (c) { row.appendChild(make("td", null, c)); });
       rows.appendChild(row);
     });
+    labelRows(rows);
     $("faq-summary").textContent = "共 " + faqs.length + " 条问答" + (filter ? "，显示 " + shown.length + " 条" : "");
   }
 
@@ -478,7 +544,7 @@
         out.replaceChildren();
         var summary = make("p", "hit-summary");
         summary.appendChild(make("strong", "hit-status", ANSWER_STATUS[r.status] || r.status));
-        summary.appendChild(document.createTextNode(" · 状态 " + r.status + (r.faqId ? " · 问答 " + r.faqId : "") + " · 得分 " + r.score + " · 置信度 " + r.confidence));
+        summary.appendChild(document.createTextNode((r.faqId ? " · 问答 " + r.faqId : "") + " · 得分 " + r.score + " · 置信度 " + r.confidence));
         out.appendChild(summary);
         if (r.suggestions.length) {
           out.appendChild(make("p", null, "候选问答："));

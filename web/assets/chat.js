@@ -62,14 +62,47 @@
     els.main.scrollTop = els.main.scrollHeight;
   }
 
-  /** The answer text, with Markdown **bold** as <strong>; every piece is a text node. */
-  function richText(text) {
-    var p = make("p", "text");
+  /** Markdown **bold** within a run of text as <strong>; every piece is a text node. */
+  function appendInline(parent, text) {
     text.split(/\*\*(.+?)\*\*/).forEach(function (part, index) {
       if (part === "") return;
-      p.appendChild(index % 2 === 1 ? make("strong", null, part) : document.createTextNode(part));
+      parent.appendChild(index % 2 === 1 ? make("strong", null, part) : document.createTextNode(part));
     });
-    return p;
+  }
+
+  var LIST_LINE = /^\s*[-*•]\s+(.*)$/;
+
+  /**
+   * The answer text: lines starting with "- " (the knowledge base's Markdown lists) become a
+   * list, everything else stays text with its line breaks; **bold** as <strong>.
+   */
+  function richText(text) {
+    var box = make("div", "text");
+    var lines = text.split("\n");
+    var run = [];
+    var list = null;
+    function flushRun() {
+      if (run.length) appendInline(box, run.join("\n"));
+      run = [];
+    }
+    lines.forEach(function (line) {
+      var item = LIST_LINE.exec(line);
+      if (item) {
+        flushRun();
+        if (!list) {
+          list = make("ul", "md-list");
+          box.appendChild(list);
+        }
+        var li = make("li");
+        appendInline(li, item[1]);
+        list.appendChild(li);
+      } else {
+        list = null;
+        run.push(line);
+      }
+    });
+    flushRun();
+    return box;
   }
 
   function bubble(from, text) {

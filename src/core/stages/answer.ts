@@ -1,6 +1,8 @@
+import { maskPersonalData } from "../../log/mask.js";
 import type { FaqCandidate } from "../../log/types.js";
 import type { Answer } from "../answer.js";
 import type { Context } from "../context.js";
+import type { ConversationState } from "../conversation.js";
 import type { NextFunction } from "../composer.js";
 import { SUGGESTED_INTRO } from "../wording.js";
 import { citationOf } from "./choices.js";
@@ -17,9 +19,12 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
   delete state.choices;
   delete state.feedbackFor;
   const candidates = candidatesOf(answer);
-  const normalized = ctx.engine.analyzer.analyze(ctx.text).core;
+  // Mask first, derive after: the normalised form is stored (and becomes a group's match key),
+  // and normalising an e-mail address first would turn it into words the mask cannot see.
+  const normalized = ctx.engine.analyzer.analyze(maskPersonalData(ctx.text)).core;
+  const last: NonNullable<ConversationState["lastQuestion"]> = { text: ctx.text, normalized, candidates };
   if (answer.status === "answered" || answer.status === "suggested" || answer.status === "excerpt" || answer.status === "unanswered") {
-    state.lastQuestion = { text: ctx.text, normalized, candidates };
+    state.lastQuestion = last;
   }
 
   switch (answer.status) {
@@ -31,14 +36,17 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
     }
     case "suggested": {
       const choices = answer.suggestions.map((s) => ({ label: s.question, faqId: s.faqId }));
-      ctx.outcome = { count: "suggested", record: { reason: "suggested", text: ctx.text, normalized, candidates } };
+      ctx.outcome = { count: "suggested", record: { reason: "suggested", text: ctx.text, normalized, candidates }, onRecorded: (id) => (last.loggedAs = id) };
       state.choices = choices;
       return ctx.reply({ text: SUGGESTED_INTRO, choices });
     }
     case "excerpt":
-    case "unanswered":
-      ctx.outcome = { count: answer.status, record: { reason: answer.status, text: ctx.text, normalized, candidates } };
-      return ctx.reply(answer.text);
+    case "unanswered": {
+      ctx.outcome = { count: answer.status, record: { reason: answer.status, text: ctx.text, normalized, candidates }, onRecorded: (id) => (last.loggedAs = id) };
+      // A quoted article links to the policy text, as an FAQ answer's source does.
+      const quoted = answer.status === "excerpt" ? answer.excerpts[0] : undefined;
+      return ctx.reply(quoted ? { text: answer.text, citation: { doc: quoted.doc, article: quoted.article, title: quoted.docTitle } } : answer.text);
+    }
     case "smalltalk":
       ctx.outcome = { count: "smalltalk" };
       return ctx.reply(answer.text);

@@ -16,8 +16,8 @@ const MENU = keys(MENU_WORDS);
 
 /**
  * Stage 3: 谢谢, 人工, 菜单 and feedback work whatever state the conversation is in.
- * 有帮助 / 没帮助 (button words) are always feedback; 好 / 不好 (the text-channel prompt)
- * only while an answer waits for feedback, otherwise they go on to the engine.
+ * 有帮助 / 没帮助 (button words) and 好 / 不好 (the text-channel prompt) are always feedback;
+ * with no answer waiting for it they get a thank-you and are not logged.
  */
 export async function commands(ctx: Context, next: NextFunction): Promise<void> {
   const key = ctx.key;
@@ -28,7 +28,13 @@ export async function commands(ctx: Context, next: NextFunction): Promise<void> 
     const last = state.lastQuestion;
     ctx.outcome = {
       count: "human",
-      record: { reason: "human", text: last?.text ?? ctx.text, normalized: last?.normalized ?? key, candidates: last?.candidates ?? [] },
+      record: {
+        reason: "human",
+        text: last?.text ?? ctx.text,
+        normalized: last?.normalized ?? key,
+        candidates: last?.candidates ?? [],
+        ...(last?.loggedAs === undefined ? {} : { escalates: last.loggedAs }),
+      },
     };
     delete state.choices;
     return ctx.reply(humanText(bot, last?.text));
@@ -48,8 +54,10 @@ export async function commands(ctx: Context, next: NextFunction): Promise<void> 
   }
 
   const pending = state.feedbackFor;
-  const helpful = key === FEEDBACK_HELPFUL || (pending !== undefined && key === TEXT_FEEDBACK_YES);
-  const unhelpful = key === FEEDBACK_UNHELPFUL || (pending !== undefined && key === TEXT_FEEDBACK_NO);
+  // 好 / 不好 are the text channels' feedback words: never a question, even when nothing waits
+  // for feedback (a 不好 typed after another message used to land in the staff queue).
+  const helpful = key === FEEDBACK_HELPFUL || key === TEXT_FEEDBACK_YES;
+  const unhelpful = key === FEEDBACK_UNHELPFUL || key === TEXT_FEEDBACK_NO;
   if (helpful || unhelpful) {
     delete state.feedbackFor;
     if (!pending) return ctx.reply(NO_FEEDBACK_PENDING_TEXT);

@@ -16,15 +16,21 @@ export async function logOutcome(ctx: Context, next: NextFunction): Promise<void
   const { message } = ctx;
   const writes: Promise<unknown>[] = [log.count(outcome.count, outcome.faqId)];
   if (outcome.record) {
-    writes.push(
-      log.record({
-        ...outcome.record,
+    const { escalates, ...record } = outcome.record;
+    const store = async () => {
+      // 人工 about a question this asker just asked: that entry, not a second group.
+      const escalated = escalates === undefined ? undefined : await log.escalate(escalates);
+      if (escalated) return;
+      const entry = await log.record({
+        ...record,
         channel: message.channel,
         conversationId: message.conversationId,
         senderId: message.senderId,
         ...(message.senderName === undefined ? {} : { senderName: message.senderName }),
-      }),
-    );
+      });
+      outcome.onRecorded?.(entry.id);
+    };
+    writes.push(store());
   }
   const results = await Promise.allSettled(writes);
   for (const result of results) {
