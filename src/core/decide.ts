@@ -29,6 +29,12 @@ export interface DecisionOptions {
   /** P(the question is one the FAQ covers): `suggested` at or above `suggestThreshold` when not answered. */
   scopeModel: LogisticModel;
   suggestThreshold: number;
+  /**
+   * Neither answer nor suggest when the best entry's cosine is below this: the question means
+   * nothing like any phrasing (最后一行 shares a word, not a meaning). Fitted per knowledge base
+   * (the 2nd percentile of the cosines its own right-ranked held-out questions reach); default 0.
+   */
+  minCosine: number;
   /** Suggestions must score within this distance of the best one. */
   suggestWindow: number;
   maxSuggestions: number;
@@ -49,6 +55,7 @@ export const DEFAULT_DECISION: DecisionOptions = {
   suggestThreshold: 1.01,
   minAnswerMargin: 0.01,
   outOfScopeMargin: 0.2,
+  minCosine: 0,
   suggestWindow: 0.12,
   maxSuggestions: 3,
   excerptRecall: 0.6,
@@ -131,8 +138,9 @@ export function decide(result: DecisionInput & Pick<SearchResult, "passages">, o
   const best = entries[0];
   const x = features(result);
   const confidence = best ? probability(options.answerModel, x) : 0;
-  if (best && confidence >= options.answerThreshold && !answerBlocked(result, options)) return { status: "answered", best, confidence };
-  if (best && probability(options.scopeModel, x) >= options.suggestThreshold && !outOfScopeLookAlike(result, options)) {
+  const meaningless = best !== undefined && best.cosine < options.minCosine;
+  if (best && !meaningless && confidence >= options.answerThreshold && !answerBlocked(result, options)) return { status: "answered", best, confidence };
+  if (best && !meaningless && probability(options.scopeModel, x) >= options.suggestThreshold && !outOfScopeLookAlike(result, options)) {
     const choices = entries.filter((e) => e.score >= best.score - options.suggestWindow).slice(0, options.maxSuggestions);
     return { status: "suggested", choices, confidence };
   }

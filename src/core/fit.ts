@@ -210,7 +210,12 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
     });
   });
   o.inspect?.(samples, kinds);
-  const { decision, figures } = calibrate(samples, targets);
+  const fit = calibrate(samples, targets);
+  const cosine = FEATURE_NAMES.indexOf("cosine");
+  const rightCosines = samples.filter((s) => s.inScope && s.topCorrect).map((s) => s.x[cosine]!).sort((a, b) => a - b);
+  const minCosine = rightCosines.length > 0 ? round3(rightCosines[Math.floor(MIN_COSINE_QUANTILE * rightCosines.length)]!) : 0;
+  const decision = { ...fit.decision, minCosine };
+  const figures = fit.figures;
   report(`decision: ${figures.inScope} questions in scope, ${figures.negatives} not; answered correctly ${figures.correct}, wrongly ${figures.wrong}; not-in-scope answered ${figures.negativesAnswered} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
   const fittedOn: FitSources = {
@@ -240,6 +245,8 @@ function modelOf(kb: KnowledgeBase, vectors: FitVectors, rankWeights: RankWeight
 /** Questions of each kind (answerable, not) a decision model needs to be fitted rather than assumed. */
 const MIN_SAMPLES = 30;
 const YIELD_EVERY = 10;
+/** Share of right-ranked held-out questions whose cosine may fall below the floor (DecisionOptions.minCosine). */
+const MIN_COSINE_QUANTILE = 0.02;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

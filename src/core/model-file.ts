@@ -53,7 +53,7 @@ export interface KnowledgeModel {
   fittedAt: string;
   fittedOn: FitSources;
   rankWeights: RankWeights;
-  decision: { answerModel: LogisticModel; answerThreshold: number; scopeModel: LogisticModel; suggestThreshold: number };
+  decision: { answerModel: LogisticModel; answerThreshold: number; scopeModel: LogisticModel; suggestThreshold: number; minCosine?: number };
   figures: FitFigures;
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
@@ -289,13 +289,18 @@ describe("talentbot log list / show: control characters in an older log", () => 
     await log.record(asked("人才公寓怎么申请", "c1"));
     await log.close();
     // A file written before the log stripped control characters.
+    // Open work (the group) is in questions.json, the question itself in questions/<month>.entries.jsonl.
     const file = join(dataDir, "questions.json");
     const hostile = "人才公寓\u001b[31m怎么\u0007申请\u0000\u202E";
-    const data = JSON.parse(await readFile(file, "utf8")) as { entries: { text: string }[]; groups: { representative: string; variants: string[] }[] };
-    data.entries[0]!.text = hostile;
+    const data = JSON.parse(await readFile(file, "utf8")) as { groups: { representative: string; variants: string[] }[] };
     data.groups[0]!.representative = hostile;
     data.groups[0]!.variants = [hostile];
     await writeFile(file, JSON.stringify(data));
+    const history = join(dataDir, "questions");
+    for (const name of (await readdir(history)).filter((n) => n.endsWith(".entries.jsonl"))) {
+      const text = await readFile(join(history, name), "utf8");
+      await writeFile(join(history, name), text.replace(JSON.stringify("人才公寓怎么申请"), JSON.stringify(hostile)));
+    }
     const d = ["--data-dir", dataDir];
     for (const argv of [["log", "list", ...d], ["log", "show", "g1", ...d], ["log", "list", "--json", ...d], ["log", "show", "g1", "--json", ...d]]) {
       const { code, out } = await cli(...argv);

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Bot, BotError } from "../../src/core/bot.js";
 import { BUSY_TEXT, NOT_TEXT_TEXT, SUGGESTED_INTRO, TOO_FAST_TEXT } from "../../src/core/wording.js";
@@ -8,6 +8,7 @@ import type { AnswerEngine } from "../../src/core/engine.js";
 import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { QuestionLog } from "../../src/log/question-log.js";
+import { rawLogText } from "../log/helpers.js";
 import { ALWAYS_SUGGEST, message, startTestBot } from "../helpers/bot-harness.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
@@ -302,8 +303,9 @@ describe("conversation pipeline: personal data never reaches the log file", () =
     await bot.say("银行卡号6222020200112233445，补贴什么时候到账", { conversationId: "p2", senderId: "p2" });
     await bot.say("人才\u0000公寓\u001b[31m在哪里\u0007", { conversationId: "p3", senderId: "p3" });
     await bot.stop();
-    const raw = await readFile(join(bot.runtime.log.location), "utf8");
-    const file = JSON.parse(raw) as Awaited<ReturnType<typeof bot.file>>;
+    // Every file the log wrote (open work, monthly history, journal), as stored.
+    const raw = await rawLogText(dirname(bot.runtime.log.location));
+    const file = await bot.file();
     expect(file.entries).toHaveLength(3);
     for (const needle of ["zhangsan", "6222020200112233445", "0200112233"]) expect(raw).not.toContain(needle);
     expect(file.entries[0]!.normalized).not.toMatch(/zhangsan/);
