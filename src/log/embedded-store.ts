@@ -398,6 +398,7 @@ export class EmbeddedStore extends InMemoryLogStore {
     this.stateDirty = true;
     try {
       await copyFile(this.location, backup);
+      await chmod(backup, PRIVATE_FILE_MODE);
     } catch (error) {
       throw fileSystemError("keep a copy of the old log as", backup, error);
     }

@@ -1,9 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readEmbeddedLog } from "../../src/log/embedded-store.js";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { LogData } from "../../src/log/types.js";
 import { waitFor } from "../helpers/bot-harness.js";
 import { BIN, cleanEnv, ensureBuilt } from "../helpers/built-cli.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
@@ -105,7 +104,7 @@ describe.skipIf(!hasScript)("talentbot start at a terminal", () => {
     expect(screen.out()).toContain("talentbot: stopping (Ctrl+C)");
     expect(screen.out()).not.toContain("still serving");
     expect(existsSync(join(dataDir, "questions.json.lock"))).toBe(false);
-    const log = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as LogData;
+    const log = await readEmbeddedLog(dataDir);
     expect(log.entries.map((e) => e.text)).toEqual(["明天会下雨吗"]);
   }, 60_000);
 });

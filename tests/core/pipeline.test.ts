@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import { Bot, BotError } from "../../src/core/bot.js";
 import { BUSY_TEXT, NOT_TEXT_TEXT, SUGGESTED_INTRO, TOO_FAST_TEXT } from "../../src/core/wording.js";
 import { conversationStages } from "../../src/core/stages/index.js";
-import type { AnswerEngine } from "../../src/core/engine.js";
 import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { QuestionLog } from "../../src/log/question-log.js";

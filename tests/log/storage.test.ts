@@ -204,9 +204,12 @@ describe("JsonFileStorage: file modes and leftovers", () => {
     await writeFile(join(dataDir, "questions.json"), JSON.stringify({ schemaVersion: 1, entries: [], groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }), { mode: 0o644 });
     await chmod(join(dataDir, "questions.json"), 0o644);
     const log = await QuestionLog.open({ dataDir });
-    expect(log.warnings).toEqual([]);
+    // The only thing said is the conversion to the monthly layout; the kept copy is private too.
+    expect(log.warnings).toHaveLength(1);
+    expect(log.warnings[0]).toContain("was converted to the monthly layout");
     expect(await modeOf(dataDir)).toBe(0o700);
     expect(await modeOf(join(dataDir, "questions.json"))).toBe(0o600);
+    for (const name of await readdir(dataDir)) if (name.startsWith("questions.json.v1-")) expect(await modeOf(join(dataDir, name)), name).toBe(0o600);
     await log.close();
   });
 
