@@ -71,7 +71,6 @@ export function calibrate(samples: readonly CalibrationSample[], targets: Calibr
   const answerModel = fitLogistic(xs, samples.map((s) => (s.inScope && s.topCorrect ? 1 : 0)));
   const scopeModel = fitLogistic(xs, samples.map((s) => (s.inScope ? 1 : 0)));
   const inScope = samples.filter((s) => s.inScope).length;
-  const negatives = samples.length - inScope;
   // A blocked question is never answered, so it cannot spend the budget of wrong answers.
   const pa = samples.map((s) => (s.answerable === false ? -1 : probability(answerModel, s.x)));
   const ps = samples.map((s) => (s.suggestable === false ? -1 : probability(scopeModel, s.x)));

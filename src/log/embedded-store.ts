@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdir, open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from "node:fs/promises";
+import { chmod, copyFile, open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from "node:fs/promises";
 import { writeSync } from "node:fs";
 import { join } from "node:path";
 import { PrivateTextFile as TextFile, PRIVATE_FILE_MODE, preparePrivateDir, tidyPrivateDir } from "./private-files.js";

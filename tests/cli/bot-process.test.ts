@@ -1,12 +1,9 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AnswerEngine } from "../../src/core/engine.js";
 import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { readEmbeddedLog } from "../../src/log/embedded-store.js";
-import type { LogData } from "../../src/log/types.js";
 import { waitFor } from "../helpers/bot-harness.js";
 import { cleanEnv, ensureBuilt, startTalentbot, talentbot, type RunningCli } from "../helpers/built-cli.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AnswerEngine } from "../../src/core/engine.js";
 import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge, phrasingKey } from "../../src/knowledge/load.js";
 import { evaluate, readEvalFile, type EvalReport, type EvalRow } from "../../src/cli/eval.js";

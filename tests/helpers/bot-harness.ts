@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { BotRuntime, type RuntimeOptions } from "../../src/app/runtime.js";
 import type { Channel } from "../../src/core/channel.js";
 import { DEFAULT_DECISION } from "../../src/core/decide.js";

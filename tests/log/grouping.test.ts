@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { QuestionLog } from "../../src/log/question-log.js";
 import { bigramDice } from "../../src/log/similarity.js";

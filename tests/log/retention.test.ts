@@ -1,8 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { QuestionLog } from "../../src/log/question-log.js";
-import type { LogData, QuestionToRecord } from "../../src/log/types.js";
+import type { QuestionToRecord } from "../../src/log/types.js";
 import { rawLogText, useTempDirs } from "./helpers.js";
 
 const tempDir = useTempDirs();
