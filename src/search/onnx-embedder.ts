@@ -17,9 +17,11 @@ export interface OnnxEmbedderOptions {
   sha256: string;
   /** Tokens per text at most (the model's limit is 512; questions are far shorter). Default 256. */
   maxTokens: number;
+  /** onnxruntime threads for one forward pass. Default 2 (on two cores 3.1 ms per question against 5.7 ms with one). */
+  threads: number;
 }
 
-export const DEFAULT_ONNX_OPTIONS: OnnxEmbedderOptions = { dir: DEFAULT_MODEL_DIR, sha256: DEFAULT_MODEL_SHA256, maxTokens: 256 };
+export const DEFAULT_ONNX_OPTIONS: OnnxEmbedderOptions = { dir: DEFAULT_MODEL_DIR, sha256: DEFAULT_MODEL_SHA256, maxTokens: 256, threads: 2 };
 
 /** The embedding model could not be loaded or run; `cause` carries the underlying error. */
 export class EmbeddingError extends Error {
@@ -47,7 +49,7 @@ export class OnnxEmbedder implements Embedder {
   }
 
   static async load(options: Partial<OnnxEmbedderOptions> = {}): Promise<OnnxEmbedder> {
-    const { dir, sha256, maxTokens } = { ...DEFAULT_ONNX_OPTIONS, ...options };
+    const { dir, sha256, maxTokens, threads } = { ...DEFAULT_ONNX_OPTIONS, ...options };
     const weightsFile = join(dir, "onnx", "model_quantized.onnx");
     let weights: Buffer;
     let tokenizer: Tokenizer;
@@ -64,8 +66,8 @@ export class OnnxEmbedder implements Embedder {
     if (actual !== sha256) throw new EmbeddingError(`${weightsFile} has sha256 ${actual}, expected ${sha256}: restore the shipped file (git checkout models/)`);
     let session: ort.InferenceSession;
     try {
-      // One thread: the bot answers one question at a time per process and shares the machine.
-      session = await ort.InferenceSession.create(weights, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all", executionMode: "sequential" });
+      // Few threads: the bot answers one question at a time per process and shares the machine.
+      session = await ort.InferenceSession.create(weights, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: "all", executionMode: "sequential" });
     } catch (error) {
       throw new EmbeddingError(`onnxruntime cannot load ${weightsFile}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
