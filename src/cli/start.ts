@@ -82,10 +82,24 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
       : await ChatHistory.open({ file: join(data, CHAT_HISTORY_FILE), onError });
     webChannel.attach(history);
   }
+  // Handlers first: a SIGTERM that arrives while the bot starts (a service manager, a test reading
+  // the start lines) must stop it cleanly, not kill it with the lock file left behind.
+  let signals = 0;
+  let resolveSignal: (signal: string) => void = () => {};
+  const signalled = new Promise<string>((resolve) => (resolveSignal = resolve));
+  const onSignal = (signal: string) => {
+    // A second Ctrl+C while stopping means "now": the lock is taken over at the next start.
+    if (++signals > 1) process.exit(130);
+    resolveSignal(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   let runtime: BotRuntime;
   try {
     runtime = await BotRuntime.start({ knowledgeDir: knowledge, dataDir: data, channels, report: (line) => io.err(line), ...(database ? { databaseUrl: database, exclusive } : {}) });
   } catch (error) {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await history?.close().catch(() => undefined);
     throw error;
   }
@@ -111,6 +125,8 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
       io.err(`talentbot: the web server could not start: ${error instanceof Error ? error.message : String(error)}`);
       await runtime.stop();
       await history?.close();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       process.stdin.destroy();
       return 1;
     }
@@ -122,16 +138,6 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
 
   startLinesPrinted();
 
-  let signals = 0;
-  let resolveSignal: (signal: string) => void = () => {};
-  const signalled = new Promise<string>((resolve) => (resolveSignal = resolve));
-  const onSignal = (signal: string) => {
-    // A second Ctrl+C while stopping means "now": the lock is taken over at the next start.
-    if (++signals > 1) process.exit(130);
-    resolveSignal(signal);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   // Ctrl+C at the console's terminal reaches readline, not the process: the same stop.
   consoleChannel?.onInterrupt(() => onSignal("Ctrl+C"));
   const why = await Promise.race([runtime.ended.then(() => "all channels ended"), signalled]);
