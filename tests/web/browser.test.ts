@@ -10,7 +10,7 @@ import { loadKnowledge } from "../../src/knowledge/load.js";
 import type { KnowledgeBase } from "../../src/knowledge/types.js";
 import { ALWAYS_SUGGEST } from "../helpers/bot-harness.js";
 import { PROJECT_ROOT, copyShippedKnowledge } from "../helpers/temp-dirs.js";
-import { launchBrowser, startWebBot, type WebBot } from "./helpers.js";
+import { launchBrowser, signedInConsole, startWebBot, type WebBot } from "./helpers.js";
 
 // The chat page and the staff console in Debian's chromium (playwright-core), against the real
 // server started in-process: bot A answers with the shipped engine settings on a temp copy of the
@@ -75,16 +75,8 @@ async function ask(page: Page, text: string) {
 }
 
 /** The staff console of `bot`, signed in. */
-async function openConsole(bot: WebBot): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${bot.url}/admin`);
-  await page.waitForSelector("body[data-ready=true]");
-  if (await page.locator("#login-view").isVisible()) {
-    await page.fill("#token", STAFF_TOKEN);
-    await page.press("#token", "Enter");
-  }
-  await page.waitForSelector("#admin-nav:not([hidden])");
-  return page;
+function openConsole(bot: WebBot): Promise<Page> {
+  return signedInConsole(context, bot.url, STAFF_TOKEN);
 }
 
 async function showGroups(page: Page, status: string): Promise<void> {

@@ -7,7 +7,7 @@ import type { AnswerEngine } from "../../src/core/engine.js";
 import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { copyShippedKnowledge } from "../helpers/temp-dirs.js";
-import { launchBrowser, startWebBot, type WebBot } from "./helpers.js";
+import { launchBrowser, signedInConsole, startWebBot, type WebBot } from "./helpers.js";
 
 // The staff console and the chat page in Debian's chromium against the real server, on a bot that
 // started with a corrupt web-chat.json and a knowledge base (a temp copy) that staff then break.
@@ -48,17 +48,8 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-async function openConsole(viewport?: { width: number; height: number }): Promise<Page> {
-  const page = await context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
-  await page.goto(`${bot.url}/admin`);
-  await page.waitForSelector("body[data-ready=true]");
-  if (await page.locator("#login-view").isVisible()) {
-    await page.fill("#token", STAFF_TOKEN);
-    await page.press("#token", "Enter");
-  }
-  await page.waitForSelector("#admin-nav:not([hidden])");
-  return page;
+function openConsole(viewport?: { width: number; height: number }): Promise<Page> {
+  return signedInConsole(context, bot.url, STAFF_TOKEN, viewport);
 }
 
 /** Asks through the chat API, as the page does; returns the bot's replies. */

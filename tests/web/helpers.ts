@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { HttpRoute } from "../../src/app/http-routes.js";
 import { BotRuntime } from "../../src/app/runtime.js";
 import { WebChannel } from "../../src/channels/web.js";
@@ -105,4 +105,18 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A new page on the staff console at `url`, signed in with `token` (the viewport set first, if given). */
+export async function signedInConsole(context: BrowserContext, url: string, token: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  await page.goto(`${url}/admin`);
+  await page.waitForSelector("body[data-ready=true]");
+  if (await page.locator("#login-view").isVisible()) {
+    await page.fill("#token", token);
+    await page.press("#token", "Enter");
+  }
+  await page.waitForSelector("#admin-nav:not([hidden])");
+  return page;
 }
