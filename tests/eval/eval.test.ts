@@ -19,7 +19,8 @@ beforeAll(async () => {
   kb = await loadKnowledge("knowledge");
   rows = [...(await readEvalFile("tests/eval/dev.jsonl")), ...(await readEvalFile("tests/eval/holdout.jsonl"))];
   report = await evaluate(await engineFor(kb), rows);
-});
+  // About 1,900 questions through the whole engine, while other test files share the two cores.
+}, 240_000);
 
 describe("evaluation set (tests/eval)", () => {
   it("asks nothing the knowledge base already holds word for word (FAQ phrasings, out-of-scope examples)", async () => {
