@@ -127,14 +127,16 @@ export class AnswerEngine {
   }
 
   async ask(question: string): Promise<Answer> {
-    const early = this.screen(question);
-    return early ?? this.answerWith(question, await this.embed(question));
+    return this.screen(question) ?? this.answerScreened(question, await this.embed(question));
   }
 
   /** The answer for a question whose vector is known. */
   answerWith(question: string, vector: Float32Array): Answer {
-    const early = this.screen(question);
-    if (early) return early;
+    return this.screen(question) ?? this.answerScreened(question, vector);
+  }
+
+  /** The answer for a question that passed {@link screen} (screened once per question: it normalises and matches small talk). */
+  private answerScreened(question: string, vector: Float32Array): Answer {
     const base = this.base(question);
     const { bot } = this.kb;
     const { core } = normalize(question);
