@@ -136,7 +136,9 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
   const { folds, candidates, targets, engine: engineOptions, report } = o;
   const started = Date.now();
   const rounds = holdOutRounds(kb, folds, o);
+  await new Promise((resolve) => setImmediate(resolve));
   const full = new AnswerEngine(kb, vectors, engineOptions);
+  await new Promise((resolve) => setImmediate(resolve));
 
   // Probes asked of the whole knowledge base: rewrites of alternate-less entries, staff's labels.
   const fullProbes: Probe[] = [];

@@ -50,7 +50,7 @@ export class Analyzer {
     this.synonyms = new SynonymMap(groups, (w) => (/^[a-z]+$/.test(w) ? stemEnglish(w) : w));
     // Synonym words become dictionary words, so jieba keeps 教资 or 买房 whole.
     const synonymWords = groups.flat().filter((w) => /^\p{Script=Han}{2,}$/u.test(w)).map((w) => `${w} 3000`);
-    this.segmenter = new Segmenter([...synonymWords, ...(options.dictionary ?? [])]);
+    this.segmenter = Segmenter.shared([...synonymWords, ...(options.dictionary ?? [])]);
     this.stopwords = new Set(options.stopwords ?? DEFAULT_STOPWORDS);
   }
 

@@ -13,7 +13,9 @@ export interface ClassifierOptions {
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = { epochs: 8, rate: 0.5, l2: 1e-4 };
 
 export class SoftmaxClassifier {
-  private readonly weights = new Map<string, Float64Array>();
+  /** Feature → row in `weights` (row-major, one value per class). */
+  private readonly featureIds = new Map<string, number>();
+  private readonly weights: Float64Array;
   private readonly bias: Float64Array;
 
   constructor(
@@ -24,6 +26,17 @@ export class SoftmaxClassifier {
   ) {
     const { epochs, rate, l2 } = { ...DEFAULT_CLASSIFIER_OPTIONS, ...options };
     this.bias = new Float64Array(classes);
+    // Features as row offsets, once: training looks every one up epochs × samples times.
+    const encoded = samples.map(({ features, label }) => {
+      const rows = features.map((f) => {
+        let id = this.featureIds.get(f);
+        if (id === undefined) this.featureIds.set(f, (id = this.featureIds.size));
+        return id * classes;
+      });
+      return { rows, unique: [...new Set(rows)], label, scale: 1 / Math.sqrt(Math.max(features.length, 1)) };
+    });
+    this.weights = new Float64Array(this.featureIds.size * classes);
+    const w = this.weights;
     const order = samples.map((_, i) => i);
     let state = seed >>> 0;
     const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
@@ -34,17 +47,14 @@ export class SoftmaxClassifier {
       }
       const step = rate / (1 + epoch);
       for (const k of order) {
-        const { features, label } = samples[k]!;
-        const p = this.probabilities(features);
-        const scale = 1 / Math.sqrt(Math.max(features.length, 1));
+        const { rows, unique, label, scale } = encoded[k]!;
+        const p = this.probabilitiesOf(unique, scale);
         for (let c = 0; c < classes; c++) {
           const g = p[c]! - (c === label ? 1 : 0);
           this.bias[c]! -= step * g;
-          for (const f of features) {
-            let w = this.weights.get(f);
-            if (!w) this.weights.set(f, (w = new Float64Array(classes)));
-            w[c] = w[c]! - step * (g * scale + l2 * w[c]!);
-          }
+          const gradient = g * scale;
+          // A repeated feature is updated once per occurrence, as SGD over the raw list would.
+          for (const row of rows) w[row + c] = w[row + c]! - step * (gradient + l2 * w[row + c]!);
         }
       }
     }
@@ -52,17 +62,24 @@ export class SoftmaxClassifier {
 
   /** Class probabilities for a feature set (unknown features carry no weight). */
   probabilities(features: readonly string[]): Float64Array {
-    const z = Float64Array.from(this.bias);
-    const scale = 1 / Math.sqrt(Math.max(features.length, 1));
+    const rows: number[] = [];
     for (const f of new Set(features)) {
-      const w = this.weights.get(f);
-      if (w) for (let c = 0; c < this.classes; c++) z[c]! += w[c]! * scale;
+      const id = this.featureIds.get(f);
+      if (id !== undefined) rows.push(id * this.classes);
     }
+    return this.probabilitiesOf(rows, 1 / Math.sqrt(Math.max(features.length, 1)));
+  }
+
+  /** Softmax over the bias plus the scaled weights of distinct known feature rows. */
+  private probabilitiesOf(rows: readonly number[], scale: number): Float64Array {
+    const classes = this.classes;
+    const z = Float64Array.from(this.bias);
+    for (const row of rows) for (let c = 0; c < classes; c++) z[c]! += this.weights[row + c]! * scale;
     let max = -Infinity;
     for (const v of z) max = Math.max(max, v);
     let sum = 0;
-    for (let c = 0; c < this.classes; c++) sum += z[c] = Math.exp(z[c]! - max);
-    for (let c = 0; c < this.classes; c++) z[c]! /= sum;
+    for (let c = 0; c < classes; c++) sum += z[c] = Math.exp(z[c]! - max);
+    for (let c = 0; c < classes; c++) z[c]! /= sum;
     return z;
   }
 }

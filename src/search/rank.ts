@@ -66,23 +66,35 @@ export function fitRankWeights(examples: readonly RankingExample[], options: Par
   const usable = examples.filter((e) => e.candidates.length > 1 && e.correct >= 0 && e.correct < e.candidates.length);
   if (usable.length === 0) throw new Error("rank: no training question has two or more candidates; add alternates to the FAQ entries");
   const d = RANK_FEATURE_NAMES.length;
-  const xs = usable.map((e) => e.candidates.map((c) => RANK_FEATURE_NAMES.map((n) => c[n])));
-  const w = new Array<number>(d).fill(1 / d);
+  // Flat arrays and plain loops: a refit runs this on the bot's event loop. Same sums in the same order as the obvious version.
+  const xs = usable.map((e) => Float64Array.from(e.candidates.flatMap((c) => RANK_FEATURE_NAMES.map((n) => c[n]))));
+  const w = new Float64Array(d).fill(1 / d);
+  const gradient = new Float64Array(d);
+  const scores = new Float64Array(Math.max(...usable.map((e) => e.candidates.length)));
   for (let it = 0; it < iterations; it++) {
-    const gradient = new Array<number>(d).fill(0);
-    usable.forEach((example, q) => {
-      const rows = xs[q]!;
-      const scores = rows.map((x) => temperature * x.reduce((s, v, i) => s + v * w[i]!, 0));
-      const top = Math.max(...scores);
-      const exp = scores.map((s) => Math.exp(s - top));
-      const z = exp.reduce((a, b) => a + b, 0);
-      rows.forEach((x, j) => {
-        const err = exp[j]! / z - (j === example.correct ? 1 : 0);
-        x.forEach((v, i) => (gradient[i]! += temperature * err * v));
-      });
-    });
+    gradient.fill(0);
+    for (let q = 0; q < usable.length; q++) {
+      const x = xs[q]!;
+      const n = usable[q]!.candidates.length;
+      const correct = usable[q]!.correct;
+      let top = -Infinity;
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0; i < d; i++) s += x[j * d + i]! * w[i]!;
+        scores[j] = temperature * s;
+        if (scores[j]! > top) top = scores[j]!;
+      }
+      let z = 0;
+      for (let j = 0; j < n; j++) z += scores[j] = Math.exp(scores[j]! - top);
+      for (let j = 0; j < n; j++) {
+        const err = scores[j]! / z - (j === correct ? 1 : 0);
+        for (let i = 0; i < d; i++) gradient[i]! += temperature * err * x[j * d + i]!;
+      }
+    }
     for (let i = 0; i < d; i++) w[i] = Math.max(0, w[i]! - rate * (gradient[i]! / usable.length + l2 * w[i]!));
   }
-  const total = w.reduce((a, b) => a + b, 0) || 1;
+  let total = 0;
+  for (let i = 0; i < d; i++) total += w[i]!;
+  total ||= 1;
   return Object.fromEntries(RANK_FEATURE_NAMES.map((n, i) => [n, Math.round((1000 * w[i]!) / total) / 1000])) as RankWeights;
 }

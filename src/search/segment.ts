@@ -14,6 +14,23 @@ export interface Word {
  */
 export class Segmenter {
   private readonly jieba: Jieba;
+  // Loading jieba's dictionary takes a quarter of a second; a refit builds several engines on one dictionary.
+  private static readonly recent = new Map<string, Segmenter>();
+  private static readonly RECENT_LIMIT = 4;
+
+  /** A segmenter for this user dictionary, shared with the last few callers that asked for the same one (segmenting is stateless). */
+  static shared(userDictionary: readonly string[] = []): Segmenter {
+    const key = userDictionary.join("\n");
+    let segmenter = Segmenter.recent.get(key);
+    if (segmenter) Segmenter.recent.delete(key);
+    else segmenter = new Segmenter(userDictionary);
+    Segmenter.recent.set(key, segmenter);
+    for (const old of Segmenter.recent.keys()) {
+      if (Segmenter.recent.size <= Segmenter.RECENT_LIMIT) break;
+      Segmenter.recent.delete(old);
+    }
+    return segmenter;
+  }
 
   /** @param userDictionary jieba lines `词 频率 [词性]`; the frequency is required or jieba ignores the line. */
   constructor(userDictionary: readonly string[] = []) {

@@ -10,7 +10,7 @@ import { loadKnowledge } from "../../src/knowledge/load.js";
 import type { KnowledgeBase } from "../../src/knowledge/types.js";
 import { ALWAYS_SUGGEST } from "../helpers/bot-harness.js";
 import { PROJECT_ROOT, copyShippedKnowledge } from "../helpers/temp-dirs.js";
-import { launchBrowser, signedInConsole, startWebBot, type WebBot } from "./helpers.js";
+import { launchBrowser, signedInConsole, startWebBot, toastText, type WebBot } from "./helpers.js";
 
 // The chat page and the staff console in Debian's chromium (playwright-core), against the real
 // server started in-process: bot A answers with the shipped engine settings on a temp copy of the
@@ -253,8 +253,9 @@ describe("staff console", () => {
     await replied.locator("button.toggle").click();
     await replied.locator("input[name=faqId]").fill("canteen-bidding");
     await replied.locator("button", { hasText: "新建问答" }).click();
-    await admin.waitForFunction(() => document.getElementById("toast")?.textContent?.startsWith("已新建问答 canteen-bidding"));
-    expect(await admin.locator("#toast").textContent()).toContain("已重新加载");
+    const promoted = await toastText(admin, "已新建问答 canteen-bidding");
+    expect(promoted.startsWith("已新建问答 canteen-bidding")).toBe(true);
+    expect(promoted).toContain("已重新加载");
     expect(existsSync(join(knowledgeA, "faq", "canteen-bidding.md"))).toBe(true);
 
     const again = await ask(chat, question);

@@ -7,7 +7,7 @@ import type { AnswerEngine } from "../../src/core/engine.js";
 import { engineFor } from "../helpers/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { copyShippedKnowledge } from "../helpers/temp-dirs.js";
-import { launchBrowser, signedInConsole, startWebBot, type WebBot } from "./helpers.js";
+import { launchBrowser, signedInConsole, startWebBot, toastText, type WebBot } from "./helpers.js";
 
 // The staff console and the chat page in Debian's chromium against the real server, on a bot that
 // started with a corrupt web-chat.json and a knowledge base (a temp copy) that staff then break.
@@ -141,8 +141,7 @@ describe("staff console: the bot's state", () => {
       await card.locator("input[name=faqId]").fill("talent-station-weekend");
       await card.locator("textarea[name=answer]").fill("周末不开放。");
       await card.locator("form", { has: page.locator("input[name=faqId]") }).locator("button[type=submit]").click();
-      await page.waitForFunction(() => (document.querySelector("#toast")?.textContent ?? "").includes("已新建问答"));
-      const toast = (await page.locator("#toast").textContent()) ?? "";
+      const toast = await toastText(page, "已新建问答");
       expect(toast).toContain("但知识库没有重新加载：知识库中有错误（");
       expect(toast).toContain(`${rel!}:`);
       expect(toast).toContain("机器人仍按之前的版本回答");
@@ -262,11 +261,10 @@ describe("staff console: Chinese throughout", () => {
     await card.locator("input[name=faqId]").fill("talent-apartment");
     await card.locator("textarea[name=answer]").fill("人才公寓请向市住建局申请。");
     await card.locator("form", { has: page.locator("input[name=faqId]") }).locator("button[type=submit]").click();
-    await page.waitForFunction(() => (document.querySelector("#toast")?.textContent ?? "").includes("已新建问答"));
+    const toast = await toastText(page, "已新建问答");
     expect(dialogs).toHaveLength(1);
     expect(dialogs[0]).toContain("在 out-of-scope.md 中列为“不在问答范围”");
     expect(dialogs[0]).not.toMatch(/--[a-z]/);
-    const toast = (await page.locator("#toast").textContent()) ?? "";
     expect(toast).toContain("删除了 “人才公寓怎么申请”");
     expect(toast).toContain("知识库已重新加载");
     expect((await bot.runtime.live.engine.ask(question)).faqId).toBe("talent-apartment");

@@ -120,3 +120,15 @@ export async function signedInConsole(context: BrowserContext, url: string, toke
   await page.waitForSelector("#admin-nav:not([hidden])");
   return page;
 }
+
+/**
+ * Waits until the console's toast contains `fragment` and returns the whole text, read in the same page tick:
+ * the toast clears itself after a few seconds, so reading it in a second call can find it already empty.
+ */
+export async function toastText(page: Page, fragment: string): Promise<string> {
+  const handle = await page.waitForFunction((want) => {
+    const text = document.getElementById("toast")?.textContent ?? "";
+    return text.includes(want) ? text : false;
+  }, fragment);
+  return (await handle.jsonValue()) as string;
+}
