@@ -36,7 +36,7 @@ const limit = Number(flag("limit", "0"));
 
 const readJsonl = (file) => readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
 const faqs = readJsonl(join(dir, "faq.jsonl"));
-let queries = readJsonl(join(dir, "queries.jsonl"));
+const queries = readJsonl(join(dir, "queries.jsonl"));
 const dev = queries.filter((q) => q.split === "dev");
 let test = queries.filter((q) => q.split === "test");
 if (limit > 0) test = test.filter((_, i) => i % Math.ceil(test.length / limit) === 0);
@@ -121,7 +121,7 @@ async function askAll(kbDir, questions) {
     child.stdout.on("data", (d) => (out += d));
     child.on("error", reject);
     child.on("close", (code) => (code === 0 ? resolvePromise(out.split("\n").filter(Boolean).map((l) => JSON.parse(l))) : reject(new Error(`ask --json exited ${code}`))));
-    child.stdin.end(questions.map((q) => q.replace(/\s+/g, " ")).join("\n") + "\n");
+    child.stdin.end(`${questions.map((q) => q.replace(/\s+/g, " ")).join("\n")}\n`);
   });
 }
 
@@ -161,7 +161,7 @@ for (const mode of modes) {
     const t0 = Date.now();
     if (mode === "dev") {
       const devFile = join(kbDir, "..", `${kbDir.split("/").pop()}-dev.jsonl`);
-      writeFileSync(devFile, dev.map((q) => JSON.stringify({ q: q.query, expect: q.type === "paraphrase" ? q.expected_id : "none" })).join("\n") + "\n");
+      writeFileSync(devFile, `${dev.map((q) => JSON.stringify({ q: q.query, expect: q.type === "paraphrase" ? q.expected_id : "none" })).join("\n")}\n`);
       process.stdout.write(talentbot(["calibrate", devFile, "--knowledge", kbDir]).split("\n").map((l) => `  ${l}`).join("\n"));
       rmSync(devFile);
     }

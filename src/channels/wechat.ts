@@ -124,7 +124,7 @@ export class WechatChannel implements Channel {
 
   async send(conversationId: string, reply: Reply): Promise<void> {
     const bot = this.bot;
-    if (!bot || !bot.isLoggedIn) throw new Error("WeChat is not logged in");
+    if (!bot?.isLoggedIn) throw new Error("WeChat is not logged in");
     const [type, ...rest] = conversationId.split(":");
     const id = rest.join(":");
     const text = wechatText(reply);

@@ -22,7 +22,7 @@ export class KnowledgeError extends Error {
     options?: { cause?: unknown },
   ) {
     super(
-      `knowledge: ${problems.length} problem(s) in ${dir}\n` + problems.map(formatProblem).join("\n"),
+      `knowledge: ${problems.length} problem(s) in ${dir}\n${problems.map(formatProblem).join("\n")}`,
       options,
     );
   }

@@ -13,7 +13,7 @@ const UTF8_BOM = "\uFEFF";
  * formulas (CSV injection). Numbers are written as they are.
  */
 export function toCsv(rows: readonly CsvRow[]): string {
-  return UTF8_BOM + rows.map((row) => row.map(formatCell).join(",")).join("\r\n") + "\r\n";
+  return `${UTF8_BOM}${rows.map((row) => row.map(formatCell).join(",")).join("\r\n")}\r\n`;
 }
 
 function formatCell(cell: CsvCell): string {

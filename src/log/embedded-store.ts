@@ -608,7 +608,7 @@ export class EmbeddedStore extends InMemoryLogStore {
     if (keep.length > 0) this.pendingLines.set(month, keep);
     await this.dropHandle(file);
     try {
-      await new TextFile(file).write([header, ...entries.map((e) => JSON.stringify(e))].join("\n") + "\n");
+      await new TextFile(file).write(`${[header, ...entries.map((e) => JSON.stringify(e))].join("\n")}\n`);
     } catch (error) {
       throw fileSystemError("rewrite", file, error);
     }

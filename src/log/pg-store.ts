@@ -255,7 +255,7 @@ export class PgStore implements LogStore {
       if (!entry) return undefined;
       // The group row lock orders this after a staff action on the same group.
       const group = await lockGroup(client, entry.groupId);
-      if (!group || group.status !== "open") return undefined;
+      if (group?.status !== "open") return undefined;
       if (entry.reason !== "human") {
         moveReason(group, entry.reason);
         entry.reason = "human";

@@ -10,7 +10,7 @@ const SRC = join(PROJECT_ROOT, "src");
 const PLATFORM_SDK = /^(telegraf|wechaty|wechaty-puppet[\w-]*|qrcode-terminal)(\/|$)/;
 
 /** Every module specifier in a TypeScript source: static imports/exports, import(), require(). */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const found: string[] = [];
   const patterns = [
     /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?["']([^"']+)["']/g,

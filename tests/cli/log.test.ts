@@ -102,7 +102,7 @@ describe("talentbot log promote", () => {
     expect(promote.out).toContain("no bot is running");
 
     const file = await readFile(join(knowledgeDir, "faq/phd-settlement.md"), "utf8");
-    expect(file).toMatch(/^---\nschemaVersion: 1\nid: phd-settlement\nquestion: 博士安家费怎么申请\nalternates:\n  - 博士安家费如何申请\nupdated: "?\d{4}-\d{2}-\d{2}"?\nsample: false\n---\n博士研究生安家费20万元/);
+    expect(file).toMatch(/^---\nschemaVersion: 1\nid: phd-settlement\nquestion: 博士安家费怎么申请\nalternates:\n {2}- 博士安家费如何申请\nupdated: "?\d{4}-\d{2}-\d{2}"?\nsample: false\n---\n博士研究生安家费20万元/);
 
     const after = await cli("ask", "博士安家费怎么申请", "--knowledge", knowledgeDir);
     expect(after.out).toContain(answer);

@@ -143,7 +143,7 @@ describe("talentbot log migrate --to postgres", () => {
     await otherLog.record(asked("子女入学需要什么材料", "x1"));
     await otherLog.close();
     const refusedUrl = await server!.createDatabase();
-    const live = await QuestionLog.open({ dataDir: otherDir + "-unused", databaseUrl: refusedUrl });
+    const live = await QuestionLog.open({ dataDir: `${otherDir}-unused`, databaseUrl: refusedUrl });
     await live.record(asked("已经在数据库里的问题", "y1"));
     await live.close();
     const refused = await cli({ DATABASE_URL: refusedUrl }, "log", "migrate", "--to", "postgres", "--data-dir", otherDir);

@@ -166,7 +166,16 @@ describe("web server basics", () => {
   it("mounts the HTTP routes that channels declare", async () => {
     const seen: unknown[] = [];
     const web = await app({
-      routes: [{ method: "POST", path: "/test/webhook", handle: async (request) => (seen.push(request), { status: 202, body: { ok: true } }) }],
+      routes: [
+        {
+          method: "POST",
+          path: "/test/webhook",
+          handle: async (request) => {
+            seen.push(request);
+            return { status: 202, body: { ok: true } };
+          },
+        },
+      ],
     });
     const response = await web.inject({ method: "POST", url: "/test/webhook", headers: { "X-Secret": "s3" }, payload: { update_id: 1 } });
     expect(response.statusCode).toBe(202);
