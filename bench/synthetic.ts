@@ -1,5 +1,5 @@
 import { dict } from "@node-rs/jieba/dict.js";
-import type { FaqEntry, KnowledgeBase } from "../knowledge/types.js";
+import type { FaqEntry, KnowledgeBase } from "#src/knowledge/types.js";
 
 /** Deterministic pseudo-random numbers (mulberry32), so every bench run sees the same data. */
 export function random(seed: number): () => number {

@@ -2,7 +2,7 @@
  * `npm run bench`: load time, memory, per-question latency and throughput of the engine on the
  * sample knowledge base and synthetic ones of 1k, 10k and 100k entries, beside a plain
  * flexsearch index with default options over the same phrasings; then the question log's cost
- * per message for each storage (src/bench/log-bench.ts). Prints numbers; asserts nothing.
+ * per message for each storage (bench/log-bench.ts). Prints numbers; asserts nothing.
  * BENCH_SECTIONS=engine or =log runs one part; BENCH_SIZES and BENCH_LOG_SIZES pick the sizes.
  */
 import { Index } from "flexsearch";
@@ -10,12 +10,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { buildEngine } from "../core/build-engine.js";
-import type { AnswerEngine } from "../core/engine.js";
-import { defaultEmbedder } from "../search/onnx-embedder.js";
-import { loadKnowledge } from "../knowledge/load.js";
-import type { KnowledgeBase } from "../knowledge/types.js";
-import { PACKAGE_ROOT } from "../cli/paths.js";
+import { buildEngine } from "#src/core/build-engine.js";
+import type { AnswerEngine } from "#src/core/engine.js";
+import { defaultEmbedder } from "#src/search/onnx-embedder.js";
+import { loadKnowledge } from "#src/knowledge/load.js";
+import type { KnowledgeBase } from "#src/knowledge/types.js";
+import { PACKAGE_ROOT } from "#src/cli/paths.js";
 import { logBench } from "./log-bench.js";
 import { benchQuestions, syntheticKnowledge } from "./synthetic.js";
 
