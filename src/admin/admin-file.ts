@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { removeStaleTempFiles } from "../app/temp-files.js";
+import { removeStaleTempFiles } from "../files/temp-files.js";
 
 /** `<dataDir>/admin.json`: how staff commands reach the bot that owns this data directory. */
 export const ADMIN_FILE_NAME = "admin.json";

@@ -2,14 +2,15 @@ import { AdminServer } from "../admin/server.js";
 import type { Bot, BotOptions } from "../core/bot.js";
 import type { Channel, ChannelServices } from "../core/channel.js";
 import type { BuildOptions } from "../core/build-engine.js";
-import { LiveEngine, type ReloadReport } from "../core/live-engine.js";
+import { LiveEngine, reportReload } from "../core/live-engine.js";
 import { OutboxDispatcher, type OutboxOptions } from "../core/outbox.js";
 import { createBot } from "../core/pipeline.js";
 import { analyzerSimilarity } from "../core/similarity.js";
-import { formatProblem } from "../knowledge/errors.js";
 import { QuestionLog } from "../log/question-log.js";
 import { LogDesk } from "../staff/desk.js";
 import { appendErrorRecord } from "./error-record.js";
+
+export { reportReload };
 
 export interface RuntimeOptions {
   knowledgeDir: string;
@@ -155,15 +156,6 @@ export class BotRuntime {
     })();
     return this.stopping;
   }
-}
-
-export function reportReload(result: ReloadReport, report: (line: string) => void): void {
-  if (result.ok) {
-    if (result.changed) report(`talentbot: knowledge base reloaded: ${result.faqs} FAQ entries`);
-    return;
-  }
-  const details = result.problems.slice(0, 20).map(formatProblem).join("\n");
-  report(`talentbot: knowledge base NOT reloaded (${result.message}); still answering with the previous version. Fix the files (talentbot kb check):${details ? `\n${details}` : ""}`);
 }
 
 function quietRepeats(report: (line: string) => void): (line: string) => void {

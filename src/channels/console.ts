@@ -1,6 +1,6 @@
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { Channel, MessageHandler } from "../core/channel.js";
+import type { Channel, ChannelRegistration, MessageHandler } from "../core/channel.js";
 import type { IncomingMessage, Reply } from "../core/message.js";
 import { renderText } from "../core/render-text.js";
 
@@ -140,3 +140,20 @@ export class ConsoleChannel implements Channel {
     output.write(this.interactive ? `\n${plain}\n\n` : `${plain}\n\n`);
   }
 }
+
+const OFF_WORDS = ["off", "0", "false", "no"];
+
+/** On unless TALENTBOT_CONSOLE is off/0/false/no. */
+export const consoleRegistration: ChannelRegistration = {
+  name: "console",
+  setup({ env, stdin, stdout, greeting }) {
+    const setting = env["TALENTBOT_CONSOLE"]?.trim().toLowerCase();
+    if (setting !== undefined && OFF_WORDS.includes(setting)) return { on: false, reason: `TALENTBOT_CONSOLE=${env["TALENTBOT_CONSOLE"] ?? ""}` };
+    const interactive = stdin.isTTY === true;
+    return {
+      on: true,
+      channel: new ConsoleChannel({ input: stdin, output: stdout, interactive, greeting }),
+      note: interactive ? "interactive terminal" : "stdin is not a terminal: one message per line, replies on stdout; ends at end of input",
+    };
+  },
+};

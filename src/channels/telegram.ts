@@ -2,13 +2,8 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { Agent } from "node:https";
 import type { Context as TelegrafContext, Telegraf } from "telegraf";
 import type { InlineKeyboardMarkup, Update, UserFromGetMe } from "telegraf/types";
-import type { HttpRequest, HttpResponse, HttpRoute } from "../app/http-routes.js";
-import type { Channel, ChannelServices, MessageHandler } from "../core/channel.js";
+import { staffWording, type BotConfig, type Channel, type ChannelRegistration, type ChannelServices, type HttpRequest, type HttpResponse, type HttpRoute, type MessageHandler, type StaffPort } from "../core/channel.js";
 import { FEEDBACK_HELPFUL, FEEDBACK_UNHELPFUL, type IncomingMessage, type MessageKind, type Reply } from "../core/message.js";
-import type { BotConfig } from "../knowledge/types.js";
-import type { ChannelRegistration } from "./index.js";
-import type { StaffDesk } from "../staff/desk.js";
-import { StaffError } from "../staff/errors.js";
 import { InFlight, backoff, describeError, sleep } from "./timing.js";
 
 /**
@@ -645,7 +640,7 @@ function nameOf(user: TgUser): string {
   return [user.first_name, user.last_name].filter(Boolean).join(" ") || (user.username ? `@${user.username}` : String(user.id));
 }
 
-async function pendingText(desk: StaffDesk): Promise<string> {
+async function pendingText(desk: StaffPort): Promise<string> {
   const open = await desk.list({ status: "open" });
   if (open.length === 0) return "目前没有待答复的问题。";
   const lines = open.slice(0, PENDING_SHOWN).map((g) => `${g.id} ×${g.count}  ${g.representative}`);
@@ -653,7 +648,7 @@ async function pendingText(desk: StaffDesk): Promise<string> {
   return `待答复的问题组（${open.length}）：\n${lines.join("\n")}${more}\n\n答复：/reply 问题组编号 答复内容`;
 }
 
-async function replyText(desk: StaffDesk, args: string): Promise<string> {
+async function replyText(desk: StaffPort, args: string): Promise<string> {
   const match = /^(\S+)\s+([\s\S]+)$/.exec(args);
   if (!match) return REPLY_USAGE_TEXT;
   try {
@@ -664,7 +659,7 @@ async function replyText(desk: StaffDesk, args: string): Promise<string> {
       : `已记录对 ${result.group.id} 的答复，但没有能收到它的提问者（会话信息已过保留期）。`;
   } catch (error) {
     // Staff read this in their chat: the desk's Chinese wording when it has one.
-    return `未能答复：${error instanceof StaffError ? error.staffMessage : describeError(error)}`;
+    return `未能答复：${staffWording(error) ?? describeError(error)}`;
   }
 }
 

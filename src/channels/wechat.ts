@@ -3,10 +3,9 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import type { Contact, Message, Room, Wechaty, WechatyOptions } from "wechaty";
-import type { Channel, ChannelServices, MessageHandler } from "../core/channel.js";
+import type { Channel, ChannelRegistration, ChannelServices, MessageHandler } from "../core/channel.js";
 import type { IncomingMessage, MessageKind, Reply } from "../core/message.js";
 import { renderText } from "../core/render-text.js";
-import type { ChannelRegistration } from "./index.js";
 import { InFlight, describeError } from "./timing.js";
 
 /**

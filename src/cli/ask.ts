@@ -1,27 +1,15 @@
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { Answer } from "../core/answer.js";
+import { answerRecord } from "../core/answer-record.js";
 import type { AnswerEngine } from "../core/engine.js";
 import { round } from "../core/engine.js";
 import type { KnowledgeModel } from "../core/model-file.js";
 import type { Output } from "./output.js";
 
-/** The hit-test record of one question; the format `talentbot ask --json` prints, one per line. */
-export function answerRecord(a: Answer) {
-  return {
-    question: a.question,
-    status: a.status,
-    faqId: a.status === "answered" ? a.faqId : undefined,
-    score: round(a.score),
-    confidence: round(a.confidence),
-    suggestions: a.suggestions.map((s) => ({ faqId: s.faqId, question: s.question, score: s.score })),
-    candidates: a.candidates,
-    sources: a.sources.map((s) => ({ doc: s.doc, article: s.article })),
-    outOfScope: a.outOfScope,
-    text: a.text,
-  };
-}
+export { answerRecord };
 
+/** The hit-test record of one question; the format `talentbot ask --json` prints, one per line. */
 /** What a fitted model learned from, in one line. */
 export function describeFit(model: KnowledgeModel): string {
   const o = model.fittedOn;

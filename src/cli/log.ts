@@ -6,7 +6,7 @@ import { escapeControlCharacters } from "../log/mask.js";
 import { monthlyReportRows } from "../log/report.js";
 import type { GroupStatus, LogData } from "../log/types.js";
 import type { PromoteRequest } from "../staff/promote.js";
-import { openStaffDesk, type OpenedDesk } from "../staff/open-desk.js";
+import { openStaffDesk, type OpenedDesk } from "../app/open-desk.js";
 import { GROUP_STATUSES } from "../staff/types.js";
 import { formatGroupDetails, formatGroupList, formatOutOfScope, formatPromote } from "./log-format.js";
 import { UsageError, type Output } from "./output.js";

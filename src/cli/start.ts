@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { HttpRoute } from "../app/http-routes.js";
 import { BotRuntime } from "../app/runtime.js";
-import { CHANNELS, consoleRegistration, type ChannelEnvironment, type ChannelRegistration } from "../channels/index.js";
+import { CHANNELS, consoleRegistration } from "../app/channels.js";
 import { ConsoleChannel } from "../channels/console.js";
-import { WebChannel, webListen } from "../channels/web.js";
-import type { Channel } from "../core/channel.js";
+import type { Channel, ChannelEnvironment, ChannelRegistration, HttpRoute } from "../core/channel.js";
+import { WebChannel, webListen } from "../web/channel.js";
 import { loadKnowledge } from "../knowledge/load.js";
 import { PgStore } from "../log/pg-store.js";
 import { ChatHistory, type ChatStore } from "../web/chat-history.js";

@@ -1,6 +1,9 @@
+import type { Readable, Writable } from "node:stream";
 import type { BotConfig } from "../knowledge/types.js";
-import type { StaffDesk } from "../staff/desk.js";
 import type { IncomingMessage, Reply } from "./message.js";
+
+/** bot.yaml's settings (greeting, help, examples), as channels read them. */
+export type { BotConfig };
 
 /** Sends one reply back into the conversation the message came from. */
 export type Respond = (reply: Reply) => Promise<void>;
@@ -18,7 +21,7 @@ export interface ChannelServices {
    * that let staff work from the chat (Telegram `/pending`, `/reply`). The channel decides who
    * counts as staff; a reply goes out through the outbox like one from `talentbot log reply`.
    */
-  staff?: StaffDesk;
+  staff?: StaffPort;
   /** bot.yaml as it is now (follows knowledge reloads): greeting, help, examples. */
   botConfig?: () => BotConfig;
   /** The bot's data directory, for channels that keep a session there (WeChat login). */
@@ -52,4 +55,64 @@ export interface Channel {
    * Absent for channels that run until stopped (webhooks, long polling).
    */
   readonly ended?: Promise<void>;
+}
+
+/**
+ * The staff work a chat can reach (Telegram `/pending`, `/reply`). Owned by the core so that
+ * channels never import src/staff; src/staff's desk (LogDesk) implements it.
+ */
+export interface StaffPort {
+  list(filter: { status: "open" }): Promise<readonly { id: string; count: number; representative: string }[]>;
+  reply(groupId: string, text: string): Promise<{ group: { id: string }; queued: readonly unknown[] }>;
+}
+
+/** The Chinese wording for staff that a desk error carries (StaffError.staffMessage), if it has one. */
+export function staffWording(error: unknown): string | undefined {
+  const wording = (error as { staffMessage?: unknown } | undefined)?.staffMessage;
+  return error instanceof Error && typeof wording === "string" ? wording : undefined;
+}
+
+/**
+ * An HTTP endpoint that a channel needs on the bot's own web server (Telegram's webhook).
+ * Framework-neutral on purpose: channels stay free of the web server's library, and the web
+ * server (src/web/) mounts whatever routes the started channels declare.
+ */
+export interface HttpRequest {
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The parsed JSON body. */
+  body: unknown;
+}
+
+export interface HttpResponse {
+  status: number;
+  body?: unknown;
+}
+
+export interface HttpRoute {
+  method: "POST";
+  /** Absolute path, e.g. `/telegram/webhook`. */
+  path: string;
+  handle(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** What a channel may use to decide whether it can run and to build itself. */
+export interface ChannelEnvironment {
+  env: NodeJS.ProcessEnv;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
+  /** bot.yaml greeting, for channels that greet. */
+  greeting: string;
+}
+
+/**
+ * On with the channel to run and a note, or off with the reason (shown at start). A channel
+ * that receives over HTTP (a webhook) declares `routes` for the bot's own web server.
+ */
+export type ChannelSetup = { on: true; channel: Channel; note: string; routes?: HttpRoute[] } | { on: false; reason: string };
+
+/** How `talentbot start` finds a channel: its setup reads its own settings from the environment. */
+export interface ChannelRegistration {
+  name: string;
+  setup(environment: ChannelEnvironment): ChannelSetup;
 }

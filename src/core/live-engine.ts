@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { KnowledgeError, type KnowledgeProblem } from "../knowledge/errors.js";
+import { KnowledgeError, formatProblem, type KnowledgeProblem } from "../knowledge/errors.js";
 import { loadKnowledge } from "../knowledge/load.js";
 import type { KnowledgeBase } from "../knowledge/types.js";
 import { buildEngine, type BuildOptions } from "./build-engine.js";
@@ -192,4 +192,14 @@ async function fingerprintOf(dir: string): Promise<string> {
     }),
   );
   return parts.join("\n");
+}
+
+/** A reload's outcome for the operator: nothing when nothing changed, the problems when it failed. */
+export function reportReload(result: ReloadReport, report: (line: string) => void): void {
+  if (result.ok) {
+    if (result.changed) report(`talentbot: knowledge base reloaded: ${result.faqs} FAQ entries`);
+    return;
+  }
+  const details = result.problems.slice(0, 20).map(formatProblem).join("\n");
+  report(`talentbot: knowledge base NOT reloaded (${result.message}); still answering with the previous version. Fix the files (talentbot kb check):${details ? `\n${details}` : ""}`);
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { answerRecord } from "../cli/ask.js";
+import { answerRecord } from "../core/answer-record.js";
 import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
 import { toCsv } from "../log/csv.js";
 import { localDateKey } from "../log/dates.js";

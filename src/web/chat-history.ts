@@ -1,8 +1,8 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { WebInbox } from "../channels/web.js";
+import type { WebInbox } from "./channel.js";
 import type { Reply } from "../core/message.js";
-import { removeStaleTempFiles } from "../app/temp-files.js";
+import { removeStaleTempFiles } from "../files/temp-files.js";
 import { maskPersonalData } from "../log/mask.js";
 
 /** The history file could not be used at open: moved aside (`movedTo`), or left alone and not written (`movedTo` null). */

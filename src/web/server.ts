@@ -1,11 +1,12 @@
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { HttpRoute } from "../app/http-routes.js";
-import { reportReload, type BotRuntime } from "../app/runtime.js";
-import { SESSION_ID_PATTERN, type WebChannel } from "../channels/web.js";
+import type { HttpRoute } from "../core/channel.js";
+import { reportReload, type LiveEngine } from "../core/live-engine.js";
+import type { QuestionLog } from "../log/question-log.js";
 import { formatProblem } from "../knowledge/errors.js";
 import { LogDesk, type StaffDesk } from "../staff/desk.js";
 import { registerAdminRoutes } from "./admin-routes.js";
+import { SESSION_ID_PATTERN, type WebChannel } from "./channel.js";
 import type { ChatStore } from "./chat-history.js";
 import { loadAssets, notFoundPage, policyIndexPage, policyPage, type Asset } from "./pages.js";
 import { SECURITY_HEADERS, WindowCounter, tooMany, type WindowLimit } from "./security.js";
@@ -30,7 +31,11 @@ export const DEFAULT_WEB_LIMITS: WebLimits = {
 };
 
 /** The parts of the running bot the web server uses. */
-export type WebRuntime = Pick<BotRuntime, "live" | "log" | "outbox">;
+export interface WebRuntime {
+  live: LiveEngine;
+  log: QuestionLog;
+  outbox: { deliver(): Promise<unknown> };
+}
 
 export interface WebAppOptions {
   runtime: WebRuntime;

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { CHANNELS, consoleRegistration } from "../../src/channels/index.js";
+import { CHANNELS, consoleRegistration } from "../../src/app/channels.js";
 import { ConsoleChannel } from "../../src/channels/console.js";
 import type { IncomingMessage } from "../../src/core/message.js";
 import { renderText } from "../../src/core/render-text.js";

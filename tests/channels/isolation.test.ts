@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../helpers/temp-dirs.js";
 
 // Platform SDKs stay inside src/channels/: the core, the engine, the log, the CLI … never load
-// them, and the core never depends on a channel.
+// them, and the core never depends on a channel. Beyond that, every import between the folders
+// of src/ follows the module map in DESIGN.md (read from there, so the map and the code agree).
 
 const SRC = join(PROJECT_ROOT, "src");
 const PLATFORM_SDK = /^(telegraf|wechaty|wechaty-puppet[\w-]*|qrcode-terminal)(\/|$)/;
@@ -60,5 +61,116 @@ describe("platform SDKs stay in src/channels", () => {
         .map((i) => `${file} imports ${i}`),
     );
     expect(offenders).toEqual([]);
+  });
+});
+
+interface Edge {
+  file: string;
+  specifier: string;
+  from: string;
+  to: string;
+}
+
+const folderOf = (path: string) => path.split("/")[0]!;
+
+/** Imports from one folder of src/ into another (a file's own folder does not count). */
+function crossFolderImports(all: readonly { file: string; imports: string[] }[]): Edge[] {
+  return all.flatMap(({ file, imports }) =>
+    imports
+      .filter((i) => i.startsWith("."))
+      .map((specifier) => ({ specifier, target: relative(SRC, resolve(dirname(join(SRC, file)), specifier)).split("\\").join("/") }))
+      .filter(({ target }) => !target.startsWith("..") && target.includes("/"))
+      .map(({ specifier, target }) => ({ file, specifier, from: folderOf(file), to: folderOf(target) }))
+      .filter((e) => e.from !== e.to),
+  );
+}
+
+/** DESIGN.md's module map: folder → the folders it may import. */
+function moduleMap(design: string): Map<string, Set<string>> {
+  const section = design.split(/^## Module map$/m)[1]?.split(/^## /m)[0] ?? "";
+  const map = new Map<string, Set<string>>();
+  for (const match of section.matchAll(/^\| `([a-z-]+)\/` \| ([^|]*) \|/gm)) {
+    const allowed = match[2]!.trim() === "—" ? [] : match[2]!.split(",").map((f) => f.trim());
+    map.set(match[1]!, new Set(allowed));
+  }
+  return map;
+}
+
+/** Imports the map does not allow, and folders it does not list. */
+function mapViolations(edges: readonly Edge[], map: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  return edges
+    .filter((e) => !map.get(e.from)?.has(e.to))
+    .map((e) => (map.has(e.from) ? `${e.file} imports ${e.specifier} (${e.from}/ may not import ${e.to}/)` : `${e.file}: ${e.from}/ is not on the module map`));
+}
+
+/** Loops between folders, each as "a → b → a". */
+function folderLoops(edges: readonly Edge[]): string[] {
+  const next = new Map<string, Set<string>>();
+  for (const e of edges) next.set(e.from, (next.get(e.from) ?? new Set()).add(e.to));
+  const loops = new Set<string>();
+  const visit = (folder: string, path: string[]) => {
+    const at = path.indexOf(folder);
+    if (at >= 0) {
+      const loop = path.slice(at);
+      const first = loop.indexOf([...loop].sort()[0]!);
+      loops.add([...loop.slice(first), ...loop.slice(0, first), loop[first]!].join(" → "));
+      return;
+    }
+    for (const to of next.get(folder) ?? []) visit(to, [...path, folder]);
+  };
+  for (const folder of next.keys()) visit(folder, []);
+  return [...loops].sort();
+}
+
+describe("the module map (DESIGN.md) holds", () => {
+  const design = () => readFile(join(PROJECT_ROOT, "DESIGN.md"), "utf8");
+
+  it("lists every folder of src/", async () => {
+    const map = moduleMap(await design());
+    const folders = (await readdir(SRC, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(folders.length).toBeGreaterThan(8);
+    expect(folders.filter((f) => !map.has(f))).toEqual([]);
+    // Every folder it names exists, and every allowed import names a folder on the map.
+    expect([...map.keys()].filter((f) => !folders.includes(f))).toEqual([]);
+    expect([...map.values()].flatMap((allowed) => [...allowed]).filter((f) => !map.has(f))).toEqual([]);
+  });
+
+  it("keeps the rules that make the layers (the table cannot loosen them)", async () => {
+    const map = moduleMap(await design());
+    expect([...map.get("channels")!]).toEqual(["core"]);
+    expect([...map.get("core")!].filter((f) => ["channels", "web", "cli", "staff", "app", "admin"].includes(f))).toEqual([]);
+    expect(map.get("search")!.has("log")).toBe(false);
+    expect([...map.get("log")!]).toEqual([]);
+    expect([...map.get("knowledge")!]).toEqual([]);
+    expect(map.get("web")!.has("app") || map.get("web")!.has("cli") || map.get("web")!.has("channels")).toBe(false);
+  });
+
+  it("every import between folders of src/ is one the map allows", async () => {
+    const edges = crossFolderImports(await sources());
+    expect(edges.length).toBeGreaterThan(50);
+    expect(mapViolations(edges, moduleMap(await design()))).toEqual([]);
+  });
+
+  it("no folders import each other in a loop", async () => {
+    expect(folderLoops(crossFolderImports(await sources()))).toEqual([]);
+  });
+
+  it("fails on a planted violation (so the checks above can fail)", async () => {
+    const map = moduleMap(await design());
+    const planted = [
+      ...(await sources()),
+      { file: "core/planted.ts", imports: ['import type { StaffDesk } from "../staff/desk.js";'].flatMap(importsOf) },
+      { file: "channels/planted.ts", imports: ['const { LogDesk } = await import("../staff/desk.js");'].flatMap(importsOf) },
+      { file: "log/planted.ts", imports: ['export { Bot } from "../core/bot.js";'].flatMap(importsOf) },
+      { file: "extra/planted.ts", imports: ['import "../core/bot.js";'].flatMap(importsOf) },
+    ];
+    const edges = crossFolderImports(planted);
+    expect(mapViolations(edges, map)).toEqual([
+      "core/planted.ts imports ../staff/desk.js (core/ may not import staff/)",
+      "channels/planted.ts imports ../staff/desk.js (channels/ may not import staff/)",
+      "log/planted.ts imports ../core/bot.js (log/ may not import core/)",
+      "extra/planted.ts: extra/ is not on the module map",
+    ]);
+    expect(folderLoops(edges)).toEqual(expect.arrayContaining(["core → log → core", "core → staff → core"]));
   });
 });

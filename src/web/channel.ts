@@ -1,6 +1,5 @@
-import type { Channel, MessageHandler } from "../core/channel.js";
+import type { Channel, ChannelRegistration, MessageHandler } from "../core/channel.js";
 import type { IncomingMessage, Reply } from "../core/message.js";
-import type { ChannelRegistration } from "./index.js";
 
 export const DEFAULT_WEB_HOST = "127.0.0.1";
 export const DEFAULT_WEB_PORT = 3000;

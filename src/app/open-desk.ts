@@ -4,8 +4,8 @@ import { isProcessRunning, readAdminFile } from "../admin/admin-file.js";
 import { RemoteDesk, isRefused } from "../admin/client.js";
 import { DEFAULT_RETENTION_DAYS, parseBotConfig } from "../knowledge/bot-config.js";
 import { QuestionLog } from "../log/question-log.js";
-import { LogDesk, type StaffDesk } from "./desk.js";
-import { StaffError } from "./errors.js";
+import { LogDesk, type StaffDesk } from "../staff/desk.js";
+import { StaffError } from "../staff/errors.js";
 
 export interface OpenDeskOptions {
   dataDir: string;
