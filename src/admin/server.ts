@@ -1,11 +1,10 @@
-import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage as HttpRequest, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
-import { QuestionLogError } from "../log/errors.js";
+import { toStderr } from "../core/report.js";
+import { safeEqual } from "../core/secret.js";
 import type { GroupStatus } from "../log/types.js";
 import type { StaffDesk } from "../staff/desk.js";
-import { StaffError } from "../staff/errors.js";
+import { StaffError, requestFailure } from "../staff/errors.js";
 import type { PromoteRequest } from "../staff/promote.js";
 import { newToken, removeAdminFile, writeAdminFile } from "./admin-file.js";
 import { ADMIN_ACTIONS, MAX_BODY_BYTES, type AdminAction } from "./protocol.js";
@@ -15,6 +14,8 @@ export interface AdminServerOptions {
   knowledgeDir: string;
   /** The running bot's desk: works on its own open log. */
   desk: StaffDesk;
+  /** The operator's lines (a request that failed unexpectedly). Default: stderr. */
+  report?: (line: string) => void;
 }
 
 /**
@@ -32,7 +33,7 @@ export class AdminServer {
 
   static async start(options: AdminServerOptions): Promise<AdminServer> {
     const token = newToken();
-    const server = createServer((req, res) => void handle(req, res, token, options.desk));
+    const server = createServer((req, res) => void handle(req, res, token, options.desk, options.report ?? toStderr));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve());
@@ -58,7 +59,7 @@ export class AdminServer {
   }
 }
 
-async function handle(req: HttpRequest, res: ServerResponse, token: string, desk: StaffDesk): Promise<void> {
+async function handle(req: HttpRequest, res: ServerResponse, token: string, desk: StaffDesk, report: (line: string) => void): Promise<void> {
   try {
     if (!authorised(req, token)) return send(res, 401, { error: "wrong or missing admin token; read it from admin.json in the data directory" });
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -68,10 +69,10 @@ async function handle(req: HttpRequest, res: ServerResponse, token: string, desk
     const body = await readBody(req);
     return send(res, 200, { result: await perform(desk, action as AdminAction, body) });
   } catch (error) {
-    if (error instanceof StaffError || error instanceof QuestionLogError) return send(res, 400, { error: error.message });
-    if (error instanceof KnowledgeError) return send(res, 400, { error: `${error.problems.length} problem(s) in the knowledge base:\n${error.problems.map(formatProblem).join("\n")}` });
+    const failure = requestFailure(error, "operator");
+    if (failure) return send(res, failure.status, failure.body);
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`talentbot: admin request failed: ${message}`);
+    report(`talentbot: admin request failed: ${message}`);
     return send(res, 500, { error: `the running bot failed to carry out the request: ${message}` });
   }
 }
@@ -120,9 +121,7 @@ function text(body: Record<string, unknown>, key: string, required: boolean): st
 
 function authorised(req: HttpRequest, token: string): boolean {
   const header = req.headers.authorization ?? "";
-  const given = Buffer.from(header.replace(/^Bearer /, ""));
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return safeEqual(header.replace(/^Bearer /, ""), token);
 }
 
 async function readBody(req: HttpRequest): Promise<Record<string, unknown>> {

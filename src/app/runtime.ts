@@ -5,6 +5,7 @@ import type { BuildOptions } from "../core/build-engine.js";
 import { LiveEngine, reportReload } from "../core/live-engine.js";
 import { OutboxDispatcher, type OutboxOptions } from "../core/outbox.js";
 import { createBot } from "../core/pipeline.js";
+import { toStderr } from "../core/report.js";
 import { analyzerSimilarity } from "../core/similarity.js";
 import { QuestionLog } from "../log/question-log.js";
 import { LogDesk } from "../staff/desk.js";
@@ -29,8 +30,8 @@ export interface RuntimeOptions {
   /** How the answering engine is built (engine options, embedder, vector cache). */
   build?: Partial<Omit<BuildOptions, "report">>;
   /** Conversation settings (rate limit, message length, …); see BotOptions for defaults. */
-  bot?: Omit<BotOptions, "engine" | "log" | "onLogError">;
-  outbox?: Omit<OutboxOptions, "onError">;
+  bot?: Omit<BotOptions, "engine" | "log" | "report">;
+  outbox?: Omit<OutboxOptions, "report">;
   /** Reload the knowledge base when its files change. Default true. */
   watchKnowledge?: boolean;
   /** Start the admin endpoint (staff commands from the CLI). Default true. */
@@ -55,6 +56,8 @@ export class BotRuntime {
     readonly log: QuestionLog,
     readonly live: LiveEngine,
     readonly outbox: OutboxDispatcher,
+    /** What staff can do on this bot's log: the one desk of the process (admin endpoint, staff console, staff chat commands). */
+    readonly desk: LogDesk,
     readonly channels: readonly Channel[],
     readonly admin: AdminServer | undefined,
     /** Settles when every channel that can end by itself has ended (never, if one cannot). */
@@ -63,7 +66,7 @@ export class BotRuntime {
 
   /** Starts everything; throws KnowledgeError or QuestionLogError when the bot cannot run. */
   static async start(options: RuntimeOptions): Promise<BotRuntime> {
-    const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    const report = options.report ?? toStderr;
     const reportQuietly = quietRepeats(report);
     const live = await LiveEngine.open(options.knowledgeDir, { build: { ...options.build, report: (line) => report(`talentbot: ${line}`) } });
     const log = await QuestionLog.open({
@@ -71,7 +74,7 @@ export class BotRuntime {
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       similarity: analyzerSimilarity(() => live.engine.analyzer),
       retentionDays: live.engine.kb.bot.retentionDays,
-      onBackgroundError: (error) => reportQuietly(`talentbot: ${error.message}`),
+      report: reportQuietly,
     });
     for (const warning of log.warnings) report(`talentbot: WARNING: ${warning}`);
     if (log.shared) {
@@ -90,13 +93,13 @@ export class BotRuntime {
       }
     }
 
-    const bot = createBot({ ...options.bot, engine: () => live.engine, log, onLogError: (error) => reportQuietly(`talentbot: ${error.message} (the bot keeps answering)`) });
+    const bot = createBot({ ...options.bot, engine: () => live.engine, log, report: reportQuietly });
     bot.catch(async (error) => {
       report(`talentbot: ${error.message}`);
       const file = await appendErrorRecord(options.dataDir, error).catch(() => undefined);
       if (file) report(`talentbot: error recorded in ${file}`);
     });
-    const outbox = new OutboxDispatcher(log, options.channels, { ...options.outbox, onError: (message) => reportQuietly(`talentbot: ${message}`) });
+    const outbox = new OutboxDispatcher(log, options.channels, { ...options.outbox, report: reportQuietly });
 
     // What staff can do, on this bot's own log: for the admin endpoint and for channels
     // that take staff commands from the chat (Telegram /reply).
@@ -117,7 +120,7 @@ export class BotRuntime {
       // A shared log needs no go-between: `talentbot log …` works on the database itself, and
       // several replicas sharing a data directory must not fight over one admin.json.
       if (options.admin !== false && !log.shared) {
-        admin = await AdminServer.start({ dataDir: options.dataDir, knowledgeDir: live.dir, desk });
+        admin = await AdminServer.start({ dataDir: options.dataDir, knowledgeDir: live.dir, desk, report });
       }
       const shared = log.shared ? " (PostgreSQL, shared by every replica on it)" : "";
       report(`talentbot: question log ${log.location}${shared} — ${(await log.listGroups({ status: "open" })).length} open question group(s)`);
@@ -141,7 +144,7 @@ export class BotRuntime {
 
     const endings = options.channels.map((c) => c.ended);
     const ended = endings.every((e) => e !== undefined) ? Promise.all(endings).then(() => undefined) : new Promise<void>(() => {});
-    return new BotRuntime(bot, log, live, outbox, options.channels, admin, ended);
+    return new BotRuntime(bot, log, live, outbox, desk, options.channels, admin, ended);
   }
 
   /** Stops receiving, finishes the messages in hand, and closes the log (releasing its lock). Safe to call twice. */

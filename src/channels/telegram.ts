@@ -1,10 +1,14 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Agent } from "node:https";
 import type { Context as TelegrafContext, Telegraf } from "telegraf";
 import type { InlineKeyboardMarkup, Update, UserFromGetMe } from "telegraf/types";
 import { staffWording, type BotConfig, type Channel, type ChannelRegistration, type ChannelServices, type HttpRequest, type HttpResponse, type HttpRoute, type MessageHandler, type StaffPort } from "../core/channel.js";
 import { FEEDBACK_HELPFUL, FEEDBACK_UNHELPFUL, type IncomingMessage, type MessageKind, type Reply } from "../core/message.js";
-import { InFlight, backoff, describeError, sleep } from "./timing.js";
+import { InFlight, KeyedQueue } from "../core/keyed-queue.js";
+import { escapeHtml } from "../core/render-text.js";
+import { toStderr } from "../core/report.js";
+import { safeEqual } from "../core/secret.js";
+import { backoff, describeError, sleep } from "./timing.js";
 
 /**
  * Telegram (telegraf). Translation only: Telegram updates → IncomingMessage, Reply → Telegram
@@ -215,10 +219,6 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   return { name: match[1]!.toLowerCase(), ...(match[2] ? { bot: match[2] } : {}), args: (match[3] ?? "").trim() };
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 /**
  * Text for parse mode HTML: `**bold**` within a line becomes <b>bold</b> (as on the web page),
  * everything else is escaped. The result shows at most as many characters as the input has, so
@@ -265,13 +265,6 @@ function isAuthProblem(error: unknown): boolean {
   return code === 401 || code === 404;
 }
 
-function sameSecret(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** Where the webhook is served, from TELEGRAM_WEBHOOK_URL; a message when the address is unusable. */
 export function webhookAddress(raw: string): { url: string; path: string } | string {
   let url: URL;
@@ -302,7 +295,7 @@ export class TelegramChannel implements Channel {
   private running: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | undefined;
   /** Per chat: the update being translated and answered, so that the next one waits for it. */
-  private readonly chats = new Map<string, Promise<void>>();
+  private readonly chats = new KeyedQueue();
   /** getMe and setWebhook/deleteWebhook went through. */
   private connected = false;
 
@@ -430,7 +423,7 @@ export class TelegramChannel implements Channel {
 
   private async handleWebhook(request: HttpRequest): Promise<HttpResponse> {
     const webhook = this.webhook!;
-    if (!sameSecret(request.headers[WEBHOOK_SECRET_HEADER], webhook.secret)) return { status: 401, body: { error: "wrong or missing secret token" } };
+    if (!safeEqual(request.headers[WEBHOOK_SECRET_HEADER], webhook.secret)) return { status: 401, body: { error: "wrong or missing secret token" } };
     const telegraf = this.telegraf;
     if (!telegraf || this.abort.signal.aborted) return { status: 503, body: { error: "the Telegram channel is not running" } };
     const update = request.body as { update_id?: unknown } | null;
@@ -449,13 +442,7 @@ export class TelegramChannel implements Channel {
   private onUpdate(ctx: TelegrafContext): Promise<void> {
     const update = ctx.update as { message?: TgMessage; callback_query?: TgCallbackQuery };
     const chat = String((update.message ?? update.callback_query?.message)?.chat.id ?? "");
-    const previous = this.chats.get(chat) ?? Promise.resolve();
-    const next = previous.then(() => this.translate(update));
-    this.chats.set(chat, next);
-    void next.finally(() => {
-      if (this.chats.get(chat) === next) this.chats.delete(chat);
-    });
-    return next;
+    return this.chats.run(chat, () => this.translate(update));
   }
 
   private async translate(update: { message?: TgMessage; callback_query?: TgCallbackQuery }): Promise<void> {
@@ -631,7 +618,7 @@ export class TelegramChannel implements Channel {
   }
 
   private report(line: string): void {
-    const report = this.options.report ?? this.services.report ?? ((text: string) => void process.stderr.write(`${text}\n`));
+    const report = this.options.report ?? this.services.report ?? toStderr;
     report(`talentbot: telegram: ${line}`);
   }
 }

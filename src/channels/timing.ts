@@ -19,23 +19,6 @@ export function backoff(failures: number, first: number, max: number): number {
   return Math.min(first * 2 ** Math.max(0, failures - 1), max);
 }
 
-/** Promises still running (messages in hand), so that stop() can wait for them. */
-export class InFlight {
-  private readonly running = new Set<Promise<unknown>>();
-
-  track<T>(promise: Promise<T>): Promise<T> {
-    this.running.add(promise);
-    const forget = () => void this.running.delete(promise);
-    promise.then(forget, forget);
-    return promise;
-  }
-
-  /** Settles when everything tracked so far (and anything they started meanwhile) has settled. */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
-  }
-}
-
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -6,7 +6,9 @@ import type { Contact, Message, Room, Wechaty, WechatyOptions } from "wechaty";
 import type { Channel, ChannelRegistration, ChannelServices, MessageHandler } from "../core/channel.js";
 import type { IncomingMessage, MessageKind, Reply } from "../core/message.js";
 import { renderText } from "../core/render-text.js";
-import { InFlight, describeError } from "./timing.js";
+import { InFlight, KeyedQueue } from "../core/keyed-queue.js";
+import { toStderr } from "../core/report.js";
+import { describeError } from "./timing.js";
 
 /**
  * WeChat (wechaty). Translation only: a wechaty Message → IncomingMessage, a Reply → text
@@ -74,7 +76,7 @@ export class WechatChannel implements Channel {
   private loggedInAt: Date | undefined;
   private readonly inFlight = new InFlight();
   /** Per conversation, so that a message's translation cannot overtake the previous one's. */
-  private readonly order = new Map<string, Promise<void>>();
+  private readonly order = new KeyedQueue(this.inFlight);
   private closing = false;
   private stopping: Promise<void> | undefined;
 
@@ -166,12 +168,7 @@ export class WechatChannel implements Channel {
     const room = message.room();
     const talker = message.talker();
     const key = room ? `room:${room.id}` : `contact:${talker.id}`;
-    const previous = this.order.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.translate(message, room, talker, key)).catch((error: unknown) => this.report(`could not handle a message in ${key}: ${describeError(error)}`));
-    this.order.set(key, next);
-    void this.inFlight.track(next).finally(() => {
-      if (this.order.get(key) === next) this.order.delete(key);
-    });
+    void this.order.run(key, () => this.translate(message, room, talker, key).catch((error: unknown) => this.report(`could not handle a message in ${key}: ${describeError(error)}`)));
   }
 
   /** Hands the message to the core (without waiting for its answer), or drops it. */
@@ -208,7 +205,7 @@ export class WechatChannel implements Channel {
   }
 
   private report(line: string): void {
-    const report = this.options.report ?? this.services.report ?? ((text: string) => void process.stderr.write(`${text}\n`));
+    const report = this.options.report ?? this.services.report ?? toStderr;
     report(`talentbot: wechat: ${line}`);
   }
 }

@@ -1,4 +1,3 @@
-import type { QuestionLogError } from "../log/errors.js";
 import type { QuestionLog } from "../log/question-log.js";
 import { maskPersonalData } from "../log/mask.js";
 import type { Respond } from "./channel.js";
@@ -7,6 +6,8 @@ import { Context, type BotServices, type BotSettings } from "./context.js";
 import { ConversationStore, DEFAULT_CONVERSATION_TTL_MS } from "./conversation.js";
 import type { AnswerEngine } from "./engine.js";
 import type { IncomingMessage, Reply } from "./message.js";
+import { KeyedQueue } from "./keyed-queue.js";
+import { toStderr, type Report } from "./report.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { BUSY_TEXT } from "./wording.js";
 
@@ -25,8 +26,8 @@ export interface BotOptions {
   conversationTtlMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
-  /** A question-log write failed (disk full, …). Default: print to stderr. */
-  onLogError?: (error: QuestionLogError) => void;
+  /** The operator's lines: a question-log write failed (disk full, …), a message failed and no error handler is set. Default: stderr. */
+  report?: Report;
 }
 
 /**
@@ -59,23 +60,26 @@ export type ErrorHandler = (error: BotError) => void | Promise<void>;
 export class Bot extends Composer<Context> {
   readonly services: BotServices;
   private readonly engine: () => AnswerEngine;
+  private readonly report: Report;
   private errorHandler: ErrorHandler = (error) => {
-    console.error(`talentbot: ${error.message}`);
+    this.report(`talentbot: ${error.message}`);
   };
-  private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** One queue per conversation. */
+  private readonly queue = new KeyedQueue();
 
   constructor(options: BotOptions) {
     super();
     const now = options.now ?? (() => new Date());
     this.engine = options.engine;
+    const report = options.report ?? toStderr;
+    this.report = report;
     this.services = {
       settings: { ...DEFAULT_BOT_SETTINGS, ...(options.maxMessageChars === undefined ? {} : { maxMessageChars: options.maxMessageChars }) },
       log: options.log,
       conversations: new ConversationStore({ ttlMs: options.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS, now }),
       rateLimiter: new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }),
       now,
-      reportLogError: options.onLogError ?? ((error) => console.error(`talentbot: ${error.message}`)),
+      reportLogError: (error) => report(`talentbot: ${error.message} (the bot keeps answering)`),
     };
   }
 
@@ -91,20 +95,12 @@ export class Bot extends Composer<Context> {
    */
   handle(message: IncomingMessage, respond: Respond = async () => {}): Promise<Reply[]> {
     const key = ConversationStore.keyOf(message);
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(() => this.handleNow(message, respond, key));
-    this.queues.set(key, run);
-    this.inFlight.add(run);
-    void run.finally(() => {
-      this.inFlight.delete(run);
-      if (this.queues.get(key) === run) this.queues.delete(key);
-    });
-    return run;
+    return this.queue.run(key, () => this.handleNow(message, respond, key));
   }
 
   /** Settles when every message received so far is handled. */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   private async handleNow(message: IncomingMessage, respond: Respond, key: string): Promise<Reply[]> {
@@ -125,7 +121,7 @@ export class Bot extends Composer<Context> {
       try {
         await this.errorHandler(error);
       } catch (handlerError) {
-        console.error(`talentbot: the error handler failed too: ${String(handlerError)}; first error: ${error.message}`);
+        this.report(`talentbot: the error handler failed too: ${String(handlerError)}; first error: ${error.message}`);
       }
       return replies;
     }

@@ -3,6 +3,7 @@ import type { QuestionLog } from "../log/question-log.js";
 import type { OutboxMessage } from "../log/types.js";
 import type { Channel } from "./channel.js";
 import { staffReplyText } from "./wording.js";
+import { toStderr, type Report } from "./report.js";
 
 export interface OutboxOptions {
   /** How often to look for staff replies to deliver. Default 2 000 ms. */
@@ -10,7 +11,7 @@ export interface OutboxOptions {
   /** Wait after a failed attempt, multiplied by the number of attempts so far. Default 30 000 ms. */
   retryDelayMs?: number;
   /** A delivery failed or the log could not be updated. Default: print to stderr. */
-  onError?: (message: string) => void;
+  report?: Report;
   /** How long a claimed message stays reserved for this process (other replicas skip it). Default 120 000 ms. */
   leaseMs?: number;
   /** Messages claimed per round. Default 50. */
@@ -30,7 +31,7 @@ export class OutboxDispatcher {
   private running: Promise<void> | undefined;
   private readonly intervalMs: number;
   private readonly retryDelayMs: number;
-  private readonly onError: (message: string) => void;
+  private readonly report: Report;
   private readonly leaseMs: number;
   private readonly batch: number;
 
@@ -42,7 +43,7 @@ export class OutboxDispatcher {
     for (const channel of channels) this.channels.set(channel.name, channel);
     this.intervalMs = options.intervalMs ?? 2_000;
     this.retryDelayMs = options.retryDelayMs ?? 30_000;
-    this.onError = options.onError ?? ((message) => console.error(`talentbot: ${message}`));
+    this.report = options.report ?? toStderr;
     this.leaseMs = options.leaseMs ?? 120_000;
     this.batch = options.batch ?? 50;
   }
@@ -77,7 +78,7 @@ export class OutboxDispatcher {
       claimed = await this.log.claimOutbox([...this.channels.keys()], { limit: this.batch, leaseMs: this.leaseMs });
     } catch (error) {
       if (!(error instanceof QuestionLogError)) throw error;
-      this.onError(error.message);
+      this.report(`talentbot: ${error.message}`);
       return;
     }
     for (const message of claimed) {
@@ -99,11 +100,11 @@ export class OutboxDispatcher {
         await this.log.markSent(message.id);
       } else {
         await this.log.markFailed(message.id, sendError, this.retryDelayMs * (message.attempts + 1));
-        this.onError(`could not deliver staff reply ${message.id} (group ${message.groupId}) on ${channel.name} to ${message.conversationId}: ${describe(sendError)}; will retry`);
+        this.report(`talentbot: could not deliver staff reply ${message.id} (group ${message.groupId}) on ${channel.name} to ${message.conversationId}: ${describe(sendError)}; will retry`);
       }
     } catch (error) {
       if (!(error instanceof QuestionLogError)) throw error;
-      this.onError(error.message);
+      this.report(`talentbot: ${error.message}`);
     }
   }
 

@@ -1,5 +1,10 @@
 import type { Reply } from "./message.js";
 
+/** Escapes text for HTML element content and double-quoted attributes (the web pages, Telegram's HTML parse mode). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
 /** Words a text-only channel accepts for the feedback prompt (besides 有帮助 / 没帮助). */
 export const TEXT_FEEDBACK_YES = "好";
 export const TEXT_FEEDBACK_NO = "不好";

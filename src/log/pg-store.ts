@@ -126,7 +126,7 @@ export class PgStore implements LogStore {
   ) {}
 
   /** Connects, creates or migrates the schema. Throws QuestionLogError with what to do when it cannot. */
-  static async open(url: string, options: { onIdleError?: (message: string) => void; max?: number } = {}): Promise<PgStore> {
+  static async open(url: string, options: { report?: (line: string) => void; max?: number } = {}): Promise<PgStore> {
     const location = describeDatabase(url);
     let pool: Pool;
     try {
@@ -135,7 +135,7 @@ export class PgStore implements LogStore {
       throw new QuestionLogError(`question log: DATABASE_URL is not a valid PostgreSQL connection string (${errorMessage(error)}); write it as postgres://user:password@host:5432/database.`);
     }
     // A connection that dies while idle (server restart) must not crash the bot; the pool makes a new one.
-    pool.on("error", (error) => options.onIdleError?.(databaseError(location, error).message));
+    pool.on("error", (error) => options.report?.(`talentbot: ${databaseError(location, error).message}`));
     const store = new PgStore(pool, location);
     try {
       await store.migrate();

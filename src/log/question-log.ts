@@ -33,8 +33,8 @@ interface CommonOptions {
   maxSendAttempts?: number;
   /** Clock, for tests. */
   now?: () => Date;
-  /** Failures of background work (the daily retention run). Default: console.error. */
-  onBackgroundError?: (error: QuestionLogError) => void;
+  /** The operator's lines: failures of background work (the daily retention run). Default: stderr. */
+  report?: (line: string) => void;
 }
 
 export type QuestionLogOptions =
@@ -88,10 +88,10 @@ export class QuestionLog {
     this.grouping = { similarity: options.similarity ?? bigramDice, threshold: options.groupThreshold ?? DEFAULT_GROUP_THRESHOLD };
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.maxSendAttempts = options.maxSendAttempts ?? DEFAULT_MAX_SEND_ATTEMPTS;
-    const reportBackgroundError = options.onBackgroundError ?? ((error: QuestionLogError) => console.error(error.message));
+    const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
     // Retention also runs daily for a bot that stays up for months; unref: never keeps the process alive.
     this.retentionTimer = setInterval(() => {
-      this.applyRetention().catch((error: unknown) => reportBackgroundError(asQuestionLogError(error, this.location)));
+      this.applyRetention().catch((error: unknown) => report(`talentbot: ${asQuestionLogError(error, this.location).message}`));
     }, DAY_MS);
     this.retentionTimer.unref();
   }

@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { answerRecord } from "../core/answer-record.js";
-import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
+import { formatProblem } from "../knowledge/errors.js";
 import { toCsv } from "../log/csv.js";
 import { localDateKey } from "../log/dates.js";
-import { QuestionLogError } from "../log/errors.js";
 import { monthlyReportRows } from "../log/report.js";
 import type { GroupStatus, QuestionGroup } from "../log/types.js";
 import { parseLocalDate, type StaffDesk } from "../staff/desk.js";
-import { StaffError } from "../staff/errors.js";
+import { requestFailure } from "../staff/errors.js";
 import type { PromoteRequest } from "../staff/promote.js";
 import { GROUP_STATUSES } from "../staff/types.js";
 import { safeEqual, tooMany, type WindowCounter } from "./security.js";
@@ -80,9 +79,8 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
 
       scope.setErrorHandler((error, _request, reply) => {
         // Staff read these: the Chinese wording in the console's terms, and whether a confirmation lets it go ahead.
-        if (error instanceof StaffError) return reply.code(400).send({ error: error.staffMessage, ...(error.needsConfirmation ? { needsConfirmation: true } : {}) });
-        if (error instanceof QuestionLogError) return reply.code(400).send({ error: error.message });
-        if (error instanceof KnowledgeError) return reply.code(400).send({ error: `知识库有 ${error.problems.length} 个问题：\n${error.problems.map(formatProblem).join("\n")}` });
+        const failure = requestFailure(error, "staff");
+        if (failure) return reply.code(failure.status).send(failure.body);
         throw error;
       });
 

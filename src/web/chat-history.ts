@@ -75,7 +75,8 @@ export interface ChatHistoryOptions {
   /** Quiet time before a change is written. Default 500 ms. */
   writeDelayMs?: number;
   now?: () => Date;
-  onError?: (message: string) => void;
+  /** The operator's lines (a failed write, a damaged file moved aside). Default: none. */
+  report?: (line: string) => void;
 }
 
 const FILE_VERSION = 1;
@@ -214,13 +215,13 @@ export class ChatHistory implements ChatStore {
       await rename(temp, file);
     } catch (error) {
       this.dirty = true;
-      this.options.onError?.(`web chat history ${file} could not be written: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.report?.(`talentbot: web chat history ${file} could not be written: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
   private warn(line: string, problem: ChatHistoryProblem): void {
     this.problems.push(problem);
-    this.options.onError?.(line);
+    this.options.report?.(`talentbot: ${line}`);
   }
 
   private async loadOrMoveAside(text: string, file: string): Promise<void> {

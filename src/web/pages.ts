@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, extname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { escapeHtml } from "../core/render-text.js";
 import type { KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
 
 /** The package's own page files (plain HTML, CSS, JS): `web/` at the package root, from src/web or dist/web alike. */
@@ -39,10 +40,7 @@ export async function loadAssets(dir = WEB_DIR): Promise<Map<string, Asset>> {
   return assets;
 }
 
-/** Escapes text for HTML element content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
+export { escapeHtml };
 
 /** The element id of an article on its policy page: the article key (`第八条`), spaces as "_". The chat page links with the same rule. */
 export function articleAnchor(key: string): string {

@@ -9,7 +9,8 @@ export interface PgChatHistoryOptions {
   /** A session not used for this long is forgotten. Default 30 days. */
   ttlMs?: number;
   now?: () => Date;
-  onError?: (message: string) => void;
+  /** The operator's lines (a failed query). Default: none. */
+  report?: (line: string) => void;
 }
 
 /**
@@ -106,6 +107,6 @@ export class PgChatHistory implements ChatStore {
   }
 
   private report(error: unknown): void {
-    this.options.onError?.(error instanceof QuestionLogError ? `web chat history: ${error.message}` : `web chat history: ${String(error)}`);
+    this.options.report?.(`talentbot: web chat history: ${error instanceof QuestionLogError ? error.message : String(error)}`);
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import type { FastifyReply } from "fastify";
 
@@ -27,71 +27,14 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
 };
 
-/** Compares two secrets in time that does not depend on where they differ (nor, through the hashes, on their lengths). */
-export function safeEqual(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given, "utf8").digest();
-  const b = createHash("sha256").update(expected, "utf8").digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
-}
+export { safeEqual } from "../core/secret.js";
 
 /** A random secret, URL-safe. */
 export function newSecret(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");
 }
 
-export interface WindowLimit {
-  /** Events allowed per key within `windowMs`. */
-  limit: number;
-  windowMs: number;
-}
-
-/**
- * Sliding-window counter per key (a client address). `take` counts an event and says whether it
- * is within the limit; `blocked` only looks. Keys without recent events are swept.
- */
-export class WindowCounter {
-  private readonly events = new Map<string, number[]>();
-  private lastSweep = 0;
-
-  constructor(readonly options: WindowLimit) {}
-
-  /** Counts one event for `key`; false (and not counted) when the key is over its limit. */
-  take(key: string, now = Date.now()): boolean {
-    const times = this.recent(key, now);
-    if (times.length >= this.options.limit) return false;
-    times.push(now);
-    this.events.set(key, times);
-    return true;
-  }
-
-  blocked(key: string, now = Date.now()): boolean {
-    return this.recent(key, now).length >= this.options.limit;
-  }
-
-  /** Seconds until `key` may act again (at least 1). */
-  retryAfter(key: string, now = Date.now()): number {
-    const oldest = this.recent(key, now)[0];
-    return oldest === undefined ? 1 : Math.max(1, Math.ceil((oldest + this.options.windowMs - now) / 1000));
-  }
-
-  forget(key: string): void {
-    this.events.delete(key);
-  }
-
-  private recent(key: string, now: number): number[] {
-    this.sweep(now);
-    const times = (this.events.get(key) ?? []).filter((t) => now - t < this.options.windowMs);
-    if (times.length === 0) this.events.delete(key);
-    else this.events.set(key, times);
-    return times;
-  }
-
-  private sweep(now: number): void {
-    if (now - this.lastSweep < this.options.windowMs) return;
-    this.lastSweep = now;
-    for (const [key, times] of this.events) if (times.every((t) => now - t >= this.options.windowMs)) this.events.delete(key);
-  }
-}
+export { WindowCounter, type WindowLimit } from "../core/rate-limit.js";
 
 /** 429 with Retry-After, the same for every limit. */
 export function tooMany(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {

@@ -1,10 +1,11 @@
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { HttpRoute } from "../core/channel.js";
-import { reportReload, type LiveEngine } from "../core/live-engine.js";
+import type { LiveEngine } from "../core/live-engine.js";
+import { toStderr } from "../core/report.js";
 import type { QuestionLog } from "../log/question-log.js";
 import { formatProblem } from "../knowledge/errors.js";
-import { LogDesk, type StaffDesk } from "../staff/desk.js";
+import type { StaffDesk } from "../staff/desk.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { SESSION_ID_PATTERN, type WebChannel } from "./channel.js";
 import type { ChatStore } from "./chat-history.js";
@@ -34,7 +35,8 @@ export const DEFAULT_WEB_LIMITS: WebLimits = {
 export interface WebRuntime {
   live: LiveEngine;
   log: QuestionLog;
-  outbox: { deliver(): Promise<unknown> };
+  /** The running bot's one staff desk (a reply is delivered at once, a promote reloads the knowledge base). */
+  desk: StaffDesk;
 }
 
 export interface WebAppOptions {
@@ -45,7 +47,7 @@ export interface WebAppOptions {
   history?: ChatStore;
   /** Staff console at /admin, signed in with this token; none: no console. */
   staffToken?: string;
-  /** What the console's actions go through. Default: a LogDesk on the runtime's log, as the admin endpoint uses. */
+  /** What the console's actions go through. Default: the runtime's desk, the one the admin endpoint uses. */
   desk?: StaffDesk;
   /** HTTP endpoints the started channels declare (Telegram's webhook …). */
   routes?: readonly HttpRoute[];
@@ -67,7 +69,7 @@ const INTERNAL_ERROR = "服务器内部错误，请稍后再试";
  */
 export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstance> {
   const limits: WebLimits = { ...DEFAULT_WEB_LIMITS, ...options.limits };
-  const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const report = options.report ?? toStderr;
   const app = Fastify({ logger: false, bodyLimit: limits.bodyBytes, trustProxy: options.trustProxy ?? false, return503OnClosing: true });
   const assets = options.channel ? await loadAssets() : new Map<string, Asset>();
   const requests = new WindowCounter(limits.requests);
@@ -161,7 +163,7 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       registerAdminRoutes(app, {
         token: options.staffToken,
         runtime: options.runtime,
-        desk: options.desk ?? runtimeDesk(options.runtime, report),
+        desk: options.desk ?? options.runtime.desk,
         sessions: new StaffSessions(options.staffSessions),
         signInFailures: new WindowCounter(limits.signInFailures),
         notices: () => staffNotices(options.runtime, history),
@@ -169,19 +171,6 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     }
   }
   return app;
-}
-
-/** The same desk the admin endpoint gives `talentbot log …`: a reply is delivered at once, a promote reloads the knowledge base. */
-export function runtimeDesk(runtime: WebRuntime, report: (line: string) => void): StaffDesk {
-  return new LogDesk(runtime.log, {
-    knowledgeDir: runtime.live.dir,
-    afterReply: () => void runtime.outbox.deliver(),
-    afterKnowledgeChange: async () => {
-      const result = await runtime.live.reload();
-      reportReload(result, report);
-      return result;
-    },
-  });
 }
 
 /**

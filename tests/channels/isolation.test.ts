@@ -143,6 +143,8 @@ describe("the module map (DESIGN.md) holds", () => {
     expect([...map.get("log")!]).toEqual([]);
     expect([...map.get("knowledge")!]).toEqual([]);
     expect(map.get("web")!.has("app") || map.get("web")!.has("cli") || map.get("web")!.has("channels")).toBe(false);
+    // One composition root: only app/ assembles channels and the web server.
+    expect([...map.entries()].filter(([, allowed]) => allowed.has("channels") || allowed.has("web")).map(([folder]) => folder)).toEqual(["app"]);
   });
 
   it("every import between folders of src/ is one the map allows", async () => {

@@ -54,7 +54,7 @@ describe("staff replies through the outbox", () => {
     const wecom = new RecordingChannel("wecom");
     wecom.failures = 1;
     const errors: string[] = [];
-    const outbox = new OutboxDispatcher(log, [wecom], { retryDelayMs: 0, onError: (m) => errors.push(m) });
+    const outbox = new OutboxDispatcher(log, [wecom], { retryDelayMs: 0, report: (m) => errors.push(m) });
     await outbox.deliver();
     expect(wecom.sent).toEqual([]);
     expect((await log.pendingOutbox("wecom"))[0]).toMatchObject({ attempts: 1, lastError: "network unreachable" });

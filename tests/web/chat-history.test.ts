@@ -15,7 +15,7 @@ describe("ChatHistory: a file it cannot use", () => {
     await writeFile(file, corrupt, { mode: 0o644 });
     await chmod(file, 0o644); // as an older version left it
     const reports: string[] = [];
-    const history = await ChatHistory.open({ file, onError: (line) => reports.push(line), now: () => new Date("2024-03-01T09:00:00Z") });
+    const history = await ChatHistory.open({ file, report: (line) => reports.push(line), now: () => new Date("2024-03-01T09:00:00Z") });
 
     const aside = (await readdir(dir)).filter((name) => name.startsWith("web-chat.json.corrupt-"));
     expect(aside).toEqual(["web-chat.json.corrupt-2024-03-01T09-00-00-000Z"]);

@@ -44,7 +44,7 @@ export async function startWebBot(options: {
   const reports: string[] = [];
   const report = (line: string) => void reports.push(line);
   const channel = new WebChannel();
-  const history = await ChatHistory.open({ file: join(options.dataDir, "web-chat.json"), onError: report });
+  const history = await ChatHistory.open({ file: join(options.dataDir, "web-chat.json"), report });
   channel.attach(history);
   const runtime = await BotRuntime.start({
     knowledgeDir: options.knowledgeDir,
