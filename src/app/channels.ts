@@ -1,5 +1,5 @@
 import { consoleRegistration } from "../channels/console.js";
-import { telegramRegistration } from "../channels/telegram.js";
+import { telegramRegistration } from "../channels/telegram/index.js";
 import { wechatRegistration } from "../channels/wechat.js";
 import type { ChannelRegistration } from "../core/channel.js";
 import { webRegistration } from "../web/channel.js";

@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import type { BotRuntime } from "../../src/app/runtime.js";
-import { BUTTON_GONE_TEXT, NOT_STAFF_TEXT, TELEGRAM_TEXT_LIMIT, TelegramChannel, WEBHOOK_SECRET_HEADER, splitText, telegramRegistration, toTelegramHtml } from "../../src/channels/telegram.js";
+import { BUTTON_GONE_TEXT, NOT_STAFF_TEXT, TELEGRAM_TEXT_LIMIT, TelegramChannel, WEBHOOK_SECRET_HEADER, splitText, telegramRegistration, toTelegramHtml } from "../../src/channels/telegram/index.js";
 import type { EngineOptions } from "../../src/core/engine.js";
 import { NOT_TEXT_TEXT } from "../../src/core/wording.js";
 import { ALWAYS_SUGGEST, startTestBot, waitFor } from "../helpers/bot-harness.js";
