@@ -22,12 +22,9 @@ export interface Excerpt {
   text: string;
 }
 
-export interface Answer {
+/** What every Answer carries, whatever its status. */
+export interface AnswerBase {
   question: string;
-  status: AnswerStatus;
-  /** Set only when status is `answered`. */
-  faqId?: string;
-  faq?: FaqEntry;
   /** Rank score of the best FAQ candidate, in [0, 1]. */
   score: number;
   /** Confidence that the best candidate is right, in [0, 1]; what the decision thresholds apply to. */
@@ -38,9 +35,33 @@ export interface Answer {
   candidates: { faqId: string; score: number }[];
   sources: SourceRef[];
   excerpts: Excerpt[];
-  smalltalkIntent?: string;
   /** The most similar out-of-scope example (knowledge/out-of-scope.md) and its score, for the hit-test. */
   outOfScope?: { example: string; score: number };
   /** The reply as the user sees it. */
   text: string;
 }
+
+/** One FAQ fits with confidence: it is named, and only here. */
+export interface AnsweredAnswer extends AnswerBase {
+  status: "answered";
+  faqId: string;
+  faq: FaqEntry;
+  smalltalkIntent?: undefined;
+}
+
+export interface SmalltalkAnswer extends AnswerBase {
+  status: "smalltalk";
+  smalltalkIntent?: string;
+  faqId?: undefined;
+  faq?: undefined;
+}
+
+export interface OtherAnswer extends AnswerBase {
+  status: Exclude<AnswerStatus, "answered" | "smalltalk">;
+  faqId?: undefined;
+  faq?: undefined;
+  smalltalkIntent?: undefined;
+}
+
+/** What the engine decided for one question, discriminated on `status`. */
+export type Answer = AnsweredAnswer | SmalltalkAnswer | OtherAnswer;

@@ -4,7 +4,7 @@ import type { Embedder, QuantizedVector } from "../search/embedding.js";
 import { SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
 import type { RankWeights } from "../search/rank.js";
-import type { Answer, Excerpt, Suggestion } from "./answer.js";
+import type { Answer, AnswerBase, Excerpt, Suggestion } from "./answer.js";
 import { DEFAULT_DECISION, decide, type DecisionOptions } from "./decide.js";
 import type { KnowledgeModel } from "./model-file.js";
 import * as text from "./reply-text.js";
@@ -184,11 +184,11 @@ export class AnswerEngine {
     return bestMatch(this.smalltalk.match(clean), core !== clean ? this.smalltalk.match(core) : undefined);
   }
 
-  private base(question: string): Answer {
-    return { question, status: "unanswered", score: 0, confidence: 0, suggestions: [], candidates: [], sources: [], excerpts: [], text: "" };
+  private base(question: string): AnswerBase {
+    return { question, score: 0, confidence: 0, suggestions: [], candidates: [], sources: [], excerpts: [], text: "" };
   }
 
-  private smalltalkAnswer(base: Answer, intent: string, reply: string): Answer {
+  private smalltalkAnswer(base: AnswerBase, intent: string, reply: string): Answer {
     return { ...base, status: "smalltalk", smalltalkIntent: intent, text: text.smalltalkText(this.kb.bot, reply) };
   }
 

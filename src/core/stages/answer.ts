@@ -29,7 +29,7 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
 
   switch (answer.status) {
     case "answered": {
-      const faqId = answer.faqId!;
+      const { faqId } = answer;
       ctx.outcome = { count: "answered", faqId };
       state.feedbackFor = { faqId, question: ctx.text, normalized, candidates };
       return ctx.reply({ text: answer.text, feedback: true, ...citationOf(ctx, faqId) });
