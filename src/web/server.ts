@@ -8,6 +8,7 @@ import { formatProblem } from "../knowledge/errors.js";
 import type { StaffDesk } from "../staff/desk.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { SESSION_ID_PATTERN, type WebChannel } from "./channel.js";
+import { publicMessage } from "./errors.js";
 import type { ChatStore } from "./chat-history.js";
 import { loadAssets, notFoundPage, policyIndexPage, policyPage, type Asset } from "./pages.js";
 import { SECURITY_HEADERS, WindowCounter, tooMany, type WindowLimit } from "./security.js";
@@ -58,9 +59,6 @@ export interface WebAppOptions {
   /** Operator messages (failed requests). Default: stderr. */
   report?: (line: string) => void;
 }
-
-/** Sent instead of any detail when something unexpected fails. */
-const INTERNAL_ERROR = "服务器内部错误，请稍后再试";
 
 /**
  * The bot's web server (fastify): the chat page and its JSON API, the policy pages, the staff
@@ -195,66 +193,6 @@ export function staffNotices(runtime: WebRuntime, history: ChatStore | undefined
     notices.push(`问题日志文件无法使用，已原样移到别处并新建了空日志；此前记录的问题都在移走的文件里，请联系系统管理员查看或恢复。详情：${warning}`);
   }
   return notices;
-}
-
-function publicMessage(status: number, error: FastifyError): string {
-  if (status === 500) return INTERNAL_ERROR;
-  if (status === 413) return "请求内容过大";
-  if (status === 415) return "请求格式不支持，请发送 JSON";
-  if (error.validation) return `请求格式不正确：${validationMessage(error.validation)}`;
-  if (status === 400) return "请求格式不正确";
-  return error.message;
-}
-
-/** Field names of the API as the pages call them, for validation messages. */
-const FIELD_NAMES: Readonly<Record<string, string>> = {
-  token: "口令",
-  text: "内容",
-  sessionId: "会话编号",
-  after: "after（消息序号）",
-  faqId: "问答编号",
-  to: "已有问答",
-  question: "标准问题",
-  answer: "答案",
-  reason: "忽略原因",
-  subject: "主题",
-  month: "月份",
-  since: "开始日期",
-  until: "结束日期",
-  status: "状态",
-  id: "问题组编号",
-  removeOutOfScope: "确认删除不在范围示例",
-};
-
-const TYPE_NAMES: Readonly<Record<string, string>> = { string: "文字", integer: "整数", number: "数字", boolean: "是或否", object: "JSON 对象", array: "列表" };
-
-/** ajv's findings in Chinese, naming the field as the page calls it (never "body must be object"). */
-export function validationMessage(errors: readonly { keyword: string; instancePath: string; params: Record<string, unknown> }[]): string {
-  const first = errors[0];
-  if (!first) return "内容不符合要求";
-  const field = first.instancePath.split("/").filter(Boolean).pop() ?? String(first.params["missingProperty"] ?? "");
-  const name = `“${FIELD_NAMES[field] ?? field}”`;
-  const limit = String(first.params["limit"] ?? "");
-  switch (first.keyword) {
-    case "type":
-      return first.instancePath === "" ? "请求内容应为 JSON 对象" : `${name}应为${TYPE_NAMES[String(first.params["type"])] ?? "正确的类型"}`;
-    case "required":
-      return `缺少${name}`;
-    case "maxLength":
-      return `${name}太长，最多 ${limit} 个字符`;
-    case "minLength":
-      return `${name}太短，至少 ${limit} 个字符`;
-    case "pattern":
-      return `${name}的格式不正确`;
-    case "enum":
-      return `${name}只能是：${(first.params["allowedValues"] as unknown[] | undefined)?.join("、") ?? ""}`;
-    case "minimum":
-      return `${name}不能小于 ${limit}`;
-    case "maximum":
-      return `${name}不能大于 ${limit}`;
-    default:
-      return `${name}不符合要求`;
-  }
 }
 
 const chatBodySchema = {
