@@ -117,10 +117,13 @@ async function runBot(args: string[], io: Output, registrations: readonly Channe
       if ("error" in proxies) throw new Error(proxies.error);
       const trustProxy = proxies.trust;
       web = await WebServer.start({ ...listen, runtime, routes, trustProxy, report: (line) => io.err(line), ...(webChannel && history ? { channel: webChannel, history } : {}), ...(staff ? { staffToken: staff.token } : {}) });
-      if (webChannel) io.err(`talentbot: web chat ${web.url}/ — staff console ${web.url}/admin`);
-      if (routes.length > 0) io.err(`talentbot: HTTP routes for channels: ${routes.map((r) => `${r.method} ${web!.url}${r.path}`).join(", ")}`);
-      if (staff?.generated) io.err(`talentbot: staff console token (generated now, stored in ${staff.source}; shown only this once): ${staff.token}`);
-      else if (staff) io.err(`talentbot: staff console token: ${staff.source === "ADMIN_TOKEN" ? "ADMIN_TOKEN" : `in ${staff.source}`}`);
+      // One write: whoever reads the log (a person, a supervisor, a test) sees the address and the token together.
+      const lines: string[] = [];
+      if (webChannel) lines.push(`talentbot: web chat ${web.url}/ — staff console ${web.url}/admin`);
+      if (routes.length > 0) lines.push(`talentbot: HTTP routes for channels: ${routes.map((r) => `${r.method} ${web!.url}${r.path}`).join(", ")}`);
+      if (staff?.generated) lines.push(`talentbot: staff console token (generated now, stored in ${staff.source}; shown only this once): ${staff.token}`);
+      else if (staff) lines.push(`talentbot: staff console token: ${staff.source === "ADMIN_TOKEN" ? "ADMIN_TOKEN" : `in ${staff.source}`}`);
+      if (lines.length > 0) io.err(lines.join("\n"));
     } catch (error) {
       io.err(`talentbot: the web server could not start: ${error instanceof Error ? error.message : String(error)}`);
       await runtime.stop();
