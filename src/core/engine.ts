@@ -1,6 +1,6 @@
 import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
 import { Analyzer } from "../search/analyzer.js";
-import type { Embedder, QuantizedVector } from "../search/embedding.js";
+import { dequantize, type Embedder, type QuantizedVector } from "../search/embedding.js";
 import { SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
 import type { RankWeights } from "../search/rank.js";
@@ -109,6 +109,12 @@ export class AnswerEngine {
     const faq = this.faqs.get(faqId);
     if (!faq) return undefined;
     return { ...this.base(question), status: "answered", faqId, faq, score: 1, confidence: 1, sources: faq.source ? [faq.source] : [], text: text.answeredText(faq, this.policies) };
+  }
+
+  /** The stored vector of an entry's main question (unit length), or undefined for an unknown id. */
+  questionVector(faqId: string): Float32Array | undefined {
+    const faq = this.faqs.get(faqId);
+    return faq ? dequantize(this.vectors.vectorOf(embeddingText(faq.question))) : undefined;
   }
 
   /** The sentence vector of a question. */
