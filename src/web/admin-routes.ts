@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { answerRecord } from "../cli/ask.js";
-import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
+import { KnowledgeError, formatProblemZh } from "../knowledge/errors.js";
 import { toCsv } from "../log/csv.js";
 import { localDateKey } from "../log/dates.js";
 import { QuestionLogError } from "../log/errors.js";
@@ -82,7 +82,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
         // Staff read these: the Chinese wording in the console's terms, and whether a confirmation lets it go ahead.
         if (error instanceof StaffError) return reply.code(400).send({ error: error.staffMessage, ...(error.needsConfirmation ? { needsConfirmation: true } : {}) });
         if (error instanceof QuestionLogError) return reply.code(400).send({ error: error.message });
-        if (error instanceof KnowledgeError) return reply.code(400).send({ error: `知识库有 ${error.problems.length} 个问题：\n${error.problems.map(formatProblem).join("\n")}` });
+        if (error instanceof KnowledgeError) return reply.code(400).send({ error: `知识库有 ${error.problems.length} 个问题：\n${error.problems.map(formatProblemZh).join("\n")}` });
         throw error;
       });
 
@@ -149,7 +149,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
             skipped: result.skipped,
             removedOutOfScope: result.removedOutOfScope,
             group: groupView(result.group),
-            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblem) },
+            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblemZh) },
           };
         },
       );
@@ -170,7 +170,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
             added: result.added,
             skipped: result.skipped,
             group: groupView(result.group),
-            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblem) },
+            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblemZh) },
           };
         },
       );

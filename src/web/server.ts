@@ -3,7 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { HttpRoute } from "../app/http-routes.js";
 import { reportReload, type BotRuntime } from "../app/runtime.js";
 import { SESSION_ID_PATTERN, type WebChannel } from "../channels/web.js";
-import { formatProblem } from "../knowledge/errors.js";
+import { formatProblemZh } from "../knowledge/errors.js";
 import { LogDesk, type StaffDesk } from "../staff/desk.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import type { ChatStore } from "./chat-history.js";
@@ -187,8 +187,8 @@ export function staffNotices(runtime: WebRuntime, history: ChatStore | undefined
   const notices: string[] = [];
   const failed = runtime.live.failedReload;
   if (failed) {
-    const where = failed.problems.length > 0 ? failed.problems.map(formatProblem).join("\n") : failed.message;
-    notices.push(`知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答。请改正下面的文件（文件:行号），保存后会自动重新加载：\n${where}`);
+    const where = failed.problems.length > 0 ? failed.problems.map(formatProblemZh).join("\n") : failed.message;
+    notices.push(`知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答。请按下面的提示改正文件（文件名、第几行、怎么改），保存后会自动重新加载：\n${where}`);
   }
   for (const problem of history?.warnings ?? []) {
     notices.push(
