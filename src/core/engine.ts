@@ -111,6 +111,13 @@ export class AnswerEngine {
     return { ...this.base(question), status: "answered", faqId, faq, score: 1, confidence: 1, sources: faq.source ? [faq.source] : [], text: text.answeredText(faq, this.policies) };
   }
 
+  /** An answer demoted to "did you mean" (its best guesses as choices): for an answer the conversation makes doubtful. */
+  asSuggestion(answer: Answer): Answer {
+    const suggestions = answer.suggestions.slice(0, this.options.decision.maxSuggestions);
+    if (suggestions.length === 0) return { ...answer, status: "unanswered", faqId: undefined, faq: undefined, sources: [], text: text.unansweredText(this.kb.bot) };
+    return { ...answer, status: "suggested", faqId: undefined, faq: undefined, sources: [], suggestions, text: text.suggestedText(suggestions) };
+  }
+
   /** The stored vector of an entry's main question (unit length), or undefined for an unknown id. */
   questionVector(faqId: string): Float32Array | undefined {
     const faq = this.faqs.get(faqId);

@@ -28,9 +28,15 @@ export interface FollowUpOptions {
   pointers: readonly string[];
   /** Cosine between the focus and a word of the earlier question above which the focus replaces it. Default 0.6. */
   minSwapCosine: number;
+  /** A word in at least this share of the entries (and at least 3) names no subject: 材料, 申请. Default 0.1. */
+  commonShare: number;
+  /** Up to this many characters (markers removed), a message without a marker is still read in context: 有没有名额限制. Default 8. */
+  shortChars: number;
+  /** A short message answered alone at least this confidently stands alone (购房补贴, 人工电话多少) when no contextual reading is sure. Default 0.8. */
+  sureAlone: number;
 }
 
-export const DEFAULT_FOLLOW_UP_OPENINGS: readonly string[] = ["那如果是", "那要是", "那如果", "如果是", "那么", "假如", "要是", "还有", "另外", "换成", "那"];
+export const DEFAULT_FOLLOW_UP_OPENINGS: readonly string[] = ["那如果是", "那要是", "那如果", "如果是", "那么", "假如", "要是", "还有", "换成", "那"];
 export const DEFAULT_FOLLOW_UP_ENDINGS: readonly string[] = ["也一样吗", "也可以吗", "也行吗", "也适用吗", "也能吗", "一样吗", "的话呢", "的话", "呢"];
 export const DEFAULT_FOLLOW_UP_POINTERS: readonly string[] = ["这个", "这些", "这种", "这项", "上述", "该项", "它"];
 
@@ -39,6 +45,9 @@ export const DEFAULT_FOLLOW_UP_OPTIONS: FollowUpOptions = {
   endings: DEFAULT_FOLLOW_UP_ENDINGS,
   pointers: DEFAULT_FOLLOW_UP_POINTERS,
   minSwapCosine: 0.6,
+  commonShare: 0.1,
+  shortChars: 8,
+  sureAlone: 0.8,
 };
 
 /** The conversation's subject so far: its last policy question as understood. */
@@ -52,6 +61,8 @@ export interface ContextualAnswer {
   answer: Answer;
   /** Set when the earlier question was used: the question as the bot understood it. */
   understood?: string;
+  /** `understood` is the earlier question with this message's focus swapped in (D类人才购房补贴多少钱), not the two joined. */
+  swapped?: boolean;
 }
 
 /** How a message refers to what came before. */
@@ -64,6 +75,8 @@ export interface FollowUpReading {
   content: string[];
   /** One of them is used by no entry: a subject the knowledge base does not have. */
   unknown: boolean;
+  /** Many entries are asked with all of them (材料, 申请, 多久): the message names no subject of its own. */
+  generic: boolean;
 }
 
 export async function askInContext(engine: AnswerEngine, question: string, topic: TopicContext | undefined, options: Partial<FollowUpOptions> = {}): Promise<ContextualAnswer> {
@@ -71,35 +84,60 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   const alone = await engine.ask(question);
   if (!topic || alone.status === "empty" || alone.status === "too_long") return { answer: alone };
   const reading = readFollowUp(engine, question, o);
-  // 谢谢 / 好的 after an answer is small talk, whatever came before.
-  if (!isPolicyStatus(alone.status) && reading.content.length === 0) return { answer: alone };
-  // A word the knowledge base never uses is a new subject (食堂伙食怎么样): the context cannot help.
-  if (!reading.marked && reading.unknown) return { answer: alone };
-  // On the subject's own shelf (the same folder or a shared tag): consistent with the conversation.
-  if (!reading.marked && alone.status === "answered" && related(engine, alone.faqId!, topic.faqId)) return { answer: alone };
+  // A full question (long enough, no marker) names its own subject: a topic switch always wins.
+  const short = reading.marked || [...reading.focus].length <= o.shortChars;
+  if (!short && alone.status === "answered") return { answer: alone };
+  // A short message answered alone, unsurely and off the conversation's subject, is only a guess in a conversation.
+  const weakAlone = short && alone.status === "answered" && alone.confidence < o.sureAlone && !related(engine, alone.faqId!, topic.faqId);
+  const aloneOrGuess = (): ContextualAnswer => ({ answer: weakAlone ? engine.asSuggestion(alone) : alone });
+  // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help.
+  // Small talk stays small talk (好的谢谢) unless every word is the knowledge base's own (怎么申请 after a question is not "what can you do").
+  if (reading.unknown || (alone.status === "smalltalk" && reading.content.length === 0)) return aloneOrGuess();
 
   const readings: ContextualAnswer[] = [];
   if (reading.marked && reading.focus) {
     // 那D类呢: the focus takes the place of the earlier question's word most like it.
-    const swapped = await swapInto(engine, topic.question, reading.focus, o.minSwapCosine);
-    if (swapped) readings.push({ answer: { ...(await engine.ask(swapped)), question }, understood: swapped });
+    const swapped = await swapInto(engine, topic.question, question, reading.focus, o.minSwapCosine);
+    if (swapped) readings.push({ answer: { ...(await engine.ask(swapped)), question }, understood: swapped, swapped: true });
   }
   const joined = `${topic.question}，${question}`;
-  const inContext = await engine.ask(joined);
-  // Read after the earlier question, an answer to a message that does not refer back must still speak of its words.
-  if (inContext.status !== "answered" || reading.marked || covers(engine, inContext.faqId!, reading.content)) readings.push({ answer: { ...inContext, question }, understood: joined });
+  let inContext = await engine.ask(joined);
+  // The subject is one the knowledge base lacks (人才公寓, not answered): no entry answers a question about it,
+  // however well the rest matches (需要交什么材料); what the subject itself got (a policy quote, 不知道) is the answer.
+  if (inContext.status === "answered" && topic.faqId === undefined && readFollowUp(engine, topic.question, o).unknown) inContext = await engine.ask(topic.question);
+  // Read after the earlier question, the answer must still speak of this message's own words (那租房呢 is not 购房补贴).
+  if (inContext.status !== "answered" || covers(engine, inContext.faqId!, reading.content, topic.question)) readings.push({ answer: { ...inContext, question }, understood: joined });
 
-  // The surest answered reading wins; the question alone wins ties: a topic switch is never bent.
-  let best: ContextualAnswer | undefined = alone.status === "answered" ? { answer: alone } : undefined;
-  for (const r of readings) if (r.answer.status === "answered" && (!best || r.answer.confidence > best.answer.confidence)) best = r;
-  if (best) return best;
+  let contextual: ContextualAnswer | undefined;
+  for (const r of readings) if (r.answer.status === "answered" && (!contextual || r.answer.confidence > contextual.answer.confidence)) contextual = r;
+  // Both contextual readings found the same entry: the swapped one says more plainly how the message was read.
+  const swap = readings.find((r) => r.swapped);
+  if (contextual && swap && swap !== contextual && swap.answer.status === "answered" && swap.answer.faqId === contextual.answer.faqId) contextual = swap;
+
+  if (alone.status === "answered") {
+    // On the subject's own shelf (the same folder or a shared tag), or the same entry: alone and in context agree.
+    if (related(engine, alone.faqId!, topic.faqId) && (!contextual || contextual.answer.faqId === alone.faqId || !reading.marked)) return { answer: alone };
+    // A marked message with a focus of its own (那考试流程呢) may name a new subject: the surer reading wins.
+    if (reading.marked && reading.focus && !weakAlone && (!contextual || alone.confidence > contextual.answer.confidence)) return { answer: alone };
+  }
+  // A short message in a conversation is about the conversation's subject: the contextual reading wins when sure.
+  if (contextual) return contextual;
+  // Alone it is answered, in context nothing is sure: a short message's answer alone ignores what it refers to
+  // (有没有名额限制 after a kindergarten question is not about titles), unless it is on the subject's shelf.
+  if (alone.status === "answered" && !weakAlone) return { answer: alone };
+  if (alone.status === "smalltalk") return { answer: alone };
+  if (weakAlone && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
   // Nothing sure: a message that only makes sense after the earlier one keeps its contextual outcome (suggestions, 不知道).
-  const contextual = readings[0] ?? { answer: { ...inContext, question }, understood: joined };
-  return reading.marked || !isPolicyStatus(alone.status) ? contextual : { answer: alone };
+  return readings[0] ?? { answer: { ...inContext, question }, understood: joined };
 }
 
-/** Every word of `content` is a word of the entry (its phrasings or its answer). */
-function covers(engine: AnswerEngine, faqId: string, content: readonly string[]): boolean {
+/** Every word of `content` is a word of the entry (its phrasings or its answer) or of the earlier question. */
+function covers(engine: AnswerEngine, faqId: string, content: readonly string[], earlier: string): boolean {
+  const said = new Set(engine.analyzer.analyze(earlier).tokens);
+  return entryCovers(engine, faqId, content.filter((w) => !said.has(w)));
+}
+
+function entryCovers(engine: AnswerEngine, faqId: string, content: readonly string[]): boolean {
   let words = ENTRY_WORDS.get(engine)?.get(faqId);
   if (!words) {
     const faq = engine.faq(faqId);
@@ -144,20 +182,26 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
   if (o.pointers.some((p) => focus.includes(p))) marked = true;
   const questionWords = new Set(DEFAULT_QUESTION_WORDS);
   const content = engine.analyzer.analyze(focus).terms.map((t) => t.token).filter((w) => !questionWords.has(w) && !o.pointers.includes(w));
-  const vocabulary = vocabularyOf(engine);
-  return { marked, focus, content, unknown: content.some((w) => !vocabulary.has(w)) };
+  const { phrasings, vocabulary } = entryWordsOf(engine);
+  // Together the words may still pin a subject down (子女 + 入学 + 材料): count the entries asked with them all.
+  const holding = phrasings.filter((words) => content.every((w) => words.has(w))).length;
+  return { marked, focus, content, unknown: content.some((w) => !vocabulary.has(w)), generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
 }
 
-/** Every word of the entries' phrasings and answers. */
-function vocabularyOf(engine: AnswerEngine): ReadonlySet<string> {
-  let words = VOCABULARY.get(engine);
+/** The words each entry is asked with (question and alternates), and every word of the entries, answers included. */
+function entryWordsOf(engine: AnswerEngine): { phrasings: ReadonlySet<string>[]; vocabulary: ReadonlySet<string> } {
+  let words = ENTRY_WORD_SETS.get(engine);
   if (!words) {
-    words = new Set(engine.kb.faqs.flatMap((f) => [f.question, ...f.alternates, f.answer].flatMap((p) => engine.analyzer.analyze(p).tokens)));
-    VOCABULARY.set(engine, words);
+    const tokens = (text: string) => engine.analyzer.analyze(text).tokens;
+    words = {
+      phrasings: engine.kb.faqs.map((f) => new Set([f.question, ...f.alternates].flatMap(tokens))),
+      vocabulary: new Set(engine.kb.faqs.flatMap((f) => [f.question, ...f.alternates, f.answer].flatMap(tokens))),
+    };
+    ENTRY_WORD_SETS.set(engine, words);
   }
   return words;
 }
-const VOCABULARY = new WeakMap<AnswerEngine, ReadonlySet<string>>();
+const ENTRY_WORD_SETS = new WeakMap<AnswerEngine, { phrasings: ReadonlySet<string>[]; vocabulary: ReadonlySet<string> }>();
 
 /** Two entries on one shelf of the knowledge base: the same sub-folder of faq/, or a shared tag. */
 function related(engine: AnswerEngine, one: string, other: string | undefined): boolean {
@@ -175,7 +219,7 @@ function related(engine: AnswerEngine, one: string, other: string | undefined): 
  * The earlier question with its word most like `focus` replaced by it (c类人才购房补贴 + d类 →
  * d类人才购房补贴), or undefined when no word is similar enough.
  */
-async function swapInto(engine: AnswerEngine, earlier: string, focus: string, minCosine: number): Promise<string | undefined> {
+async function swapInto(engine: AnswerEngine, earlier: string, asked: string, focus: string, minCosine: number): Promise<string | undefined> {
   const text = cleanText(earlier).replace(/\s+/g, "");
   const units = labelUnits(engine.analyzer.surfaceWords(text)).filter((w) => /[\p{L}\d]/u.test(w) && w !== focus);
   if (units.length === 0) return undefined;
@@ -186,7 +230,14 @@ async function swapInto(engine: AnswerEngine, earlier: string, focus: string, mi
     if (!best || c > best.cosine) best = { word, cosine: c };
   }
   if (!best || best.cosine < minCosine) return undefined;
-  return text.replace(best.word, focus);
+  // Rewrite what the person wrote, in their own case (C类 → D类), when the word is found there as typed.
+  const raw = new RegExp(escapeRegExp(best.word), "iu");
+  const typedFocus = new RegExp(escapeRegExp(focus), "iu").exec(asked)?.[0] ?? focus;
+  return raw.test(earlier) ? earlier.replace(raw, typedFocus).replace(/[？?！!。]+$/u, "") : text.replace(best.word, focus);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** A Latin letter or number followed by one Han character is one label (c 类 → c类, 3 号 → 3号). */

@@ -27,7 +27,8 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
   const candidates = candidatesOf(answer);
   // Staff see what the follow-up was about; it groups with questions on that subject.
   const asked = understood && earlier ? `${ctx.text}（接着上一个问题：${earlier.question}）` : ctx.text;
-  const note = understood ? `${followUpNote(understood)}\n` : "";
+  // The reply says how the message was read: the swapped question (D类人才购房补贴多少钱), or which question it followed.
+  const note = understood && earlier ? `${followUpNote(result.swapped ? understood : earlier.question)}\n` : "";
   // Mask first, derive after: the normalised form is stored (and becomes a group's match key),
   // and normalising an e-mail address first would turn it into words the mask cannot see.
   const normalized = ctx.engine.analyzer.analyze(maskPersonalData(understood ?? ctx.text)).core;
