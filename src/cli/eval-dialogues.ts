@@ -10,6 +10,8 @@ import { askInContext, nextTopic, type TopicContext } from "../core/follow-up.js
  */
 export interface Dialogue {
   id: string;
+  /** Which batch it was written in (a blind batch is measured once, then kept as a floor). */
+  batch?: string;
   turns: { q: string; expect: string; followup: boolean }[];
 }
 

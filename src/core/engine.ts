@@ -73,6 +73,7 @@ export class AnswerEngine {
   readonly options: EngineOptions;
   private readonly index: SearchIndex;
   private readonly smalltalk: SmalltalkMatcher;
+  private readonly recentVectors = new Map<string, Promise<Float32Array>>();
   private readonly faqs: Map<string, FaqEntry>;
   private readonly policies: Map<string, PolicyDoc>;
   readonly analyzer: Analyzer;
@@ -126,7 +127,20 @@ export class AnswerEngine {
 
   /** The sentence vector of a question. */
   embed(question: string): Promise<Float32Array> {
-    return this.vectors.embedder.embed(embeddingText(question));
+    const key = embeddingText(question);
+    const known = this.recentVectors.get(key);
+    if (known) {
+      // Most recently used last, so the oldest is the first to go.
+      this.recentVectors.delete(key);
+      this.recentVectors.set(key, known);
+      return known;
+    }
+    const vector = this.vectors.embedder.embed(key);
+    this.recentVectors.set(key, vector);
+    if (this.recentVectors.size > RECENT_VECTORS) this.recentVectors.delete(this.recentVectors.keys().next().value!);
+    // A failed forward pass is not remembered: the next ask tries again.
+    vector.catch(() => this.recentVectors.delete(key));
+    return vector;
   }
 
   /** The raw candidates for a question (for the hit-test views). */
@@ -217,6 +231,9 @@ export class AnswerEngine {
     return { doc: doc.id, docTitle: doc.title, article: article.key, title: article.title, text: article.text };
   }
 }
+
+/** Sentence vectors of recent texts kept per engine: the same question comes often, a follow-up re-reads the earlier one. */
+const RECENT_VECTORS = 1000;
 
 export const round = (n: number) => Math.round(n * 1000) / 1000;
 

@@ -152,7 +152,7 @@ function entryCovers(engine: AnswerEngine, faqId: string, content: readonly stri
 const ENTRY_WORDS = new WeakMap<AnswerEngine, Map<string, ReadonlySet<string>>>();
 
 /** Longer than this, an understood question keeps its end: the subject is what was said last. */
-const MAX_TOPIC_CHARS = 80;
+const MAX_TOPIC_CHARS = 40;
 
 /** The conversation's subject after this message, or undefined to keep the current one (small talk, empty). */
 export function nextTopic(question: string, result: ContextualAnswer): TopicContext | undefined {
@@ -221,7 +221,9 @@ function related(engine: AnswerEngine, one: string, other: string | undefined): 
  */
 async function swapInto(engine: AnswerEngine, earlier: string, asked: string, focus: string, minCosine: number): Promise<string | undefined> {
   const text = cleanText(earlier).replace(/\s+/g, "");
-  const units = labelUnits(engine.analyzer.surfaceWords(text)).filter((w) => /[\p{L}\d]/u.test(w) && w !== focus);
+  // Only words that could stand for a subject: not stop words, question words or single Han characters (each costs a forward pass).
+  const questionWords = new Set(DEFAULT_QUESTION_WORDS);
+  const units = labelUnits(engine.analyzer.surfaceWords(text)).filter((w) => /[\p{L}\d]/u.test(w) && w !== focus && !engine.analyzer.isStopword(w) && !questionWords.has(w) && !/^\p{Script=Han}$/u.test(w));
   if (units.length === 0) return undefined;
   const target = await engine.embed(focus);
   let best: { word: string; cosine: number } | undefined;
