@@ -104,7 +104,8 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   let inContext = await engine.ask(joined);
   // The subject is one the knowledge base lacks (人才公寓, not answered): no entry answers a question about it,
   // however well the rest matches (需要交什么材料); what the subject itself got (a policy quote, 不知道) is the answer.
-  if (inContext.status === "answered" && topic.faqId === undefined && readFollowUp(engine, topic.question, o).unknown) inContext = await engine.ask(topic.question);
+  const subjectLacking = topic.faqId === undefined && readFollowUp(engine, topic.question, o).unknown;
+  if (inContext.status === "answered" && subjectLacking) inContext = await engine.ask(topic.question);
   // Read after the earlier question, the answer must still speak of this message's own words (那租房呢 is not 购房补贴).
   if (inContext.status !== "answered" || covers(engine, inContext.faqId!, reading.content, topic.question)) readings.push({ answer: { ...inContext, question }, understood: joined });
 
@@ -126,7 +127,7 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   // (有没有名额限制 after a kindergarten question is not about titles), unless it is on the subject's shelf.
   if (alone.status === "answered" && !weakAlone) return { answer: alone };
   if (alone.status === "smalltalk") return { answer: alone };
-  if (weakAlone && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
+  if (weakAlone && !subjectLacking && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
   // Nothing sure: a message that only makes sense after the earlier one keeps its contextual outcome (suggestions, 不知道).
   return readings[0] ?? { answer: { ...inContext, question }, understood: joined };
 }
