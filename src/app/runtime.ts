@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   channels: Channel[];
   /** How the answering engine is built (engine options, embedder, vector cache). */
   build?: Partial<Omit<BuildOptions, "report">>;
+  /** Refit a stale model.json in the background after an edit (default true; see LiveEngineOptions). */
+  refitInBackground?: boolean;
   /** Conversation settings (rate limit, message length, …); see BotOptions for defaults. */
   bot?: Omit<BotOptions, "engine" | "log" | "onLogError">;
   outbox?: Omit<OutboxOptions, "onError">;
@@ -64,7 +66,7 @@ export class BotRuntime {
   static async start(options: RuntimeOptions): Promise<BotRuntime> {
     const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
     const reportQuietly = quietRepeats(report);
-    const live = await LiveEngine.open(options.knowledgeDir, { build: { ...options.build, report: (line) => report(`talentbot: ${line}`) } });
+    const live = await LiveEngine.open(options.knowledgeDir, { build: { ...options.build, report: (line) => report(`talentbot: ${line}`) }, ...(options.refitInBackground === false ? { refitInBackground: false } : {}) });
     const log = await QuestionLog.open({
       dataDir: options.dataDir,
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),

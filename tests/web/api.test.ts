@@ -32,7 +32,7 @@ beforeAll(async () => {
   channel = new WebChannel();
   history = await ChatHistory.open({ file: join(root, "data", "web-chat.json") });
   channel.attach(history);
-  runtime = await BotRuntime.start({ knowledgeDir, dataDir: join(root, "data"), channels: [channel], admin: false, watchKnowledge: false, report: (line) => reports.push(line) });
+  runtime = await BotRuntime.start({ knowledgeDir, dataDir: join(root, "data"), channels: [channel], admin: false, watchKnowledge: false, refitInBackground: false, report: (line) => reports.push(line) });
 });
 
 afterAll(async () => {
