@@ -376,8 +376,8 @@ export function checkEligibility(rules: EligibilityRules, policies: readonly Pol
     if (!satisfiable(b.when, facts)) {
       problems.push({ file: b.file, line: b.when.line, message: `the conditions of "${b.id}" contradict each other: nobody can ever qualify`, fix: "check the numbers and values under `when:` (e.g. atLeast above atMost, a fact required to be two different values)" });
     } else {
-      for (const branch of anyBranches(b.when)) {
-        if (!satisfiable(branch, facts)) problems.push({ file: b.file, line: branch.line, message: `this branch of an \`any\` in "${b.id}" can never be true`, fix: "remove the branch or correct its contradicting conditions" });
+      for (const branch of unreachableBranches(b.when, [], facts)) {
+        problems.push({ file: b.file, line: branch.line, message: `this branch of an \`any\` in "${b.id}" can never be true (on its own or together with the conditions it sits under)`, fix: "remove the branch or correct its contradicting conditions" });
       }
     }
   }
@@ -391,10 +391,15 @@ export function checkEligibility(rules: EligibilityRules, policies: readonly Pol
   }
 }
 
-function anyBranches(c: Condition): Condition[] {
+/** `any` branches that no assignment makes true together with the `all` conditions around them. */
+function unreachableBranches(c: Condition, context: Condition[], facts: ReadonlyMap<string, FactDef>): Condition[] {
   if (c.kind === "compare") return [];
-  if (c.kind === "not") return anyBranches(c.item);
-  return [...(c.kind === "any" ? c.items : []), ...c.items.flatMap(anyBranches)];
+  // Under a `not` the surrounding conditions turn around; its inside is checked on its own.
+  if (c.kind === "not") return unreachableBranches(c.item, [], facts);
+  if (c.kind === "all") return c.items.flatMap((item) => unreachableBranches(item, [...context, ...c.items.filter((o) => o !== item)], facts));
+  return c.items.flatMap((branch) =>
+    satisfiable({ kind: "all", items: [...context, branch], line: branch.line }, facts) ? unreachableBranches(branch, context, facts) : [branch],
+  );
 }
 
 /** Facts a condition mentions. */
