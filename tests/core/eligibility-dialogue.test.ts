@@ -5,7 +5,7 @@ import { ELIGIBILITY_COUNTS_FILE } from "../../src/core/eligibility/tally.js";
 import { EXIT_TEXT } from "../../src/core/eligibility/wording.js";
 import { renderText } from "../../src/core/render-text.js";
 import { startTestBot } from "../helpers/bot-harness.js";
-import { MINI_DIALOGUE, MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
+import { MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
 
