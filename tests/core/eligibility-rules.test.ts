@@ -206,3 +206,13 @@ describe("kb check of eligibility files", () => {
     ]);
   });
 });
+
+describe("eligibility rules and the fitted model", () => {
+  it("are not part of the knowledge hash: editing them does not make model.json stale", async () => {
+    const { knowledgeHash } = await import("../../src/core/model-file.js");
+    const kb = await loadKnowledge(join(PROJECT_ROOT, "knowledge"));
+    expect(kb.eligibility).toBeDefined();
+    const { eligibility: _rules, ...without } = kb;
+    expect(knowledgeHash(kb)).toBe(knowledgeHash(without));
+  });
+});
