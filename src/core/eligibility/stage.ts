@@ -2,7 +2,10 @@ import type { Context } from "../context.js";
 import type { NextFunction } from "../composer.js";
 import type { ReplyChoice } from "../message.js";
 import { advance, isTrigger, reply, SKIP_LABEL, startDialogue, type Step } from "./dialogue.js";
-import { askText, CHOICES_PROMPT, EXIT_TEXT, resultText } from "./wording.js";
+import { askText, CHOICES_PROMPT, EXIT_TEXT, INTERRUPTED_TEXT, resultText } from "./wording.js";
+
+/** A reply that fits no answer and is at least this long (comparison form) is taken for a question. */
+export const INTERRUPTION_MIN_CHARS = 8;
 
 /** The `faqId` of a check's choices: they pick an answer to a question, not an FAQ. */
 export const ELIGIBILITY_CHOICE = "eligibility";
@@ -29,6 +32,13 @@ export async function eligibilityCheck(ctx: Context, next: NextFunction): Promis
     step = advance(rules, state.eligibility);
   } else if (state.eligibility) {
     step = reply(rules, state.eligibility, ctx.key);
+    if (step.kind === "ask" && step.retry && [...ctx.key].length >= INTERRUPTION_MIN_CHARS) {
+      // Not an answer but a sentence: most likely a question of its own. Leave the check and let
+      // the rest of the pipeline answer it (a short miss is asked again instead).
+      delete state.eligibility;
+      await ctx.reply(INTERRUPTED_TEXT);
+      return next();
+    }
   } else return next();
 
   const started = state.eligibility.history.length === 0 && !("retry" in step && step.retry);

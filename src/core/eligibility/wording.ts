@@ -11,6 +11,7 @@ export const DEFAULT_DISCLAIMER = "以上结果根据您的回答自动判断，
 export const CONTROLS_TEXT = "随时可回复：返回（上一题）、重新开始、退出";
 export const NUMBER_CONTROLS_TEXT = "也可回复：跳过、返回（上一题）、重新开始、退出";
 export const CHOICES_PROMPT = `回复序号或选项文字。${CONTROLS_TEXT}`;
+export const INTERRUPTED_TEXT = "已退出政策计算器，先回答您的问题。回复“政策计算器”可重新开始。";
 export const EXIT_TEXT = "已退出政策计算器，您的回答没有保存。可以继续提问，或回复“政策计算器”重新开始。";
 
 export function askText(step: Extract<Step, { kind: "ask" }>, intro: string | undefined): string {
