@@ -4,7 +4,7 @@ import { CHANNELS, consoleRegistration } from "../../src/channels/index.js";
 import { ConsoleChannel } from "../../src/channels/console.js";
 import type { IncomingMessage } from "../../src/core/message.js";
 import { renderText } from "../../src/core/render-text.js";
-import { EXIT_TEXT } from "../../src/core/eligibility/wording.js";
+import { exitText } from "../../src/core/eligibility/wording.js";
 import { startTestBot, waitFor } from "../helpers/bot-harness.js";
 import { MINI_DIALOGUE, MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
@@ -111,6 +111,6 @@ describe("console channel with the running bot", () => {
       if (step.choices.length > 0) expect(block).toContain("回复序号或选项文字。随时可回复：返回（上一题）、重新开始、退出");
     });
     expectMiniResult(printed(), expect);
-    expect(blocks.at(-1)).toBe(EXIT_TEXT);
+    expect(blocks.at(-1)).toBe(exitText("政策计算器"));
   });
 });

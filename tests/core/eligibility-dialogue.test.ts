@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ELIGIBILITY_COUNTS_FILE } from "../../src/core/eligibility/tally.js";
-import { EXIT_TEXT, INTERRUPTED_TEXT } from "../../src/core/eligibility/wording.js";
+import { exitText, interruptedText } from "../../src/core/eligibility/wording.js";
 import { renderText } from "../../src/core/render-text.js";
 import { startTestBot } from "../helpers/bot-harness.js";
 import { MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
@@ -72,7 +72,7 @@ describe("eligibility check (政策计算器) through the pipeline", () => {
     const restarted = await bot.say("重新开始");
     expect(restarted).toContain("第 1 题：您是哪类人才？");
     expect(await bot.say("返回")).toContain("第 1 题：您是哪类人才？"); // nothing to undo
-    expect(await bot.say("退出")).toBe(EXIT_TEXT);
+    expect(await bot.say("退出")).toBe(exitText("政策计算器"));
     expect(await bot.say("C类人才")).not.toContain("第 2 题");
     await bot.stop();
   });
@@ -83,7 +83,7 @@ describe("eligibility check (政策计算器) through the pipeline", () => {
     expect(await bot.say("C类")).toContain("第 2 题"); // a unique part of a label is enough
     expect(await bot.say("不知道几岁")).toContain("第 2 题"); // short: asked again
     const replies = await bot.runtime.bot.handle({ channel: "console", conversationId: "u1", senderId: "u1", text: "人才子女入学需要什么材料？", kind: "text", isGroup: false, mentionsBot: true, receivedAt: new Date() });
-    expect(replies.map((r) => r.text)).toEqual([INTERRUPTED_TEXT, expect.stringContaining("提交申请表、人才证书、户口簿。")]);
+    expect(replies.map((r) => r.text)).toEqual([interruptedText("政策计算器"), expect.stringContaining("提交申请表、人才证书、户口簿。")]);
     expect(await bot.say("40")).not.toContain("第 3 题");
     await bot.stop();
   });

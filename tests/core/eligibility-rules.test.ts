@@ -37,7 +37,7 @@ const CASES: Record<string, { qualifies: Facts; miss: Facts; failing: string }> 
   "special-allowance-nomination": { qualifies: teacher, miss: { title: "intermediate" }, failing: "副高级以上职称" },
   "border-support": { qualifies: teacher, miss: { teaching_years: 4 }, failing: "教龄不少于5年" },
   "talent-specialist": { qualifies: teacher, miss: { talent_class: "D" }, failing: "人才类别" },
-  "recruit-2024-apply": { qualifies: graduate, miss: { age: 36 }, failing: "年龄符合" },
+  "recruit-2024-apply": { qualifies: graduate, miss: { age: 36 }, failing: "学历和年龄符合" },
   "recruit-2024-early-signing": { qualifies: { ...graduate, degree: "bachelor", top30: true }, miss: { top30: false }, failing: "排名前30%" },
 };
 

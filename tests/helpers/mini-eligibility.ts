@@ -77,4 +77,5 @@ export function expectMiniResult(text: string, expect: (actual: unknown) => { to
   expect(text).toMatch(/取决于您跳过的问题（1 项）[\s\S]*子女入学——取决于：子女入学（《示例细则》第一条）/);
   expect(text).toContain("以测试局审核为准。");
   expect(text).toContain("0000-1234");
+  expect(text).toContain("回复“政策计算器”可再算一次。");
 }

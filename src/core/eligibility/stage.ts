@@ -2,7 +2,7 @@ import type { Context } from "../context.js";
 import type { NextFunction } from "../composer.js";
 import type { ReplyChoice } from "../message.js";
 import { advance, isTrigger, reply, SKIP_LABEL, startDialogue, type Step } from "./dialogue.js";
-import { askText, CHOICES_PROMPT, EXIT_TEXT, INTERRUPTED_TEXT, resultText } from "./wording.js";
+import { askText, CHOICES_PROMPT, exitText, interruptedText, resultText } from "./wording.js";
 
 /** A reply that fits no answer and is at least this long (comparison form) is taken for a question. */
 export const INTERRUPTION_MIN_CHARS = 8;
@@ -36,7 +36,7 @@ export async function eligibilityCheck(ctx: Context, next: NextFunction): Promis
       // Not an answer but a sentence: most likely a question of its own. Leave the check and let
       // the rest of the pipeline answer it (a short miss is asked again instead).
       delete state.eligibility;
-      await ctx.reply(INTERRUPTED_TEXT);
+      await ctx.reply(interruptedText(rules.triggers[0] ?? ""));
       return next();
     }
   } else return next();
@@ -45,7 +45,7 @@ export async function eligibilityCheck(ctx: Context, next: NextFunction): Promis
   switch (step.kind) {
     case "exit":
       delete state.eligibility;
-      return ctx.reply(EXIT_TEXT);
+      return ctx.reply(exitText(rules.triggers[0] ?? ""));
     case "ask": {
       const { fact } = step;
       const choices: ReplyChoice[] | undefined =

@@ -11,8 +11,9 @@ export const DEFAULT_DISCLAIMER = "以上结果根据您的回答自动判断，
 export const CONTROLS_TEXT = "随时可回复：返回（上一题）、重新开始、退出";
 export const NUMBER_CONTROLS_TEXT = "也可回复：跳过、返回（上一题）、重新开始、退出";
 export const CHOICES_PROMPT = `回复序号或选项文字。${CONTROLS_TEXT}`;
-export const INTERRUPTED_TEXT = "已退出政策计算器，先回答您的问题。回复“政策计算器”可重新开始。";
-export const EXIT_TEXT = "已退出政策计算器，您的回答没有保存。可以继续提问，或回复“政策计算器”重新开始。";
+/** `trigger`: the knowledge base's first trigger phrase, which starts the check again. */
+export const interruptedText = (trigger: string) => `已退出政策计算器，先回答您的问题。回复“${trigger}”可重新开始。`;
+export const exitText = (trigger: string) => `已退出政策计算器，您的回答没有保存。可以继续提问，或回复“${trigger}”重新开始。`;
 
 export function askText(step: Extract<Step, { kind: "ask" }>, intro: string | undefined): string {
   const lines: string[] = [];
@@ -47,6 +48,6 @@ export function resultText(rules: EligibilityRules, results: readonly BenefitRes
   }
   const docs = [...new Set(results.map((r) => r.benefit.source.doc))].map((d) => `《${policies.get(d)?.title ?? d}》`);
   lines.push("", `政策原文：${docs.join("、")}（网页版可点击下方链接查看）`);
-  lines.push("", rules.disclaimer ?? DEFAULT_DISCLAIMER, contactLine(bot), "回复“重新开始”可再算一次。");
+  lines.push("", rules.disclaimer ?? DEFAULT_DISCLAIMER, contactLine(bot), `回复“${rules.triggers[0] ?? ""}”可再算一次。`);
   return lines.join("\n");
 }
