@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { ELIGIBILITY_COUNTS_FILE } from "../../src/core/eligibility/tally.js";
 import { exitText, interruptedText } from "../../src/core/eligibility/wording.js";
 import { renderText } from "../../src/core/render-text.js";
-import { startTestBot } from "../helpers/bot-harness.js";
+import { TOO_FAST_TEXT } from "../../src/core/wording.js";
+import { message, startTestBot } from "../helpers/bot-harness.js";
 import { MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
@@ -85,6 +86,19 @@ describe("eligibility check (政策计算器) through the pipeline", () => {
     const replies = await bot.runtime.bot.handle({ channel: "console", conversationId: "u1", senderId: "u1", text: "人才子女入学需要什么材料？", kind: "text", isGroup: false, mentionsBot: true, receivedAt: new Date() });
     expect(replies.map((r) => r.text)).toEqual([interruptedText("政策计算器"), expect.stringContaining("提交申请表、人才证书、户口簿。")]);
     expect(await bot.say("40")).not.toContain("第 3 题");
+    await bot.stop();
+  });
+
+  it("does not count replies to a running check against the rate limit (web: 10 messages per 30 s)", async () => {
+    const bot = await checkBot();
+    const web = async (text: string) => (await bot.runtime.bot.handle(message(text, { conversationId: "w", senderId: "w" }))).map((r) => r.text).join("\n");
+    expect(await web("政策计算器")).toContain("第 1 题");
+    for (let i = 0; i < 12; i++) expect(await web("返回")).toContain("第 1 题");
+    expect(await web("退出")).toContain("已退出政策计算器");
+    // Outside the check the limit applies again (the trigger counted once).
+    const after = [];
+    for (let i = 0; i < 10; i++) after.push(await web("你好"));
+    expect(after.at(-1)).toBe(TOO_FAST_TEXT);
     await bot.stop();
   });
 
