@@ -237,6 +237,9 @@ describe("chat page", () => {
     expect(result).toContain(kb.bot.staffContact.phone);
     expect(await reply.locator("strong").first().textContent()).toBe("政策计算器结果");
     expect(await reply.locator("a.citation").getAttribute("href")).toBe("/policies/talent-20-rules#第三条");
+    // The web transcript keeps none of the check (the answers are in its replies): a reload shows only the rest.
+    const sessionId = (await page.evaluate(() => localStorage.getItem("talentbot.sessionId")))!;
+    expect(botA.history.since(sessionId)).toEqual([]);
     await page.close();
 
     const counts = botA.runtime.bot.services.eligibility.snapshot();

@@ -15,7 +15,8 @@ export const ELIGIBILITY_CHOICE = "eligibility";
  * 谢谢, 菜单 still work mid-check) and before the choice pick. A trigger phrase from
  * `eligibility/facts.yaml` starts it; while it runs every message is a reply to its question
  * (see dialogue.ts). The facts live only in the conversation's expiring state; nothing of the
- * check is written to the question log (no outcome is set), only the benefit counts.
+ * check is written to the question log (no outcome is set), only the benefit counts, and its
+ * replies are `unsaved` (the web chat's transcript does not keep them).
  */
 export async function eligibilityCheck(ctx: Context, next: NextFunction): Promise<void> {
   const rules = ctx.kb.eligibility;
@@ -45,13 +46,13 @@ export async function eligibilityCheck(ctx: Context, next: NextFunction): Promis
   switch (step.kind) {
     case "exit":
       delete state.eligibility;
-      return ctx.reply(exitText(rules.triggers[0] ?? ""));
+      return ctx.reply({ text: exitText(rules.triggers[0] ?? ""), unsaved: true });
     case "ask": {
       const { fact } = step;
       const choices: ReplyChoice[] | undefined =
         fact.type === "number" ? undefined : [...fact.choices.map((c) => ({ label: c.label, faqId: ELIGIBILITY_CHOICE })), { label: SKIP_LABEL, faqId: ELIGIBILITY_CHOICE }];
       const text = askText(step, started ? (rules.intro ?? undefined) : undefined);
-      return ctx.reply(choices ? { text, choices, choicesPrompt: CHOICES_PROMPT } : { text });
+      return ctx.reply(choices ? { text, choices, choicesPrompt: CHOICES_PROMPT, unsaved: true } : { text, unsaved: true });
     }
     case "result": {
       delete state.eligibility;
@@ -60,7 +61,8 @@ export async function eligibilityCheck(ctx: Context, next: NextFunction): Promis
       const first = step.results.find((r) => r.outcome === "applies") ?? step.results[0];
       const doc = first && policies.get(first.benefit.source.doc);
       const text = resultText(rules, step.results, policies, ctx.kb.bot, step.skipped.map((f) => f.name));
-      return ctx.reply(doc ? { text, citation: { doc: doc.id, ...(first.benefit.source.article ? { article: first.benefit.source.article } : {}), title: doc.title } } : { text });
+      const citation = doc ? { citation: { doc: doc.id, ...(first.benefit.source.article ? { article: first.benefit.source.article } : {}), title: doc.title } } : {};
+      return ctx.reply({ text, ...citation, unsaved: true });
     }
   }
 }
