@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { AdminServer } from "../admin/server.js";
 import type { Bot, BotOptions } from "../core/bot.js";
 import type { Channel, ChannelServices } from "../core/channel.js";
@@ -5,6 +6,7 @@ import type { BuildOptions } from "../core/build-engine.js";
 import { LiveEngine, type ReloadReport } from "../core/live-engine.js";
 import { OutboxDispatcher, type OutboxOptions } from "../core/outbox.js";
 import { createBot } from "../core/pipeline.js";
+import { ELIGIBILITY_COUNTS_FILE, EligibilityTally } from "../core/eligibility/tally.js";
 import { analyzerSimilarity } from "../core/similarity.js";
 import { formatProblem } from "../knowledge/errors.js";
 import { QuestionLog } from "../log/question-log.js";
@@ -30,7 +32,7 @@ export interface RuntimeOptions {
   /** Refit a stale model.json in the background after an edit (default true; see LiveEngineOptions). */
   refitInBackground?: boolean;
   /** Conversation settings (rate limit, message length, …); see BotOptions for defaults. */
-  bot?: Omit<BotOptions, "engine" | "log" | "onLogError">;
+  bot?: Omit<BotOptions, "engine" | "log" | "onLogError" | "eligibility">;
   outbox?: Omit<OutboxOptions, "onError">;
   /** Reload the knowledge base when its files change. Default true. */
   watchKnowledge?: boolean;
@@ -91,7 +93,8 @@ export class BotRuntime {
       }
     }
 
-    const bot = createBot({ ...options.bot, engine: () => live.engine, log, onLogError: (error) => reportQuietly(`talentbot: ${error.message} (the bot keeps answering)`) });
+    const eligibility = await EligibilityTally.open(join(options.dataDir, ELIGIBILITY_COUNTS_FILE), report);
+    const bot = createBot({ ...options.bot, engine: () => live.engine, log, eligibility, onLogError: (error) => reportQuietly(`talentbot: ${error.message} (the bot keeps answering)`) });
     bot.catch(async (error) => {
       report(`talentbot: ${error.message}`);
       const file = await appendErrorRecord(options.dataDir, error).catch(() => undefined);
@@ -151,6 +154,7 @@ export class BotRuntime {
       this.live.close();
       await Promise.allSettled(this.channels.map((c) => c.stop()));
       await this.bot.idle();
+      await this.bot.services.eligibility.flush();
       await this.outbox.stop();
       await this.admin?.close();
       await this.log.close();

@@ -134,7 +134,7 @@ async function kbCheck(dir: string, io: Output): Promise<number> {
   const stale = read.model ? staleness(read.model, kb, (await defaultEmbedder()).id) : read.reason;
   if (stale) io.out(`note: ${stale}; the bot fits it when it starts (a few seconds per thousand phrasings) — run \`talentbot calibrate\` to fit and save it now`);
   else io.out(`model.json: fitted ${read.model!.fittedAt} on ${describeFit(read.model!)}`);
-  io.out(`knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents, ${kb.outOfScope.reduce((n, g) => n + g.examples.length, 0)} out-of-scope examples`);
+  io.out(`knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents, ${kb.outOfScope.reduce((n, g) => n + g.examples.length, 0)} out-of-scope examples${kb.eligibility ? `, eligibility check: ${kb.eligibility.benefits.length} benefits over ${kb.eligibility.facts.length} facts` : ""}`);
   return 0;
 }
 

@@ -7,6 +7,7 @@ import { Context, type BotServices, type BotSettings } from "./context.js";
 import { ConversationStore, DEFAULT_CONVERSATION_TTL_MS } from "./conversation.js";
 import type { AnswerEngine } from "./engine.js";
 import type { IncomingMessage, Reply } from "./message.js";
+import { EligibilityTally } from "./eligibility/tally.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { BUSY_TEXT } from "./wording.js";
 
@@ -23,6 +24,8 @@ export interface BotOptions {
   rateLimit?: Partial<RateLimitOptions>;
   /** How long choices and pending feedback are remembered. Default 10 minutes. */
   conversationTtlMs?: number;
+  /** Counts of the eligibility check's results. Default: in memory. */
+  eligibility?: EligibilityTally;
   /** Clock, for tests. */
   now?: () => Date;
   /** A question-log write failed (disk full, …). Default: print to stderr. */
@@ -74,6 +77,7 @@ export class Bot extends Composer<Context> {
       log: options.log,
       conversations: new ConversationStore({ ttlMs: options.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS, now }),
       rateLimiter: new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }),
+      eligibility: options.eligibility ?? EligibilityTally.inMemory(),
       now,
       reportLogError: options.onLogError ?? ((error) => console.error(`talentbot: ${error.message}`)),
     };

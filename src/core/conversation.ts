@@ -1,5 +1,6 @@
 import type { FaqCandidate } from "../log/types.js";
 import type { TopicContext } from "./follow-up.js";
+import type { DialogueState } from "./eligibility/dialogue.js";
 import type { IncomingMessage, ReplyChoice } from "./message.js";
 
 /** What the bot remembers about one conversation between two messages. */
@@ -12,6 +13,8 @@ export interface ConversationState {
   lastQuestion?: { text: string; normalized: string; candidates: FaqCandidate[]; /** Its entry in the question log, once logged. */ loggedAs?: string };
   /** The subject so far, for follow-up questions (那D类呢？). */
   topic?: TopicContext;
+  /** A running eligibility check (its answers are kept here only, and expire with the rest). */
+  eligibility?: DialogueState;
 }
 
 export interface ConversationStoreOptions {

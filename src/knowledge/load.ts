@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { parseBotConfig } from "./bot-config.js";
+import { checkEligibility, readEligibility } from "./eligibility.js";
 import { KnowledgeError, type Bilingual, type KnowledgeProblem } from "./errors.js";
 import { parseFaq } from "./faq.js";
 import { listFiles, readText } from "./files.js";
@@ -54,8 +55,10 @@ export async function checkKnowledge(dir: string): Promise<KnowledgeCheck> {
     problems.push({ file: "faq/", message: "no FAQ entries found", fix: "add at least one file faq/<id>.md", zh: { message: "一个问答也没有", fix: "至少添加一个问答文件 `faq/<问答编号>.md`" } });
   }
   crossCheck(faqs, policies, outOfScope, problems);
+  const eligibility = await readEligibility(dir, problems);
+  if (eligibility) checkEligibility(eligibility, policies, phrasingOwners(faqs), phrasingKey, problems);
   if (!bot) return { kb: undefined, problems };
-  return { kb: { dir, faqs, policies, synonyms, dictionary, smalltalk, outOfScope, bot }, problems };
+  return { kb: { dir, faqs, policies, synonyms, dictionary, smalltalk, outOfScope, bot, ...(eligibility ? { eligibility } : {}) }, problems };
 }
 
 /** Loads the knowledge base or throws a KnowledgeError listing every problem. */
@@ -68,6 +71,12 @@ export async function loadKnowledge(dir: string): Promise<KnowledgeBase> {
 /** Comparison key for phrasings: case, width, spacing and punctuation do not make a new phrasing. */
 export function phrasingKey(text: string): string {
   return text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
+}
+
+function phrasingOwners(faqs: readonly FaqEntry[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const f of faqs) for (const p of [f.question, ...f.alternates]) owners.set(phrasingKey(p), f.id);
+  return owners;
 }
 
 /** Questions no FAQ answers, relative to the knowledge directory (see DESIGN.md "Out-of-scope examples"). */

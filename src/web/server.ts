@@ -30,7 +30,7 @@ export const DEFAULT_WEB_LIMITS: WebLimits = {
 };
 
 /** The parts of the running bot the web server uses. */
-export type WebRuntime = Pick<BotRuntime, "live" | "log" | "outbox">;
+export type WebRuntime = Pick<BotRuntime, "live" | "log" | "outbox" | "bot">;
 
 export interface WebAppOptions {
   runtime: WebRuntime;

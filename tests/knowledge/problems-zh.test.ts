@@ -6,6 +6,7 @@ import { formatProblem, formatProblemZh, type KnowledgeProblem } from "../../src
 import { readFaqCsv, writeFaqFiles } from "../../src/knowledge/import-csv.js";
 import { checkKnowledge } from "../../src/knowledge/load.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
+import { MINI_ELIGIBILITY } from "../helpers/mini-eligibility.js";
 
 // Staff read knowledge problems in the Chinese staff console: every problem the loader (and the
 // CSV import) can report must come with a Chinese message and fix, in Chinese apart from the
@@ -13,6 +14,10 @@ import { writeMiniKb } from "../helpers/mini-kb.js";
 
 const md = (front: string[], body = "答案。") => ["---", ...front, "---", body].join("\n");
 const faq = (id: string, lines: string[], body = "答案。") => md(["schemaVersion: 1", `id: ${id}`, ...lines], body);
+/** A benefit of an eligibility rules file, on rules.md (the mini knowledge base's policy). */
+const benefit = (id: string, when: string, source = "{ doc: rules, article: 第一条 }") => [`  - id: ${id}`, `    title: ${id}`, `    source: ${source}`, `    when: ${when}`];
+const GOOD_FACTS = MINI_ELIGIBILITY["eligibility/facts.yaml"]!;
+const GOOD_BENEFITS = MINI_ELIGIBILITY["eligibility/benefits.yaml"]!;
 
 /** Knowledge bases broken in every way the loader reports (one problem can hide another, hence several). */
 const BROKEN: Record<string, string | null>[] = [
@@ -57,6 +62,96 @@ const BROKEN: Record<string, string | null>[] = [
   },
   { "bot.yaml": null },
   { "faq/enroll-materials.md": null, "faq/housing-subsidy.md": null },
+  // Eligibility rules (eligibility/): facts broken in every way, and a benefit for every kind of broken condition.
+  {
+    "eligibility/facts.yaml": [
+      "schemaVersion: 1",
+      "triggers: [政策计算器, 政策计算器, 入学材料清单, '']",
+      "facts:",
+      "  - 只是一句话",
+      "  - id: Bad Id",
+      "  - type: number",
+      "  - id: age",
+      "    type: number",
+      "    min: 16",
+      "    max: 80",
+      "  - id: age",
+      "    type: number",
+      "    question: 又问年龄？",
+      "  - id: kind",
+      "    type: text",
+      "    question: 哪类？",
+      "  - id: untyped",
+      "    question: 没有类型？",
+      "  - id: single",
+      "    type: enum",
+      "    question: 只有一个选项？",
+      "    choices:",
+      "      - { value: a, label: 甲 }",
+      "  - id: pick",
+      "    type: enum",
+      "    question: 选哪个？",
+      "    choices:",
+      "      - { value: a, label: 甲, aliases: 甲方 }",
+      "      - { value: a, label: 甲二 }",
+      "      - { value: b }",
+      "      - { value: c, label: 丙 }",
+      "  - id: years",
+      "    type: number",
+      "    question: 几年？",
+      "    min: 十",
+      "  - id: span",
+      "    type: number",
+      "    question: 多少？",
+      "    min: 10",
+      "    max: 5",
+      "  - id: flag",
+      "    type: boolean",
+      "    question: 是不是？",
+    ].join("\n"),
+    "eligibility/benefits.yaml": [
+      "schemaVersion: 1",
+      "benefits:",
+      "  - 只是一句话",
+      "  - id: Bad_Id",
+      "  - title: 没有编号",
+      "  - id: bare",
+      ...benefit("text", "只是一句话"),
+      ...benefit("label-only", "{ label: 只有说明 }"),
+      ...benefit("empty-all", "{ all: [] }"),
+      ...benefit("unknown-fact", "{ fact: salary, atLeast: 3 }"),
+      ...benefit("two-ops", "{ fact: age, atLeast: 3, atMost: 5 }"),
+      ...benefit("no-op", "{ fact: pick }"),
+      ...benefit("bad-value", "{ fact: pick, is: z }"),
+      ...benefit("enum-number", "{ fact: pick, atLeast: 2 }"),
+      ...benefit("flag-number", "{ fact: flag, atMost: 1 }"),
+      ...benefit("not-number", "{ fact: age, atLeast: 很多 }"),
+      ...benefit("out-of-range", "{ fact: age, atLeast: 100 }"),
+      ...benefit("number-is", "{ fact: age, is: 30 }"),
+      ...benefit("in-text", "{ fact: pick, in: a }"),
+      ...benefit("in-bad", "{ not: { fact: pick, in: [a, z] } }"),
+      ...benefit("no-doc", "{ fact: flag, is: true }", "{ doc: nowhere }"),
+      ...benefit("no-doc", "{ fact: flag, is: false }", "{ doc: rules, article: 第九条 }"),
+      ...benefit("contradiction", "{ all: [{ fact: age, atLeast: 40 }, { fact: age, atMost: 30 }] }"),
+      ...benefit("dead-branch", "{ any: [{ all: [{ fact: age, atLeast: 50 }, { fact: age, atMost: 20 }] }, { fact: pick, is: a }] }"),
+    ].join("\n"),
+  },
+  // No triggers, no list of facts or benefits, a benefits file of another version: no benefits at all.
+  { "eligibility/facts.yaml": "schemaVersion: 1\nfacts: 没有列表", "eligibility/benefits.yaml": "schemaVersion: 2\nbenefits: 没有列表" },
+  // Broken YAML, a file that is not `key: value` fields, a file without schemaVersion; no policies for a source.
+  { "eligibility/facts.yaml": "schemaVersion: 1\ntriggers: [政策计算器\n", "eligibility/benefits.yaml": GOOD_BENEFITS },
+  {
+    "eligibility/facts.yaml": GOOD_FACTS,
+    "eligibility/a.yaml": "- 不是字段",
+    "eligibility/b.yaml": "schemaVersion: 1\nbenefits: [未闭合\n",
+    "eligibility/c.yaml": ["benefits:", ...benefit("versionless", "{ fact: has_home, is: true }")].join("\n"),
+    "eligibility/d.yaml": ["schemaVersion: 1", "benefits:", ...benefit("no-policies", "{ fact: child, is: true }", "{ doc: rules }")].join("\n"),
+    "policies/rules.md": null,
+    "faq/enroll-materials.md": null,
+    "faq/housing-subsidy.md": null,
+  },
+  // Benefit files without facts.yaml.
+  { "eligibility/benefits.yaml": GOOD_BENEFITS },
 ];
 
 const CSVS = [
@@ -127,6 +222,28 @@ describe("knowledge problems in Chinese", () => {
     expect(zh("smalltalk.md", /no reply/)).toEqual(["寒暄类别 `lonely` 没有回复 → 在标题下面加一行 `reply: …`，写上机器人的回复"]);
     expect(zh("out-of-scope.md", /neither/)[0]).toContain("`- `");
     expect(zh("synonyms.txt", /first line/)).toEqual(["第 1 行没有注明文件格式，现在写的是“子女 孩子” → 把第 1 行原样改成：`# talentbot synonyms schemaVersion: 1`"]);
+    expect(zh("eligibility/facts.yaml", /invalid YAML/)).toEqual([
+      "这一行附近的写法有误，机器人读不懂 → 检查缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格），列表的每一项是否以 `- ` 开头",
+    ]);
+    expect(zh("eligibility/benefits.yaml", /unknown fact/)).toEqual([
+      "条件里的事实 `salary` 没有在 `eligibility/facts.yaml` 中写过 → 在 `eligibility/facts.yaml` 中加上这个事实，或改用已有的事实：`age`、`single`、`pick`、`years`、`span`、`flag`",
+    ]);
+    expect(zh("eligibility/facts.yaml", /trigger .* is also/)).toEqual([
+      "触发语“入学材料清单”也是问答 `enroll-materials` 的标准问题或其他问法：用户发这句话只会开始政策计算器，得不到这个问答 → 从问答里删掉这个问法，或从 `triggers` 里删掉这句触发语",
+    ]);
+    expect(zh("eligibility/benefits.yaml", /not a value/)).toEqual(["“z”不是事实 `pick` 的选项值 → 改用下列之一：`a`、`c`", "“z”不是事实 `pick` 的选项值 → 改用下列之一：`a`、`c`"]);
+    expect(zh("eligibility/benefits.yaml", /already used/)[0]).toMatch(/^待遇编号 `no-doc` 已经在 eligibility\/benefits\.yaml 第 \d+ 行用过/);
+    expect(zh("eligibility/", /without/)).toEqual([
+      "有待遇文件，但缺少 `eligibility/facts.yaml` → 新建 `eligibility/facts.yaml`，写上待遇条件用到的事实（写法见 README.md 中“政策计算器：工作人员如何编辑规则”一节）",
+    ]);
+  });
+
+  it("covers every problem the eligibility rules report", async () => {
+    const problems = (await everyProblem()).filter((p) => p.file.startsWith("eligibility/"));
+    const kinds = new Set(problems.map((p) => p.message.replace(/"[^"]*"|`[^`]*`|\d+|eligibility\/\S+/g, "")));
+    expect(kinds.size, [...kinds].join("\n")).toBeGreaterThanOrEqual(40);
+    // The YAML library's English never reaches the staff.
+    for (const p of problems.filter((x) => /invalid YAML/.test(x.message))) expect(p.zh.message).toBe("这一行附近的写法有误，机器人读不懂");
   });
 
   it("formatProblemZh names the file and line the Chinese way; formatProblem stays English for the CLI", () => {

@@ -505,9 +505,28 @@
           groupRows.appendChild(row);
         });
         labelRows(groupRows);
+        return loadEligibility();
+      })
+      .then(function () {
         document.body.dataset.dashboard = month;
       })
       .catch(function (error) { toast(error.message, true); });
+  }
+
+  /** How often each benefit of the eligibility check was decided and applied (counts only). */
+  function loadEligibility() {
+    return api("/api/admin/eligibility").then(function (data) {
+      $("eligibility-summary").textContent = data.enabled ? "已完成 " + data.checks + " 次计算。" : "知识库中没有 eligibility/ 文件夹，政策计算器未启用。";
+      var rows = $("eligibility-rows");
+      rows.replaceChildren();
+      data.benefits.forEach(function (b) {
+        var row = make("tr");
+        row.dataset.benefit = b.id;
+        [b.id, b.title, b.source.doc + (b.source.article ? " " + b.source.article : ""), b.checked, b.applies].forEach(function (c) { row.appendChild(make("td", null, c)); });
+        rows.appendChild(row);
+      });
+      labelRows(rows);
+    });
   }
 
   $("dashboard-filter").addEventListener("submit", function (event) {
