@@ -132,10 +132,13 @@ export class BotApp {
           ...(staff ? { staffToken: staff.token } : {}),
         });
         const url = web.url;
-        if (webChannel) report(`talentbot: web chat ${url}/ — staff console ${url}/admin`);
-        if (routes.length > 0) report(`talentbot: HTTP routes for channels: ${routes.map((r) => `${r.method} ${url}${r.path}`).join(", ")}`);
-        if (staff?.generated) report(`talentbot: staff console token (generated now, stored in ${staff.source}; shown only this once): ${staff.token}`);
-        else if (staff) report(`talentbot: staff console token: ${staff.source === "ADMIN_TOKEN" ? "ADMIN_TOKEN" : `in ${staff.source}`}`);
+        // One line to the operator: whoever reads the log (a person, a supervisor, a test) sees the address and the token together.
+        const lines: string[] = [];
+        if (webChannel) lines.push(`talentbot: web chat ${url}/ — staff console ${url}/admin`);
+        if (routes.length > 0) lines.push(`talentbot: HTTP routes for channels: ${routes.map((r) => `${r.method} ${url}${r.path}`).join(", ")}`);
+        if (staff?.generated) lines.push(`talentbot: staff console token (generated now, stored in ${staff.source}; shown only this once): ${staff.token}`);
+        else if (staff) lines.push(`talentbot: staff console token: ${staff.source === "ADMIN_TOKEN" ? "ADMIN_TOKEN" : `in ${staff.source}`}`);
+        if (lines.length > 0) report(lines.join("\n"));
       } catch (error) {
         await runtime.stop();
         await history?.close();

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { AdminServer } from "../admin/server.js";
 import type { Bot, BotOptions } from "../core/bot.js";
 import type { Channel, ChannelServices } from "../core/channel.js";
@@ -6,6 +7,7 @@ import { LiveEngine, reportReload } from "../core/live-engine.js";
 import { OutboxDispatcher, type OutboxOptions } from "../core/outbox.js";
 import { createBot } from "../core/pipeline.js";
 import { toStderr } from "../core/report.js";
+import { ELIGIBILITY_COUNTS_FILE, EligibilityTally } from "../core/eligibility/tally.js";
 import { analyzerSimilarity } from "../core/similarity.js";
 import { QuestionLog } from "../log/question-log.js";
 import { LogDesk } from "../staff/desk.js";
@@ -29,8 +31,10 @@ export interface RuntimeOptions {
   channels: Channel[];
   /** How the answering engine is built (engine options, embedder, vector cache). */
   build?: Partial<Omit<BuildOptions, "report">>;
+  /** Refit a stale model.json in the background after an edit (default true; see LiveEngineOptions). */
+  refitInBackground?: boolean;
   /** Conversation settings (rate limit, message length, …); see BotOptions for defaults. */
-  bot?: Omit<BotOptions, "engine" | "log" | "report">;
+  bot?: Omit<BotOptions, "engine" | "log" | "report" | "eligibility">;
   outbox?: Omit<OutboxOptions, "report">;
   /** Reload the knowledge base when its files change. Default true. */
   watchKnowledge?: boolean;
@@ -68,7 +72,7 @@ export class BotRuntime {
   static async start(options: RuntimeOptions): Promise<BotRuntime> {
     const report = options.report ?? toStderr;
     const reportQuietly = quietRepeats(report);
-    const live = await LiveEngine.open(options.knowledgeDir, { build: { ...options.build, report: (line) => report(`talentbot: ${line}`) } });
+    const live = await LiveEngine.open(options.knowledgeDir, { build: { ...options.build, report: (line) => report(`talentbot: ${line}`) }, ...(options.refitInBackground === false ? { refitInBackground: false } : {}) });
     const log = await QuestionLog.open({
       dataDir: options.dataDir,
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
@@ -93,7 +97,8 @@ export class BotRuntime {
       }
     }
 
-    const bot = createBot({ ...options.bot, engine: () => live.engine, log, report: reportQuietly });
+    const eligibility = await EligibilityTally.open(join(options.dataDir, ELIGIBILITY_COUNTS_FILE), report);
+    const bot = createBot({ ...options.bot, engine: () => live.engine, log, eligibility, report: reportQuietly });
     bot.catch(async (error) => {
       report(`talentbot: ${error.message}`);
       const file = await appendErrorRecord(options.dataDir, error).catch(() => undefined);
@@ -153,6 +158,7 @@ export class BotRuntime {
       this.live.close();
       await Promise.allSettled(this.channels.map((c) => c.stop()));
       await this.bot.idle();
+      await this.bot.services.eligibility.flush();
       await this.outbox.stop();
       await this.admin?.close();
       await this.log.close();

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
@@ -9,6 +10,7 @@ import { buildEngine } from "../core/build-engine.js";
 import { MODEL_FILE, readModel, staleness } from "../core/model-file.js";
 import { defaultEmbedder } from "../search/onnx-embedder.js";
 import { evaluate, formatReport, readEvalFile } from "./eval.js";
+import { evaluateDialogues, formatDialogueReport, readDialogueFile } from "./eval-dialogues.js";
 import { loadEngine } from "./load-engine.js";
 import { LOG_USAGE, logCommand } from "./log.js";
 import { chatCommand, startCommand } from "./start.js";
@@ -23,7 +25,7 @@ Usage:
   talentbot kb check [--knowledge DIR]          validate the knowledge base
   talentbot kb import FILE.csv [--knowledge DIR] [--subdir imported] [--force]
                                                 turn a spreadsheet export into FAQ files
-  talentbot eval [FILE.jsonl ...] [--verbose]   evaluation figures (default: tests/eval/*.jsonl)
+  talentbot eval [FILE.jsonl ...] [--verbose]   evaluation figures (default: tests/eval/*.jsonl; dialogues*.jsonl are conversations)
   talentbot calibrate [FILE.jsonl] [--knowledge DIR]
                                                 fit the knowledge base's answering model (rank weights,
                                                 decision models) from its own phrasings, plus staff's
@@ -86,8 +88,13 @@ const commands: Record<string, Command> = {
   eval: async (args, io) => {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { verbose: { type: "boolean" }, knowledge: { type: "string" } } });
     const engine = await loadEngine(knowledgeDir(values.knowledge));
-    const files = positionals.length > 0 ? positionals : [join(PACKAGE_ROOT, "tests/eval/dev.jsonl"), join(PACKAGE_ROOT, "tests/eval/holdout.jsonl")];
-    for (const f of files) io.out(formatReport(basename(f), await evaluate(engine, await readEvalFile(f)), values.verbose ?? false));
+    const files = positionals.length > 0 ? positionals : ["dev.jsonl", "holdout.jsonl", "dialogues-dev.jsonl", "dialogues.jsonl"].map((f) => join(PACKAGE_ROOT, "tests/eval", f)).filter((f) => existsSync(f));
+    const verbose = values.verbose ?? false;
+    for (const f of files) {
+      // A dialogue file (turns asked in one conversation) is named dialogues*.jsonl.
+      if (basename(f).startsWith("dialogues")) io.out(formatDialogueReport(basename(f), await evaluateDialogues(engine, await readDialogueFile(f)), verbose));
+      else io.out(formatReport(basename(f), await evaluate(engine, await readEvalFile(f)), verbose));
+    }
     return 0;
   },
 
@@ -127,7 +134,7 @@ async function kbCheck(dir: string, io: Output): Promise<number> {
   const stale = read.model ? staleness(read.model, kb, (await defaultEmbedder()).id) : read.reason;
   if (stale) io.out(`note: ${stale}; the bot fits it when it starts (a few seconds per thousand phrasings) — run \`talentbot calibrate\` to fit and save it now`);
   else io.out(`model.json: fitted ${read.model!.fittedAt} on ${describeFit(read.model!)}`);
-  io.out(`knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents, ${kb.outOfScope.reduce((n, g) => n + g.examples.length, 0)} out-of-scope examples`);
+  io.out(`knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents, ${kb.outOfScope.reduce((n, g) => n + g.examples.length, 0)} out-of-scope examples${kb.eligibility ? `, eligibility check: ${kb.eligibility.benefits.length} benefits over ${kb.eligibility.facts.length} facts` : ""}`);
   return 0;
 }
 

@@ -8,6 +8,7 @@ import type { AnswerEngine } from "./engine.js";
 import type { IncomingMessage, Reply } from "./message.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { toStderr, type Report } from "./report.js";
+import { EligibilityTally } from "./eligibility/tally.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { BUSY_TEXT } from "./wording.js";
 
@@ -24,6 +25,8 @@ export interface BotOptions {
   rateLimit?: Partial<RateLimitOptions>;
   /** How long choices and pending feedback are remembered. Default 10 minutes. */
   conversationTtlMs?: number;
+  /** Counts of the eligibility check's results. Default: in memory. */
+  eligibility?: EligibilityTally;
   /** Clock, for tests. */
   now?: () => Date;
   /** The operator's lines: a question-log write failed (disk full, …), a message failed and no error handler is set. Default: stderr. */
@@ -78,6 +81,7 @@ export class Bot extends Composer<Context> {
       log: options.log,
       conversations: new ConversationStore({ ttlMs: options.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS, now }),
       rateLimiter: new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }),
+      eligibility: options.eligibility ?? EligibilityTally.inMemory(),
       now,
       reportLogError: (error) => report(`talentbot: ${error.message} (the bot keeps answering)`),
     };

@@ -5,6 +5,7 @@ import type { FaqCandidate, Outcome, QuestionReason } from "../log/types.js";
 import type { Respond } from "./channel.js";
 import type { ConversationState, ConversationStore } from "./conversation.js";
 import type { AnswerEngine } from "./engine.js";
+import type { EligibilityTally } from "./eligibility/tally.js";
 import type { IncomingMessage, Reply } from "./message.js";
 import type { RateLimiter } from "./rate-limit.js";
 
@@ -33,6 +34,8 @@ export interface BotServices {
   log: QuestionLog | undefined;
   conversations: ConversationStore;
   rateLimiter: RateLimiter;
+  /** How often each benefit of the eligibility check was checked and applied (counts only). */
+  eligibility: EligibilityTally;
   now: () => Date;
   /** A log write failed: the reply went out, the operator must hear about it. */
   reportLogError: (error: QuestionLogError) => void;

@@ -1,4 +1,6 @@
 import type { FaqCandidate } from "../log/types.js";
+import type { TopicContext } from "./follow-up.js";
+import type { DialogueState } from "./eligibility/dialogue.js";
 import type { IncomingMessage, ReplyChoice } from "./message.js";
 
 /** What the bot remembers about one conversation between two messages. */
@@ -9,6 +11,10 @@ export interface ConversationState {
   feedbackFor?: { faqId: string; question: string; normalized: string; candidates: FaqCandidate[] };
   /** The last policy question asked, so 人工 can hand it to staff. */
   lastQuestion?: { text: string; normalized: string; candidates: FaqCandidate[]; /** Its entry in the question log, once logged. */ loggedAs?: string };
+  /** The subject so far, for follow-up questions (那D类呢？). */
+  topic?: TopicContext;
+  /** A running eligibility check (its answers are kept here only, and expire with the rest). */
+  eligibility?: DialogueState;
 }
 
 export interface ConversationStoreOptions {

@@ -1,6 +1,6 @@
 import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
 import { Analyzer } from "../search/analyzer.js";
-import type { Embedder, QuantizedVector } from "../search/embedding.js";
+import { dequantize, type Embedder, type QuantizedVector } from "../search/embedding.js";
 import { SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
 import type { RankWeights } from "../search/rank.js";
@@ -73,6 +73,7 @@ export class AnswerEngine {
   readonly options: EngineOptions;
   private readonly index: SearchIndex;
   private readonly smalltalk: SmalltalkMatcher;
+  private readonly recentVectors = new Map<string, Promise<Float32Array>>();
   private readonly faqs: Map<string, FaqEntry>;
   private readonly policies: Map<string, PolicyDoc>;
   readonly analyzer: Analyzer;
@@ -111,9 +112,36 @@ export class AnswerEngine {
     return { ...this.base(question), status: "answered", faqId, faq, score: 1, confidence: 1, sources: faq.source ? [faq.source] : [], text: text.answeredText(faq, this.policies) };
   }
 
+  /** An answer demoted to "did you mean" (its best guesses as choices): for an answer the conversation makes doubtful. */
+  asSuggestion(answer: Answer): Answer {
+    const { faqId: _faqId, faq: _faq, smalltalkIntent: _intent, status: _status, ...base } = answer;
+    const suggestions = answer.suggestions.slice(0, this.options.decision.maxSuggestions);
+    if (suggestions.length === 0) return { ...base, status: "unanswered", sources: [], text: text.unansweredText(this.kb.bot) };
+    return { ...base, status: "suggested", sources: [], suggestions, text: text.suggestedText(suggestions) };
+  }
+
+  /** The stored vector of an entry's main question (unit length), or undefined for an unknown id. */
+  questionVector(faqId: string): Float32Array | undefined {
+    const faq = this.faqs.get(faqId);
+    return faq ? dequantize(this.vectors.vectorOf(embeddingText(faq.question))) : undefined;
+  }
+
   /** The sentence vector of a question. */
   embed(question: string): Promise<Float32Array> {
-    return this.vectors.embedder.embed(embeddingText(question));
+    const key = embeddingText(question);
+    const known = this.recentVectors.get(key);
+    if (known) {
+      // Most recently used last, so the oldest is the first to go.
+      this.recentVectors.delete(key);
+      this.recentVectors.set(key, known);
+      return known;
+    }
+    const vector = this.vectors.embedder.embed(key);
+    this.recentVectors.set(key, vector);
+    if (this.recentVectors.size > RECENT_VECTORS) this.recentVectors.delete(this.recentVectors.keys().next().value!);
+    // A failed forward pass is not remembered: the next ask tries again.
+    vector.catch(() => this.recentVectors.delete(key));
+    return vector;
   }
 
   /** The raw candidates for a question (for the hit-test views). */
@@ -204,6 +232,9 @@ export class AnswerEngine {
     return { doc: doc.id, docTitle: doc.title, article: article.key, title: article.title, text: article.text };
   }
 }
+
+/** Sentence vectors of recent texts kept per engine: the same question comes often, a follow-up re-reads the earlier one. */
+const RECENT_VECTORS = 1000;
 
 export const round = (n: number) => Math.round(n * 1000) / 1000;
 

@@ -21,6 +21,12 @@ export interface LiveEngineOptions {
   debounceMs?: number;
   /** Also look for changes this often, for file systems where watching misses events. Default 5 000 ms. */
   pollMs?: number;
+  /**
+   * After an edit makes model.json stale, fit a new one in the background and swap it in. Default true;
+   * false keeps answering with the stale model until `talentbot calibrate` (tests that edit knowledge
+   * but are not about the fit, so the fit's CPU does not slow the rest).
+   */
+  refitInBackground?: boolean;
 }
 
 /**
@@ -58,7 +64,7 @@ export class LiveEngine {
     const fingerprint = await fingerprintOf(dir);
     const built = await buildEngine(await loadKnowledge(dir), { ...options.build, whenStale: "use" });
     const live = new LiveEngine(dir, built.engine, fingerprint, options);
-    if (built.stale) live.refitLater(built.engine.kb, fingerprint, built.stale);
+    if (built.stale && options.refitInBackground !== false) live.refitLater(built.engine.kb, fingerprint, built.stale);
     return live;
   }
 
@@ -159,7 +165,7 @@ export class LiveEngine {
       this.current = engine;
       this.fingerprint = fingerprint;
       this.lastFailure = undefined;
-      if (built.stale) this.refitLater(engine.kb, fingerprint, built.stale);
+      if (built.stale && this.options.refitInBackground !== false) this.refitLater(engine.kb, fingerprint, built.stale);
       return { ok: true, changed: true, faqs: engine.kb.faqs.length };
     } catch (error) {
       const report: ReloadReport =

@@ -53,6 +53,13 @@ export interface Reply {
   citation?: Citation;
   /** Offer 有帮助 / 没帮助 for this reply (set after `answered` replies). */
   feedback?: boolean;
+  /**
+   * Not to be kept by a channel that stores conversations (the web chat's transcript): the
+   * eligibility check's questions and results, which carry the user's answers. Shown once.
+   */
+  unsaved?: boolean;
+  /** For text-only channels: the line under numbered choices, when "回复 1、2、3 查看答案" does not fit (a question of the eligibility check). */
+  choicesPrompt?: string;
 }
 
 /** The words a button channel should send back for the feedback buttons. */

@@ -57,7 +57,10 @@ export interface KnowledgeModel {
   figures: FitFigures;
 }
 
-/** sha256 over what the fit depends on: entries, out-of-scope examples, policy text, synonyms, dictionary. */
+/**
+ * sha256 over what the fit depends on: entries, out-of-scope examples, policy text, synonyms, dictionary.
+ * Not the eligibility rules (`eligibility/`): they do not affect answering, so editing them leaves model.json fresh.
+ */
 export function knowledgeHash(kb: KnowledgeBase): string {
   const content = {
     faqs: [...kb.faqs].sort((a, b) => a.id.localeCompare(b.id)).map((f) => [f.id, f.question, f.alternates, f.answer]),

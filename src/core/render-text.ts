@@ -18,7 +18,7 @@ export function renderText(reply: Reply): string {
   const choices = reply.choices ?? [];
   if (choices.length > 0) {
     lines.push(...choices.map((choice, i) => `${i + 1}. ${choice.label}`));
-    lines.push(`回复 ${choices.map((_, i) => i + 1).join("、")} 查看答案，或换个说法再问。`);
+    lines.push(reply.choicesPrompt ?? `回复 ${choices.map((_, i) => i + 1).join("、")} 查看答案，或换个说法再问。`);
   }
   if (reply.feedback) lines.push(`这个回答有帮助吗？回复 ${TEXT_FEEDBACK_YES} / ${TEXT_FEEDBACK_NO}`);
   return lines.join("\n");

@@ -11,6 +11,11 @@ export const TOO_FAST_TEXT = "您发送得有点快，请稍等片刻再继续�
 
 export const SUGGESTED_INTRO = "您是不是想问：";
 
+/** Said before an answer to a follow-up question, so the asker sees how it was read. */
+export function followUpNote(understood: string): string {
+  return `（接着上一个问题：${understood}）`;
+}
+
 export function tooLongText(maxChars: number): string {
   return `您的消息超过了 ${maxChars} 字，我没有读完。请用一两句话简要描述您想咨询的事项，例如“人才子女入学需要什么材料”。`;
 }

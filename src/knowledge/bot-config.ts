@@ -10,29 +10,41 @@ export function parseBotConfig(file: string, source: string, problems: Knowledge
   const doc = parseDocument(source, { lineCounter, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
-    problems.push({ file, line: lineCounter.linePos(err.pos[0]).line, message: `invalid YAML: ${err.message.split("\n")[0]}`, fix: "fix the YAML syntax (indentation, `key: value`)" });
+    problems.push({
+      file,
+      line: lineCounter.linePos(err.pos[0]).line,
+      message: `invalid YAML: ${err.message.split("\n")[0]}`,
+      fix: "fix the YAML syntax (indentation, `key: value`)",
+      zh: { message: "这一行附近的写法有误，机器人读不懂", fix: "检查缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格）" },
+    });
     return undefined;
   }
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    problems.push({ file, line: 1, message: "bot.yaml is not a set of `key: value` fields", fix: "see DESIGN.md for the fields" });
+    problems.push({
+      file,
+      line: 1,
+      message: "bot.yaml is not a set of `key: value` fields",
+      fix: "see DESIGN.md for the fields",
+      zh: { message: "`bot.yaml` 应该是一行一项的 `字段名: 内容`", fix: "按 DESIGN.md 中 `bot.yaml` 的说明逐项填写" },
+    });
     return undefined;
   }
   const r = new FieldReader(file, data as Record<string, unknown>, problems);
   r.schemaVersion();
-  const text = (key: string) => r.string(key, true, `add \`${key}:\` (see DESIGN.md, bot.yaml)`);
+  const text = (key: string) => r.string(key, true, { en: `add \`${key}:\` (see DESIGN.md, bot.yaml)`, zh: `加一行 \`${key}: …\`（各项的含义见 DESIGN.md 中 \`bot.yaml\` 的说明）` });
   const contact = r.record("staffContact") ?? {};
   const c = new FieldReader(file, contact, problems);
-  const need = (key: string) => c.string(key, true, `add \`${key}:\` under staffContact`);
+  const need = (key: string) => c.string(key, true, { en: `add \`${key}:\` under staffContact`, zh: `在 \`staffContact:\` 下面空两格加一行 \`${key}: …\`` });
   const staffContact: BotConfig["staffContact"] = { phone: need("phone"), address: need("address"), hours: need("hours") };
-  const email = c.string("email", false, "write the e-mail address as text");
+  const email = c.string("email", false, { en: "write the e-mail address as text", zh: "电子邮箱写成一段文字，例如 `email: rencai@example.gov.cn`" });
   if (email) staffContact.email = email;
   return {
     schemaVersion: 1,
     botName: text("botName"),
     greeting: text("greeting"),
     help: text("help"),
-    examples: r.strings("examples", "list example questions as `  - …`"),
+    examples: r.strings("examples", { en: "list example questions as `  - …`", zh: "示例问题写在 `examples:` 下面，每个问题一行，写成 `  - …`" }),
     notFound: text("notFound"),
     excerptIntro: text("excerptIntro"),
     staffContact,

@@ -9,6 +9,8 @@ export class CsvError extends Error {
   constructor(
     message: string,
     readonly line: number,
+    /** The same in Chinese, for staff. */
+    readonly zh: string,
   ) {
     super(message);
   }
@@ -54,7 +56,7 @@ export function parseCsv(text: string): CsvRecord[] {
       start = line;
     } else field += ch;
   }
-  if (inQuotes) throw new CsvError("a quoted field is never closed", quoteLine);
+  if (inQuotes) throw new CsvError("a quoted field is never closed", quoteLine, "有一个以英文双引号开头的单元格没有结束的引号");
   fields.push(field);
   if (fields.some((f) => f.trim() !== "")) records.push({ line: start, fields });
   return records;

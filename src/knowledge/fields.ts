@@ -1,4 +1,4 @@
-import type { KnowledgeProblem } from "./errors.js";
+import type { Bilingual, KnowledgeProblem } from "./errors.js";
 import type { FrontMatterFile } from "./front-matter.js";
 import { KNOWLEDGE_SCHEMA_VERSION } from "./types.js";
 
@@ -11,45 +11,65 @@ export class FieldReader {
     private readonly lineOf: (key: string, index?: number) => number | undefined = () => undefined,
   ) {}
 
-  problem(key: string, message: string, fix: string, index?: number): void {
-    this.problems.push({ file: this.file, line: this.lineOf(key, index) ?? this.lineOf(key), message, fix });
+  problem(key: string, message: Bilingual, fix: Bilingual, index?: number): void {
+    const line = this.lineOf(key, index) ?? this.lineOf(key);
+    const p: KnowledgeProblem = { file: this.file, message: message.en, fix: fix.en, zh: { message: message.zh, fix: fix.zh } };
+    if (line !== undefined) p.line = line;
+    this.problems.push(p);
   }
 
   schemaVersion(): void {
     const v = this.data["schemaVersion"];
-    if (v === undefined) this.problem("schemaVersion", "missing `schemaVersion`", `add the line \`schemaVersion: ${KNOWLEDGE_SCHEMA_VERSION}\``);
-    else if (v !== KNOWLEDGE_SCHEMA_VERSION) this.problem("schemaVersion", `schemaVersion ${String(v)} is not supported (this talentbot reads ${KNOWLEDGE_SCHEMA_VERSION})`, "convert the file or use a matching talentbot version");
+    if (v === undefined) {
+      this.problem(
+        "schemaVersion",
+        { en: "missing `schemaVersion`", zh: "缺少 `schemaVersion`" },
+        {
+          en: `add the line \`schemaVersion: ${KNOWLEDGE_SCHEMA_VERSION}\``,
+          zh: this.file.endsWith(".md") ? `在开头两个 \`---\` 之间加一行 \`schemaVersion: ${KNOWLEDGE_SCHEMA_VERSION}\`` : `在文件第一行加上 \`schemaVersion: ${KNOWLEDGE_SCHEMA_VERSION}\``,
+        },
+      );
+    } else if (v !== KNOWLEDGE_SCHEMA_VERSION) {
+      this.problem(
+        "schemaVersion",
+        {
+          en: `schemaVersion ${String(v)} is not supported (this talentbot reads ${KNOWLEDGE_SCHEMA_VERSION})`,
+          zh: `\`schemaVersion\` 写的是 ${String(v)}，本系统只能读取版本 ${KNOWLEDGE_SCHEMA_VERSION}`,
+        },
+        { en: "convert the file or use a matching talentbot version", zh: `改回 \`schemaVersion: ${KNOWLEDGE_SCHEMA_VERSION}\`；如果文件确实是新版本的格式，请系统管理员转换文件或更新机器人程序` },
+      );
+    }
   }
 
-  string(key: string, required: true, fix: string): string;
-  string(key: string, required: false, fix: string): string | undefined;
-  string(key: string, required: boolean, fix: string): string | undefined {
+  string(key: string, required: true, fix: Bilingual): string;
+  string(key: string, required: false, fix: Bilingual): string | undefined;
+  string(key: string, required: boolean, fix: Bilingual): string | undefined {
     const v = this.data[key];
     if (v === undefined || v === null || (typeof v === "string" && v.trim() === "")) {
-      if (required) this.problem(key, `missing \`${key}\``, fix);
+      if (required) this.problem(key, { en: `missing \`${key}\``, zh: `缺少 \`${key}\`，或者它是空的` }, fix);
       return required ? "" : undefined;
     }
     if (v instanceof Date) return v.toISOString().slice(0, 10);
     if (typeof v === "number") return String(v);
     if (typeof v !== "string") {
-      this.problem(key, `\`${key}\` must be text`, fix);
+      this.problem(key, { en: `\`${key}\` must be text`, zh: `\`${key}\` 应该是一段文字` }, fix);
       return required ? "" : undefined;
     }
     return v.trim();
   }
 
-  strings(key: string, fix: string): string[] {
+  strings(key: string, fix: Bilingual): string[] {
     const v = this.data[key];
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) {
-      this.problem(key, `\`${key}\` must be a list`, fix);
+      this.problem(key, { en: `\`${key}\` must be a list`, zh: `\`${key}\` 应该是列表` }, fix);
       return [];
     }
     const out: string[] = [];
     v.forEach((item, i) => {
       if (typeof item === "string" && item.trim() !== "") out.push(item.trim());
       else if (typeof item === "number") out.push(String(item));
-      else this.problem(key, `item ${i + 1} of \`${key}\` is empty or not text`, fix, i);
+      else this.problem(key, { en: `item ${i + 1} of \`${key}\` is empty or not text`, zh: `\`${key}\` 的第 ${i + 1} 项是空的或不是文字` }, fix, i);
     });
     return out;
   }
@@ -58,7 +78,11 @@ export class FieldReader {
     const v = this.data[key];
     if (v === undefined) return fallback;
     if (typeof v !== "boolean") {
-      this.problem(key, `\`${key}\` must be true or false`, `write \`${key}: true\` or \`${key}: false\``);
+      this.problem(
+        key,
+        { en: `\`${key}\` must be true or false`, zh: `\`${key}\` 只能写 \`true\` 或 \`false\`` },
+        { en: `write \`${key}: true\` or \`${key}: false\``, zh: `写成 \`${key}: true\` 或 \`${key}: false\`` },
+      );
       return fallback;
     }
     return v;
@@ -68,7 +92,11 @@ export class FieldReader {
     const v = this.data[key];
     if (v === undefined) return fallback;
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-      this.problem(key, `\`${key}\` must be a non-negative number`, `write e.g. \`${key}: ${fallback}\``);
+      this.problem(
+        key,
+        { en: `\`${key}\` must be a non-negative number`, zh: `\`${key}\` 应该是不小于 0 的数字` },
+        { en: `write e.g. \`${key}: ${fallback}\``, zh: `写成数字，例如 \`${key}: ${fallback}\`` },
+      );
       return fallback;
     }
     return v;
@@ -78,7 +106,11 @@ export class FieldReader {
     const v = this.data[key];
     if (v === undefined || v === null) return undefined;
     if (typeof v !== "object" || Array.isArray(v)) {
-      this.problem(key, `\`${key}\` must be a set of fields`, `indent its fields under \`${key}:\``);
+      this.problem(
+        key,
+        { en: `\`${key}\` must be a set of fields`, zh: `\`${key}\` 下面应该是几项字段` },
+        { en: `indent its fields under \`${key}:\``, zh: `把各项字段写在 \`${key}:\` 下面，每行前面空两格` },
+      );
       return undefined;
     }
     return v as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document } from "yaml";
-import type { KnowledgeProblem } from "./errors.js";
+import type { KnowledgeProblem, Wording } from "./errors.js";
 
 /** A Markdown file split into its YAML front matter and body, with line numbers for messages. */
 export interface FrontMatterFile {
@@ -17,6 +17,8 @@ export class FrontMatterError extends Error {
     message: string,
     readonly line: number | undefined,
     readonly fix: string,
+    /** The same in Chinese, for staff. */
+    readonly zh: Wording,
   ) {
     super(message);
   }
@@ -27,12 +29,18 @@ const OPENING = /^\uFEFF?---\r?\n/;
 export function parseFrontMatter(source: string): FrontMatterFile {
   const opening = OPENING.exec(source);
   if (!opening) {
-    throw new FrontMatterError("no YAML front matter", 1, "start the file with a line `---`, the fields, and another `---`");
+    throw new FrontMatterError("no YAML front matter", 1, "start the file with a line `---`, the fields, and another `---`", {
+      message: "文件开头缺少字段部分（前后各一行 `---`）",
+      fix: "第一行写 `---`，接着每行写一项字段，再写一行 `---`",
+    });
   }
   const rest = source.slice(opening[0].length);
   const closing = /^---[ \t]*$/m.exec(rest);
   if (!closing) {
-    throw new FrontMatterError("front matter is not closed", 1, "add a line `---` after the last field");
+    throw new FrontMatterError("front matter is not closed", 1, "add a line `---` after the last field", {
+      message: "字段部分没有结束：缺少第二个 `---`",
+      fix: "在最后一项字段下面加一行 `---`",
+    });
   }
   const yamlText = rest.slice(0, closing.index);
   const lineCounter = new LineCounter();
@@ -45,11 +53,18 @@ export function parseFrontMatter(source: string): FrontMatterFile {
       `invalid YAML: ${firstError.message.split("\n")[0]}`,
       toFileLine(firstError.pos[0]),
       "fix the YAML syntax (indentation, a `:` after each key, quotes around text that starts with a special character)",
+      {
+        message: "这一行附近的字段写法有误，机器人读不懂",
+        fix: "检查缩进是否对齐、每个字段名后是否有英文冒号 `:` 和一个空格；内容以 `[`、`{`、`*`、`&` 等符号开头时，要用英文双引号 `\"` 把整段内容括起来",
+      },
     );
   }
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new FrontMatterError("front matter is not a set of `key: value` fields", 2, "write one `key: value` per line");
+    throw new FrontMatterError("front matter is not a set of `key: value` fields", 2, "write one `key: value` per line", {
+      message: "字段部分的写法不对，应该是一行一项 `字段名: 内容`",
+      fix: "在两行 `---` 之间每行写一项，例如 `question: 标准问题`",
+    });
   }
   const bodyStart = opening[0].length + closing.index + closing[0].length;
   const bodyLine = source.slice(0, bodyStart).split("\n").length + 1;
@@ -80,7 +95,7 @@ export function readFrontMatter(file: string, source: string, problems: Knowledg
     return parseFrontMatter(source);
   } catch (e) {
     if (!(e instanceof FrontMatterError)) throw e;
-    problems.push({ file, line: e.line, message: e.message, fix: e.fix });
+    problems.push({ file, line: e.line, message: e.message, fix: e.fix, zh: e.zh });
     return undefined;
   }
 }

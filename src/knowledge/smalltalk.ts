@@ -25,12 +25,34 @@ export function parseSmalltalk(file: string, source: string, problems: Knowledge
     } else if (line.startsWith("reply:")) {
       if (current) current.reply = line.slice("reply:".length).trim();
     } else if (line.startsWith("##")) {
-      problems.push({ file, line: lineNo, message: `"${line}" is not an intent heading`, fix: "use `## intent-id` with lower-case letters, digits and -" });
+      problems.push({
+        file,
+        line: lineNo,
+        message: `"${line}" is not an intent heading`,
+        fix: "use `## intent-id` with lower-case letters, digits and -",
+        zh: { message: `“${line}”不是寒暄类别的标题`, fix: "标题写成 `## 类别编号`，编号只用小写字母、数字和 -，例如 `## greeting`" },
+      });
     }
   });
   for (const it of intents) {
-    if (it.examples.length === 0) problems.push({ file, line: it.line, message: `intent "${it.id}" has no example phrases`, fix: "add example phrases as lines starting with `- `" });
-    if (!it.reply) problems.push({ file, line: it.line, message: `intent "${it.id}" has no reply`, fix: "add a line `reply: …`" });
+    if (it.examples.length === 0) {
+      problems.push({
+        file,
+        line: it.line,
+        message: `intent "${it.id}" has no example phrases`,
+        fix: "add example phrases as lines starting with `- `",
+        zh: { message: `寒暄类别 \`${it.id}\` 没有示例说法`, fix: "在标题下面加几行示例说法，每行以 `- ` 开头" },
+      });
+    }
+    if (!it.reply) {
+      problems.push({
+        file,
+        line: it.line,
+        message: `intent "${it.id}" has no reply`,
+        fix: "add a line `reply: …`",
+        zh: { message: `寒暄类别 \`${it.id}\` 没有回复`, fix: "在标题下面加一行 `reply: …`，写上机器人的回复" },
+      });
+    }
   }
   return intents.map(({ id, examples, reply }) => ({ id, examples, reply }));
 }

@@ -1,3 +1,4 @@
+import type { EligibilityRules } from "./eligibility.js";
 /** Shapes of the knowledge base that bureau staff edit under `knowledge/`. See DESIGN.md "Formats". */
 
 /** The schema version every knowledge file declares (front matter or first-line comment). */
@@ -94,4 +95,6 @@ export interface KnowledgeBase {
   /** Questions no FAQ answers (negative examples, like a fallback intent's): never answered from an FAQ. */
   outOfScope: OutOfScopeGroup[];
   bot: BotConfig;
+  /** The eligibility check's facts and benefits (`eligibility/`); absent when the folder is. Not part of the model's knowledge hash: rules do not affect answering. */
+  eligibility?: EligibilityRules;
 }

@@ -21,6 +21,8 @@
  *   6. passport numbers: one or two letters and 7–8 digits (E12345678, PE1234567)
  *                                       E12345678 → E1*****78
  *   7. room numbers of an address: the digits before 室    3栋1502室 → 3栋****室
+ *      and house numbers after a street word (路 街 巷 弄 道 胡同) before 号
+ *                                       幸福路88号 → 幸福路**号
  *   8. mainland mobile numbers, with optional +86/0086/86 prefix and
  *      space/dash separators          138-1234-5678 → 138****5678
  *   9. landlines with an area code     0431-12345678 → 0431-****5678
@@ -204,10 +206,16 @@ const detectPassports: Detector = (probe) =>
   });
 
 // Where someone lives is personal; the street may stay (staff need the district), the room not.
-// Only before 室: 号 also ends document numbers (〔2023〕15号) that must stay readable.
+// 号 also ends document numbers (〔2023〕15号) that must stay readable: only after a street word.
 const ROOM = /(?<![0-9])\d{2,5}(?=室)/g;
 
-const detectRooms: Detector = (probe) => collect(probe, ROOM, (match) => "*".repeat(match[0].length));
+// A house number is 号 right after a street word, which a document number (〔2023〕15号, 第3号) never follows.
+const HOUSE_NUMBER = /(?<=(?:[路街巷弄道]|胡同)\s?)\d{1,5}(?=\s?号)/g;
+
+const detectRooms: Detector = (probe) => [
+  ...collect(probe, ROOM, (match) => "*".repeat(match[0].length)),
+  ...collect(probe, HOUSE_NUMBER, (match) => "*".repeat(match[0].length)),
+];
 
 // --------------------------------------------------- control characters
 

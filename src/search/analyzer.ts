@@ -70,6 +70,16 @@ export class Analyzer {
     return this.segmenter.segment(clean).map((w) => this.synonyms.resolve(w.text));
   }
 
+  /** A stop word (的, 我, 吗): says nothing about topic or intent. */
+  isStopword(word: string): boolean {
+    return this.stopwords.has(word);
+  }
+
+  /** The words of normalised text as written (no synonym resolution): for rewriting the text itself. */
+  surfaceWords(clean: string): string[] {
+    return this.segmenter.segment(clean).map((w) => w.text);
+  }
+
   /** Canonical terms of already-normalised text; stop words dropped, or kept and marked. */
   terms(core: string, keepStopwords = false): Term[] {
     const out: Term[] = [];

@@ -1,4 +1,4 @@
-import { KnowledgeError, formatProblem } from "../knowledge/errors.js";
+import { KnowledgeError, formatProblem, formatProblemZh } from "../knowledge/errors.js";
 import { QuestionLogError } from "../log/errors.js";
 
 /**
@@ -38,8 +38,8 @@ export function requestFailure(error: unknown, reader: "operator" | "staff"): Re
   }
   if (error instanceof QuestionLogError) return { status: 400, body: { error: error.message } };
   if (error instanceof KnowledgeError) {
-    const problems = error.problems.map(formatProblem).join("\n");
-    return { status: 400, body: { error: reader === "operator" ? `${error.problems.length} problem(s) in the knowledge base:\n${problems}` : `知识库有 ${error.problems.length} 个问题：\n${problems}` } };
+    if (reader === "operator") return { status: 400, body: { error: `${error.problems.length} problem(s) in the knowledge base:\n${error.problems.map(formatProblem).join("\n")}` } };
+    return { status: 400, body: { error: `知识库有 ${error.problems.length} 个问题：\n${error.problems.map(formatProblemZh).join("\n")}` } };
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { formatProblem } from "../knowledge/errors.js";
+import { formatProblem, formatProblemZh } from "../knowledge/errors.js";
 import { checkKnowledge } from "../knowledge/load.js";
 import type { KnowledgeBase } from "../knowledge/types.js";
 import { StaffError } from "./errors.js";
@@ -9,7 +9,7 @@ export async function readKnowledge(dir: string, retry: string): Promise<Knowled
   if (!kb) {
     const list = problems.map(formatProblem).join("\n");
     throw new StaffError(`the knowledge base ${dir} cannot be read:\n${list}\nFix it (talentbot kb check) and ${retry}.`, {
-      staff: `知识库现在有错误，所以这次没有写入，也没有重新加载；机器人仍按修改前的版本回答。请先改正下面的文件（文件:行号），保存后再操作一次：\n${list}`,
+      staff: `知识库现在有错误，所以这次没有写入，也没有重新加载；机器人仍按修改前的版本回答。请先按下面的提示改正文件，保存后再操作一次：\n${problems.map(formatProblemZh).join("\n")}`,
     });
   }
   return kb;
@@ -22,9 +22,8 @@ export async function verify(dir: string, rel: string | readonly string[], undo:
   const ours = problems.filter((p) => files.some((f) => p.file === f || p.message.includes(f)));
   if (ours.length === 0) return;
   await undo();
-  const list = ours.map(formatProblem).join("\n");
-  throw new StaffError(`the change to ${files.join(", ")} would break the knowledge base, so it was undone:\n${list}`, {
-    staff: `这次修改会让知识库出错，已撤销，文件保持原样：\n${list}`,
+  throw new StaffError(`the change to ${files.join(", ")} would break the knowledge base, so it was undone:\n${ours.map(formatProblem).join("\n")}`, {
+    staff: `这次修改会让知识库出错，已撤销，文件保持原样：\n${ours.map(formatProblemZh).join("\n")}`,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { answerRecord } from "../core/answer-record.js";
-import { formatProblem } from "../knowledge/errors.js";
+import { formatProblemZh } from "../knowledge/errors.js";
 import { toCsv } from "../log/csv.js";
 import { localDateKey } from "../log/dates.js";
 import { monthlyReportRows } from "../log/report.js";
@@ -147,7 +147,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
             skipped: result.skipped,
             removedOutOfScope: result.removedOutOfScope,
             group: groupView(result.group),
-            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblem) },
+            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblemZh) },
           };
         },
       );
@@ -168,7 +168,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
             added: result.added,
             skipped: result.skipped,
             group: groupView(result.group),
-            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblem) },
+            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblemZh) },
           };
         },
       );
@@ -183,6 +183,14 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
           rates: { answered: rate(total.answered), suggested: rate(total.suggested), logged: rate(total.excerpt + total.unanswered) },
           topFaqs: report.topFaqs.map((f) => ({ ...f, question: engine().faq(f.faqId)?.question ?? null })),
         };
+      });
+
+      // The eligibility check's counts since they were first kept: how often each benefit was decided and applied.
+      scope.get("/eligibility", async () => {
+        const counts = options.runtime.bot.services.eligibility.snapshot();
+        const rules = engine().kb.eligibility;
+        const benefits = (rules?.benefits ?? []).map((b) => ({ id: b.id, title: b.title, source: b.source, ...(counts.benefits[b.id] ?? { checked: 0, applies: 0 }) }));
+        return { enabled: rules !== undefined, checks: counts.checks, benefits };
       });
 
       scope.get("/report.csv", { schema: { querystring: monthQuery } }, async (request: FastifyRequest<{ Querystring: { month?: string } }>, reply: FastifyReply) => {

@@ -153,6 +153,7 @@ export class ChatHistory implements ChatStore {
 
   /** Appends what the user sent and the bot's replies; returns the stored items. */
   exchange(sessionId: string, text: string, replies: readonly Reply[]): ChatItem[] {
+    if (replies.some((r) => r.unsaved)) return unsavedItems(text, replies, this.now());
     const masked = this.masker.mask(sessionId, text, replies);
     return [this.add(sessionId, "user", { text: masked.text }), ...masked.replies.map((reply) => this.add(sessionId, "bot", reply))];
   }
@@ -263,6 +264,18 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+let unsavedSeq = 0;
+
+/**
+ * An exchange the transcript must not keep (a reply marked `unsaved`: the eligibility check's
+ * answers): the items for the page, with negative seqs like unstored ones — never mistaken for
+ * stored items, never moving the page's polling point — and stored nowhere.
+ */
+export function unsavedItems(text: string, replies: readonly Reply[], now: Date): ChatItem[] {
+  const at = now.toISOString();
+  return [chatItem(-++unsavedSeq, "user", at, { text: maskPersonalData(text) }), ...replies.map((reply) => chatItem(-++unsavedSeq, "bot", at, reply))];
 }
 
 /** The stored form of one line of a conversation. */

@@ -1,7 +1,7 @@
 import type { Reply } from "../core/message.js";
 import { QuestionLogError } from "../log/errors.js";
 import type { PgStore } from "../log/pg-store.js";
-import { QuoteMasker, chatItem, type ChatItem, type ChatStore } from "./chat-history.js";
+import { QuoteMasker, chatItem, unsavedItems, type ChatItem, type ChatStore } from "./chat-history.js";
 
 export interface PgChatHistoryOptions {
   /** Items kept per session (oldest dropped). Default 200. */
@@ -55,6 +55,7 @@ export class PgChatHistory implements ChatStore {
   }
 
   async exchange(sessionId: string, text: string, replies: readonly Reply[]): Promise<ChatItem[]> {
+    if (replies.some((r) => r.unsaved)) return unsavedItems(text, replies, this.now());
     const masked = this.masker.mask(sessionId, text, replies);
     const lines: [ChatItem["from"], Reply][] = [["user", { text: masked.text }], ...masked.replies.map((reply): [ChatItem["from"], Reply] => ["bot", reply])];
     try {

@@ -1,10 +1,11 @@
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Bot } from "../core/bot.js";
 import type { HttpRoute } from "../core/channel.js";
 import type { LiveEngine } from "../core/live-engine.js";
 import { toStderr } from "../core/report.js";
 import type { QuestionLog } from "../log/question-log.js";
-import { formatProblem } from "../knowledge/errors.js";
+import { formatProblemZh } from "../knowledge/errors.js";
 import type { StaffDesk } from "../staff/desk.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { SESSION_ID_PATTERN, type WebChannel } from "./channel.js";
@@ -38,6 +39,8 @@ export interface WebRuntime {
   log: QuestionLog;
   /** The running bot's one staff desk (a reply is delivered at once, a promote reloads the knowledge base). */
   desk: StaffDesk;
+  /** The conversation core (the staff console reads the eligibility check's counts from it). */
+  bot: Bot;
 }
 
 export interface WebAppOptions {
@@ -179,8 +182,8 @@ export function staffNotices(runtime: WebRuntime, history: ChatStore | undefined
   const notices: string[] = [];
   const failed = runtime.live.failedReload;
   if (failed) {
-    const where = failed.problems.length > 0 ? failed.problems.map(formatProblem).join("\n") : failed.message;
-    notices.push(`知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答。请改正下面的文件（文件:行号），保存后会自动重新加载：\n${where}`);
+    const where = failed.problems.length > 0 ? failed.problems.map(formatProblemZh).join("\n") : failed.message;
+    notices.push(`知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答。请按下面的提示改正文件（文件名、第几行、怎么改），保存后会自动重新加载：\n${where}`);
   }
   for (const problem of history?.warnings ?? []) {
     notices.push(

@@ -4,7 +4,11 @@ import { CHANNELS, consoleRegistration } from "../../src/app/channels.js";
 import { ConsoleChannel } from "../../src/channels/console.js";
 import type { IncomingMessage } from "../../src/core/message.js";
 import { renderText } from "../../src/core/render-text.js";
-import { waitFor } from "../helpers/bot-harness.js";
+import { exitText } from "../../src/core/eligibility/wording.js";
+import { startTestBot, waitFor } from "../helpers/bot-harness.js";
+import { MINI_DIALOGUE, MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
+import { writeMiniKb } from "../helpers/mini-kb.js";
+import { useTempDirs } from "../helpers/temp-dirs.js";
 
 function consolePair(options: { interactive?: boolean; greeting?: string } = {}) {
   const input = new PassThrough();
@@ -86,5 +90,27 @@ describe("text rendering and channel registry", () => {
     expect(on.on).toBe(true);
     if (on.on) expect(on.note).toMatch(/not a terminal: one message per line/);
     expect(consoleRegistration.setup({ ...base, env: { TALENTBOT_CONSOLE: "off" } })).toEqual({ on: false, reason: "TALENTBOT_CONSOLE=off" });
+  });
+});
+
+describe("console channel with the running bot", () => {
+  const tempDir = useTempDirs();
+
+  it("runs a whole eligibility check with numbered replies, and 退出 leaves a second one", async () => {
+    const { input, channel, printed } = consolePair();
+    const bot = await startTestBot({ knowledgeDir: await writeMiniKb(MINI_ELIGIBILITY), dataDir: await tempDir(), channels: [channel] });
+    const replies = MINI_DIALOGUE.map((step) => (step.choices.length > 0 ? String((step.choices as readonly string[]).indexOf(step.answer) + 1) : step.answer));
+    input.end(["政策计算器", ...replies, "政策计算器", "退出"].join("\n") + "\n");
+    await channel.ended;
+    await bot.stop();
+    const blocks = printed().trim().split("\n\n");
+    MINI_DIALOGUE.forEach((step, i) => {
+      const block = blocks.find((b) => b.includes(`第 ${i + 1} 题：${step.question}`));
+      expect(block, `question ${i + 1}`).toBeDefined();
+      step.choices.forEach((label, n) => expect(block).toContain(`${n + 1}. ${label}`));
+      if (step.choices.length > 0) expect(block).toContain("回复序号或选项文字。随时可回复：返回（上一题）、重新开始、退出");
+    });
+    expectMiniResult(printed(), expect);
+    expect(blocks.at(-1)).toBe(exitText("政策计算器"));
   });
 });

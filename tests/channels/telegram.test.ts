@@ -6,6 +6,7 @@ import { BUTTON_GONE_TEXT, NOT_STAFF_TEXT, TELEGRAM_TEXT_LIMIT, TelegramChannel,
 import type { EngineOptions } from "../../src/core/engine.js";
 import { NOT_TEXT_TEXT } from "../../src/core/wording.js";
 import { ALWAYS_SUGGEST, startTestBot, waitFor } from "../helpers/bot-harness.js";
+import { MINI_DIALOGUE, MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 import { FaultyProxy, badGateway, startEmulator, tooManyRequests } from "../helpers/telegram-emulator.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
@@ -156,6 +157,37 @@ describe("Telegram channel against a Bot API emulator", () => {
     expect(labels(answer!)).toEqual(["👍 有帮助", "👎 没帮助"]);
     const file = (await bot.runtime.log.listGroups());
     expect(file.map((g) => [g.representative, g.reasons])).toEqual([["孩子上学要准备哪些材料", { suggested: 1 }]]);
+  });
+
+  it("runs a whole eligibility check: choices as buttons, numbers typed, 返回 mid-way; the result cites its articles", async () => {
+    const bot = await startTelegramBot({ knowledge: await writeMiniKb(MINI_ELIGIBILITY) });
+    await say(bot, 130, "我能享受哪些政策");
+    let sent = await bot.expectSent(130, 1);
+    let count = 1;
+    for (const [i, step] of MINI_DIALOGUE.entries()) {
+      const prompt = sent[count - 1]!;
+      expect(prompt.text).toContain(`第 ${i + 1} 题：${step.question}`);
+      expect(labels(prompt)).toEqual(step.choices.map((label, n) => `${n + 1}. ${label}`));
+      if (step.choices.length > 0) {
+        const index = (step.choices as readonly string[]).indexOf(step.answer);
+        await bot.press(130, prompt, prompt.keyboard![index]![0]!.callback_data);
+      } else await say(bot, 130, step.answer);
+      sent = await bot.expectSent(130, ++count);
+      if (i === 1) {
+        // 返回 from the third question: the age is asked again, then answered again.
+        await say(bot, 130, "返回");
+        sent = await bot.expectSent(130, ++count);
+        expect(sent[count - 1]!.text).toContain("第 2 题：您多少周岁？");
+        await say(bot, 130, step.answer);
+        sent = await bot.expectSent(130, ++count);
+      }
+    }
+    const result = sent.at(-1)!;
+    expectMiniResult(result.text, expect);
+    expect(result.text).toContain("<b>政策计算器结果</b>");
+    expect(result.keyboard).toBeUndefined();
+    expect(bot.runtime.bot.services.eligibility.snapshot().checks).toBe(1);
+    expect(await bot.runtime.log.listGroups()).toEqual([]);
   });
 
   it("logs an unknown question; a staff /reply reaches the asker; anyone else is refused", async () => {

@@ -11,6 +11,7 @@ import type { EngineOptions } from "../../src/core/engine.js";
 import { NOT_TEXT_TEXT } from "../../src/core/wording.js";
 import { LogDesk } from "../../src/staff/desk.js";
 import { ALWAYS_SUGGEST, startTestBot, waitFor } from "../helpers/bot-harness.js";
+import { MINI_DIALOGUE, MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
 
@@ -230,6 +231,42 @@ describe("WeChat channel with wechaty-puppet-mock", () => {
     await bot.stop();
     expect(bot.channel.wechaty!.isLoggedIn).toBe(false);
     await expect(bot.channel.send(`contact:${bot.asker.id}`, { text: "x" })).rejects.toThrow(/not logged in/);
+  });
+
+  it("runs a whole eligibility check with numbered replies, in a room keeping each member's answers apart", async () => {
+    const bot = await startWechatBot({ knowledge: await writeMiniKb(MINI_ELIGIBILITY) });
+    bot.asker.say("政策计算器").to(bot.botUser);
+    let said = await bot.expectSaid(bot.asker, 1);
+    for (const [i, step] of MINI_DIALOGUE.entries()) {
+      const prompt = said[i]!;
+      expect(prompt).toContain(`第 ${i + 1} 题：${step.question}`);
+      step.choices.forEach((label, n) => expect(prompt).toContain(`${n + 1}. ${label}`));
+      // Numbered replies, as a WeChat user types them; a number for the age.
+      const reply = step.choices.length > 0 ? String((step.choices as readonly string[]).indexOf(step.answer) + 1) : step.answer;
+      bot.asker.say(reply).to(bot.botUser);
+      said = await bot.expectSaid(bot.asker, i + 2);
+    }
+    expectMiniResult(said.at(-1)!, expect);
+    expect(said.at(-1)).not.toContain("**"); // WeChat shows no Markdown
+
+    // In the room, two members' checks do not mix: 李四's "2" answers his own first question.
+    bot.asker.say("@政策助手 政策计算器", [bot.botUser]).to(bot.room);
+    await bot.expectSaid(bot.room, 1);
+    bot.other.say("@政策助手 政策计算器", [bot.botUser]).to(bot.room);
+    await bot.expectSaid(bot.room, 2);
+    bot.asker.say("@政策助手 1", [bot.botUser]).to(bot.room);
+    const afterAsker = await bot.expectSaid(bot.room, 3);
+    expect(afterAsker[2]).toContain("第 2 题：您多少周岁？");
+    bot.other.say("@政策助手 2", [bot.botUser]).to(bot.room);
+    const afterOther = await bot.expectSaid(bot.room, 4);
+    expect(afterOther[3]).toContain("第 2 题：您多少周岁？");
+    bot.other.say("@政策助手 30", [bot.botUser]).to(bot.room);
+    await bot.expectSaid(bot.room, 5);
+    bot.other.say("@政策助手 2", [bot.botUser]).to(bot.room);
+    const done = await bot.expectSaid(bot.room, 6);
+    expect(done[5]).toMatch(/可以享受（1 项）[\s\S]*人才公寓/);
+    expect(done[5]).toContain("（您的回答：不是人才）");
+    expect((await bot.runtime.log.listGroups()).length).toBe(0);
   });
 });
 

@@ -25,12 +25,12 @@ describe("talentbot ask", () => {
     expect(lines[4]!["faqId"]).toBe("housing-subsidy");
   });
 
-  it("--json handles thousands of lines in one process", async () => {
-    const input = Array.from({ length: 2000 }, (_, i) => (i % 2 ? "人才购房补贴标准" : `问题${i}`)).join("\n");
+  it("--json handles a thousand lines in one process", async () => {
+    const input = Array.from({ length: 1000 }, (_, i) => (i % 2 ? "人才购房补贴标准" : `问题${i}`)).join("\n");
     const r = await talentbot(["ask", "--json"], { input });
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines).toHaveLength(2000);
+    expect(lines).toHaveLength(1000);
     expect(JSON.parse(lines[1]!)).toMatchObject({ status: "answered", faqId: "housing-subsidy" });
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LiveEngine, type ReloadReport } from "../../src/core/live-engine.js";
+import { knowledgeHash } from "../../src/core/model-file.js";
 import { KnowledgeError } from "../../src/knowledge/errors.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 import { waitFor } from "../helpers/bot-harness.js";
@@ -69,6 +70,24 @@ describe("knowledge reload", () => {
     expect(live.failedReload).toBeUndefined();
     expect((await live.engine.ask("购房补贴怎么申请？")).faqId).toBe("housing-subsidy");
     live.close();
+  });
+
+  it("answers with the stale model at once after an edit and swaps in a refitted one, unless told not to refit", async () => {
+    for (const refitInBackground of [true, false]) {
+      const dir = await writeMiniKb();
+      const live = await LiveEngine.open(dir, { refitInBackground });
+      const fitted = live.engine.options.model!;
+      expect(fitted.knowledgeHash).toBe(knowledgeHash(live.engine.kb));
+      await writeFile(join(dir, "faq/talent-apartment.md"), apartment(), "utf8");
+      expect((await live.reload()).ok).toBe(true);
+      // The new entry is answerable at once, with the model fitted on the old knowledge.
+      expect(live.engine.faq("talent-apartment")).toBeDefined();
+      expect(live.engine.options.model!.knowledgeHash).toBe(fitted.knowledgeHash);
+      await live.refitted;
+      const now = live.engine.options.model!.knowledgeHash;
+      expect(now === knowledgeHash(live.engine.kb), `refitInBackground ${refitInBackground}`).toBe(refitInBackground);
+      live.close();
+    }
   });
 
   it("refuses to start on a broken knowledge base, naming the problems", async () => {

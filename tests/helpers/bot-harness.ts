@@ -33,7 +33,8 @@ export interface TestBot {
 /** The real runtime (real engine, real lowdb file in `dataDir`), without channels unless given. */
 export async function startTestBot(options: Partial<RuntimeOptions> & { knowledgeDir: string; dataDir: string }): Promise<TestBot> {
   const reports: string[] = [];
-  const runtime = await BotRuntime.start({ channels: [], admin: false, watchKnowledge: false, report: (line) => reports.push(line), ...options });
+  // No background refit after an edit unless a test asks: its CPU would slow every other test file.
+  const runtime = await BotRuntime.start({ channels: [], admin: false, watchKnowledge: false, refitInBackground: false, report: (line) => reports.push(line), ...options });
   return {
     runtime,
     reports,

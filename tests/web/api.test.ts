@@ -32,7 +32,7 @@ beforeAll(async () => {
   channel = new WebChannel();
   history = await ChatHistory.open({ file: join(root, "data", "web-chat.json") });
   channel.attach(history);
-  runtime = await BotRuntime.start({ knowledgeDir, dataDir: join(root, "data"), channels: [channel], admin: false, watchKnowledge: false, report: (line) => reports.push(line) });
+  runtime = await BotRuntime.start({ knowledgeDir, dataDir: join(root, "data"), channels: [channel], admin: false, watchKnowledge: false, refitInBackground: false, report: (line) => reports.push(line) });
 });
 
 afterAll(async () => {
@@ -469,7 +469,8 @@ describe("staff console API", () => {
       const result = json(response) as { created: boolean; reload: { ok: boolean; problems: string[] } };
       expect(result.created).toBe(true);
       expect(result.reload.ok).toBe(false);
-      expect(result.reload.problems.join("\n")).toMatch(new RegExp(`^${rel.replaceAll("/", "\\/")}:\\d+`, "m"));
+      expect(result.reload.problems.join("\n")).toMatch(new RegExp(`^${rel.replaceAll("/", "\\/")} 第 \\d+ 行：这一行附近的字段写法有误`, "m"));
+      expect(result.reload.problems.join("\n")).not.toMatch(/invalid YAML/);
       expect(runtime.live.engine.faq("talent-station")).toBeUndefined(); // the previous version still answers
       const notices = json(await web.inject({ url: "/api/admin/notices", headers: { cookie } }))["notices"] as string[];
       expect(notices.join("\n")).toContain("知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答");

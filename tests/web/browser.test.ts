@@ -205,6 +205,57 @@ describe("chat page", () => {
     await page.close();
   });
 
+  it("runs a whole eligibility check with the page's buttons; the console counts it, without any answer", async () => {
+    const page = await openChat(botA);
+    const clickChoice = async (reply: Awaited<ReturnType<typeof ask>>, label: string) => {
+      const before = await page.locator(".msg-bot").count();
+      await reply.locator("button.choice", { hasText: label }).click();
+      await page.waitForFunction((n) => document.querySelectorAll(".msg-bot").length > n, before);
+      return page.locator(".msg-bot").nth(before);
+    };
+    let reply = await ask(page, "我能享受哪些政策");
+    expect(await reply.locator(".text").textContent()).toContain("第 1 题：您是否已认定为示例市高层次人才");
+    expect(await reply.locator("button.choice").allTextContents()).toEqual(["1. A类（顶尖人才）", "2. B类（国家级领军人才）", "3. C类（省级领军人才）", "4. D类（省级拔尖人才）", "5. E类（省级骨干人才）", "6. 尚未认定", "7. 不确定，跳过"]);
+    reply = await clickChoice(reply, "尚未认定");
+    expect(await reply.locator(".text").textContent()).toContain("第 2 题：您目前在哪里全职工作？");
+    reply = await clickChoice(reply, "尚未在本市工作");
+    reply = await clickChoice(reply, "不是");
+    reply = await clickChoice(reply, "专科及以下");
+    expect(await reply.locator(".text").textContent()).toContain("您的年龄是多少周岁？");
+    expect(await reply.locator("button.choice").count()).toBe(0); // a number is typed
+    reply = await ask(page, "50");
+    expect(await reply.locator(".text").textContent()).toContain("您目前的职称是？");
+    reply = await clickChoice(reply, "不确定，跳过");
+    reply = await clickChoice(reply, "是"); // 教育教学一线
+    reply = await ask(page, "10"); // 教龄
+    const result = (await reply.locator(".text").textContent())!;
+    expect(result).toContain("政策计算器结果");
+    expect(result).toContain("根据您的回答，暂未找到可以享受的政策。");
+    expect(result).toMatch(/人才公寓（3年免租）——不满足：人才类别：A类（顶尖人才）、B类（国家级领军人才）或C类（省级领军人才）（您的回答：尚未认定）（《示例市人才引领发展20条实施细则》第五条）/);
+    expect(result).toMatch(/取决于您跳过的问题（2 项）：[\s\S]*政府特殊津贴推荐——取决于：职称[\s\S]*报名组团式援边——取决于：职称/);
+    expect(result).toContain("最终以示例市教育局及相关部门的审核认定为准");
+    expect(result).toContain(kb.bot.staffContact.phone);
+    expect(await reply.locator("strong").first().textContent()).toBe("政策计算器结果");
+    expect(await reply.locator("a.citation").getAttribute("href")).toBe("/policies/talent-20-rules#第三条");
+    // The web transcript keeps none of the check (the answers are in its replies): a reload shows only the rest.
+    const sessionId = (await page.evaluate(() => localStorage.getItem("talentbot.sessionId")))!;
+    expect(botA.history.since(sessionId)).toEqual([]);
+    await page.close();
+
+    const counts = botA.runtime.bot.services.eligibility.snapshot();
+    expect(counts.benefits["talent-apartment-free"]).toEqual({ checked: 1, applies: 0 });
+    expect(counts.benefits["special-allowance-nomination"]).toBeUndefined(); // undecided: not counted
+    const admin = await openConsole(botA);
+    await admin.click("button.tab[data-view=dashboard]");
+    await admin.waitForSelector("body[data-dashboard]");
+    expect(await admin.locator("#eligibility-summary").textContent()).toBe(`已完成 ${counts.checks} 次计算。`);
+    expect(await admin.locator("#eligibility-rows tr").count()).toBe(kb.eligibility!.benefits.length);
+    expect(await admin.locator("#eligibility-rows tr[data-benefit=talent-apartment-free] td").allTextContents()).toEqual(["talent-apartment-free", "人才公寓（3年免租）", "talent-20-rules 第五条", "1", "0"]);
+    expect(await admin.locator("#eligibility-rows tr[data-benefit=special-allowance-nomination] td").allTextContents()).toEqual(["special-allowance-nomination", "政府特殊津贴推荐", "talent-20-rules 第十三条", "0", "0"]);
+    expect(await admin.locator("#view-dashboard").textContent()).not.toContain("尚未认定");
+    await admin.close();
+  });
+
   it("keeps the conversation when the page is reloaded", async () => {
     const page = await openChat(botA);
     const sessionId = await page.evaluate(() => localStorage.getItem("talentbot.sessionId"));

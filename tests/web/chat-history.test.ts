@@ -67,3 +67,22 @@ describe("ChatHistory: a file it cannot use", () => {
     expect(saved).toContain("银行卡号6222***********3445");
   });
 });
+
+describe("ChatHistory: exchanges it must not keep", () => {
+  it("returns an exchange with an `unsaved` reply (the eligibility check) to the page but stores none of it", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "web-chat.json");
+    const history = await ChatHistory.open({ file, writeDelayMs: 0 });
+    const kept = history.exchange(SESSION, "你好", [{ text: "您好" }]);
+    const items = history.exchange(SESSION, "40", [{ text: "第 3 题：您在本市有自有住房吗？", choices: [{ label: "是", faqId: "eligibility" }], unsaved: true }]);
+    expect(items.map((i) => [i.from, i.text])).toEqual([["user", "40"], ["bot", "第 3 题：您在本市有自有住房吗？"]]);
+    expect(items.every((i) => i.seq < 0)).toBe(true);
+    expect(items[1]!.choices).toEqual([{ label: "是", faqId: "eligibility" }]);
+    expect(history.since(SESSION).map((i) => i.seq)).toEqual(kept.map((i) => i.seq));
+    await history.close();
+    const onDisk = await readFile(file, "utf8");
+    expect(onDisk).toContain("您好");
+    expect(onDisk).not.toContain("自有住房");
+    expect(onDisk).not.toContain('"40"');
+  });
+});

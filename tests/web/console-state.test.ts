@@ -114,7 +114,7 @@ describe("staff console: the bot's state", () => {
     await page.close();
   });
 
-  it("shows a broken knowledge edit with file and line, says the previous version answers, and clears it once fixed", async () => {
+  it("shows a broken knowledge edit in Chinese with file and line, says the previous version answers, and clears it once fixed", async () => {
     const rel = engine.faq("housing-subsidy")?.file;
     expect(rel, "fixture: the shipped knowledge base has no FAQ housing-subsidy any more").toBeDefined();
     const file = join(knowledgeDir, rel!);
@@ -130,7 +130,11 @@ describe("staff console: the bot's state", () => {
       await page.waitForFunction(() => (document.querySelector("#notices")?.textContent ?? "").includes("知识库"));
       const text = (await notices.textContent()) ?? "";
       expect(text).toContain("仍按修改前的版本回答");
-      expect(text).toMatch(new RegExp(`${rel!.replaceAll("/", "\\/")}:\\d+`));
+      // Staff read the problem in Chinese, in the file's own terms: where, what, and what to type.
+      const where = new RegExp(`${rel!.replaceAll("/", "\\/")} 第 \\d+ 行：这一行附近的字段写法有误`);
+      expect(text).toMatch(where);
+      expect(text).toContain("要用英文双引号 `\"` 把整段内容括起来");
+      expect(text).not.toMatch(/invalid YAML|fix the YAML/);
 
       // A promote meanwhile is written, and says why it does not answer yet.
       const question = "冥王星食堂的菜单";
@@ -143,8 +147,22 @@ describe("staff console: the bot's state", () => {
       await card.locator("form", { has: page.locator("input[name=faqId]") }).locator("button[type=submit]").click();
       const toast = await toastText(page, "已新建问答");
       expect(toast).toContain("但知识库没有重新加载：知识库中有错误（");
-      expect(toast).toContain(`${rel!}:`);
+      expect(toast).toMatch(where);
+      expect(toast).not.toMatch(/invalid YAML|fix the YAML/);
       expect(toast).toContain("机器人仍按之前的版本回答");
+
+      // So does listing a question as out of scope.
+      const outside = "冥王星的天气怎么样";
+      expect(["excerpt", "unanswered", "suggested"]).toContain((await bot.runtime.live.engine.ask(outside)).status);
+      await askApi("brokenOutOfScope_0123456789", outside);
+      await openGroupPanel(page, outside);
+      const outsideCard = page.locator(".group-card").filter({ has: page.locator(".group-question", { hasText: outside }) });
+      await outsideCard.locator("input[name=subject]").fill("外星天气");
+      await outsideCard.locator("button", { hasText: "列为不在范围" }).click();
+      const listed = await toastText(page, "此组已忽略");
+      expect(listed).toContain("但知识库没有重新加载：知识库中有错误（");
+      expect(listed).toMatch(where);
+      expect(listed).not.toMatch(/invalid YAML|fix the YAML/);
 
       await writeFile(file, original, "utf8");
       expect((await bot.runtime.live.reload()).ok).toBe(true);

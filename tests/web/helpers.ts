@@ -52,6 +52,8 @@ export async function startWebBot(options: {
     channels: [channel],
     admin: false,
     watchKnowledge: false,
+    // No background refit after an edit: its CPU would slow every other test file (the refit has its own tests).
+    refitInBackground: false,
     report,
     ...(options.engine ? { build: { engine: options.engine } } : {}),
   });

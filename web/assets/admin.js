@@ -50,7 +50,7 @@
     return CHANNEL_NAMES[channel] || channel;
   }
 
-  /** What a promote did to the knowledge base, in words: also why a reload did not happen. */
+  /** What a promote or an out-of-scope listing did to the knowledge base, in words: also why a reload did not happen (each problem in Chinese). */
   function reloadText(r) {
     var removed = r.removedOutOfScope && r.removedOutOfScope.length ? "，并从不在问答范围示例（out-of-scope.md）中删除了 " + r.removedOutOfScope.map(function (t) { return "“" + t + "”"; }).join("、") : "";
     if (!r.reload) return removed + "；机器人未在运行，下次启动时生效";
@@ -389,7 +389,7 @@
     panel.appendChild(
       actionForm("不在问答范围：列为不受理问题示例", [field("主题", subject)], "列为不在范围", function () {
         return api("/api/admin/groups/" + group.id + "/out-of-scope", { method: "POST", body: { subject: subject.value } })
-          .then(function (r) { done("已将 " + r.added.length + " 个问法列入“" + r.subject + "”" + (r.skipped.length ? "（跳过 " + r.skipped.length + " 个）" : "") + "，此组已忽略"); })
+          .then(function (r) { done("已将 " + r.added.length + " 个问法列入“" + r.subject + "”" + (r.skipped.length ? "（跳过 " + r.skipped.length + " 个）" : "") + "，此组已忽略" + (r.reload ? reloadText(r) : "")); })
           .catch(failed);
       }),
     );
@@ -505,9 +505,28 @@
           groupRows.appendChild(row);
         });
         labelRows(groupRows);
+        return loadEligibility();
+      })
+      .then(function () {
         document.body.dataset.dashboard = month;
       })
       .catch(function (error) { toast(error.message, true); });
+  }
+
+  /** How often each benefit of the eligibility check was decided and applied (counts only). */
+  function loadEligibility() {
+    return api("/api/admin/eligibility").then(function (data) {
+      $("eligibility-summary").textContent = data.enabled ? "已完成 " + data.checks + " 次计算。" : "知识库中没有 eligibility/ 文件夹，政策计算器未启用。";
+      var rows = $("eligibility-rows");
+      rows.replaceChildren();
+      data.benefits.forEach(function (b) {
+        var row = make("tr");
+        row.dataset.benefit = b.id;
+        [b.id, b.title, b.source.doc + (b.source.article ? " " + b.source.article : ""), b.checked, b.applies].forEach(function (c) { row.appendChild(make("td", null, c)); });
+        rows.appendChild(row);
+      });
+      labelRows(rows);
+    });
   }
 
   $("dashboard-filter").addEventListener("submit", function (event) {

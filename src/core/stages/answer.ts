@@ -4,7 +4,8 @@ import type { Answer } from "../answer.js";
 import type { Context } from "../context.js";
 import type { ConversationState } from "../conversation.js";
 import type { NextFunction } from "../composer.js";
-import { SUGGESTED_INTRO } from "../wording.js";
+import { askInContext, nextTopic } from "../follow-up.js";
+import { SUGGESTED_INTRO, followUpNote } from "../wording.js";
 import { citationOf } from "./choices.js";
 
 /**
@@ -14,15 +15,24 @@ import { citationOf } from "./choices.js";
  * smalltalk → counted; empty / too_long → neither.
  */
 export async function answerQuestion(ctx: Context, _next: NextFunction): Promise<void> {
-  const answer = await ctx.engine.ask(ctx.text);
   const state = ctx.conversation;
+  // A follow-up (那D类呢？) is read against the conversation's subject; see follow-up.ts for when.
+  const earlier = state.topic;
+  const result = await askInContext(ctx.engine, ctx.text, earlier);
+  const { answer, understood } = result;
+  const topic = nextTopic(ctx.text, result);
+  if (topic) state.topic = topic;
   delete state.choices;
   delete state.feedbackFor;
   const candidates = candidatesOf(answer);
+  // Staff see what the follow-up was about; it groups with questions on that subject.
+  const asked = understood && earlier ? `${ctx.text}（接着上一个问题：${earlier.question}）` : ctx.text;
+  // The reply says how the message was read: the swapped question (D类人才购房补贴多少钱), or which question it followed.
+  const note = understood && earlier ? `${followUpNote(result.swapped ? understood : earlier.question)}\n` : "";
   // Mask first, derive after: the normalised form is stored (and becomes a group's match key),
   // and normalising an e-mail address first would turn it into words the mask cannot see.
-  const normalized = ctx.engine.analyzer.analyze(maskPersonalData(ctx.text)).core;
-  const last: NonNullable<ConversationState["lastQuestion"]> = { text: ctx.text, normalized, candidates };
+  const normalized = ctx.engine.analyzer.analyze(maskPersonalData(understood ?? ctx.text)).core;
+  const last: NonNullable<ConversationState["lastQuestion"]> = { text: asked, normalized, candidates };
   if (answer.status === "answered" || answer.status === "suggested" || answer.status === "excerpt" || answer.status === "unanswered") {
     state.lastQuestion = last;
   }
@@ -32,20 +42,20 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
       const { faqId } = answer;
       ctx.outcome = { count: "answered", faqId };
       state.feedbackFor = { faqId, question: ctx.text, normalized, candidates };
-      return ctx.reply({ text: answer.text, feedback: true, ...citationOf(ctx, faqId) });
+      return ctx.reply({ text: note + answer.text, feedback: true, ...citationOf(ctx, faqId) });
     }
     case "suggested": {
       const choices = answer.suggestions.map((s) => ({ label: s.question, faqId: s.faqId }));
-      ctx.outcome = { count: "suggested", record: { reason: "suggested", text: ctx.text, normalized, candidates }, onRecorded: (id) => (last.loggedAs = id) };
+      ctx.outcome = { count: "suggested", record: { reason: "suggested", text: asked, normalized, candidates }, onRecorded: (id) => (last.loggedAs = id) };
       state.choices = choices;
-      return ctx.reply({ text: SUGGESTED_INTRO, choices });
+      return ctx.reply({ text: note + SUGGESTED_INTRO, choices });
     }
     case "excerpt":
     case "unanswered": {
-      ctx.outcome = { count: answer.status, record: { reason: answer.status, text: ctx.text, normalized, candidates }, onRecorded: (id) => (last.loggedAs = id) };
+      ctx.outcome = { count: answer.status, record: { reason: answer.status, text: asked, normalized, candidates }, onRecorded: (id) => (last.loggedAs = id) };
       // A quoted article links to the policy text, as an FAQ answer's source does.
       const quoted = answer.status === "excerpt" ? answer.excerpts[0] : undefined;
-      return ctx.reply(quoted ? { text: answer.text, citation: { doc: quoted.doc, article: quoted.article, title: quoted.docTitle } } : answer.text);
+      return ctx.reply(quoted ? { text: note + answer.text, citation: { doc: quoted.doc, article: quoted.article, title: quoted.docTitle } } : answer.text);
     }
     case "smalltalk":
       ctx.outcome = { count: "smalltalk" };

@@ -38,6 +38,8 @@ export async function pickChoice(ctx: Context, next: NextFunction): Promise<void
   delete state.choices;
   const normalized = ctx.engine.analyzer.analyze(picked.label).core;
   state.feedbackFor = { faqId: picked.faqId, question: picked.label, normalized, candidates: [{ faqId: picked.faqId, score: 1 }] };
+  // The picked entry is now what the conversation is about: 需要什么材料 next refers to it.
+  state.topic = { question: picked.label, faqId: picked.faqId };
   ctx.outcome = { count: "answered", faqId: picked.faqId };
   await ctx.reply({ text: answer.text, feedback: true, ...citationOf(ctx, picked.faqId) });
 }

@@ -12,7 +12,8 @@ export async function guards(ctx: Context, next: NextFunction): Promise<void> {
   const { message, services } = ctx;
   if (message.isGroup && !message.mentionsBot) return;
 
-  const decision = services.rateLimiter.check(message.channel, message.senderId, services.now().getTime());
+  // A reply to a running eligibility check is not counted: buttons are pressed fast and it costs no engine call.
+  const decision = ctx.conversation.eligibility ? "allow" : services.rateLimiter.check(message.channel, message.senderId, services.now().getTime());
   if (decision === "drop") return;
   if (decision === "warn") return ctx.reply(TOO_FAST_TEXT);
 

@@ -1,5 +1,6 @@
 import type { Middleware } from "../composer.js";
 import type { Context } from "../context.js";
+import { eligibilityCheck } from "../eligibility/stage.js";
 import { answerQuestion } from "./answer.js";
 import { pickChoice } from "./choices.js";
 import { commands } from "./commands.js";
@@ -11,8 +12,8 @@ export { answerQuestion, commands, guards, logOutcome, normalise, pickChoice };
 
 /**
  * The standard stages, in order: normalise → (log, which acts once the rest is done) →
- * guard → commands → choice pick → engine. `bot.use(...conversationStages())`.
+ * guard → commands → eligibility check → choice pick → engine. `bot.use(...conversationStages())`.
  */
 export function conversationStages(): Middleware<Context>[] {
-  return [normalise, logOutcome, guards, commands, pickChoice, answerQuestion];
+  return [normalise, logOutcome, guards, commands, eligibilityCheck, pickChoice, answerQuestion];
 }

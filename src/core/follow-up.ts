@@ -1,0 +1,269 @@
+import { DEFAULT_QUESTION_WORDS } from "../search/index.js";
+import { cleanText } from "../search/normalize.js";
+import type { Answer } from "./answer.js";
+import type { AnswerEngine } from "./engine.js";
+
+/**
+ * Follow-up questions (那D类呢？ / 需要什么材料？) resolved against the conversation's last policy
+ * question. The rules, in order:
+ *
+ * 1. No earlier question, or a message that is small talk or unusable: the question alone.
+ * 2. A question with words of its own topic and no follow-up marker stands alone: a topic switch
+ *    always wins, the context never bends it.
+ * 3. A marked question with a focus (那D类呢, 高中也一样吗) swaps the focus into the earlier question for
+ *    the word most like it (C类 → D类) when one is similar enough; otherwise, and for a question with no
+ *    topic words of its own (需要什么材料, 要多久, 这个怎么办), it is read after the earlier question.
+ * 4. The rewritten question goes through the engine's own decision: it is answered only if the engine is
+ *    as confident as for any question. If it is not answered, a marked or topic-less question keeps the
+ *    rewritten (weaker) outcome rather than an answer that ignores what it refers to.
+ *
+ * What makes a word "topical" is learned from the knowledge base itself (see {@link topicalWords}).
+ */
+export interface FollowUpOptions {
+  /** Openings that refer back: 那D类呢, 如果是高中. Default {@link DEFAULT_FOLLOW_UP_OPENINGS}. */
+  openings: readonly string[];
+  /** Endings that refer back: D类呢, 高中也一样吗. Default {@link DEFAULT_FOLLOW_UP_ENDINGS}. */
+  endings: readonly string[];
+  /** Words that point at the earlier subject: 这个, 它. Default {@link DEFAULT_FOLLOW_UP_POINTERS}. */
+  pointers: readonly string[];
+  /** Cosine between the focus and a word of the earlier question above which the focus replaces it. Default 0.6. */
+  minSwapCosine: number;
+  /** A word in at least this share of the entries (and at least 3) names no subject: 材料, 申请. Default 0.1. */
+  commonShare: number;
+  /** Up to this many characters (markers removed), a message without a marker is still read in context: 有没有名额限制. Default 8. */
+  shortChars: number;
+  /** A short message answered alone at least this confidently stands alone (购房补贴, 人工电话多少) when no contextual reading is sure. Default 0.8. */
+  sureAlone: number;
+}
+
+export const DEFAULT_FOLLOW_UP_OPENINGS: readonly string[] = ["那如果是", "那要是", "那如果", "如果是", "那么", "假如", "要是", "还有", "换成", "那"];
+export const DEFAULT_FOLLOW_UP_ENDINGS: readonly string[] = ["也一样吗", "也可以吗", "也行吗", "也适用吗", "也能吗", "一样吗", "的话呢", "的话", "呢"];
+export const DEFAULT_FOLLOW_UP_POINTERS: readonly string[] = ["这个", "这些", "这种", "这项", "上述", "该项", "它"];
+
+export const DEFAULT_FOLLOW_UP_OPTIONS: FollowUpOptions = {
+  openings: DEFAULT_FOLLOW_UP_OPENINGS,
+  endings: DEFAULT_FOLLOW_UP_ENDINGS,
+  pointers: DEFAULT_FOLLOW_UP_POINTERS,
+  minSwapCosine: 0.6,
+  commonShare: 0.1,
+  shortChars: 8,
+  sureAlone: 0.8,
+};
+
+/** The conversation's subject so far: its last policy question as understood. */
+export interface TopicContext {
+  question: string;
+  /** The entry it was answered with, if it was. */
+  faqId?: string;
+}
+
+export interface ContextualAnswer {
+  answer: Answer;
+  /** Set when the earlier question was used: the question as the bot understood it. */
+  understood?: string;
+  /** `understood` is the earlier question with this message's focus swapped in (D类人才购房补贴多少钱), not the two joined. */
+  swapped?: boolean;
+}
+
+/** How a message refers to what came before. */
+export interface FollowUpReading {
+  /** Opens or ends with a follow-up marker, or points back (这个). */
+  marked: boolean;
+  /** The message without its markers and question particles (那D类呢 → d类). */
+  focus: string;
+  /** Its words, without question words and pointers. */
+  content: string[];
+  /** One of them is used by no entry: a subject the knowledge base does not have. */
+  unknown: boolean;
+  /** Many entries are asked with all of them (材料, 申请, 多久): the message names no subject of its own. */
+  generic: boolean;
+}
+
+export async function askInContext(engine: AnswerEngine, question: string, topic: TopicContext | undefined, options: Partial<FollowUpOptions> = {}): Promise<ContextualAnswer> {
+  const o = { ...DEFAULT_FOLLOW_UP_OPTIONS, ...options };
+  const alone = await engine.ask(question);
+  if (!topic || alone.status === "empty" || alone.status === "too_long") return { answer: alone };
+  const reading = readFollowUp(engine, question, o);
+  // A full question (long enough, no marker) names its own subject: a topic switch always wins.
+  const short = reading.marked || [...reading.focus].length <= o.shortChars;
+  if (!short && alone.status === "answered") return { answer: alone };
+  // A short message answered alone, unsurely and off the conversation's subject, is only a guess in a conversation.
+  const weakAlone = short && alone.status === "answered" && alone.confidence < o.sureAlone && !related(engine, alone.faqId!, topic.faqId);
+  const aloneOrGuess = (): ContextualAnswer => ({ answer: weakAlone ? engine.asSuggestion(alone) : alone });
+  // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help.
+  // Small talk stays small talk (好的谢谢) unless every word is the knowledge base's own (怎么申请 after a question is not "what can you do").
+  if (reading.unknown || (alone.status === "smalltalk" && reading.content.length === 0)) return aloneOrGuess();
+
+  const readings: ContextualAnswer[] = [];
+  if (reading.marked && reading.focus) {
+    // 那D类呢: the focus takes the place of the earlier question's word most like it.
+    const swapped = await swapInto(engine, topic.question, question, reading.focus, o.minSwapCosine);
+    if (swapped) readings.push({ answer: { ...(await engine.ask(swapped)), question }, understood: swapped, swapped: true });
+  }
+  const joined = `${topic.question}，${question}`;
+  let inContext = await engine.ask(joined);
+  // The subject is one the knowledge base lacks (人才公寓, not answered): no entry answers a question about it,
+  // however well the rest matches (需要交什么材料); what the subject itself got (a policy quote, 不知道) is the answer.
+  const subjectLacking = topic.faqId === undefined && readFollowUp(engine, topic.question, o).unknown;
+  if (inContext.status === "answered" && subjectLacking) inContext = await engine.ask(topic.question);
+  // Read after the earlier question, the answer must still speak of this message's own words (那租房呢 is not 购房补贴).
+  if (inContext.status !== "answered" || covers(engine, inContext.faqId!, reading.content, topic.question)) readings.push({ answer: { ...inContext, question }, understood: joined });
+
+  let contextual: ContextualAnswer | undefined;
+  for (const r of readings) if (r.answer.status === "answered" && (!contextual || r.answer.confidence > contextual.answer.confidence)) contextual = r;
+  // Both contextual readings found the same entry: the swapped one says more plainly how the message was read.
+  const swap = readings.find((r) => r.swapped);
+  if (contextual && swap && swap !== contextual && swap.answer.status === "answered" && swap.answer.faqId === contextual.answer.faqId) contextual = swap;
+
+  if (alone.status === "answered") {
+    // On the subject's own shelf (the same folder or a shared tag), or the same entry: alone and in context agree.
+    if (related(engine, alone.faqId!, topic.faqId) && (!contextual || contextual.answer.faqId === alone.faqId || !reading.marked)) return { answer: alone };
+    // A marked message with a focus of its own (那考试流程呢) may name a new subject: the surer reading wins.
+    if (reading.marked && reading.focus && !weakAlone && (!contextual || alone.confidence > contextual.answer.confidence)) return { answer: alone };
+  }
+  // A short message in a conversation is about the conversation's subject: the contextual reading wins when sure.
+  if (contextual) return contextual;
+  // Alone it is answered, in context nothing is sure: a short message's answer alone ignores what it refers to
+  // (有没有名额限制 after a kindergarten question is not about titles), unless it is on the subject's shelf.
+  if (alone.status === "answered" && !weakAlone) return { answer: alone };
+  if (alone.status === "smalltalk") return { answer: alone };
+  if (weakAlone && !subjectLacking && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
+  // Nothing sure: a message that only makes sense after the earlier one keeps its contextual outcome (suggestions, 不知道).
+  return readings[0] ?? { answer: { ...inContext, question }, understood: joined };
+}
+
+/** Every word of `content` is a word of the entry (its phrasings or its answer) or of the earlier question. */
+function covers(engine: AnswerEngine, faqId: string, content: readonly string[], earlier: string): boolean {
+  const said = new Set(engine.analyzer.analyze(earlier).tokens);
+  return entryCovers(engine, faqId, content.filter((w) => !said.has(w)));
+}
+
+function entryCovers(engine: AnswerEngine, faqId: string, content: readonly string[]): boolean {
+  let words = ENTRY_WORDS.get(engine)?.get(faqId);
+  if (!words) {
+    const faq = engine.faq(faqId);
+    words = new Set(faq ? [faq.question, ...faq.alternates, faq.answer].flatMap((p) => engine.analyzer.analyze(p).tokens) : []);
+    const perEngine = ENTRY_WORDS.get(engine) ?? new Map<string, ReadonlySet<string>>();
+    perEngine.set(faqId, words);
+    ENTRY_WORDS.set(engine, perEngine);
+  }
+  const known = words;
+  return content.every((w) => known.has(w));
+}
+const ENTRY_WORDS = new WeakMap<AnswerEngine, Map<string, ReadonlySet<string>>>();
+
+/** Longer than this, an understood question keeps its end: the subject is what was said last. */
+const MAX_TOPIC_CHARS = 40;
+
+/** The conversation's subject after this message, or undefined to keep the current one (small talk, empty). */
+export function nextTopic(question: string, result: ContextualAnswer): TopicContext | undefined {
+  const { answer, understood } = result;
+  if (!isPolicyStatus(answer.status)) return undefined;
+  const text = understood ?? question;
+  const chars = [...text];
+  return { question: chars.length > MAX_TOPIC_CHARS ? chars.slice(-MAX_TOPIC_CHARS).join("") : text, ...(answer.status === "answered" ? { faqId: answer.faqId! } : {}) };
+}
+
+/** Markers, focus and the message's own words. */
+export function readFollowUp(engine: AnswerEngine, question: string, options: Partial<FollowUpOptions> = {}): FollowUpReading {
+  const o = { ...DEFAULT_FOLLOW_UP_OPTIONS, ...options };
+  let focus = cleanText(question).replace(/\s+/g, "");
+  let marked = false;
+  const opening = o.openings.find((m) => focus.startsWith(m) && focus.length > m.length);
+  if (opening) {
+    focus = focus.slice(opening.length);
+    marked = true;
+  }
+  const ending = o.endings.find((m) => focus.endsWith(m) && focus.length > m.length);
+  if (ending) {
+    focus = focus.slice(0, -ending.length);
+    marked = true;
+  }
+  focus = focus.replace(/(?:吗|吧|啊|呀)$/u, "").replace(/的$/u, "");
+  if (o.pointers.some((p) => focus.includes(p))) marked = true;
+  const questionWords = new Set(DEFAULT_QUESTION_WORDS);
+  const content = engine.analyzer.analyze(focus).terms.map((t) => t.token).filter((w) => !questionWords.has(w) && !o.pointers.includes(w));
+  const { phrasings, vocabulary } = entryWordsOf(engine);
+  // Together the words may still pin a subject down (子女 + 入学 + 材料): count the entries asked with them all.
+  const holding = phrasings.filter((words) => content.every((w) => words.has(w))).length;
+  return { marked, focus, content, unknown: content.some((w) => !vocabulary.has(w)), generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
+}
+
+/** The words each entry is asked with (question and alternates), and every word of the entries, answers included. */
+function entryWordsOf(engine: AnswerEngine): { phrasings: ReadonlySet<string>[]; vocabulary: ReadonlySet<string> } {
+  let words = ENTRY_WORD_SETS.get(engine);
+  if (!words) {
+    const tokens = (text: string) => engine.analyzer.analyze(text).tokens;
+    words = {
+      phrasings: engine.kb.faqs.map((f) => new Set([f.question, ...f.alternates].flatMap(tokens))),
+      vocabulary: new Set(engine.kb.faqs.flatMap((f) => [f.question, ...f.alternates, f.answer].flatMap(tokens))),
+    };
+    ENTRY_WORD_SETS.set(engine, words);
+  }
+  return words;
+}
+const ENTRY_WORD_SETS = new WeakMap<AnswerEngine, { phrasings: ReadonlySet<string>[]; vocabulary: ReadonlySet<string> }>();
+
+/** Two entries on one shelf of the knowledge base: the same sub-folder of faq/, or a shared tag. */
+function related(engine: AnswerEngine, one: string, other: string | undefined): boolean {
+  if (other === undefined) return false;
+  if (one === other) return true;
+  const a = engine.faq(one);
+  const b = engine.faq(other);
+  if (!a || !b) return false;
+  const shelf = (file: string) => (file.includes("/", file.indexOf("/") + 1) ? file.slice(0, file.lastIndexOf("/")) : undefined);
+  const shelfA = shelf(a.file);
+  return (shelfA !== undefined && shelfA === shelf(b.file)) || a.tags.some((t) => b.tags.includes(t));
+}
+
+/**
+ * The earlier question with its word most like `focus` replaced by it (c类人才购房补贴 + d类 →
+ * d类人才购房补贴), or undefined when no word is similar enough.
+ */
+async function swapInto(engine: AnswerEngine, earlier: string, asked: string, focus: string, minCosine: number): Promise<string | undefined> {
+  const text = cleanText(earlier).replace(/\s+/g, "");
+  // Only words that could stand for a subject: not stop words, question words or single Han characters (each costs a forward pass).
+  const questionWords = new Set(DEFAULT_QUESTION_WORDS);
+  const units = labelUnits(engine.analyzer.surfaceWords(text)).filter((w) => /[\p{L}\d]/u.test(w) && w !== focus && !engine.analyzer.isStopword(w) && !questionWords.has(w) && !/^\p{Script=Han}$/u.test(w));
+  if (units.length === 0) return undefined;
+  const target = await engine.embed(focus);
+  let best: { word: string; cosine: number } | undefined;
+  for (const word of new Set(units)) {
+    const c = cosine(target, await engine.embed(word));
+    if (!best || c > best.cosine) best = { word, cosine: c };
+  }
+  if (!best || best.cosine < minCosine) return undefined;
+  // Rewrite what the person wrote, in their own case (C类 → D类), when the word is found there as typed.
+  const raw = new RegExp(escapeRegExp(best.word), "iu");
+  const typedFocus = new RegExp(escapeRegExp(focus), "iu").exec(asked)?.[0] ?? focus;
+  return raw.test(earlier) ? earlier.replace(raw, typedFocus).replace(/[？?！!。]+$/u, "") : text.replace(best.word, focus);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A Latin letter or number followed by one Han character is one label (c 类 → c类, 3 号 → 3号). */
+function labelUnits(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const next = words[i + 1];
+    if (/^[a-z\d]+$/.test(w) && next && /^\p{Script=Han}$/u.test(next)) {
+      out.push(w + next);
+      i++;
+    } else out.push(w);
+  }
+  return out;
+}
+
+/** Both vectors are unit length. */
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  return dot;
+}
+
+function isPolicyStatus(status: Answer["status"]): boolean {
+  return status === "answered" || status === "suggested" || status === "excerpt" || status === "unanswered";
+}

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFollowUp } from "../../src/core/follow-up.js";
+import type { AnswerEngine } from "../../src/core/engine.js";
+import { loadKnowledge } from "../../src/knowledge/load.js";
+import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
+import { engineFor } from "../helpers/engine.js";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../helpers/temp-dirs.js";
+
+const SHIPPED = join(PROJECT_ROOT, "knowledge");
+
+let dataDir: string;
+let engine: AnswerEngine;
+let bot: TestBot;
+let clock = new Date("2026-12-02T09:00:00Z");
+
+beforeAll(async () => {
+  engine = await engineFor(await loadKnowledge(SHIPPED));
+  // One bot for the whole file (loading the engine is the slow part); each test has its own conversations.
+  dataDir = await mkdtemp(join(tmpdir(), "talentbot-follow-up-"));
+  bot = await startTestBot({ knowledgeDir: SHIPPED, dataDir, bot: { conversationTtlMs: 10 * 60_000, now: () => clock } });
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** One person's private chat: each test uses its own conversation. */
+const chat = (id: string) => async (text: string) => (await bot.say(text, { conversationId: id, senderId: id, channel: "console" }))[0]!;
+
+describe("follow-up questions", () => {
+  it("reads 那D类呢 after a C类 housing-subsidy question as the D类 housing subsidy, and says so", async () => {
+    const say = chat("fu-1");
+    const first = await say("C类人才购房补贴多少钱");
+    expect(first.feedback).toBe(true);
+    const housing = first.citation;
+    const second = await say("那D类呢？");
+    expect(second.text.startsWith("（接着上一个问题：D类人才购房补贴多少钱）\n")).toBe(true);
+    expect(second.citation).toEqual(housing);
+    expect(second.feedback).toBe(true);
+    // The third turn swaps into what the second was understood as.
+    expect((await say("E类呢")).text.startsWith("（接着上一个问题：E类人才购房补贴多少钱）")).toBe(true);
+  });
+
+  it("answers the same message differently with no earlier question: the context is what changed it", async () => {
+    const alone = await chat("fu-2")("那D类呢？");
+    expect(alone.text).not.toContain("接着上一个问题");
+    expect((await engine.ask("那D类呢？")).faqId).not.toBe((await engine.ask("d类人才购房补贴多少钱")).faqId);
+  });
+
+  it("never bends a question that stands on its own: a topic switch gets the answer it gets alone", async () => {
+    const say = chat("fu-3");
+    await say("购房补贴怎么申请");
+    const switched = await say("新教师入职培训是怎么安排的");
+    const alone = await chat("fu-3-alone")("新教师入职培训是怎么安排的");
+    expect(switched.text).toBe(alone.text);
+    expect(switched.text).not.toContain("接着上一个问题");
+  });
+
+  it("keeps each asker's context to themselves in a group, and forgets it after the expiry time", async () => {
+    const group = { conversationId: "group-1", isGroup: true, mentionsBot: true, channel: "wechat" as const };
+    await bot.say("C类人才购房补贴多少钱", { ...group, senderId: "alice" });
+    const [bob] = await bot.say("那D类呢？", { ...group, senderId: "bob" });
+    expect(bob!.text).not.toContain("接着上一个问题");
+    const [alice] = await bot.say("那D类呢？", { ...group, senderId: "alice" });
+    expect(alice!.text).toContain("接着上一个问题");
+
+    const say = chat("fu-4");
+    await say("C类人才购房补贴多少钱");
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    expect((await say("那D类呢？")).text).not.toContain("接着上一个问题");
+  });
+
+  it("logs an unanswerable follow-up with what it followed, so staff can read it", async () => {
+    const say = chat("fu-5");
+    await say("人才公寓怎么申请");
+    await say("需要交什么材料");
+    await bot.runtime.bot.idle();
+    const texts = (await bot.runtime.log.listGroups()).flatMap((g) => g.variants);
+    expect(texts).toContain("需要交什么材料（接着上一个问题：人才公寓怎么申请）");
+  });
+});
+
+describe("reading a message for follow-up markers", () => {
+  it("finds the focus behind 那…呢 and 也一样吗, and words the knowledge base never uses", () => {
+    expect(readFollowUp(engine, "那D类呢？")).toMatchObject({ marked: true, focus: "d类", unknown: false });
+    expect(readFollowUp(engine, "幼儿园也一样吗")).toMatchObject({ marked: true, focus: "幼儿园" });
+    expect(readFollowUp(engine, "需要什么材料")).toMatchObject({ marked: false, unknown: false });
+    expect(readFollowUp(engine, "食堂伙食怎么样").unknown).toBe(true);
+    expect(readFollowUp(engine, "这个怎么申请").marked).toBe(true);
+  });
+});
