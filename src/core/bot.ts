@@ -10,9 +10,10 @@ import { KeyedQueue } from "./keyed-queue.js";
 import { toStderr, type Report } from "./report.js";
 import { EligibilityTally } from "./eligibility/tally.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./rate-limit.js";
+import { MAX_QUESTION_CHARS } from "./reply-text.js";
 import { BUSY_TEXT } from "./wording.js";
 
-export const DEFAULT_BOT_SETTINGS: BotSettings = { maxMessageChars: 500 };
+export const DEFAULT_BOT_SETTINGS: BotSettings = { maxMessageChars: MAX_QUESTION_CHARS };
 
 export interface BotOptions {
   /** The current engine; called once per message, so a reloaded knowledge base applies to the next one. */

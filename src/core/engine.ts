@@ -24,7 +24,7 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  maxQuestionChars: 500,
+  maxQuestionChars: text.MAX_QUESTION_CHARS,
   smalltalkSure: 0.75,
   smalltalkMaybe: 0.5,
   decision: DEFAULT_DECISION,

@@ -51,6 +51,10 @@ export function emptyText(bot: BotConfig): string {
   return `请输入您要咨询的问题，例如：${bot.examples[0] ?? "人才子女入学需要什么材料"}`;
 }
 
+/** The one limit on a question's length, for a chat message and for the engine asked directly (CLI, hit test). */
+export const MAX_QUESTION_CHARS = 500;
+
+/** The one wording for a message over the limit, whoever refuses it (the pipeline's guard or the engine). */
 export function tooLongText(maxChars: number): string {
-  return `您的问题有点长（超过 ${maxChars} 字），请简要描述您想咨询的事项，例如“人才子女入学需要什么材料”。`;
+  return `您的消息超过了 ${maxChars} 字，我没有读完。请用一两句话简要描述您想咨询的事项，例如“人才子女入学需要什么材料”。`;
 }

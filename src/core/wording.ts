@@ -16,9 +16,7 @@ export function followUpNote(understood: string): string {
   return `（接着上一个问题：${understood}）`;
 }
 
-export function tooLongText(maxChars: number): string {
-  return `您的消息超过了 ${maxChars} 字，我没有读完。请用一两句话简要描述您想咨询的事项，例如“人才子女入学需要什么材料”。`;
-}
+export { tooLongText } from "./reply-text.js";
 
 export function choiceOutOfRangeText(count: number): string {
   return `请回复 ${Array.from({ length: count }, (_, i) => i + 1).join("、")} 中的一个序号，或换个说法再问。`;
