@@ -2,62 +2,17 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { CsvRow } from "./csv.js";
 import { DAY_MS, localDateKey } from "./dates.js";
-import { EmbeddedStore } from "./embedded-store.js";
 import { QuestionLogError, errorMessage } from "./errors.js";
-import { maskPersonalData } from "./mask.js";
+import { asQuestionLogError, assertOutcome, assertReason, closedError, maskedQuestion, monthProblem, noGroupError, storeGroupFilter } from "./question-input.js";
+import { DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_OUTBOX_LEASE_MS, DEFAULT_RETENTION_DAYS, openStore } from "./question-log-options.js";
+import type { CommonOptions, GroupFilter, GroupWithEntries, QuestionLogOptions } from "./question-log-options.js";
 import { monthlyReportRows, type MonthlyReport } from "./report.js";
 import { DEFAULT_GROUP_THRESHOLD, bigramDice } from "./similarity.js";
 import type { GroupingRule, LogStore } from "./store.js";
-import {
-  OUTCOMES,
-  QUESTION_REASONS,
-  type GroupStatus,
-  type LoggedQuestion,
-  type Outcome,
-  type OutboxMessage,
-  type QuestionGroup,
-  type QuestionToRecord,
-  type Similarity,
-} from "./types.js";
-export const DEFAULT_RETENTION_DAYS = 180;
-export const DEFAULT_MAX_SEND_ATTEMPTS = 5;
+import type { LoggedQuestion, Outcome, OutboxMessage, QuestionGroup, QuestionToRecord } from "./types.js";
 
-interface CommonOptions {
-  /** Compares two normalised questions, 0…1. Default: bigramDice (character-bigram Dice). */
-  similarity?: Similarity;
-  /** Minimum similarity for a question to join an open group. Default 0.6. */
-  groupThreshold?: number;
-  /** After this many days an entry loses conversationId, senderId and senderName. Default 180. */
-  retentionDays?: number;
-  /** pendingOutbox() stops offering a message after this many failed attempts. Default 5. */
-  maxSendAttempts?: number;
-  /** Clock, for tests. */
-  now?: () => Date;
-  /** The operator's lines: failures of background work (the daily retention run). Default: stderr. */
-  report?: (line: string) => void;
-}
-
-export type QuestionLogOptions =
-  | (CommonOptions & {
-      /** Directory holding questions.json, its history folder and its lock. */ dataDir: string;
-      /** PostgreSQL connection string (postgres://user:pass@host:port/db): the log lives there instead of dataDir. */ databaseUrl?: string;
-      storage?: never;
-    })
-  | (CommonOptions & { /** A store opened by the caller (MemoryStore in tests, PgStore …). Closed with the log. */ storage: LogStore; dataDir?: never; databaseUrl?: never });
-
-export interface GroupFilter {
-  status?: GroupStatus;
-  /** Only groups asked at or after this time. */
-  since?: Date;
-}
-
-export interface GroupWithEntries {
-  group: QuestionGroup;
-  entries: LoggedQuestion[];
-}
-
-/** How long a claimed outbox message is reserved for the claiming process. */
-export const DEFAULT_OUTBOX_LEASE_MS = 60_000;
+// The options and opening are in question-log-options.ts, the checks and masking in question-input.ts.
+export { DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_OUTBOX_LEASE_MS, DEFAULT_RETENTION_DAYS, type GroupFilter, type GroupWithEntries, type QuestionLogOptions } from "./question-log-options.js";
 
 /**
  * The question log: every question the bot could not answer confidently,
@@ -147,28 +102,8 @@ export class QuestionLog {
    */
   async record(question: QuestionToRecord): Promise<LoggedQuestion> {
     this.assertOpen();
-    if (!QUESTION_REASONS.includes(question.reason)) {
-      throw new QuestionLogError(
-        `question log: unknown reason "${String(question.reason)}" for ${this.location}; use one of ${QUESTION_REASONS.join(", ")}.`,
-      );
-    }
-    return this.run(() =>
-      this.store.recordQuestion(
-        {
-          text: maskPersonalData(question.text),
-          normalized: maskPersonalData(question.normalized),
-          askedAt: this.now().toISOString(),
-          channel: question.channel,
-          ...(question.conversationId === undefined ? {} : { conversationId: question.conversationId }),
-          ...(question.senderId === undefined ? {} : { senderId: question.senderId }),
-          ...(question.senderName === undefined ? {} : { senderName: maskPersonalData(question.senderName) }),
-          reason: question.reason,
-          candidates: question.candidates.map(({ faqId, score }) => ({ faqId, score })),
-          ...(question.faqId === undefined ? {} : { faqId: question.faqId }),
-        },
-        this.grouping,
-      ),
-    );
+    assertReason(question, this.location);
+    return this.run(() => this.store.recordQuestion(maskedQuestion(question, () => this.now().toISOString()), this.grouping));
   }
 
   /**
@@ -191,22 +126,13 @@ export class QuestionLog {
    */
   async count(outcome: Outcome, faqId?: string): Promise<void> {
     this.assertOpen();
-    if (!OUTCOMES.includes(outcome)) {
-      throw new QuestionLogError(
-        `question log: unknown outcome "${String(outcome)}" for ${this.location}; use one of ${OUTCOMES.join(", ")}.`,
-      );
-    }
+    assertOutcome(outcome, this.location);
     await this.run(() => this.store.countOutcome(localDateKey(this.now()), outcome, faqId));
   }
 
   /** Groups for staff, most asked first, then most recently asked. */
   listGroups(filter: GroupFilter = {}): Promise<QuestionGroup[]> {
-    return this.run(() =>
-      this.store.listGroups({
-        ...(filter.status === undefined ? {} : { status: filter.status }),
-        ...(filter.since === undefined ? {} : { since: filter.since.toISOString() }),
-      }),
-    );
+    return this.run(() => this.store.listGroups(storeGroupFilter(filter)));
   }
 
   getGroup(groupId: string): Promise<GroupWithEntries | undefined> {
@@ -301,9 +227,8 @@ export class QuestionLog {
 
   /** Statistics for local month "YYYY-MM". */
   monthlyReport(month: string): Promise<MonthlyReport> {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
-      return Promise.reject(new QuestionLogError(`question log: "${month}" is not a month; write it as YYYY-MM, e.g. 2024-03.`));
-    }
+    const problem = monthProblem(month);
+    if (problem) return Promise.reject(problem);
     return this.run(() => this.store.monthlyReport(month));
   }
 
@@ -359,27 +284,10 @@ export class QuestionLog {
   }
 
   private noGroup(groupId: string): QuestionLogError {
-    return new QuestionLogError(`question log: there is no question group "${groupId}" in ${this.location}; list the groups to find its id.`);
+    return noGroupError(groupId, this.location);
   }
 
   private assertOpen(): void {
-    if (this.closed) {
-      throw new QuestionLogError(`question log: ${this.location} was closed; open the log again (QuestionLog.open) to use it.`);
-    }
+    if (this.closed) throw closedError(this.location);
   }
-}
-
-async function openStore(options: { dataDir: string; databaseUrl?: string; now?: () => Date }): Promise<LogStore> {
-  if (options.databaseUrl !== undefined && options.databaseUrl.trim() !== "") {
-    const { PgStore } = await import("./pg-store.js");
-    return PgStore.open(options.databaseUrl);
-  }
-  return EmbeddedStore.open(options.dataDir, options.now ? { now: options.now } : {});
-}
-
-function asQuestionLogError(error: unknown, location: string): QuestionLogError {
-  if (error instanceof QuestionLogError) return error;
-  return new QuestionLogError(`question log: storage ${location} failed: ${errorMessage(error)}. Check the data directory.`, {
-    cause: error,
-  });
 }
