@@ -166,6 +166,18 @@ describe("conversation pipeline: choices, commands and feedback", () => {
     expect(file.counters[today()]).toMatchObject({ unanswered: 2, human: 1 });
   });
 
+  it("keeps an answered question marked 不好 and the 人工 that follows as one entry", async () => {
+    const bot = await miniBot();
+    await bot.say("人才子女入学需要什么材料？", { conversationId: "one", senderId: "one" });
+    await bot.say("不好", { conversationId: "one", senderId: "one" });
+    await bot.say("人工", { conversationId: "one", senderId: "one" });
+    await bot.stop();
+    const file = await bot.file();
+    expect(file.entries.map((e) => [e.text, e.reason])).toEqual([["人才子女入学需要什么材料？", "human"]]);
+    expect(file.groups).toHaveLength(1);
+    expect(file.counters[today()]).toMatchObject({ unhelpful: 1, human: 1 });
+  });
+
   it("answers 谢谢 and 菜单 even while choices are pending", async () => {
     const bot = await miniBot({ build: { engine: ALWAYS_SUGGEST } });
     await bot.say("买房补贴有多少");

@@ -62,9 +62,14 @@ export async function commands(ctx: Context, next: NextFunction): Promise<void> 
     delete state.feedbackFor;
     if (!pending) return ctx.reply(NO_FEEDBACK_PENDING_TEXT);
     if (helpful) return ctx.reply(FEEDBACK_THANKS_TEXT);
+    const last = state.lastQuestion;
     ctx.outcome = {
       count: "unhelpful",
       record: { reason: "unhelpful", text: pending.question, normalized: pending.normalized, candidates: pending.candidates, faqId: pending.faqId },
+      // A 人工 that follows is about the same question: it turns this entry into a request for a person, not a second one.
+      onRecorded: (id) => {
+        if (last && last.normalized === pending.normalized) last.loggedAs = id;
+      },
     };
     return ctx.reply(unhelpfulText(bot));
   }
