@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import type { Answer } from "../core/answer.js";
 import type { AnswerEngine } from "../core/engine.js";
+import { readJsonLines } from "./eval.js";
 import { askInContext, nextTopic, type TopicContext } from "../core/follow-up.js";
 
 /**
@@ -24,18 +24,9 @@ export interface DialogueReport {
   misses: { dialogue: string; turn: number; q: string; expect: string; got: string; understood?: string }[];
 }
 
-export async function readDialogueFile(path: string): Promise<Dialogue[]> {
-  const text = await readFile(path, "utf8");
-  return text
-    .split("\n")
-    .map((l, i) => [l.trim(), i + 1] as const)
-    .filter(([l]) => l)
-    .map(([l, line]) => {
-      const d = JSON.parse(l) as Partial<Dialogue>;
-      const turnsOk = Array.isArray(d.turns) && d.turns.length > 0 && d.turns.every((t) => typeof t.q === "string" && typeof t.expect === "string" && typeof t.followup === "boolean");
-      if (typeof d.id !== "string" || !turnsOk) throw new Error(`eval: ${path}:${line} needs "id" and "turns": [{"q", "expect", "followup"}]`);
-      return d as Dialogue;
-    });
+export function readDialogueFile(path: string): Promise<Dialogue[]> {
+  const turnsOk = (d: Partial<Dialogue>) => Array.isArray(d.turns) && d.turns.length > 0 && d.turns.every((t) => typeof t.q === "string" && typeof t.expect === "string" && typeof t.followup === "boolean");
+  return readJsonLines<Dialogue>(path, (d) => typeof d.id === "string" && turnsOk(d), '"id" and "turns": [{"q", "expect", "followup"}]');
 }
 
 /** What a turn got, in the terms of `expect`. */

@@ -26,17 +26,22 @@ export interface EvalReport {
   misses: { row: EvalRow; answer: Answer }[];
 }
 
-export async function readEvalFile(path: string): Promise<EvalRow[]> {
+/** The rows of a JSON-lines file (blank lines skipped), each checked by `valid` or refused with the file, line and `needs`. */
+export async function readJsonLines<T>(path: string, valid: (row: Partial<T>) => boolean, needs: string): Promise<T[]> {
   const text = await readFile(path, "utf8");
   return text
     .split("\n")
     .map((l, i) => [l.trim(), i + 1] as const)
     .filter(([l]) => l)
     .map(([l, line]) => {
-      const row = JSON.parse(l) as Partial<EvalRow>;
-      if (typeof row.q !== "string" || typeof row.expect !== "string") throw new Error(`eval: ${path}:${line} needs "q" and "expect"`);
-      return row as EvalRow;
+      const row = JSON.parse(l) as Partial<T>;
+      if (!valid(row)) throw new Error(`eval: ${path}:${line} needs ${needs}`);
+      return row as T;
     });
+}
+
+export function readEvalFile(path: string): Promise<EvalRow[]> {
+  return readJsonLines<EvalRow>(path, (row) => typeof row.q === "string" && typeof row.expect === "string", '"q" and "expect"');
 }
 
 const emptyCounts = (): EvalCounts => ({ total: 0, correct: 0, suggested: 0, wrong: 0, missed: 0 });

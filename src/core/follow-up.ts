@@ -139,18 +139,11 @@ function covers(engine: AnswerEngine, faqId: string, content: readonly string[],
 }
 
 function entryCovers(engine: AnswerEngine, faqId: string, content: readonly string[]): boolean {
-  let words = ENTRY_WORDS.get(engine)?.get(faqId);
-  if (!words) {
-    const faq = engine.faq(faqId);
-    words = new Set(faq ? [faq.question, ...faq.alternates, faq.answer].flatMap((p) => engine.analyzer.analyze(p).tokens) : []);
-    const perEngine = ENTRY_WORDS.get(engine) ?? new Map<string, ReadonlySet<string>>();
-    perEngine.set(faqId, words);
-    ENTRY_WORDS.set(engine, perEngine);
-  }
-  const known = words;
-  return content.every((w) => known.has(w));
+  const words = entryWordsOf(engine).entries.get(faqId);
+  return words !== undefined && content.every((w) => words.has(w));
 }
-const ENTRY_WORDS = new WeakMap<AnswerEngine, Map<string, ReadonlySet<string>>>();
+
+const QUESTION_WORDS: ReadonlySet<string> = new Set(DEFAULT_QUESTION_WORDS);
 
 /** Longer than this, an understood question keeps its end: the subject is what was said last. */
 const MAX_TOPIC_CHARS = 40;
@@ -181,28 +174,39 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
   }
   focus = focus.replace(/(?:吗|吧|啊|呀)$/u, "").replace(/的$/u, "");
   if (o.pointers.some((p) => focus.includes(p))) marked = true;
-  const questionWords = new Set(DEFAULT_QUESTION_WORDS);
-  const content = engine.analyzer.analyze(focus).terms.map((t) => t.token).filter((w) => !questionWords.has(w) && !o.pointers.includes(w));
+  const content = engine.analyzer.analyze(focus).terms.map((t) => t.token).filter((w) => !QUESTION_WORDS.has(w) && !o.pointers.includes(w));
   const { phrasings, vocabulary } = entryWordsOf(engine);
   // Together the words may still pin a subject down (子女 + 入学 + 材料): count the entries asked with them all.
   const holding = phrasings.filter((words) => content.every((w) => words.has(w))).length;
   return { marked, focus, content, unknown: content.some((w) => !vocabulary.has(w)), generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
 }
 
-/** The words each entry is asked with (question and alternates), and every word of the entries, answers included. */
-function entryWordsOf(engine: AnswerEngine): { phrasings: ReadonlySet<string>[]; vocabulary: ReadonlySet<string> } {
+/** Per entry, once per engine: the words it is asked with (question and alternates), and those plus its answer's; every such word. */
+interface EntryWords {
+  phrasings: ReadonlySet<string>[];
+  entries: ReadonlyMap<string, ReadonlySet<string>>;
+  vocabulary: ReadonlySet<string>;
+}
+
+function entryWordsOf(engine: AnswerEngine): EntryWords {
   let words = ENTRY_WORD_SETS.get(engine);
   if (!words) {
     const tokens = (text: string) => engine.analyzer.analyze(text).tokens;
-    words = {
-      phrasings: engine.kb.faqs.map((f) => new Set([f.question, ...f.alternates].flatMap(tokens))),
-      vocabulary: new Set(engine.kb.faqs.flatMap((f) => [f.question, ...f.alternates, f.answer].flatMap(tokens))),
-    };
-    ENTRY_WORD_SETS.set(engine, words);
+    const phrasings: Set<string>[] = [];
+    const entries = new Map<string, ReadonlySet<string>>();
+    const vocabulary = new Set<string>();
+    for (const f of engine.kb.faqs) {
+      const asked = new Set([f.question, ...f.alternates].flatMap(tokens));
+      const all = new Set([...asked, ...tokens(f.answer)]);
+      phrasings.push(asked);
+      entries.set(f.id, all);
+      for (const w of all) vocabulary.add(w);
+    }
+    ENTRY_WORD_SETS.set(engine, (words = { phrasings, entries, vocabulary }));
   }
   return words;
 }
-const ENTRY_WORD_SETS = new WeakMap<AnswerEngine, { phrasings: ReadonlySet<string>[]; vocabulary: ReadonlySet<string> }>();
+const ENTRY_WORD_SETS = new WeakMap<AnswerEngine, EntryWords>();
 
 /** Two entries on one shelf of the knowledge base: the same sub-folder of faq/, or a shared tag. */
 function related(engine: AnswerEngine, one: string, other: string | undefined): boolean {
@@ -223,8 +227,7 @@ function related(engine: AnswerEngine, one: string, other: string | undefined): 
 async function swapInto(engine: AnswerEngine, earlier: string, asked: string, focus: string, minCosine: number): Promise<string | undefined> {
   const text = cleanText(earlier).replace(/\s+/g, "");
   // Only words that could stand for a subject: not stop words, question words or single Han characters (each costs a forward pass).
-  const questionWords = new Set(DEFAULT_QUESTION_WORDS);
-  const units = labelUnits(engine.analyzer.surfaceWords(text)).filter((w) => /[\p{L}\d]/u.test(w) && w !== focus && !engine.analyzer.isStopword(w) && !questionWords.has(w) && !/^\p{Script=Han}$/u.test(w));
+  const units = labelUnits(engine.analyzer.surfaceWords(text)).filter((w) => /[\p{L}\d]/u.test(w) && w !== focus && !engine.analyzer.isStopword(w) && !QUESTION_WORDS.has(w) && !/^\p{Script=Han}$/u.test(w));
   if (units.length === 0) return undefined;
   const target = await engine.embed(focus);
   let best: { word: string; cosine: number } | undefined;
