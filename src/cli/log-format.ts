@@ -18,6 +18,12 @@ const ZH_STATUS: Record<string, string> = { open: "待处理", replied: "已答�
 const ZH_REASON: Record<string, string> = { suggested: "给出建议", excerpt: "摘录回答", unanswered: "未能回答", human: "转人工", unhelpful: "反馈无帮助" };
 const ZH_CHANNEL: Record<string, string> = { web: "网页", console: "终端", telegram: "Telegram", wechat: "微信" };
 
+/**
+ * A question is one line of the listing: a line break typed into it is shown as ⏎, so that
+ * text from a chat can never print what looks like another entry in a staff terminal.
+ */
+export const oneLine = (text: string): string => text.replace(/\r\n|[\n\r\u2028\u2029]/g, " ⏎ ");
+
 const label = (names: Record<string, string>, value: string, language: LabelLanguage) => (language === "zh" ? (names[value] ?? value) : value);
 
 function reasons(group: QuestionGroup, language: LabelLanguage): string {
@@ -32,7 +38,7 @@ export function formatGroupList(groups: readonly QuestionGroup[], language: Labe
   const width = Math.max(...groups.map((g) => g.id.length));
   const last = language === "zh" ? "最近" : "last";
   return groups
-    .map((g) => `${g.id.padEnd(width)}  ${label(ZH_STATUS, g.status, language).padEnd(language === "zh" ? 5 : 9)} ×${String(g.count).padEnd(4)} ${g.representative}\n${" ".repeat(width + 2)}${last} ${localTime(g.lastAskedAt)} · ${channels(g, language)} · ${reasons(g, language)}`)
+    .map((g) => `${g.id.padEnd(width)}  ${label(ZH_STATUS, g.status, language).padEnd(language === "zh" ? 5 : 9)} ×${String(g.count).padEnd(4)} ${oneLine(g.representative)}\n${" ".repeat(width + 2)}${last} ${localTime(g.lastAskedAt)} · ${channels(g, language)} · ${reasons(g, language)}`)
     .join("\n");
 }
 
@@ -40,7 +46,7 @@ export function formatGroupDetails({ group, entries, pending }: GroupDetails, la
   if (language === "zh") return formatGroupDetailsZh({ group, entries, pending });
   const lines = [
     `group ${group.id} · ${group.status} · asked ${group.count} time(s)`,
-    `question:    ${group.representative}`,
+    `question:    ${oneLine(group.representative)}`,
     `first asked: ${localTime(group.firstAskedAt)}   last asked: ${localTime(group.lastAskedAt)}`,
     `channels:    ${group.channels.join(", ")}`,
     `reasons:     ${reasons(group, "en")}`,
@@ -49,11 +55,11 @@ export function formatGroupDetails({ group, entries, pending }: GroupDetails, la
   if (group.reply) lines.push(`reply (${localTime(group.reply.repliedAt)}): ${group.reply.text}`);
   if (group.promotedTo) lines.push(`promoted to FAQ: ${group.promotedTo}`);
   if (group.dismissReason) lines.push(`dismissed: ${group.dismissReason}`);
-  lines.push("variants:", ...group.variants.map((v) => `  - ${v}`));
+  lines.push("variants:", ...group.variants.map((v) => `  - ${oneLine(v)}`));
   lines.push("questions:");
   for (const e of entries) {
-    const extra = [e.faqId ? `faq ${e.faqId}` : "", e.senderName ? `from ${e.senderName}` : "", e.conversationId ? "" : "(no conversation: cannot be answered)"].filter(Boolean).join(" ");
-    lines.push(`  ${e.id}  ${localTime(e.askedAt)}  ${e.channel}  ${e.reason}  ${e.text}${extra ? `  ${extra}` : ""}`);
+    const extra = [e.faqId ? `faq ${e.faqId}` : "", e.senderName ? `from ${oneLine(e.senderName)}` : "", e.conversationId ? "" : "(no conversation: cannot be answered)"].filter(Boolean).join(" ");
+    lines.push(`  ${e.id}  ${localTime(e.askedAt)}  ${e.channel}  ${e.reason}  ${oneLine(e.text)}${extra ? `  ${extra}` : ""}`);
   }
   if (pending.length > 0) lines.push(`replies waiting for delivery: ${pending.length} (${pending.map((m) => `${m.channel}${m.attempts ? `, ${m.attempts} failed attempt(s)` : ""}`).join("; ")})`);
   return lines.join("\n");
@@ -63,7 +69,7 @@ function formatGroupDetailsZh({ group, entries, pending }: GroupDetails): string
   const zh = "zh" as const;
   const lines = [
     `问题组 ${group.id} · ${label(ZH_STATUS, group.status, zh)} · 共 ${group.count} 次`,
-    `问题：    ${group.representative}`,
+    `问题：    ${oneLine(group.representative)}`,
     `首次提问：${localTime(group.firstAskedAt)}   最近提问：${localTime(group.lastAskedAt)}`,
     `渠道：    ${channels(group, zh)}`,
     `原因：    ${reasons(group, zh)}`,
@@ -72,11 +78,11 @@ function formatGroupDetailsZh({ group, entries, pending }: GroupDetails): string
   if (group.reply) lines.push(`答复（${localTime(group.reply.repliedAt)}）：${group.reply.text}`);
   if (group.promotedTo) lines.push(`已加入问答：${group.promotedTo}`);
   if (group.dismissReason) lines.push(`忽略原因：${group.dismissReason}`);
-  lines.push("不同问法：", ...group.variants.map((v) => `  - ${v}`));
+  lines.push("不同问法：", ...group.variants.map((v) => `  - ${oneLine(v)}`));
   lines.push("提问记录：");
   for (const e of entries) {
-    const extra = [e.faqId ? `问答 ${e.faqId}` : "", e.senderName ? `来自 ${e.senderName}` : "", e.conversationId ? "" : "（会话信息已过保留期，无法答复）"].filter(Boolean).join(" ");
-    lines.push(`  ${e.id}  ${localTime(e.askedAt)}  ${label(ZH_CHANNEL, e.channel, zh)}  ${label(ZH_REASON, e.reason, zh)}  ${e.text}${extra ? `  ${extra}` : ""}`);
+    const extra = [e.faqId ? `问答 ${e.faqId}` : "", e.senderName ? `来自 ${oneLine(e.senderName)}` : "", e.conversationId ? "" : "（会话信息已过保留期，无法答复）"].filter(Boolean).join(" ");
+    lines.push(`  ${e.id}  ${localTime(e.askedAt)}  ${label(ZH_CHANNEL, e.channel, zh)}  ${label(ZH_REASON, e.reason, zh)}  ${oneLine(e.text)}${extra ? `  ${extra}` : ""}`);
   }
   if (pending.length > 0) lines.push(`等待送达的答复：${pending.length} 条`);
   return lines.join("\n");

@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { toCsv } from "../log/csv.js";
-import { escapeControlCharacters } from "../log/mask.js";
+import { escapeControlCharacters, escapeControlCharactersInJson } from "../log/mask.js";
 import { monthlyReportRows } from "../log/report.js";
 import type { GroupStatus, LogData } from "../log/types.js";
 import type { PromoteRequest } from "../staff/promote.js";
@@ -86,7 +86,7 @@ export async function logCommand(args: string[], io: Output): Promise<number> {
  * already; DEL, C1 and bidi overrides get \u escapes here, so the output stays valid JSON.
  */
 function jsonForTerminal(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+  return escapeControlCharactersInJson(JSON.stringify(value, null, 2));
 }
 
 function groupIdOf(args: string[], usage: string): string {

@@ -18,9 +18,12 @@
  *                                       银行卡号6222020200112233445 → 银行卡号6222***********3445
  *   5. 18-digit strings that fail both checks but carry a plausible birth
  *      date: most likely a mistyped ID number, still personal data
+ *      and 15-digit first-generation ID numbers (region, YYMMDD, sequence)
+ *                                       110105491231002 → 110105******002
  *   6. passport numbers: one or two letters and 7–8 digits (E12345678, PE1234567)
  *                                       E12345678 → E1*****78
- *   7. room numbers of an address: the digits before 室    3栋1502室 → 3栋****室
+ *   7. room numbers of an address: the digits before 室 / 房 / 号房
+ *                                       3栋1502室 → 3栋****室, 1502房 → ****房
  *      and house numbers after a street word (路 街 巷 弄 道 胡同) before 号
  *                                       幸福路88号 → 幸福路**号
  *   8. mainland mobile numbers, with optional +86/0086/86 prefix and
@@ -138,6 +141,17 @@ const detectMistypedIds: Detector = (probe) =>
     return hasPlausibleBirthDate(id) ? maskId(id) : null;
   });
 
+// The first-generation ID (before 1999, still on old documents): 6-digit region, YYMMDD, 3-digit sequence.
+const OLD_ID_NUMBER = /(?<![0-9])(\d{6})[ -]?(\d{6})[ -]?(\d{3})(?![0-9A-Za-z])/g;
+
+const detectOldIds: Detector = (probe) =>
+  collect(probe, OLD_ID_NUMBER, (match) => {
+    const [, region, birth, sequence] = match as unknown as [string, string, string, string];
+    const month = Number(birth.slice(2, 4));
+    const day = Number(birth.slice(4, 6));
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? `${region}******${sequence}` : null;
+  });
+
 // ------------------------------------------------------------ bank cards
 
 const BANK_CARD = /(?<![0-9])\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?(?![0-9])/g;
@@ -207,7 +221,7 @@ const detectPassports: Detector = (probe) =>
 
 // Where someone lives is personal; the street may stay (staff need the district), the room not.
 // 号 also ends document numbers (〔2023〕15号) that must stay readable: only after a street word.
-const ROOM = /(?<![0-9])\d{2,5}(?=室)/g;
+const ROOM = /(?<![0-9])\d{2,5}(?=\s?(?:室|号?房))/g;
 
 // A house number is 号 right after a street word, which a document number (〔2023〕15号, 第3号) never follows.
 const HOUSE_NUMBER = /(?<=(?:[路街巷弄道]|胡同)\s?)\d{1,5}(?=\s?号)/g;
@@ -219,11 +233,12 @@ const detectRooms: Detector = (probe) => [
 
 // --------------------------------------------------- control characters
 
-// C0 controls except tab and line feed, DEL, C1 controls, and the bidirectional overrides
-// that make a terminal or page show text in another order than it is stored.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+// C0 controls except tab and line feed, DEL, C1 controls, the bidirectional marks and overrides
+// that make a terminal or page show text in another order than it is stored, and the invisible
+// zero-width characters (U+200B…, word joiner, BOM) that hide inside a word and split it.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
-/** Removes control characters (ESC, NUL, BEL, CR, bidi overrides …); keeps tab and line feed. */
+/** Removes control and invisible characters (ESC, NUL, BEL, CR, bidi overrides, U+200B …); keeps tab and line feed. */
 export function withoutControlCharacters(text: string): string {
   return text.replace(CONTROL_CHARACTERS, "");
 }
@@ -234,6 +249,11 @@ export function escapeControlCharacters(text: string): string {
     const code = character.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${code.toString(16).toUpperCase()}`;
   });
+}
+
+/** The same for JSON printed to a terminal: JSON.stringify escapes C0 already; the rest get `\uXXXX`, so the output stays valid JSON. */
+export function escapeControlCharactersInJson(json: string): string {
+  return json.replace(CONTROL_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
 }
 
 // --------------------------------------------------------- phone numbers
@@ -255,6 +275,7 @@ const DETECTORS: readonly Detector[] = [
   detectBankCards,
   detectNumbersCalledCards,
   detectMistypedIds,
+  detectOldIds,
   detectPassports,
   detectRooms,
   detectMobiles,

@@ -1,15 +1,11 @@
-import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-import type { WebInbox } from "./channel.js";
 import type { Reply } from "../core/message.js";
-import { removeStaleTempFiles } from "../files/temp-files.js";
 import { maskPersonalData } from "../log/mask.js";
+import { CoalescingWriteQueue } from "../log/write-queue.js";
+import type { WebInbox } from "./channel.js";
+import { ChatHistoryFiles, type ChatFileProblem, type StoredSession } from "./chat-history-files.js";
 
-/** The history file could not be used at open: moved aside (`movedTo`), or left alone and not written (`movedTo` null). */
-export interface ChatHistoryProblem {
-  file: string;
-  movedTo: string | null;
-}
+/** A history file could not be used at open: moved aside (`movedTo`), or left alone and not written (`movedTo` null). */
+export type ChatHistoryProblem = ChatFileProblem;
 
 /** One line of a web conversation as the page shows it. */
 export interface ChatItem extends Reply {
@@ -56,15 +52,13 @@ export class QuoteMasker {
   }
 }
 
-interface Session {
-  items: ChatItem[];
-  nextSeq: number;
-  /** ISO time of the last message either way. */
-  lastActive: string;
-}
+type Session = StoredSession;
 
 export interface ChatHistoryOptions {
-  /** JSON file that keeps the conversations across restarts (mode 0600); none: memory only. */
+  /**
+   * JSON file that keeps the conversations across restarts (mode 0600), with its journal beside
+   * it (`web-chat.journal.jsonl`); none: memory only.
+   */
   file?: string;
   /** Items kept per session (oldest dropped). Default 200. */
   maxItems?: number;
@@ -72,21 +66,20 @@ export interface ChatHistoryOptions {
   maxSessions?: number;
   /** A session not used for this long is forgotten. Default 30 days. */
   ttlMs?: number;
-  /** Quiet time before a change is written. Default 500 ms. */
-  writeDelayMs?: number;
+  /** Journal lines after which the snapshot is rewritten and the journal emptied. Default 1 000. */
+  snapshotEvery?: number;
   now?: () => Date;
   /** The operator's lines (a failed write, a damaged file moved aside). Default: none. */
   report?: (line: string) => void;
 }
 
-const FILE_VERSION = 1;
-
 /**
  * The conversations of the web chat page, per browser session: what the user sent (masked like
  * everything the bot stores), the bot's replies and staff replies delivered through the outbox.
  * The page re-reads it after a reload and polls it for staff replies. Kept in memory and, with
- * `file`, written (temp file + rename) shortly after each change so a restart keeps staff replies
- * that the user has not seen yet.
+ * `file`, on disk before the page gets its answer (ChatHistoryFiles: a journal line per item,
+ * a snapshot now and then; concurrent exchanges share one append), so neither a restart nor a
+ * kill -9 loses what a user was shown or a staff reply the user has not seen yet.
  */
 export class ChatHistory implements ChatStore {
   private readonly sessions = new Map<string, Session>();
@@ -94,54 +87,45 @@ export class ChatHistory implements ChatStore {
   private readonly maxItems: number;
   private readonly maxSessions: number;
   private readonly ttlMs: number;
-  private readonly writeDelayMs: number;
+  private readonly snapshotEvery: number;
   private readonly now: () => Date;
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
-  private dirty = false;
-  /** Set when the file exists but could not be read: it is never overwritten then, the history stays in memory. */
-  private keepOffFile = false;
-  private readonly problems: ChatHistoryProblem[] = [];
+  private readonly files: ChatHistoryFiles | undefined;
+  private readonly queue = new CoalescingWriteQueue(() => this.write());
+  /** Items added since the last append, in order. */
+  private unwritten: [string, ChatItem][] = [];
+  private snapshotDue = false;
 
   private constructor(private readonly options: ChatHistoryOptions) {
     this.maxItems = options.maxItems ?? 200;
     this.maxSessions = options.maxSessions ?? 5_000;
     this.ttlMs = options.ttlMs ?? 30 * 24 * 60 * 60 * 1000;
-    this.writeDelayMs = options.writeDelayMs ?? 500;
+    this.snapshotEvery = options.snapshotEvery ?? 1_000;
     this.now = options.now ?? (() => new Date());
+    if (options.file) this.files = new ChatHistoryFiles(options.file, (line) => options.report?.(line), this.now);
   }
 
   /**
-   * Reads the file if there is one. A file that is not valid is moved aside unchanged
+   * Reads the files if there are any. A file that is not valid is moved aside unchanged
    * (`web-chat.json.corrupt-<time>`, like the question log) and an empty history starts; a file
    * that cannot be read at all (permissions) is left alone and the history is kept in memory
    * only. Either way it is reported and listed in `warnings`, for the operator and the console.
    */
   static async open(options: ChatHistoryOptions = {}): Promise<ChatHistory> {
     const history = new ChatHistory(options);
-    if (options.file) {
-      await removeStaleTempFiles(options.file);
-      let text: string | undefined;
-      try {
-        text = await readFile(options.file, "utf8");
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-          history.keepOffFile = true;
-          history.warn(
-            `web chat history ${options.file} could not be read (${error instanceof Error ? error.message : String(error)}); it is left as it is and new conversations are kept in memory only until the bot restarts. Fix the file's permissions and restart.`,
-            { file: options.file, movedTo: null },
-          );
-        }
+    if (history.files) {
+      await history.files.load(history.sessions);
+      history.trim();
+      if (history.files.compactAfterLoad) {
+        history.snapshotDue = true;
+        await history.queue.save();
       }
-      if (text !== undefined) await history.loadOrMoveAside(text, options.file);
     }
-    history.expire();
     return history;
   }
 
   /** Problems found at open (a corrupt file moved aside …), for the staff console. */
   get warnings(): readonly ChatHistoryProblem[] {
-    return this.problems.map((p) => ({ ...p }));
+    return (this.files?.problems ?? []).map((p) => ({ ...p }));
   }
 
   /** The items of a session after `afterSeq` (all with 0). */
@@ -151,27 +135,29 @@ export class ChatHistory implements ChatStore {
     return session.items.filter((item) => item.seq > afterSeq).map((item) => structuredClone(item));
   }
 
-  /** Appends what the user sent and the bot's replies; returns the stored items. */
-  exchange(sessionId: string, text: string, replies: readonly Reply[]): ChatItem[] {
+  /** Appends what the user sent and the bot's replies; resolves with the stored items once they are on disk. */
+  async exchange(sessionId: string, text: string, replies: readonly Reply[]): Promise<ChatItem[]> {
     if (replies.some((r) => r.unsaved)) return unsavedItems(text, replies, this.now());
     const masked = this.masker.mask(sessionId, text, replies);
-    return [this.add(sessionId, "user", { text: masked.text }), ...masked.replies.map((reply) => this.add(sessionId, "bot", reply))];
+    const items = [this.add(sessionId, "user", { text: masked.text }), ...masked.replies.map((reply) => this.add(sessionId, "bot", reply))];
+    await this.saved();
+    return items;
   }
 
   async deliver(sessionId: string, reply: Reply): Promise<void> {
     this.add(sessionId, "staff", reply);
-    await this.flush();
+    await this.saved();
   }
 
   /** Resolves when every change so far is written. */
   async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.dirty) this.writing = this.writing.then(() => this.write());
-    await this.writing;
+    await this.queue.save().catch(() => undefined);
   }
 
+  /** Writes a last snapshot (the next start reads one file, not a long journal). */
   async close(): Promise<void> {
+    if (!this.files) return;
+    this.snapshotDue = true;
     await this.flush();
   }
 
@@ -186,83 +172,43 @@ export class ChatHistory implements ChatStore {
     if (session.items.length > this.maxItems) session.items.splice(0, session.items.length - this.maxItems);
     session.lastActive = at;
     while (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
-    this.changed();
+    if (this.files) this.unwritten.push([sessionId, item]);
     return structuredClone(item);
   }
 
-  private expire(): void {
-    const cutoff = new Date(this.now().getTime() - this.ttlMs).toISOString();
-    for (const [id, session] of this.sessions) if (session.lastActive < cutoff) this.sessions.delete(id);
+  /** Waits until the items added so far are on disk; a failed write is reported, and the answer still goes out. */
+  private async saved(): Promise<void> {
+    if (!this.files?.writable) return;
+    await this.queue.save().catch(() => undefined);
   }
 
-  private changed(): void {
-    if (!this.options.file) return;
-    this.dirty = true;
-    if (this.timer) return;
-    this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.writeDelayMs);
-    this.timer.unref();
+  private trim(): void {
+    const cutoff = new Date(this.now().getTime() - this.ttlMs).toISOString();
+    for (const [id, session] of this.sessions) if (session.lastActive < cutoff) this.sessions.delete(id);
+    for (const session of this.sessions.values()) if (session.items.length > this.maxItems) session.items.splice(0, session.items.length - this.maxItems);
+    while (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
   }
 
   private async write(): Promise<void> {
-    const file = this.options.file;
-    if (!file || !this.dirty || this.keepOffFile) return;
-    this.dirty = false;
-    this.expire();
-    const data = { version: FILE_VERSION, sessions: Object.fromEntries(this.sessions) };
-    const temp = `${file}.${process.pid}.tmp`;
+    const files = this.files;
+    if (!files?.writable) return;
+    const items = this.unwritten;
+    this.unwritten = [];
+    let appended = false;
     try {
-      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-      await writeFile(temp, JSON.stringify(data), { encoding: "utf8", mode: 0o600 });
-      await rename(temp, file);
+      await files.append(items);
+      appended = true;
+      if (this.snapshotDue || files.journalLength >= this.snapshotEvery) {
+        this.snapshotDue = false;
+        this.trim();
+        await files.writeSnapshot(this.sessions);
+      }
     } catch (error) {
-      this.dirty = true;
-      this.options.report?.(`talentbot: web chat history ${file} could not be written: ${error instanceof Error ? error.message : String(error)}`);
+      if (!appended) this.unwritten = [...items, ...this.unwritten]; // tried again with the next change
+      this.snapshotDue = true; // and a snapshot then: a half-written line must not stay in the journal's way
+      this.options.report?.(`talentbot: web chat history ${files.snapshot} could not be written: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
     }
-  }
-
-  private warn(line: string, problem: ChatHistoryProblem): void {
-    this.problems.push(problem);
-    this.options.report?.(`talentbot: ${line}`);
-  }
-
-  private async loadOrMoveAside(text: string, file: string): Promise<void> {
-    let problem: string;
-    try {
-      const data = JSON.parse(text) as { version?: unknown; sessions?: Record<string, Session> };
-      if (data.version !== FILE_VERSION || typeof data.sessions !== "object" || data.sessions === null) throw new Error(`unknown format (version ${String(data.version)})`);
-      const sessions = Object.entries(data.sessions)
-        .filter(([, s]) => Array.isArray(s.items) && typeof s.nextSeq === "number" && typeof s.lastActive === "string")
-        .sort(([, a], [, b]) => (a.lastActive < b.lastActive ? -1 : 1));
-      for (const [id, session] of sessions) this.sessions.set(id, session);
-      return;
-    } catch (error) {
-      problem = error instanceof Error ? error.message : String(error);
-    }
-    // Conversations and staff replies not yet seen are in there: never overwrite it.
-    const stamp = this.now().toISOString().replace(/[:.]/g, "-");
-    let target = `${file}.corrupt-${stamp}`;
-    for (let n = 1; await exists(target); n++) target = `${file}.corrupt-${stamp}-${n}`;
-    try {
-      await rename(file, target);
-      await chmod(target, 0o600).catch(() => undefined);
-    } catch (error) {
-      this.keepOffFile = true;
-      this.warn(`web chat history ${file} is unreadable (${problem}) and could not be moved aside (${error instanceof Error ? error.message : String(error)}); it is left as it is and new conversations are kept in memory only.`, { file, movedTo: null });
-      return;
-    }
-    this.warn(
-      `web chat history ${file} was unreadable (${problem}). It was moved unchanged to ${target} and an empty history was started: earlier web conversations and staff replies waiting there are in that file; look at it (or restore it with the bot stopped) before deleting it.`,
-      { file, movedTo: target },
-    );
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

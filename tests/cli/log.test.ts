@@ -312,4 +312,18 @@ describe("talentbot log list / show: control characters in an older log", () => 
     const json = JSON.parse((await cli("log", "show", "g1", "--json", ...d)).out) as { group: { representative: string } };
     expect(json.group.representative).toBe(hostile); // still the same text, only escaped in transit
   });
+
+  it("shows a line break typed into a question as ⏎, so it never prints as a second entry", async () => {
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ dataDir });
+    const forged = "人才公寓怎么申请\n  q99  2024-01-01 09:00  web  unanswered  假的一条";
+    await log.record(asked(forged, "n1"));
+    await log.close();
+    const d = ["--data-dir", dataDir];
+    const show = (await cli("log", "show", "g1", ...d)).out;
+    expect(show).toContain("人才公寓怎么申请 ⏎   q99");
+    expect(show.split("\n").filter((line) => line.includes("假的一条"))).toHaveLength(3); // question, variant, entry: each one line
+    expect(show).not.toMatch(/^\s+q99/m);
+    expect((await cli("log", "list", ...d)).out.split("\n")[0]).toContain("人才公寓怎么申请 ⏎");
+  });
 });

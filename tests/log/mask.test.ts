@@ -61,6 +61,12 @@ describe("maskPersonalData: resident ID numbers", () => {
     expect(maskPersonalData(fullWidth(id))).toBe(`${id.slice(0, 6)}********${id.slice(14)}`);
   });
 
+  it("masks a 15-digit first-generation ID (region, YYMMDD, sequence) and leaves other 15-digit numbers", () => {
+    expect(maskPersonalData("老身份证110105491231002还能用吗")).toBe("老身份证110105******002还能用吗");
+    expect(maskPersonalData("旧证号 220102 850317 123")).toBe("旧证号 220102******123");
+    expect(maskPersonalData("订单号123456999999123")).toBe("订单号123456999999123"); // month 99: no birth date
+  });
+
   it("masks a mistyped ID (bad check digit, plausible birth date) as an ID too", () => {
     const typo = id.slice(0, 17) + String((Number(id.charAt(17) === "X" ? 10 : id.charAt(17)) + 3) % 10);
     expect(isValidResidentId(typo) || isLuhnValid(typo)).toBe(false);
@@ -168,18 +174,21 @@ describe("maskPersonalData: passports and room numbers", () => {
     ["我住幸福路88号3栋1502室，人才公寓怎么申请", "我住幸福路**号3栋****室，人才公寓怎么申请"],
     ["家在人民大街 1203 号，孩子转学", "家在人民大街 **** 号，孩子转学"],
     ["住在长安胡同7号", "住在长安胡同*号"],
+    ["我家是3栋1502房，能申请人才公寓吗", "我家是3栋****房，能申请人才公寓吗"],
+    ["人才公寓2单元601号房漏水", "人才公寓2单元***号房漏水"],
   ])("%s", (input, expected) => {
     expect(maskPersonalData(input)).toBe(expected);
   });
 
   it("keeps document numbers, train numbers and article numbers readable", () => {
-    for (const text of ["吉人社〔2023〕15号文件", "坐G1234次列车", "第12条", "会议在3号楼201会议室"]) expect(maskPersonalData(text)).toBe(text);
+    for (const text of ["吉人社〔2023〕15号文件", "坐G1234次列车", "第12条", "会议在3号楼201会议室", "三室两厅2房"]) expect(maskPersonalData(text)).toBe(text);
   });
 });
 
 describe("control characters", () => {
   it("are removed before storage: NUL, BEL, ESC sequences, CR, bidi overrides; tab and line feed stay", () => {
     expect(maskPersonalData("人才\u0000公寓\u0007\u001b[31m怎么\r申请\u202E\t好\n的")).toBe("人才公寓[31m怎么申请\t好\n的");
+    expect(maskPersonalData("人才\u200B公\uFEFF寓\u200D怎么\u2060申请")).toBe("人才公寓怎么申请");
   });
 
   it("are shown escaped when old text is printed", () => {

@@ -558,7 +558,7 @@ describe("settings and secrets", () => {
     const dir = await tempDir();
     const file = join(dir, "web-chat.json");
     const first = await ChatHistory.open({ file });
-    first.exchange("persistSession_0123456789", "问题", [{ text: "回答", feedback: true }]);
+    await first.exchange("persistSession_0123456789", "问题", [{ text: "回答", feedback: true }]);
     await first.deliver("persistSession_0123456789", { text: "工作人员的答复" });
     await first.close();
     expect((await stat(file)).mode & 0o777).toBe(0o600);

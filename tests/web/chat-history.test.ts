@@ -24,7 +24,7 @@ describe("ChatHistory: a file it cannot use", () => {
     expect(history.warnings).toEqual([{ file, movedTo: join(dir, aside[0]!) }]);
     expect(reports.join("\n")).toContain(`moved unchanged to ${join(dir, aside[0]!)}`);
 
-    history.exchange(SESSION, "新的问题", [{ text: "回答" }]);
+    await history.exchange(SESSION, "新的问题", [{ text: "回答" }]);
     await history.close();
     expect(JSON.parse(await readFile(file, "utf8"))).toMatchObject({ version: 1 });
     expect(await readFile(join(dir, aside[0]!), "utf8")).toBe(corrupt); // still there, untouched
@@ -35,9 +35,9 @@ describe("ChatHistory: a file it cannot use", () => {
     const file = join(dir, "web-chat.json");
     // A directory in its place: unreadable as a file for every user, root included (unlike mode 000).
     await mkdir(file);
-    const history = await ChatHistory.open({ file, writeDelayMs: 0 });
+    const history = await ChatHistory.open({ file });
     expect(history.warnings).toEqual([{ file, movedTo: null }]);
-    history.exchange(SESSION, "问题", [{ text: "回答" }]);
+    await history.exchange(SESSION, "问题", [{ text: "回答" }]);
     await history.close();
     expect((await stat(file)).isDirectory()).toBe(true);
     expect(await readdir(dir)).toEqual(["web-chat.json"]);
@@ -59,8 +59,8 @@ describe("ChatHistory: a file it cannot use", () => {
   it("masks a mistyped card number named as such before it reaches the file", async () => {
     const dir = await tempDir();
     const file = join(dir, "web-chat.json");
-    const history = await ChatHistory.open({ file, writeDelayMs: 0 });
-    history.exchange(SESSION, "银行卡号6222020200112233445，补贴没到账", [{ text: "请联系工作人员" }]);
+    const history = await ChatHistory.open({ file });
+    await history.exchange(SESSION, "银行卡号6222020200112233445，补贴没到账", [{ text: "请联系工作人员" }]);
     await history.close();
     const saved = await readFile(file, "utf8");
     expect(saved).not.toContain("6222020200112233445");
@@ -72,9 +72,9 @@ describe("ChatHistory: exchanges it must not keep", () => {
   it("returns an exchange with an `unsaved` reply (the eligibility check) to the page but stores none of it", async () => {
     const dir = await tempDir();
     const file = join(dir, "web-chat.json");
-    const history = await ChatHistory.open({ file, writeDelayMs: 0 });
-    const kept = history.exchange(SESSION, "你好", [{ text: "您好" }]);
-    const items = history.exchange(SESSION, "40", [{ text: "第 3 题：您在本市有自有住房吗？", choices: [{ label: "是", faqId: "eligibility" }], unsaved: true }]);
+    const history = await ChatHistory.open({ file });
+    const kept = await history.exchange(SESSION, "你好", [{ text: "您好" }]);
+    const items = await history.exchange(SESSION, "40", [{ text: "第 3 题：您在本市有自有住房吗？", choices: [{ label: "是", faqId: "eligibility" }], unsaved: true }]);
     expect(items.map((i) => [i.from, i.text])).toEqual([["user", "40"], ["bot", "第 3 题：您在本市有自有住房吗？"]]);
     expect(items.every((i) => i.seq < 0)).toBe(true);
     expect(items[1]!.choices).toEqual([{ label: "是", faqId: "eligibility" }]);
@@ -84,5 +84,60 @@ describe("ChatHistory: exchanges it must not keep", () => {
     expect(onDisk).toContain("您好");
     expect(onDisk).not.toContain("自有住房");
     expect(onDisk).not.toContain('"40"');
+  });
+});
+
+describe("ChatHistory: the journal", () => {
+  it("has an exchange on disk once it resolves, without close, and replays it at the next open", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "web-chat.json");
+    const history = await ChatHistory.open({ file });
+    await Promise.all(Array.from({ length: 50 }, (_, n) => history.exchange(`${SESSION}${n % 5}`, `问题${n}`, [{ text: `回答${n}` }])));
+    // No close: as after kill -9.
+    const journal = await readFile(join(dir, "web-chat.journal.jsonl"), "utf8");
+    expect(JSON.parse(journal.split("\n")[0]!)).toMatchObject({ version: 1 });
+    expect(journal.trim().split("\n")).toHaveLength(1 + 100);
+    expect((await stat(join(dir, "web-chat.journal.jsonl"))).mode & 0o777).toBe(0o600);
+    const reopened = await ChatHistory.open({ file });
+    expect(reopened.since(`${SESSION}3`).filter((i) => i.from === "user").map((i) => i.text)).toEqual([3, 8, 13, 18, 23, 28, 33, 38, 43, 48].map((n) => `问题${n}`));
+    expect(reopened.since(`${SESSION}3`).map((i) => i.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // The replayed journal went into a new snapshot; the journal starts again.
+    expect((await readFile(join(dir, "web-chat.journal.jsonl"), "utf8")).trim().split("\n")).toHaveLength(1);
+    await reopened.close();
+  });
+
+  it("skips a line cut by a kill, and the next line written after it is kept", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "web-chat.json");
+    const history = await ChatHistory.open({ file });
+    await history.exchange(SESSION, "第一个问题", [{ text: "回答一" }]);
+    const journalFile = join(dir, "web-chat.journal.jsonl");
+    await writeFile(journalFile, `${await readFile(journalFile, "utf8")}{"session":"${SESSION}","item":{"seq":3,"fr`);
+    const reports: string[] = [];
+    const reopened = await ChatHistory.open({ file, report: (line) => reports.push(line) });
+    await reopened.exchange(SESSION, "第二个问题", [{ text: "回答二" }]);
+    const third = await ChatHistory.open({ file });
+    expect(third.since(SESSION).map((i) => [i.seq, i.text])).toEqual([
+      [1, "第一个问题"],
+      [2, "回答一"],
+      [3, "第二个问题"],
+      [4, "回答二"],
+    ]);
+    expect(reports).toEqual([]);
+    await third.close();
+  });
+
+  it("rewrites the snapshot and empties the journal every `snapshotEvery` lines", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "web-chat.json");
+    const history = await ChatHistory.open({ file, snapshotEvery: 10 });
+    for (let n = 0; n < 6; n++) await history.exchange(SESSION, `问题${n}`, [{ text: `回答${n}` }]);
+    const snapshot = JSON.parse(await readFile(file, "utf8")) as { version: number; sessions: Record<string, { items: unknown[] }> };
+    expect(snapshot.version).toBe(1);
+    expect(snapshot.sessions[SESSION]!.items).toHaveLength(10);
+    expect((await readFile(join(dir, "web-chat.journal.jsonl"), "utf8")).trim().split("\n")).toHaveLength(1 + 2);
+    const reopened = await ChatHistory.open({ file });
+    expect(reopened.since(SESSION)).toHaveLength(12);
+    await reopened.close();
   });
 });

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ChatHistory } from "../../src/web/chat-history.js";
 import { waitFor } from "../helpers/bot-harness.js";
 import { cleanEnv, ensureBuilt, startTalentbot, talentbot, type RunningCli } from "../helpers/built-cli.js";
 import { useTempDirs } from "../helpers/temp-dirs.js";
@@ -13,6 +15,18 @@ afterEach(() => {
   for (const bot of running.splice(0)) bot.child.kill("SIGKILL");
 });
 beforeAll(ensureBuilt, 120_000);
+
+/** POSTs JSON from a given local address (127.0.0.x: each its own client for the rate limits); resolves with the status. */
+function postFrom(localAddress: string, url: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: "POST", localAddress, headers: { "content-type": "application/json" } }, (response) => {
+      response.resume();
+      response.on("end", () => resolve(response.statusCode ?? 0));
+    });
+    request.on("error", reject);
+    request.end(JSON.stringify(body));
+  });
+}
 
 describe("talentbot start with the web on (the default)", () => {
   it("serves the chat page and the console, prints the URL and the generated token once, keeps running after the console's input ends, and stops on SIGTERM", async () => {
@@ -49,6 +63,39 @@ describe("talentbot start with the web on (the default)", () => {
     expect(again.stderr()).not.toContain(token);
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
+  });
+
+  it("keeps every web exchange it answered when killed with SIGKILL mid-burst", async () => {
+    const dataDir = await tempDir();
+    const bot = startTalentbot(["start", "--data-dir", dataDir], { env: cleanEnv({ TALENTBOT_WEB: "on", PORT: "0", TALENTBOT_CONSOLE: "off" }) });
+    running.push(bot);
+    await waitFor(() => /web chat http:\/\/127\.0\.0\.1:\d+/.test(bot.stderr()), "the web server", 20_000);
+    const url = /web chat (http:\/\/127\.0\.0\.1:\d+)/.exec(bot.stderr())![1]!;
+    // 16 askers at once, each from an address of its own (the chat limit is per address) and a
+    // session per 8 questions (the bot's rate limit is per sender); the kill lands mid-burst.
+    const answered: [string, string][] = [];
+    let next = 0;
+    const ask = async (worker: number): Promise<void> => {
+      for (;;) {
+        const n = next++;
+        if (n >= 800 || answered.length >= 150) return;
+        const sessionId = `killSession_${String(Math.floor(n / 8)).padStart(4, "0")}_abcdefgh`;
+        const text = `人才公寓怎么申请（${n}）`;
+        const status = await postFrom(`127.0.0.${worker + 2}`, `${url}/api/chat`, { sessionId, text });
+        if (status === 200) answered.push([sessionId, text]);
+        if (answered.length === 150) bot.child.kill("SIGKILL");
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, (_, worker) => ask(worker).catch(() => undefined))); // requests after the kill fail
+    bot.child.kill("SIGKILL");
+    expect(await bot.exited).toBeNull(); // killed by the signal
+    expect(answered.length).toBeGreaterThanOrEqual(150);
+
+    const history = await ChatHistory.open({ file: join(dataDir, "web-chat.json") });
+    const missing = answered.filter(([sessionId, text]) => !history.since(sessionId).some((item) => item.from === "user" && item.text === text));
+    expect(missing).toEqual([]);
+    expect(history.warnings).toEqual([]);
+    await history.close();
   });
 
   it("with TALENTBOT_TRUST_PROXY=1 trusts only a proxy on this host: forged X-Forwarded-For entries are still locked out", async () => {
