@@ -8,6 +8,7 @@ import type { AnswerEngine } from "./engine.js";
 import type { IncomingMessage, Reply } from "./message.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { toStderr, type Report } from "./report.js";
+import { pendingQuestion } from "./eligibility/stage.js";
 import { EligibilityTally } from "./eligibility/tally.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { MAX_QUESTION_CHARS } from "./reply-text.js";
@@ -101,6 +102,15 @@ export class Bot extends Composer<Context> {
   handle(message: IncomingMessage, respond: Respond = async () => {}): Promise<Reply[]> {
     const key = ConversationStore.keyOf(message);
     return this.queue.run(key, () => this.handleNow(message, respond, key));
+  }
+
+  /**
+   * The question a running eligibility check in this conversation waits for, asked again
+   * (`unsaved`), or undefined: for a channel that shows a transcript again (the web page after a
+   * reload), which does not keep the check's questions.
+   */
+  pendingQuestion(address: Pick<IncomingMessage, "channel" | "conversationId" | "senderId" | "isGroup">): Reply | undefined {
+    return pendingQuestion(this.engine().kb.eligibility, this.services.conversations.peek(ConversationStore.keyOf(address)));
   }
 
   /** Settles when every message received so far is handled. */

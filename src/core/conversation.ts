@@ -60,6 +60,12 @@ export class ConversationStore {
     return fresh;
   }
 
+  /** The live state for `key` without creating or touching one (for a look from outside a message). */
+  peek(key: string): ConversationState | undefined {
+    const held = this.states.get(key);
+    return held && this.now().getTime() - held.touchedAt <= this.ttlMs ? held.state : undefined;
+  }
+
   get size(): number {
     return this.states.size;
   }

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document } from "yaml";
 import type { KnowledgeProblem, Wording } from "./errors.js";
+import { yamlErrorLine } from "./yaml-errors.js";
 
 /** A Markdown file split into its YAML front matter and body, with line numbers for messages. */
 export interface FrontMatterFile {
@@ -51,7 +52,7 @@ export function parseFrontMatter(source: string): FrontMatterFile {
   if (firstError) {
     throw new FrontMatterError(
       `invalid YAML: ${firstError.message.split("\n")[0]}`,
-      toFileLine(firstError.pos[0]),
+      yamlErrorLine(doc, lineCounter, firstError.pos[0]) + 1,
       "fix the YAML syntax (indentation, a `:` after each key, quotes around text that starts with a special character)",
       {
         message: "这一行附近的字段写法有误，机器人读不懂",

@@ -4,6 +4,7 @@ import { OUT_OF_SCOPE_FILE, phrasingKey } from "../knowledge/load.js";
 import { KNOWLEDGE_SCHEMA_VERSION, type KnowledgeBase } from "../knowledge/types.js";
 import type { QuestionGroup } from "../log/types.js";
 import { StaffError } from "./errors.js";
+import type { SkippedPhrasing } from "./types.js";
 import { isMasked, readKnowledge, verify } from "./knowledge-edit.js";
 
 export interface OutOfScopeWrite {
@@ -13,7 +14,7 @@ export interface OutOfScopeWrite {
   /** Wordings added as examples. */
   added: string[];
   /** Group questions not added, and why. */
-  skipped: { text: string; why: string }[];
+  skipped: SkippedPhrasing[];
 }
 
 /**
@@ -42,7 +43,7 @@ function pickExamples(group: QuestionGroup, kb: KnowledgeBase) {
   const faqKeys = new Map(kb.faqs.flatMap((f) => [f.question, ...f.alternates].map((p): [string, string] => [phrasingKey(p), f.id])));
   const seen = new Set(kb.outOfScope.flatMap((g) => g.examples.map((x) => phrasingKey(x.text))));
   const added: string[] = [];
-  const skipped: { text: string; why: string }[] = [];
+  const skipped: SkippedPhrasing[] = [];
   const inGroup = new Set<string>();
   for (const raw of [group.representative, ...group.variants]) {
     const text = raw.replace(/\s+/g, " ").trim();
@@ -50,10 +51,10 @@ function pickExamples(group: QuestionGroup, kb: KnowledgeBase) {
     if (inGroup.has(key)) continue; // the representative is one of the variants
     inGroup.add(key);
     const owner = faqKeys.get(key);
-    if (isMasked(text)) skipped.push({ text, why: "contains masked personal data" });
-    else if (owner) skipped.push({ text, why: `a phrasing of FAQ ${owner}: promote it there instead` });
-    else if (key === "") skipped.push({ text, why: "has no words" });
-    else if (seen.has(key)) skipped.push({ text, why: "already an out-of-scope example" });
+    if (isMasked(text)) skipped.push({ text, why: "contains masked personal data", staffWhy: "含有已遮蔽的个人信息" });
+    else if (owner) skipped.push({ text, why: `a phrasing of FAQ ${owner}: promote it there instead`, staffWhy: `已是问答 ${owner} 的问法，请用“加入已有问答”` });
+    else if (key === "") skipped.push({ text, why: "has no words", staffWhy: "没有可用的字词" });
+    else if (seen.has(key)) skipped.push({ text, why: "already an out-of-scope example", staffWhy: "已是不在问答范围的示例" });
     else added.push(text);
   }
   return { added, skipped };

@@ -9,6 +9,7 @@ import type { FaqEntry, KnowledgeBase } from "../knowledge/types.js";
 import { formatFaqFile, today } from "../knowledge/write.js";
 import type { QuestionGroup } from "../log/types.js";
 import { StaffError } from "./errors.js";
+import type { SkippedPhrasing } from "./types.js";
 import { isMasked, readKnowledge, verify } from "./knowledge-edit.js";
 import { withoutExamples } from "./out-of-scope.js";
 
@@ -37,7 +38,7 @@ export interface PromoteResult {
   /** Phrasings added as alternates. */
   alternates: string[];
   /** Group questions not added, and why. */
-  skipped: { text: string; why: string }[];
+  skipped: SkippedPhrasing[];
   /** Out-of-scope examples removed because the FAQ now answers them (after confirmation). */
   removedOutOfScope: string[];
   group: QuestionGroup;
@@ -151,16 +152,16 @@ async function outOfScopeClash(kb: KnowledgeBase, phrasings: readonly string[], 
 /** The group's wordings that can become alternates: not masked, not already a phrasing of any FAQ, no duplicates. */
 function pickAlternates(group: QuestionGroup, faqs: readonly FaqEntry[], taken: readonly string[]) {
   const alternates: string[] = [];
-  const skipped: { text: string; why: string }[] = [];
+  const skipped: SkippedPhrasing[] = [];
   const seen = new Set(taken.map(phrasingKey));
   for (const text of [group.representative, ...group.variants]) {
     const key = phrasingKey(text);
     if (seen.has(key)) continue;
     seen.add(key);
     const owner = ownerOf(faqs, text);
-    if (isMasked(text)) skipped.push({ text, why: "contains masked personal data" });
-    else if (owner) skipped.push({ text, why: `already a phrasing of FAQ ${owner.id}` });
-    else if (key === "") skipped.push({ text, why: "has no words" });
+    if (isMasked(text)) skipped.push({ text, why: "contains masked personal data", staffWhy: "含有已遮蔽的个人信息" });
+    else if (owner) skipped.push({ text, why: `already a phrasing of FAQ ${owner.id}`, staffWhy: `已是问答 ${owner.id} 的问法` });
+    else if (key === "") skipped.push({ text, why: "has no words", staffWhy: "没有可用的字词" });
     else alternates.push(text);
   }
   return { alternates, skipped };

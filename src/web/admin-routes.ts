@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { answerRecord } from "../core/answer-record.js";
+import type { ReloadReport } from "../core/live-engine.js";
 import { formatProblemZh } from "../knowledge/errors.js";
 import { toCsv } from "../log/csv.js";
 import { localDateKey } from "../log/dates.js";
@@ -8,7 +9,7 @@ import type { GroupStatus, QuestionGroup } from "../log/types.js";
 import { parseLocalDate, type StaffDesk } from "../staff/desk.js";
 import { requestFailure } from "../staff/errors.js";
 import type { PromoteRequest } from "../staff/promote.js";
-import { GROUP_STATUSES } from "../staff/types.js";
+import { GROUP_STATUSES, type SkippedPhrasing } from "../staff/types.js";
 import { safeEqual, tooMany, type WindowCounter } from "./security.js";
 import type { WebRuntime } from "./server.js";
 import { StaffSessions, type StaffSession } from "./staff-auth.js";
@@ -144,10 +145,10 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
             created: result.created,
             file: result.file,
             alternates: result.alternates,
-            skipped: result.skipped,
+            skipped: result.skipped.map(skippedView),
             removedOutOfScope: result.removedOutOfScope,
             group: groupView(result.group),
-            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblemZh) },
+            reload: reloadView(result.reload),
           };
         },
       );
@@ -166,9 +167,9 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
           return {
             subject: result.subject,
             added: result.added,
-            skipped: result.skipped,
+            skipped: result.skipped.map(skippedView),
             group: groupView(result.group),
-            reload: result.reload === undefined ? undefined : result.reload.ok ? { ok: true, faqs: result.reload.faqs } : { ok: false, message: result.reload.message, problems: result.reload.problems.map(formatProblemZh) },
+            reload: reloadView(result.reload),
           };
         },
       );
@@ -223,6 +224,20 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
     const { matchKeys: _internal, ...view } = group;
     return { ...view, bestGuesses: group.bestGuesses.map((g) => ({ ...g, question: engine().faq(g.faqId)?.question ?? null })) };
   }
+}
+
+/** A skipped phrasing as staff read it: the console's Chinese reason. */
+const skippedView = ({ text: phrasing, staffWhy }: SkippedPhrasing) => ({ text: phrasing, why: staffWhy });
+
+/** A reload after a staff edit, in the console's words: how many FAQs answer now, or why the previous version keeps answering. */
+function reloadView(reload: ReloadReport | undefined) {
+  if (reload === undefined) return undefined;
+  if (reload.ok) return { ok: true, faqs: reload.faqs };
+  const message =
+    reload.problems.length > 0
+      ? `知识库有 ${reload.problems.length} 个问题，没有重新加载，机器人仍按之前的版本回答`
+      : `知识库无法读取（${reload.message}），没有重新加载，机器人仍按之前的版本回答`;
+  return { ok: false, message, problems: reload.problems.map(formatProblemZh) };
 }
 
 const groupParams = { type: "object", properties: { id: { type: "string", pattern: GROUP_ID } } } as const;

@@ -224,6 +224,12 @@ export function unsavedItems(text: string, replies: readonly Reply[], now: Date)
   return [chatItem(-++unsavedSeq, "user", at, { text: maskPersonalData(text) }), ...replies.map((reply) => chatItem(-++unsavedSeq, "bot", at, reply))];
 }
 
+/** Bot replies shown but never stored (a question of the eligibility check shown again), with negative seqs like unsavedItems. */
+export function unsavedReplies(replies: readonly Reply[], now: Date): ChatItem[] {
+  const at = now.toISOString();
+  return replies.map((reply) => chatItem(-++unsavedSeq, "bot", at, reply));
+}
+
 /** The stored form of one line of a conversation. */
 export function chatItem(seq: number, from: ChatItem["from"], at: string, reply: Reply): ChatItem {
   const item: ChatItem = { seq, from, at, text: reply.text };

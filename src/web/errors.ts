@@ -38,6 +38,9 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   removeOutOfScope: "确认删除不在范围示例",
 };
 
+/** Values staff see in Chinese in the console (the group statuses). */
+const ENUM_LABELS: Readonly<Record<string, string>> = { open: "待处理", replied: "已答复", promoted: "已加入问答", dismissed: "已忽略", all: "全部" };
+
 const TYPE_NAMES: Readonly<Record<string, string>> = { string: "文字", integer: "整数", number: "数字", boolean: "是或否", object: "JSON 对象", array: "列表" };
 
 /** ajv's findings in Chinese, naming the field as the page calls it (never "body must be object"). */
@@ -59,7 +62,7 @@ export function validationMessage(errors: readonly { keyword: string; instancePa
     case "pattern":
       return `${name}的格式不正确`;
     case "enum":
-      return `${name}只能是：${(first.params["allowedValues"] as unknown[] | undefined)?.join("、") ?? ""}`;
+      return `${name}只能是：${(first.params["allowedValues"] as unknown[] | undefined)?.map((v) => (ENUM_LABELS[String(v)] ? `${String(v)}（${ENUM_LABELS[String(v)]}）` : String(v))).join("、") ?? ""}`;
     case "minimum":
       return `${name}不能小于 ${limit}`;
     case "maximum":
@@ -67,4 +70,22 @@ export function validationMessage(errors: readonly { keyword: string; instancePa
     default:
       return `${name}不符合要求`;
   }
+}
+
+/**
+ * The body's fields of the wrong JSON type, before validation: ajv in fastify coerces types
+ * (`{"text": 5}` would pass as "5", `"true"` as true), which is right for query strings but
+ * hides a broken client in a JSON body. Returns the message for the first mismatch, if any.
+ */
+export function bodyTypeMismatch(schema: unknown, body: unknown): string | undefined {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+  if (!properties || typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  for (const [field, { type }] of Object.entries(properties)) {
+    const value = (body as Record<string, unknown>)[field];
+    if (value === undefined || typeof type !== "string") continue;
+    const actual = Array.isArray(value) ? "array" : value === null ? "null" : typeof value;
+    const fits = type === "integer" ? Number.isInteger(value) : actual === type;
+    if (!fits) return `请求格式不正确：“${FIELD_NAMES[field] ?? field}”应为${TYPE_NAMES[type] ?? "正确的类型"}`;
+  }
+  return undefined;
 }

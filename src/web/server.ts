@@ -9,8 +9,8 @@ import { formatProblemZh } from "../knowledge/errors.js";
 import type { StaffDesk } from "../staff/desk.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { SESSION_ID_PATTERN, type WebChannel } from "./channel.js";
-import { publicMessage } from "./errors.js";
-import type { ChatStore } from "./chat-history.js";
+import { bodyTypeMismatch, publicMessage } from "./errors.js";
+import { unsavedReplies, type ChatStore } from "./chat-history.js";
 import { loadAssets, notFoundPage, policyIndexPage, policyPage, type Asset } from "./pages.js";
 import { SECURITY_HEADERS, WindowCounter, tooMany, type WindowLimit } from "./security.js";
 import { StaffSessions, type StaffSessionOptions } from "./staff-auth.js";
@@ -92,6 +92,12 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
     return undefined;
   });
 
+  app.addHook("preValidation", async (request, reply) => {
+    const mismatch = bodyTypeMismatch(request.routeOptions.schema?.body, request.body);
+    if (mismatch) return reply.code(400).send({ error: mismatch });
+    return undefined;
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) report(`talentbot: web request ${request.method} ${request.url.split("?")[0] ?? ""} failed: ${error.message}`);
@@ -148,9 +154,13 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       },
     );
 
-    app.get("/api/chat/history", { schema: { querystring: historyQuerySchema } }, async (request: FastifyRequest<{ Querystring: { sessionId: string; after?: number } }>) => ({
-      messages: await history.since(request.query.sessionId, request.query.after ?? 0),
-    }));
+    app.get("/api/chat/history", { schema: { querystring: historyQuerySchema } }, async (request: FastifyRequest<{ Querystring: { sessionId: string; after?: number; resume?: boolean } }>) => {
+      const { sessionId, after, resume } = request.query;
+      const messages = await history.since(sessionId, after ?? 0);
+      // The check's questions are not in the transcript: without this, a reloaded page would hide the question a "1" answers.
+      const pending = resume ? options.runtime.bot.pendingQuestion({ channel: channel.name, conversationId: sessionId, senderId: sessionId, isGroup: false }) : undefined;
+      return { messages: pending ? [...messages, ...unsavedReplies([pending], options.runtime.bot.services.now())] : messages };
+    });
 
     app.get("/policies", (_request, reply) => reply.type("text/html; charset=utf-8").send(policyIndexPage(options.runtime.live.engine.kb)));
     app.get("/policies/:doc", (request: FastifyRequest<{ Params: { doc: string } }>, reply) => {
@@ -214,6 +224,8 @@ const historyQuerySchema = {
   properties: {
     sessionId: { type: "string", pattern: SESSION_ID_PATTERN.source },
     after: { type: "integer", minimum: 0 },
+    /** Set by the page's first load: a question the eligibility check waits for is shown again after the stored items. */
+    resume: { type: "boolean" },
   },
 } as const;
 

@@ -32,6 +32,15 @@ describe("knowledge loading", () => {
     expect(problems[0]!.message).toMatch(/invalid YAML/);
   });
 
+  it("names the line of the field with an unclosed quote or bracket, not the line where the parser gave up", async () => {
+    const alternates = Array.from({ length: 30 }, (_, n) => `  - 问法${n}`);
+    for (const broken of ['question: "未闭合的引号', "question: [未闭合的括号"]) {
+      const text = ["---", "schemaVersion: 1", "id: broken", broken, "alternates:", ...alternates, "---", "答案"].join("\n");
+      const problems = await problemsOf({ "faq/broken.md": text });
+      expect(problems.map((p) => [p.file, p.line]), broken).toEqual([["faq/broken.md", 4]]);
+    }
+  });
+
   it("reports a missing id, an id that differs from the file name, and a duplicate id", async () => {
     const problems = await problemsOf({
       "faq/no-id.md": ["---", "schemaVersion: 1", "question: 问题一", "---", "答案"].join("\n"),

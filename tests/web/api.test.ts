@@ -466,9 +466,10 @@ describe("staff console API", () => {
       expect((await runtime.live.reload()).ok).toBe(false);
       const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { faqId: "talent-station", answer: "工作日 9:00-17:00。" } });
       expect(response.statusCode).toBe(200);
-      const result = json(response) as { created: boolean; reload: { ok: boolean; problems: string[] } };
+      const result = json(response) as { created: boolean; reload: { ok: boolean; message: string; problems: string[] } };
       expect(result.created).toBe(true);
       expect(result.reload.ok).toBe(false);
+      expect(result.reload.message).toBe("知识库有 1 个问题，没有重新加载，机器人仍按之前的版本回答");
       expect(result.reload.problems.join("\n")).toMatch(new RegExp(`^${rel.replaceAll("/", "\\/")} 第 \\d+ 行：这一行附近的字段写法有误`, "m"));
       expect(result.reload.problems.join("\n")).not.toMatch(/invalid YAML/);
       expect(runtime.live.engine.faq("talent-station")).toBeUndefined(); // the previous version still answers
@@ -492,6 +493,10 @@ describe("staff console API", () => {
       ["/api/admin/groups/g1/dismiss", JSON.stringify({ reason: "因".repeat(501) }), "请求格式不正确：“忽略原因”太长，最多 500 个字符"],
       ["/api/chat", JSON.stringify({ sessionId: SESSION, text: "问".repeat(2001) }), "请求格式不正确：“内容”太长，最多 2000 个字符"],
       ["/api/chat", JSON.stringify({ sessionId: "short", text: "问" }), "请求格式不正确：“会话编号”的格式不正确"],
+      // A JSON body is taken as sent: a number is not text, "true" is not yes (no type coercion).
+      ["/api/admin/groups/g1/reply", JSON.stringify({ text: 5 }), "请求格式不正确：“内容”应为文字"],
+      ["/api/chat", JSON.stringify({ sessionId: SESSION, text: 42 }), "请求格式不正确：“内容”应为文字"],
+      ["/api/admin/groups/g1/promote", JSON.stringify({ to: "talent-apartment", removeOutOfScope: "true" }), "请求格式不正确：“确认删除不在范围示例”应为是或否"],
     ];
     for (const [url, payload, message] of cases) {
       const response = await post(url, payload);
@@ -499,7 +504,7 @@ describe("staff console API", () => {
       expect(json(response)["error"]).toBe(message);
     }
     const status = await web.inject({ url: "/api/admin/groups?status=closed", headers: { cookie } });
-    expect(String(json(status)["error"])).toMatch(/^请求格式不正确：“状态”只能是：/);
+    expect(String(json(status)["error"])).toBe("请求格式不正确：“状态”只能是：open（待处理）、replied（已答复）、promoted（已加入问答）、dismissed（已忽略）、all（全部）");
   });
 
   it("lists a group as out of scope: examples written, group dismissed, the engine reloads with them", async () => {
@@ -517,6 +522,17 @@ describe("staff console API", () => {
     expect(json(response)).toMatchObject({ subject: "人才公寓物业", added: [question], skipped: [], group: { status: "dismissed" }, reload: { ok: true } });
     expect(runtime.live.engine.kb.outOfScope.find((g) => g.subject === "人才公寓物业")?.examples.map((x) => x.text)).toEqual([question]);
     expect((await runtime.live.engine.search(question)).outOfScopeScore).toBeCloseTo(1, 5);
+  });
+
+  it("says in Chinese which wordings an action left out and why (masked personal data)", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const question = "我手机13812345678，人才驿站的停车费谁来交";
+    await chat(web, question, "skippedSession_0123456789");
+    const group = (await runtime.log.listGroups({ status: "open" })).find((g) => g.representative.includes("人才驿站的停车费"))!;
+    const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/out-of-scope`, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: "人才驿站停车" } });
+    expect(response.statusCode).toBe(200);
+    expect(json(response)).toMatchObject({ added: [], skipped: [{ text: "我手机138****5678，人才驿站的停车费谁来交", why: "含有已遮蔽的个人信息" }] });
   });
 });
 

@@ -256,6 +256,29 @@ describe("chat page", () => {
     await admin.close();
   });
 
+  it("shows the question an eligibility check waits for again after a reload, and its buttons still answer it", async () => {
+    const page = await openChat(botA);
+    const first = await ask(page, "我能享受哪些政策");
+    await first.locator("button.choice", { hasText: "尚未认定" }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll(".msg-bot .text")].some((t) => (t.textContent ?? "").includes("第 2 题")));
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    const shown = page.locator(".msg-bot").last();
+    expect(await shown.locator(".text").textContent()).toContain("（政策计算器还在进行中，回复“退出”可以结束）");
+    expect(await shown.locator(".text").textContent()).toContain("第 2 题：您目前在哪里全职工作？");
+    const before = await page.locator(".msg-bot").count();
+    await shown.locator("button.choice", { hasText: "尚未在本市工作" }).click();
+    await page.waitForFunction((n) => document.querySelectorAll(".msg-bot").length > n, before);
+    expect(await page.locator(".msg-bot").last().locator(".text").textContent()).toContain("第 3 题");
+    // Polling does not repeat it, and nothing of the check is stored.
+    await page.waitForTimeout(3_500);
+    expect(await page.locator(".msg-bot .text", { hasText: "第 2 题" }).count()).toBe(1);
+    const sessionId = (await page.evaluate(() => localStorage.getItem("talentbot.sessionId")))!;
+    expect(botA.history.since(sessionId)).toEqual([]);
+    await ask(page, "退出");
+    await page.close();
+  });
+
   it("keeps the conversation when the page is reloaded", async () => {
     const page = await openChat(botA);
     const sessionId = await page.evaluate(() => localStorage.getItem("talentbot.sessionId"));

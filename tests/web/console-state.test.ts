@@ -200,9 +200,36 @@ describe("staff console: small things", () => {
     const faqId = page.locator(".group-card", { has: page.locator(".group-question", { hasText: question }) }).locator("input[name=faqId]");
     await faqId.fill("Moon_School");
     expect(await faqId.evaluate((input: HTMLInputElement) => input.validity.patternMismatch)).toBe(true);
+    // The browser's own message would be in the browser's language: the console sets its own.
+    expect(await faqId.evaluate((input: HTMLInputElement) => input.validationMessage)).toBe("问答编号只能用小写字母、数字和 -，例如 talent-apartment");
     await faqId.fill("moon-school-2");
     expect(await faqId.evaluate((input: HTMLInputElement) => input.validity.patternMismatch)).toBe(false);
+    expect(await faqId.evaluate((input: HTMLInputElement) => input.validity.valid)).toBe(true);
     expect(pageProblems.filter((p) => /regular expression/.test(p))).toEqual([]);
+    await page.close();
+  });
+
+  it("redraws the dashboard for a phone when a wide window is narrowed to 390 px", async () => {
+    const page = await openConsole({ width: 1280, height: 900 });
+    await page.click(".tab[data-view=dashboard]");
+    await page.waitForSelector("body[data-dashboard]");
+    const chartState = () =>
+      page.evaluate(() => {
+        const element = document.querySelector("#chart-faqs")!;
+        type ChartLike = { data: { labels: string[] } };
+        const chart = (window as unknown as { Chart: { getChart(canvas: Element): ChartLike | undefined } }).Chart.getChart(element);
+        return { width: element.getBoundingClientRect().width, firstLabel: chart?.data.labels[0] ?? "" };
+      });
+    const wide = await chartState();
+    expect(wide.width).toBeGreaterThan(400);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => {
+      const chart = (window as unknown as { Chart: { getChart(canvas: Element): { data: { labels: string[] } } | undefined } }).Chart.getChart(document.querySelector("#chart-faqs")!);
+      return (chart?.data.labels.length ?? 0) === 0 || chart?.data.labels[0] === "1";
+    });
+    await page.waitForTimeout(300); // Chart.js resizes on its ResizeObserver
+    expect(await overflow(page)).toMatchObject({ scrollWidth: 390 });
+    expect((await chartState()).width).toBeLessThanOrEqual(390);
     await page.close();
   });
 

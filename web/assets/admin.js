@@ -10,7 +10,7 @@
   var STATUS_NAMES = { open: "待处理", replied: "已答复", promoted: "已加入问答", dismissed: "已忽略" };
   var REASON_NAMES = { suggested: "给出建议", excerpt: "摘录回答", unanswered: "未能回答", human: "转人工", unhelpful: "反馈无帮助" };
   var CHANNEL_NAMES = { web: "网页", console: "终端", telegram: "Telegram", wechat: "微信" };
-  var ANSWER_STATUS = { answered: "已回答", suggested: "给出建议", excerpt: "摘录回答", unanswered: "未能回答", smalltalk: "闲聊", empty: "空消息", too_long: "过长" };
+  var ANSWER_STATUS = { answered: "已回答", suggested: "给出建议", excerpt: "摘录回答", unanswered: "未能回答", smalltalk: "闲聊", empty: "没有可回答的内容", too_long: "过长" };
 
   function $(id) {
     return document.getElementById(id);
@@ -51,6 +51,12 @@
   }
 
   /** What a promote or an out-of-scope listing did to the knowledge base, in words: also why a reload did not happen (each problem in Chinese). */
+  /** The phrasings an action left out, each with the reason, e.g. （未加入：“…”——含有已遮蔽的个人信息）. */
+  function skippedText(r) {
+    if (!r.skipped || !r.skipped.length) return "";
+    return "（未加入：" + r.skipped.map(function (s) { return "“" + s.text + "”——" + s.why; }).join("；") + "）";
+  }
+
   function reloadText(r) {
     var removed = r.removedOutOfScope && r.removedOutOfScope.length ? "，并从不在问答范围示例（out-of-scope.md）中删除了 " + r.removedOutOfScope.map(function (t) { return "“" + t + "”"; }).join("、") : "";
     if (!r.reload) return removed + "；机器人未在运行，下次启动时生效";
@@ -348,6 +354,11 @@
     faqId.placeholder = "例如 talent-apartment";
     // Chromium compiles `pattern` with the v flag, where a bare "-" at the end of a class is invalid.
     faqId.pattern = "[a-z0-9\\-]+";
+    faqId.title = "只能用小写字母、数字和 -，例如 talent-apartment";
+    // The browser's own message would be in the browser's language: say it in the console's.
+    faqId.addEventListener("input", function () {
+      faqId.setCustomValidity(faqId.validity.patternMismatch ? "问答编号只能用小写字母、数字和 -，例如 talent-apartment" : "");
+    });
     var question = make("input");
     question.name = "question";
     question.value = group.representative;
@@ -376,7 +387,7 @@
     panel.appendChild(
       actionForm("加入知识库：作为已有问答的其他问法", [field("已有问答", target)], "添加问法", function () {
         return promoteWithConfirmation(group.id, { to: target.value })
-          .then(function (r) { done("已向 " + r.faqId + " 添加 " + r.alternates.length + " 个问法" + (r.skipped.length ? "（跳过 " + r.skipped.length + " 个）" : "") + reloadText(r)); })
+          .then(function (r) { done("已向 " + r.faqId + " 添加 " + r.alternates.length + " 个问法" + skippedText(r) + reloadText(r)); })
           .catch(failed);
       }),
     );
@@ -389,7 +400,7 @@
     panel.appendChild(
       actionForm("不在问答范围：列为不受理问题示例", [field("主题", subject)], "列为不在范围", function () {
         return api("/api/admin/groups/" + group.id + "/out-of-scope", { method: "POST", body: { subject: subject.value } })
-          .then(function (r) { done("已将 " + r.added.length + " 个问法列入“" + r.subject + "”" + (r.skipped.length ? "（跳过 " + r.skipped.length + " 个）" : "") + "，此组已忽略" + (r.reload ? reloadText(r) : "")); })
+          .then(function (r) { done("已将 " + r.added.length + " 个问法列入“" + r.subject + "”" + skippedText(r) + "，此组已忽略" + (r.reload ? reloadText(r) : "")); })
           .catch(failed);
       }),
     );
@@ -532,6 +543,20 @@
   $("dashboard-filter").addEventListener("submit", function (event) {
     event.preventDefault();
     loadDashboard();
+  });
+
+  // The ranked charts label bars by rank on a phone and by question on a wide screen: draw them
+  // again when the window crosses that width (a rotated tablet, a resized window).
+  var wasNarrow = window.innerWidth < 600;
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      var narrow = window.innerWidth < 600;
+      if (narrow === wasNarrow) return;
+      wasNarrow = narrow;
+      if (!$("view-dashboard").hidden) loadDashboard();
+    }, 150);
   });
 
   // ---- knowledge ----

@@ -215,11 +215,12 @@
       });
   }
 
-  function poll() {
+  /** `resume` on the first load only: the server adds the question a running eligibility check waits for. */
+  function poll(resume) {
     if (state.busy || state.polling) return Promise.resolve();
     state.polling = true;
     var sessionId = state.sessionId;
-    return fetch("/api/chat/history?sessionId=" + encodeURIComponent(sessionId) + "&after=" + state.lastSeq)
+    return fetch("/api/chat/history?sessionId=" + encodeURIComponent(sessionId) + "&after=" + state.lastSeq + (resume === true ? "&resume=true" : ""))
       .then(function (response) { return response.ok ? response.json() : { messages: [] }; })
       .then(function (data) {
         if (sessionId !== state.sessionId || state.busy) return;
@@ -268,7 +269,7 @@
   });
 
   loadConfig().then(function () {
-    return poll();
+    return poll(true);
   }).then(function () {
     scrollToEnd();
     document.body.dataset.ready = "true";

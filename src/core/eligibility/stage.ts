@@ -1,11 +1,37 @@
 import type { Context } from "../context.js";
 import type { NextFunction } from "../composer.js";
-import type { ReplyChoice } from "../message.js";
+import type { ConversationState } from "../conversation.js";
+import type { EligibilityRules } from "../../knowledge/eligibility.js";
+import type { Reply, ReplyChoice } from "../message.js";
 import { advance, isTrigger, reply, SKIP_LABEL, startDialogue, type Step } from "./dialogue.js";
 import { askText, CHOICES_PROMPT, exitText, interruptedText, resultText } from "./wording.js";
 
 /** A reply that fits no answer and is at least this long (comparison form) is taken for a question. */
 export const INTERRUPTION_MIN_CHARS = 8;
+
+/** A question of the check as a reply: its text, and buttons for its choices and for skipping. */
+function askReply(step: Extract<Step, { kind: "ask" }>, intro: string | undefined): Reply {
+  const { fact } = step;
+  const choices: ReplyChoice[] | undefined =
+    fact.type === "number" ? undefined : [...fact.choices.map((c) => ({ label: c.label, faqId: ELIGIBILITY_CHOICE })), { label: SKIP_LABEL, faqId: ELIGIBILITY_CHOICE }];
+  const text = askText(step, intro);
+  return choices ? { text, choices, choicesPrompt: CHOICES_PROMPT, unsaved: true } : { text, unsaved: true };
+}
+
+/**
+ * The question a running check is waiting for, asked again, or undefined when no check runs.
+ * Its replies are not kept in a transcript: a page reloaded mid-check shows this, so the user
+ * sees what a "1" would answer.
+ */
+export function pendingQuestion(rules: EligibilityRules | undefined, state: ConversationState | undefined): Reply | undefined {
+  const dialogue = state?.eligibility;
+  const fact = dialogue?.asking === undefined ? undefined : rules?.facts.find((f) => f.id === dialogue.asking);
+  if (!dialogue || !fact) return undefined;
+  return askReply({ kind: "ask", fact, number: dialogue.history.length + 1 }, RESUMED_TEXT);
+}
+
+/** Said above a question shown again after a reload. */
+export const RESUMED_TEXT = "（政策计算器还在进行中，回复“退出”可以结束）";
 
 /** The `faqId` of a check's choices: they pick an answer to a question, not an FAQ. */
 export const ELIGIBILITY_CHOICE = "eligibility";
@@ -47,13 +73,8 @@ export async function eligibilityCheck(ctx: Context, next: NextFunction): Promis
     case "exit":
       delete state.eligibility;
       return ctx.reply({ text: exitText(rules.triggers[0] ?? ""), unsaved: true });
-    case "ask": {
-      const { fact } = step;
-      const choices: ReplyChoice[] | undefined =
-        fact.type === "number" ? undefined : [...fact.choices.map((c) => ({ label: c.label, faqId: ELIGIBILITY_CHOICE })), { label: SKIP_LABEL, faqId: ELIGIBILITY_CHOICE }];
-      const text = askText(step, started ? (rules.intro ?? undefined) : undefined);
-      return ctx.reply(choices ? { text, choices, choicesPrompt: CHOICES_PROMPT, unsaved: true } : { text, unsaved: true });
-    }
+    case "ask":
+      return ctx.reply(askReply(step, started ? (rules.intro ?? undefined) : undefined));
     case "result": {
       delete state.eligibility;
       const policies = new Map(ctx.kb.policies.map((p) => [p.id, p]));

@@ -1,6 +1,7 @@
 /** Reading a rules file: the YAML document with line numbers, its scalar helpers, and the two-language problem reporter. */
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from "yaml";
 import type { Bilingual, KnowledgeProblem } from "../errors.js";
+import { yamlErrorLine } from "../yaml-errors.js";
 import { KNOWLEDGE_SCHEMA_VERSION } from "../types.js";
 
 export const ID = /^[a-z0-9][a-z0-9_-]*$/;
@@ -27,7 +28,7 @@ export function readYaml(file: string, source: string, problems: KnowledgeProble
   if (err) {
     problems.push({
       file,
-      line: lineCounter.linePos(err.pos[0]).line,
+      line: yamlErrorLine(doc, lineCounter, err.pos[0]),
       message: `invalid YAML: ${err.message.split("\n")[0]}`,
       fix: "fix the YAML syntax (indentation, `key: value`, `- ` before each list item)",
       zh: {
