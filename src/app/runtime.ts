@@ -7,7 +7,9 @@ import { LiveEngine, reportReload } from "../core/live-engine.js";
 import { OutboxDispatcher, type OutboxOptions } from "../core/outbox.js";
 import { createBot } from "../core/pipeline.js";
 import { toStderr } from "../core/report.js";
-import { ELIGIBILITY_COUNTS_FILE, EligibilityTally } from "../core/eligibility/tally.js";
+import { ELIGIBILITY_COUNTS_FILE, EligibilityTally, type EligibilityCounter } from "../core/eligibility/tally.js";
+import { PgEligibilityCounts } from "../log/pg-eligibility-counts.js";
+import { PgStore } from "../log/pg-store.js";
 import { analyzerSimilarity } from "../core/similarity.js";
 import { QuestionLog } from "../log/question-log.js";
 import { LogDesk } from "../staff/desk.js";
@@ -97,7 +99,9 @@ export class BotRuntime {
       }
     }
 
-    const eligibility = await EligibilityTally.open(join(options.dataDir, ELIGIBILITY_COUNTS_FILE), report);
+    // With a shared log the counts are shared too, so any replica's console shows every replica's checks.
+    const eligibility: EligibilityCounter =
+      log.storage instanceof PgStore ? new PgEligibilityCounts(log.storage, reportQuietly) : await EligibilityTally.open(join(options.dataDir, ELIGIBILITY_COUNTS_FILE), report);
     const bot = createBot({ ...options.bot, engine: () => live.engine, log, eligibility, report: reportQuietly });
     bot.catch(async (error) => {
       report(`talentbot: ${error.message}`);

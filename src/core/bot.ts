@@ -9,7 +9,7 @@ import type { IncomingMessage, Reply } from "./message.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { toStderr, type Report } from "./report.js";
 import { pendingQuestion } from "./eligibility/stage.js";
-import { EligibilityTally } from "./eligibility/tally.js";
+import { EligibilityTally, type EligibilityCounter } from "./eligibility/tally.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { MAX_QUESTION_CHARS } from "./reply-text.js";
 import { BUSY_TEXT } from "./wording.js";
@@ -28,7 +28,7 @@ export interface BotOptions {
   /** How long choices and pending feedback are remembered. Default 10 minutes. */
   conversationTtlMs?: number;
   /** Counts of the eligibility check's results. Default: in memory. */
-  eligibility?: EligibilityTally;
+  eligibility?: EligibilityCounter;
   /** Clock, for tests. */
   now?: () => Date;
   /** The operator's lines: a question-log write failed (disk full, …), a message failed and no error handler is set. Default: stderr. */

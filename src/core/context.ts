@@ -5,7 +5,7 @@ import type { FaqCandidate, Outcome, QuestionReason } from "../log/types.js";
 import type { Respond } from "./channel.js";
 import type { ConversationState, ConversationStore } from "./conversation.js";
 import type { AnswerEngine } from "./engine.js";
-import type { EligibilityTally } from "./eligibility/tally.js";
+import type { EligibilityCounter } from "./eligibility/tally.js";
 import type { IncomingMessage, Reply } from "./message.js";
 import type { RateLimiter } from "./rate-limit.js";
 
@@ -35,7 +35,7 @@ export interface BotServices {
   conversations: ConversationStore;
   rateLimiter: RateLimiter;
   /** How often each benefit of the eligibility check was checked and applied (counts only). */
-  eligibility: EligibilityTally;
+  eligibility: EligibilityCounter;
   now: () => Date;
   /** A log write failed: the reply went out, the operator must hear about it. */
   reportLogError: (error: QuestionLogError) => void;

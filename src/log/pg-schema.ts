@@ -78,6 +78,22 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
       );
     `,
   },
+  {
+    version: 2,
+    description: "eligibility check counts shared by every replica",
+    sql: `
+      CREATE TABLE talentbot_eligibility_checks (
+        id integer PRIMARY KEY CHECK (id = 1),
+        checks bigint NOT NULL
+      );
+      INSERT INTO talentbot_eligibility_checks (id, checks) VALUES (1, 0);
+      CREATE TABLE talentbot_eligibility_benefits (
+        benefit_id text PRIMARY KEY,
+        checked bigint NOT NULL,
+        applies bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_LATEST = MIGRATIONS.at(-1)?.version ?? 0;

@@ -188,7 +188,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
 
       // The eligibility check's counts since they were first kept: how often each benefit was decided and applied.
       scope.get("/eligibility", async () => {
-        const counts = options.runtime.bot.services.eligibility.snapshot();
+        const counts = await options.runtime.bot.services.eligibility.snapshot();
         const rules = engine().kb.eligibility;
         const benefits = (rules?.benefits ?? []).map((b) => ({ id: b.id, title: b.title, source: b.source, ...(counts.benefits[b.id] ?? { checked: 0, applies: 0 }) }));
         return { enabled: rules !== undefined, checks: counts.checks, benefits };

@@ -186,7 +186,7 @@ describe("Telegram channel against a Bot API emulator", () => {
     expectMiniResult(result.text, expect);
     expect(result.text).toContain("<b>政策计算器结果</b>");
     expect(result.keyboard).toBeUndefined();
-    expect(bot.runtime.bot.services.eligibility.snapshot().checks).toBe(1);
+    expect((await bot.runtime.bot.services.eligibility.snapshot()).checks).toBe(1);
     expect(await bot.runtime.log.listGroups()).toEqual([]);
   });
 

@@ -117,7 +117,7 @@ describe("eligibility check (政策计算器) through the pipeline", () => {
     expect(b).toContain("（您的回答：不是人才）");
     expect(a).toMatch(/可以享受（2 项）[\s\S]*购房补贴[\s\S]*子女入学/);
     expect(a).toContain("人才公寓——不满足：年龄不超过35周岁（您的回答：40周岁）");
-    expect(bot.runtime.bot.services.eligibility.snapshot()).toEqual({ checks: 2, benefits: { housing: { checked: 2, applies: 1 }, apartment: { checked: 2, applies: 1 }, enrolment: { checked: 2, applies: 1 } } });
+    expect(await bot.runtime.bot.services.eligibility.snapshot()).toEqual({ checks: 2, benefits: { housing: { checked: 2, applies: 1 }, apartment: { checked: 2, applies: 1 }, enrolment: { checked: 2, applies: 1 } } });
     await bot.stop();
   });
 
@@ -131,7 +131,7 @@ describe("eligibility check (政策计算器) through the pipeline", () => {
     expect(late).not.toContain("第 3 题");
     expect(late).not.toContain("请回复一个数字");
     expect(await bot.say("政策计算器")).toContain("第 1 题"); // a fresh start
-    expect(bot.runtime.bot.services.eligibility.snapshot().checks).toBe(0);
+    expect((await bot.runtime.bot.services.eligibility.snapshot()).checks).toBe(0);
     await bot.stop();
   });
 

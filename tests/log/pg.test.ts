@@ -1,10 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
 import { EmbeddedStore } from "../../src/log/embedded-store.js";
 import { PgStore, SCHEMA_LATEST } from "../../src/log/pg-store.js";
 import { QuestionLog } from "../../src/log/question-log.js";
 import type { QuestionToRecord } from "../../src/log/types.js";
-import { captureOutput } from "../helpers/bot-harness.js";
+import { captureOutput, startTestBot } from "../helpers/bot-harness.js";
 import { TestPostgres } from "../helpers/postgres.js";
 import { useTempDirs } from "./helpers.js";
 
@@ -166,5 +167,32 @@ describe("talentbot log migrate --to postgres", () => {
     expect(busy.code).toBe(1);
     expect(busy.err).toMatch(/another talentbot process \(pid \d+\) is using .*questions\.json; stop it/);
     await holder.close();
+  });
+});
+
+describe("PostgreSQL: the eligibility check's counts", () => {
+  it("are shared: checks finished on two replicas show on either console, counts only", async () => {
+    const databaseUrl = await server!.createDatabase();
+    const knowledgeDir = fileURLToPath(new URL("../../knowledge/", import.meta.url));
+    const [a, b] = await Promise.all([startTestBot({ knowledgeDir, dataDir: await tempDir(), databaseUrl }), startTestBot({ knowledgeDir, dataDir: await tempDir(), databaseUrl })]);
+    try {
+      const check = ["我能享受哪些政策", "尚未认定", "尚未在本市工作", "不是", "专科及以下", "50", "不确定，跳过", "是", "10"];
+      for (const [replica, who] of [[a, "asker-a"], [b, "asker-b"]] as const) {
+        let last = "";
+        for (const text of check) last = (await replica.say(text, { conversationId: who, senderId: who })).map((r) => r.text).join("\n");
+        expect(last).toContain("政策计算器结果");
+      }
+      await Promise.all([a.runtime.bot.services.eligibility.flush(), b.runtime.bot.services.eligibility.flush()]);
+      const seenByA = await a.runtime.bot.services.eligibility.snapshot();
+      expect(seenByA.checks).toBe(2);
+      expect(seenByA.benefits["talent-apartment-free"]).toEqual({ checked: 2, applies: 0 });
+      expect(await b.runtime.bot.services.eligibility.snapshot()).toEqual(seenByA);
+      const store = await PgStore.open(databaseUrl);
+      const columns = await store.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name LIKE 'talentbot_eligibility_%' ORDER BY column_name");
+      await store.close();
+      expect(columns.rows.map((r) => r.column_name)).toEqual(["applies", "benefit_id", "checked", "checks", "id"]); // no answer of anybody
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
   });
 });

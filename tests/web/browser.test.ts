@@ -242,7 +242,7 @@ describe("chat page", () => {
     expect(botA.history.since(sessionId)).toEqual([]);
     await page.close();
 
-    const counts = botA.runtime.bot.services.eligibility.snapshot();
+    const counts = await botA.runtime.bot.services.eligibility.snapshot();
     expect(counts.benefits["talent-apartment-free"]).toEqual({ checked: 1, applies: 0 });
     expect(counts.benefits["special-allowance-nomination"]).toBeUndefined(); // undecided: not counted
     const admin = await openConsole(botA);

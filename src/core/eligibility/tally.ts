@@ -10,6 +10,18 @@ export interface EligibilityCounts {
   benefits: Record<string, { checked: number; applies: number }>;
 }
 
+/**
+ * Where the check's counts go: EligibilityTally (memory + eligibility-counts.json, one process)
+ * or, with DATABASE_URL, the log's PgEligibilityCounts (shared by every replica).
+ */
+export interface EligibilityCounter {
+  /** One finished check: the benefits it decided and whether each applies. */
+  record(decided: readonly { id: string; applies: boolean }[]): void;
+  snapshot(): Promise<EligibilityCounts>;
+  /** Resolves when every record so far is stored. */
+  flush(): Promise<void>;
+}
+
 interface CountsFile extends EligibilityCounts {
   schemaVersion: 1;
   kind: "talentbot eligibility counts";
@@ -20,7 +32,7 @@ interface CountsFile extends EligibilityCounts {
  * person. Kept in memory and, with a file, written (0600, temp file + rename) a second after a
  * change and at `flush()`. A file that cannot be read is reported and counting starts at zero.
  */
-export class EligibilityTally {
+export class EligibilityTally implements EligibilityCounter {
   private counts: EligibilityCounts = { checks: 0, benefits: {} };
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -67,7 +79,11 @@ export class EligibilityTally {
     }
   }
 
-  snapshot(): EligibilityCounts {
+  async snapshot(): Promise<EligibilityCounts> {
+    return this.current();
+  }
+
+  private current(): EligibilityCounts {
     return structuredClone(this.counts);
   }
 
@@ -84,7 +100,7 @@ export class EligibilityTally {
   private save(): Promise<void> {
     const file = this.file;
     if (!file) return Promise.resolve();
-    const data: CountsFile = { schemaVersion: 1, kind: "talentbot eligibility counts", ...this.snapshot() };
+    const data: CountsFile = { schemaVersion: 1, kind: "talentbot eligibility counts", ...this.current() };
     this.saving = this.saving
       .then(() => file.write(`${JSON.stringify(data)}\n`))
       .catch((error: unknown) => this.report(`talentbot: eligibility counts not saved to ${file.file}: ${error instanceof Error ? error.message : String(error)}`));
