@@ -58,6 +58,10 @@ export interface Reply {
    * eligibility check's questions and results, which carry the user's answers. Shown once.
    */
   unsaved?: boolean;
+  /** Further articles the reply rests on, after `citation` (an eligibility result cites each benefit that applies). */
+  citations?: Citation[];
+  /** The reply asks for a number (a question of the eligibility check): a channel with its own input may offer a number keyboard. */
+  number?: { unit?: string; min?: number; max?: number };
   /** For text-only channels: the line under numbered choices, when "回复 1、2、3 查看答案" does not fit (a question of the eligibility check). */
   choicesPrompt?: string;
 }

@@ -235,6 +235,8 @@ export function chatItem(seq: number, from: ChatItem["from"], at: string, reply:
   const item: ChatItem = { seq, from, at, text: reply.text };
   if (reply.choices?.length) item.choices = reply.choices.map(({ label, faqId }) => ({ label, faqId }));
   if (reply.citation) item.citation = { ...reply.citation };
+  if (reply.citations?.length) item.citations = reply.citations.map((c) => ({ ...c }));
+  if (reply.number) item.number = { ...reply.number };
   if (reply.feedback) item.feedback = true;
   return item;
 }

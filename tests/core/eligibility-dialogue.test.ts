@@ -121,6 +121,22 @@ describe("eligibility check (政策计算器) through the pipeline", () => {
     await bot.stop();
   });
 
+  it("marks a number question for a number keyboard, and links the article of every benefit that applies", async () => {
+    const bot = await checkBot();
+    const raw = async (text: string) => bot.runtime.bot.handle(message(text, { channel: "web", conversationId: "links_0123456789abcdef", senderId: "links_0123456789abcdef" }));
+    await raw("政策计算器");
+    const age = await raw("C类人才");
+    expect(age.at(-1)).toMatchObject({ number: { unit: "周岁", min: 16, max: 80 }, unsaved: true });
+    expect(age.at(-1)!.choices).toBeUndefined();
+    const home = await raw("40");
+    expect(home.at(-1)!.number).toBeUndefined(); // a yes/no question: buttons, no number
+    await raw("否");
+    const [result] = await raw("是");
+    expect(result!.text).toMatch(/可以享受（2 项）[\s\S]*购房补贴[\s\S]*子女入学/);
+    expect([result!.citation, ...(result!.citations ?? [])].map((c) => c?.article)).toEqual(["第二条", "第一条"]);
+    await bot.stop();
+  });
+
   it("forgets a check abandoned mid-way once the conversation expires", async () => {
     let now = new Date("2024-03-01T09:00:00Z");
     const bot = await checkBot({ now: () => now });

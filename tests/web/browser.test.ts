@@ -223,7 +223,9 @@ describe("chat page", () => {
     reply = await clickChoice(reply, "专科及以下");
     expect(await reply.locator(".text").textContent()).toContain("您的年龄是多少周岁？");
     expect(await reply.locator("button.choice").count()).toBe(0); // a number is typed
+    expect(await page.locator("#question").evaluate((input: HTMLInputElement) => [input.inputMode, input.placeholder])).toEqual(["decimal", "请输入数字（单位：周岁），按 Enter 发送"]);
     reply = await ask(page, "50");
+    expect(await page.locator("#question").evaluate((input: HTMLInputElement) => input.inputMode)).toBe("text");
     expect(await reply.locator(".text").textContent()).toContain("您目前的职称是？");
     reply = await clickChoice(reply, "不确定，跳过");
     reply = await clickChoice(reply, "是"); // 教育教学一线

@@ -115,6 +115,19 @@
     return { li: li, box: box };
   }
 
+  var TEXT_PLACEHOLDER = els.input.placeholder;
+
+  /** A question that wants a number (the eligibility check's age, years): a number keyboard on phones, and the unit in the box. */
+  function expectNumber(number) {
+    if (number) {
+      els.input.inputMode = "decimal";
+      els.input.placeholder = "请输入数字" + (number.unit ? "（单位：" + number.unit + "）" : "") + "，按 Enter 发送";
+    } else {
+      els.input.inputMode = "text";
+      els.input.placeholder = TEXT_PLACEHOLDER;
+    }
+  }
+
   function render(item, replaceNode) {
     if (state.rendered.has(item.seq)) {
       if (replaceNode) replaceNode.remove();
@@ -124,13 +137,16 @@
     state.lastSeq = Math.max(state.lastSeq, item.seq);
     var parts = bubble(item.from, item.text);
     parts.li.dataset.seq = String(item.seq);
-    if (item.citation) {
-      var link = make("a", "citation", "查看政策原文：《" + item.citation.title + "》" + (item.citation.article || ""));
-      link.href = citationHref(item.citation);
+    // One link per cited article (an eligibility result cites each benefit that applies).
+    [item.citation].concat(item.citations || []).forEach(function (citation) {
+      if (!citation) return;
+      var link = make("a", "citation", "查看政策原文：《" + citation.title + "》" + (citation.article || ""));
+      link.href = citationHref(citation);
       link.target = "_blank";
       link.rel = "noopener";
       parts.box.appendChild(link);
-    }
+    });
+    if (item.from !== "user") expectNumber(item.number);
     if (item.choices && item.choices.length) {
       var choices = make("div", "choices");
       choices.setAttribute("role", "group");

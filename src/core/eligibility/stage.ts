@@ -2,7 +2,7 @@ import type { Context } from "../context.js";
 import type { NextFunction } from "../composer.js";
 import type { ConversationState } from "../conversation.js";
 import type { EligibilityRules } from "../../knowledge/eligibility.js";
-import type { Reply, ReplyChoice } from "../message.js";
+import type { Citation, Reply, ReplyChoice } from "../message.js";
 import { advance, isTrigger, reply, SKIP_LABEL, startDialogue, type Step } from "./dialogue.js";
 import { askText, CHOICES_PROMPT, exitText, interruptedText, resultText } from "./wording.js";
 
@@ -15,7 +15,9 @@ function askReply(step: Extract<Step, { kind: "ask" }>, intro: string | undefine
   const choices: ReplyChoice[] | undefined =
     fact.type === "number" ? undefined : [...fact.choices.map((c) => ({ label: c.label, faqId: ELIGIBILITY_CHOICE })), { label: SKIP_LABEL, faqId: ELIGIBILITY_CHOICE }];
   const text = askText(step, intro);
-  return choices ? { text, choices, choicesPrompt: CHOICES_PROMPT, unsaved: true } : { text, unsaved: true };
+  if (choices) return { text, choices, choicesPrompt: CHOICES_PROMPT, unsaved: true };
+  const number = { ...(fact.unit ? { unit: fact.unit } : {}), ...(fact.min === undefined ? {} : { min: fact.min }), ...(fact.max === undefined ? {} : { max: fact.max }) };
+  return { text, number, unsaved: true };
 }
 
 /**
@@ -79,11 +81,17 @@ export async function eligibilityCheck(ctx: Context, next: NextFunction): Promis
       delete state.eligibility;
       const policies = new Map(ctx.kb.policies.map((p) => [p.id, p]));
       ctx.services.eligibility.record(step.results.filter((r) => r.outcome !== "unknown").map((r) => ({ id: r.benefit.id, applies: r.outcome === "applies" })));
-      const first = step.results.find((r) => r.outcome === "applies") ?? step.results[0];
-      const doc = first && policies.get(first.benefit.source.doc);
       const text = resultText(rules, step.results, policies, ctx.kb.bot, step.skipped.map((f) => f.name));
-      const citation = doc ? { citation: { doc: doc.id, ...(first.benefit.source.article ? { article: first.benefit.source.article } : {}), title: doc.title } } : {};
-      return ctx.reply({ text, ...citation, unsaved: true });
+      // A link per benefit that applies (else to the first benefit's article), each article once.
+      const applying = step.results.filter((r) => r.outcome === "applies");
+      const cited = new Map<string, Citation>();
+      for (const { benefit } of applying.length > 0 ? applying : step.results.slice(0, 1)) {
+        const doc = policies.get(benefit.source.doc);
+        const article = benefit.source.article;
+        if (doc && !cited.has(`${doc.id}#${article ?? ""}`)) cited.set(`${doc.id}#${article ?? ""}`, { doc: doc.id, ...(article ? { article } : {}), title: doc.title });
+      }
+      const [citation, ...citations] = cited.values();
+      return ctx.reply({ text, ...(citation ? { citation } : {}), ...(citations.length > 0 ? { citations } : {}), unsaved: true });
     }
   }
 }
