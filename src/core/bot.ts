@@ -11,6 +11,7 @@ import { toStderr, type Report } from "./report.js";
 import { EligibilityTally } from "./eligibility/tally.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { MAX_QUESTION_CHARS } from "./reply-text.js";
+import type { StaffPort } from "./staff-port.js";
 import { BUSY_TEXT } from "./wording.js";
 
 export const DEFAULT_BOT_SETTINGS: BotSettings = { maxMessageChars: MAX_QUESTION_CHARS };
@@ -26,6 +27,8 @@ export interface BotOptions {
   rateLimit?: Partial<RateLimitOptions>;
   /** How long choices and pending feedback are remembered. Default 10 minutes. */
   conversationTtlMs?: number;
+  /** What `/pending` and `/reply` work on (the runtime's LogDesk). Default: none (staff are told the commands are unavailable). */
+  staff?: StaffPort;
   /** Counts of the eligibility check's results. Default: in memory. */
   eligibility?: EligibilityTally;
   /** Clock, for tests. */
@@ -85,6 +88,8 @@ export class Bot extends Composer<Context> {
       eligibility: options.eligibility ?? EligibilityTally.inMemory(),
       now,
       reportLogError: (error) => report(`talentbot: ${error.message} (the bot keeps answering)`),
+      report,
+      staff: options.staff,
     };
   }
 
