@@ -107,7 +107,7 @@ function question(i: number): QuestionToRecord {
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function measure(store: LogStore): Promise<{ p50: number; p99: number; max: number }> {
-  const log = await QuestionLog.open({ storage: store });
+  const log = await QuestionLog.open({ retentionDays: 180, storage: store });
   // Opening parsed the whole history: collect that garbage first, as a running bot did long
   // before its next message (the open itself is the "open" column).
   global.gc?.();

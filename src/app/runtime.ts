@@ -36,7 +36,7 @@ export interface RuntimeOptions {
   /** Refit a stale model.json in the background after an edit (default true; see LiveEngineOptions). */
   refitInBackground?: boolean;
   /** Conversation settings (rate limit, message length, …); see BotOptions for defaults. */
-  bot?: Omit<BotOptions, "engine" | "log" | "report" | "eligibility">;
+  bot?: Omit<BotOptions, "engine" | "log" | "report" | "eligibility" | "staff">;
   outbox?: Omit<OutboxOptions, "report">;
   /** Reload the knowledge base when its files change. Default true. */
   watchKnowledge?: boolean;
@@ -102,16 +102,10 @@ export class BotRuntime {
     // With a shared log the counts are shared too, so any replica's console shows every replica's checks.
     const eligibility: EligibilityCounter =
       log.storage instanceof PgStore ? new PgEligibilityCounts(log.storage, reportQuietly) : await EligibilityTally.open(join(options.dataDir, ELIGIBILITY_COUNTS_FILE), report);
-    const bot = createBot({ ...options.bot, engine: () => live.engine, log, eligibility, report: reportQuietly });
-    bot.catch(async (error) => {
-      report(`talentbot: ${error.message}`);
-      const file = await appendErrorRecord(options.dataDir, error).catch(() => undefined);
-      if (file) report(`talentbot: error recorded in ${file}`);
-    });
     const outbox = new OutboxDispatcher(log, options.channels, { ...options.outbox, report: reportQuietly });
 
-    // What staff can do, on this bot's own log: for the admin endpoint and for channels
-    // that take staff commands from the chat (Telegram /reply).
+    // What staff can do, on this bot's own log: for the admin endpoint, the staff console and
+    // the staff commands of the chat (/pending, /reply on any channel that marks its staff).
     const desk = new LogDesk(log, {
       knowledgeDir: live.dir,
       afterReply: () => void outbox.deliver(),
@@ -121,7 +115,13 @@ export class BotRuntime {
         return result;
       },
     });
-    const services: ChannelServices = { staff: desk, botConfig: () => live.engine.kb.bot, dataDir: options.dataDir, report };
+    const bot = createBot({ ...options.bot, engine: () => live.engine, log, eligibility, staff: desk, report: reportQuietly });
+    bot.catch(async (error) => {
+      report(`talentbot: ${error.message}`);
+      const file = await appendErrorRecord(options.dataDir, error).catch(() => undefined);
+      if (file) report(`talentbot: error recorded in ${file}`);
+    });
+    const services: ChannelServices = { dataDir: options.dataDir, report };
 
     let admin: AdminServer | undefined;
     const started: Channel[] = [];

@@ -129,6 +129,8 @@ export class ConsoleChannel implements Channel {
       kind: "text",
       isGroup: false,
       mentionsBot: true,
+      // The terminal is the operator's: whoever types here can run `talentbot log` too.
+      isStaff: true,
       receivedAt: this.now(),
     };
   }

@@ -14,8 +14,8 @@ import { describeError } from "./timing.js";
  * WeChat (wechaty). Translation only: a wechaty Message → IncomingMessage, a Reply → text
  * (renderText: numbered choices, "回复 好 / 不好"). Platform concerns: login by QR code, rooms
  * (answer only when @-mentioned, reply with the @mention), and what not to answer at all —
- * the bot's own messages, messages from before login, official accounts and system notices.
- * wechaty is loaded when the channel starts, so commands that do not run it stay fast.
+ * the bot's own messages, messages from before login, official accounts and system notices —
+ * and who is staff (TALENTBOT_WECHAT_STAFF; what staff may do is the core's). wechaty is loaded when the channel starts, so commands that do not run it stay fast.
  */
 
 /** A wechaty puppet instance (tests: wechaty-puppet-mock's PuppetMock). */
@@ -33,6 +33,11 @@ export interface WechatChannelOptions {
   session?: string | false;
   /** Where the login QR code is drawn. Default stderr. */
   qrOutput?: Writable;
+  /**
+   * Contact ids whose messages the core treats as staff (/pending, /reply in a private chat):
+   * TALENTBOT_WECHAT_STAFF. Default none.
+   */
+  staffIds?: readonly string[];
   /** Status lines; default: the running bot's report (stderr). */
   report?: (line: string) => void;
 }
@@ -79,8 +84,11 @@ export class WechatChannel implements Channel {
   private readonly order = new KeyedQueue(this.inFlight);
   private closing = false;
   private stopping: Promise<void> | undefined;
+  private readonly staffIds: ReadonlySet<string>;
 
-  constructor(private readonly options: WechatChannelOptions) {}
+  constructor(private readonly options: WechatChannelOptions) {
+    this.staffIds = new Set(options.staffIds ?? []);
+  }
 
   /** The running wechaty (after start), e.g. to watch its events. */
   get wechaty(): Wechaty | undefined {
@@ -194,6 +202,7 @@ export class WechatChannel implements Channel {
       kind,
       isGroup: room !== undefined,
       mentionsBot: room === undefined || mentioned,
+      ...(this.staffIds.has(talker.id) ? { isStaff: true } : {}),
       receivedAt: message.date(),
     };
     const say = room ? (reply: Reply) => room.say(wechatText(reply), talker) : (reply: Reply) => talker.say(wechatText(reply));
@@ -210,10 +219,15 @@ export class WechatChannel implements Channel {
   }
 }
 
+/** TALENTBOT_WECHAT_STAFF: WeChat contact ids separated by commas or spaces. */
+export function parseWechatStaffIds(raw: string | undefined): string[] {
+  return [...new Set((raw ?? "").split(/[\s,;，；]+/).filter(Boolean))];
+}
+
 /**
  * On when WECHATY_PUPPET names a puppet package that is installed: wechaty-puppet-wechat4u
  * (web WeChat protocol, ships with wechaty) or wechaty-puppet-service (a hosted puppet; needs
- * WECHATY_PUPPET_SERVICE_TOKEN).
+ * WECHATY_PUPPET_SERVICE_TOKEN). TALENTBOT_WECHAT_STAFF lists the contact ids of staff.
  */
 export const wechatRegistration: ChannelRegistration = {
   name: "wechat",
@@ -223,10 +237,12 @@ export const wechatRegistration: ChannelRegistration = {
     const token = env["WECHATY_PUPPET_SERVICE_TOKEN"]?.trim() || undefined;
     if (puppet === "wechaty-puppet-service" && !token) return { on: false, reason: "WECHATY_PUPPET=wechaty-puppet-service needs WECHATY_PUPPET_SERVICE_TOKEN" };
     if (!installed(puppet)) return { on: false, reason: `WECHATY_PUPPET=${puppet} is not installed (npm install ${puppet}), or use wechaty-puppet-wechat4u` };
+    const staffIds = parseWechatStaffIds(env["TALENTBOT_WECHAT_STAFF"]);
+    const staff = staffIds.length > 0 ? `staff ids ${staffIds.join(", ")}` : "no staff ids (TALENTBOT_WECHAT_STAFF)";
     return {
       on: true,
-      channel: new WechatChannel({ puppet, ...(token ? { puppetToken: token } : {}) }),
-      note: `${puppet}; log in by scanning the QR code printed below`,
+      channel: new WechatChannel({ puppet, ...(token ? { puppetToken: token } : {}), ...(staffIds.length > 0 ? { staffIds } : {}) }),
+      note: `${puppet}; ${staff}; log in by scanning the QR code printed below`,
     };
   },
 };

@@ -1,4 +1,5 @@
 import type { FaqEntry, SourceRef } from "../knowledge/types.js";
+import type { Citation } from "./message.js";
 
 /**
  * What the engine decided for one question.
@@ -25,6 +26,14 @@ export interface Excerpt {
 /** What every Answer carries, whatever its status. */
 export interface AnswerBase {
   question: string;
+  /**
+   * The question's comparison form with personal data masked first (`normalize(maskPersonalData(question)).core`):
+   * what the question log stores and groups by, so the conversation stages need not analyse the text again.
+   * Masked before normalising: normalising an e-mail address first would turn it into words the mask cannot see.
+   */
+  normalized: string;
+  /** Where the reply's policy text is, for channels that link: the answered FAQ's source, or the first quoted article. */
+  citation?: Citation;
   /** Rank score of the best FAQ candidate, in [0, 1]. */
   score: number;
   /** Confidence that the best candidate is right, in [0, 1]; what the decision thresholds apply to. */

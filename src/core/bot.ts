@@ -12,6 +12,7 @@ import { pendingQuestion } from "./eligibility/stage.js";
 import { EligibilityTally, type EligibilityCounter } from "./eligibility/tally.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { MAX_QUESTION_CHARS } from "./reply-text.js";
+import type { StaffPort } from "./staff-port.js";
 import { BUSY_TEXT } from "./wording.js";
 
 export const DEFAULT_BOT_SETTINGS: BotSettings = { maxMessageChars: MAX_QUESTION_CHARS };
@@ -27,6 +28,8 @@ export interface BotOptions {
   rateLimit?: Partial<RateLimitOptions>;
   /** How long choices and pending feedback are remembered. Default 10 minutes. */
   conversationTtlMs?: number;
+  /** What `/pending` and `/reply` work on (the runtime's LogDesk). Default: none (staff are told the commands are unavailable). */
+  staff?: StaffPort;
   /** Counts of the eligibility check's results. Default: in memory. */
   eligibility?: EligibilityCounter;
   /** Clock, for tests. */
@@ -86,6 +89,8 @@ export class Bot extends Composer<Context> {
       eligibility: options.eligibility ?? EligibilityTally.inMemory(),
       now,
       reportLogError: (error) => report(`talentbot: ${error.message} (the bot keeps answering)`),
+      report,
+      staff: options.staff,
     };
   }
 

@@ -1,9 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import type { BotConfig } from "../knowledge/types.js";
 import type { IncomingMessage, Reply } from "./message.js";
-
-/** bot.yaml's settings (greeting, help, examples), as channels read them. */
-export type { BotConfig };
 
 /** Sends one reply back into the conversation the message came from. */
 export type Respond = (reply: Reply) => Promise<void>;
@@ -14,16 +10,10 @@ export type MessageHandler = (message: IncomingMessage, respond: Respond) => Pro
 /**
  * What the running bot lends a channel when it starts it (BotRuntime passes all of it). Every
  * field is optional: a channel uses what it needs and still works when started on its own.
+ * Staff commands and bot.yaml's wording are the core's (stages/slash-commands.ts): a channel
+ * only says who is staff (IncomingMessage.isStaff).
  */
 export interface ChannelServices {
-  /**
-   * Staff actions on the bot's own question log (list open groups, reply, …), for channels
-   * that let staff work from the chat (Telegram `/pending`, `/reply`). The channel decides who
-   * counts as staff; a reply goes out through the outbox like one from `talentbot log reply`.
-   */
-  staff?: StaffPort;
-  /** bot.yaml as it is now (follows knowledge reloads): greeting, help, examples. */
-  botConfig?: () => BotConfig;
   /** The bot's data directory, for channels that keep a session there (WeChat login). */
   dataDir?: string;
   /** Status lines and warnings for the operator (login, lost connection, failed sends). */
@@ -55,21 +45,6 @@ export interface Channel {
    * Absent for channels that run until stopped (webhooks, long polling).
    */
   readonly ended?: Promise<void>;
-}
-
-/**
- * The staff work a chat can reach (Telegram `/pending`, `/reply`). Owned by the core so that
- * channels never import src/staff; src/staff's desk (LogDesk) implements it.
- */
-export interface StaffPort {
-  list(filter: { status: "open" }): Promise<readonly { id: string; count: number; representative: string }[]>;
-  reply(groupId: string, text: string): Promise<{ group: { id: string }; queued: readonly unknown[] }>;
-}
-
-/** The Chinese wording for staff that a desk error carries (StaffError.staffMessage), if it has one. */
-export function staffWording(error: unknown): string | undefined {
-  const wording = (error as { staffMessage?: unknown } | undefined)?.staffMessage;
-  return error instanceof Error && typeof wording === "string" ? wording : undefined;
 }
 
 /**

@@ -8,6 +8,9 @@ import type { AnswerEngine } from "./engine.js";
 import type { EligibilityCounter } from "./eligibility/tally.js";
 import type { IncomingMessage, Reply } from "./message.js";
 import type { RateLimiter } from "./rate-limit.js";
+import type { Report } from "./report.js";
+import type { StaffPort } from "./staff-port.js";
+import type { SlashCommand } from "./stages/slash-commands.js";
 
 /** What the log stage writes for one message; set by the stage that handled it. */
 export interface MessageOutcome {
@@ -39,6 +42,10 @@ export interface BotServices {
   now: () => Date;
   /** A log write failed: the reply went out, the operator must hear about it. */
   reportLogError: (error: QuestionLogError) => void;
+  /** The operator's lines (a refused staff command names its sender, so the operator can add them). */
+  report: Report;
+  /** Staff work on the bot's own log for `/pending` and `/reply`; absent: those commands say they are unavailable. */
+  staff: StaffPort | undefined;
 }
 
 /** One message on its way through the pipeline (grammY's Context). */
@@ -47,6 +54,8 @@ export class Context {
   text: string;
   /** Comparison form of the text (NFKC, simplified, lower case, no punctuation) for commands and choices. */
   key = "";
+  /** The message as a slash command (`/help`, `/reply g3 …`), set by the normalise stage; undefined for anything else. */
+  command: SlashCommand | undefined;
   outcome: MessageOutcome | undefined;
   readonly replies: Reply[] = [];
   private stateCache: ConversationState | undefined;

@@ -1,4 +1,5 @@
 import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
+import { maskPersonalData } from "../log/mask.js";
 import { Analyzer } from "../search/analyzer.js";
 import { dequantize, type Embedder, type QuantizedVector } from "../search/embedding.js";
 import { SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
@@ -109,12 +110,12 @@ export class AnswerEngine {
   answerFor(faqId: string, question = ""): Answer | undefined {
     const faq = this.faqs.get(faqId);
     if (!faq) return undefined;
-    return { ...this.base(question), status: "answered", faqId, faq, score: 1, confidence: 1, sources: faq.source ? [faq.source] : [], text: text.answeredText(faq, this.policies) };
+    return { ...this.base(question), status: "answered", faqId, faq, score: 1, confidence: 1, sources: faq.source ? [faq.source] : [], ...this.citationOf(faq), text: text.answeredText(faq, this.policies) };
   }
 
   /** An answer demoted to "did you mean" (its best guesses as choices): for an answer the conversation makes doubtful. */
   asSuggestion(answer: Answer): Answer {
-    const { faqId: _faqId, faq: _faq, smalltalkIntent: _intent, status: _status, ...base } = answer;
+    const { faqId: _faqId, faq: _faq, smalltalkIntent: _intent, status: _status, citation: _citation, ...base } = answer;
     const suggestions = answer.suggestions.slice(0, this.options.decision.maxSuggestions);
     if (suggestions.length === 0) return { ...base, status: "unanswered", sources: [], text: text.unansweredText(this.kb.bot) };
     return { ...base, status: "suggested", sources: [], suggestions, text: text.suggestedText(suggestions) };
@@ -155,17 +156,19 @@ export class AnswerEngine {
   }
 
   async ask(question: string): Promise<Answer> {
-    return this.screen(question) ?? this.answerScreened(question, await this.embed(question));
+    const base = this.base(question);
+    return this.screen(base) ?? this.answerScreened(base, await this.embed(question));
   }
 
   /** The answer for a question whose vector is known. */
   answerWith(question: string, vector: Float32Array): Answer {
-    return this.screen(question) ?? this.answerScreened(question, vector);
+    const base = this.base(question);
+    return this.screen(base) ?? this.answerScreened(base, vector);
   }
 
   /** The answer for a question that passed {@link screen} (screened once per question: it normalises and matches small talk). */
-  private answerScreened(question: string, vector: Float32Array): Answer {
-    const base = this.base(question);
+  private answerScreened(base: AnswerBase, vector: Float32Array): Answer {
+    const { question } = base;
     const { bot } = this.kb;
     const { core } = normalize(question);
     const chat = this.chat(question);
@@ -179,7 +182,7 @@ export class AnswerEngine {
 
     if (decision.status === "answered") {
       const faq = this.faqs.get(decision.best.id)!;
-      return { ...scored, status: "answered", faqId: faq.id, faq, sources: faq.source ? [faq.source] : [], text: text.answeredText(faq, this.policies) };
+      return { ...scored, status: "answered", faqId: faq.id, faq, sources: faq.source ? [faq.source] : [], ...this.citationOf(faq), text: text.answeredText(faq, this.policies) };
     }
     if (chat && chat.similarity >= this.options.smalltalkMaybe) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
     if (decision.status === "suggested") {
@@ -188,14 +191,17 @@ export class AnswerEngine {
     }
     if (decision.status === "excerpt") {
       const excerpts = decision.passages.map((p) => this.excerpt(p.id)).filter((e): e is Excerpt => e !== undefined);
-      return { ...scored, status: "excerpt", excerpts, sources: excerpts.map((e) => ({ doc: e.doc, article: e.article })), text: text.excerptText(bot, excerpts) };
+      // The quoted article links to the policy text, as an FAQ answer's source does.
+      const quoted = excerpts[0];
+      const citation = quoted ? { citation: { doc: quoted.doc, article: quoted.article, title: quoted.docTitle } } : {};
+      return { ...scored, status: "excerpt", excerpts, sources: excerpts.map((e) => ({ doc: e.doc, article: e.article })), ...citation, text: text.excerptText(bot, excerpts) };
     }
     return { ...scored, status: "unanswered", text: text.unansweredText(bot) };
   }
 
   /** What is decided before any search: too long, sure small talk, nothing to search with. */
-  private screen(question: string): Answer | undefined {
-    const base = this.base(question);
+  private screen(base: AnswerBase): Answer | undefined {
+    const { question } = base;
     const { bot } = this.kb;
     if ([...question].length > this.options.maxQuestionChars) return { ...base, status: "too_long", text: text.tooLongText(this.options.maxQuestionChars) };
     const { clean } = normalize(question);
@@ -213,7 +219,15 @@ export class AnswerEngine {
   }
 
   private base(question: string): AnswerBase {
-    return { question, score: 0, confidence: 0, suggestions: [], candidates: [], sources: [], excerpts: [], text: "" };
+    return { question, normalized: normalize(maskPersonalData(question)).core, score: 0, confidence: 0, suggestions: [], candidates: [], sources: [], excerpts: [], text: "" };
+  }
+
+  /** `{ citation }` for an FAQ with a source (the document's title, or its id when the document is missing), else `{}`. */
+  private citationOf(faq: FaqEntry): Pick<AnswerBase, "citation"> {
+    const source = faq.source;
+    if (!source) return {};
+    const title = this.policies.get(source.doc)?.title ?? source.doc;
+    return { citation: { doc: source.doc, ...(source.article ? { article: source.article } : {}), title } };
   }
 
   private smalltalkAnswer(base: AnswerBase, intent: string, reply: string): Answer {

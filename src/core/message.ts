@@ -22,6 +22,12 @@ export interface IncomingMessage {
   isGroup: boolean;
   /** In a group: the bot was @-mentioned or the message replies to one of the bot's messages. */
   mentionsBot: boolean;
+  /**
+   * The sender is one of the channel's staff (Telegram `TELEGRAM_STAFF_IDS`, WeChat
+   * `TALENTBOT_WECHAT_STAFF`; everyone at the console): the core lets them use the staff
+   * commands `/pending` and `/reply`. Absent: not staff. The channel decides; the core decides what staff may do.
+   */
+  isStaff?: boolean;
   receivedAt: Date;
 }
 
@@ -64,6 +70,12 @@ export interface Reply {
   number?: { unit?: string; min?: number; max?: number };
   /** For text-only channels: the line under numbered choices, when "回复 1、2、3 查看答案" does not fit (a question of the eligibility check). */
   choicesPrompt?: string;
+  /**
+   * Example questions (bot.yaml `examples`) offered with the greeting and the menu. A button
+   * channel may show them as buttons that ask them; text channels leave them out (bot.yaml's
+   * help already names examples in words, and the web page shows them by itself).
+   */
+  examples?: string[];
 }
 
 /** The words a button channel should send back for the feedback buttons. */

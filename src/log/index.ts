@@ -1,5 +1,5 @@
 /** The question log: questions the bot could not answer confidently, for staff. */
-export { QuestionLog, DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_RETENTION_DAYS, DEFAULT_OUTBOX_LEASE_MS } from "./question-log.js";
+export { QuestionLog, DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_OUTBOX_LEASE_MS } from "./question-log.js";
 export type { GroupFilter, GroupWithEntries, QuestionLogOptions } from "./question-log.js";
 export { QuestionLogError } from "./errors.js";
 export { maskPersonalData, isLuhnValid, isValidResidentId } from "./mask.js";

@@ -4,15 +4,18 @@ import type { GroupStatus, LoggedQuestion, QuestionGroup, Similarity } from "./t
 
 // What QuestionLog.open takes, and the store its options name.
 
-export const DEFAULT_RETENTION_DAYS = 180;
 export const DEFAULT_MAX_SEND_ATTEMPTS = 5;
 export interface CommonOptions {
   /** Compares two normalised questions, 0…1. Default: bigramDice (character-bigram Dice). */
   similarity?: Similarity;
   /** Minimum similarity for a question to join an open group. Default 0.6. */
   groupThreshold?: number;
-  /** After this many days an entry loses conversationId, senderId and senderName. Default 180. */
-  retentionDays?: number;
+  /**
+   * After this many days an entry loses conversationId, senderId and senderName. Required: it is
+   * the bureau's setting (bot.yaml `retentionDays`, whose default lives with bot.yaml), and the
+   * log imports nothing that could know it.
+   */
+  retentionDays: number;
   /** pendingOutbox() stops offering a message after this many failed attempts. Default 5. */
   maxSendAttempts?: number;
   /** Clock, for tests. */

@@ -4,7 +4,7 @@ import type { CsvRow } from "./csv.js";
 import { DAY_MS, localDateKey } from "./dates.js";
 import { QuestionLogError, errorMessage } from "./errors.js";
 import { asQuestionLogError, assertOutcome, assertReason, closedError, maskedQuestion, monthProblem, noGroupError, storeGroupFilter } from "./question-input.js";
-import { DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_OUTBOX_LEASE_MS, DEFAULT_RETENTION_DAYS, openStore } from "./question-log-options.js";
+import { DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_OUTBOX_LEASE_MS, openStore } from "./question-log-options.js";
 import type { CommonOptions, GroupFilter, GroupWithEntries, QuestionLogOptions } from "./question-log-options.js";
 import { monthlyReportRows, type MonthlyReport } from "./report.js";
 import { DEFAULT_GROUP_THRESHOLD, bigramDice } from "./similarity.js";
@@ -12,7 +12,7 @@ import type { GroupingRule, LogStore } from "./store.js";
 import type { LoggedQuestion, Outcome, OutboxMessage, QuestionGroup, QuestionToRecord } from "./types.js";
 
 // The options and opening are in question-log-options.ts, the checks and masking in question-input.ts.
-export { DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_OUTBOX_LEASE_MS, DEFAULT_RETENTION_DAYS, type GroupFilter, type GroupWithEntries, type QuestionLogOptions } from "./question-log-options.js";
+export { DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_OUTBOX_LEASE_MS, type GroupFilter, type GroupWithEntries, type QuestionLogOptions } from "./question-log-options.js";
 
 /**
  * The question log: every question the bot could not answer confidently,
@@ -41,7 +41,7 @@ export class QuestionLog {
   ) {
     this.now = options.now ?? (() => new Date());
     this.grouping = { similarity: options.similarity ?? bigramDice, threshold: options.groupThreshold ?? DEFAULT_GROUP_THRESHOLD };
-    this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    this.retentionDays = options.retentionDays;
     this.maxSendAttempts = options.maxSendAttempts ?? DEFAULT_MAX_SEND_ATTEMPTS;
     const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
     // Retention also runs daily for a bot that stays up for months; unref: never keeps the process alive.
@@ -53,6 +53,8 @@ export class QuestionLog {
 
   /** Opens (or creates) the log, takes the lock (embedded) or migrates the schema (PostgreSQL), and applies retention. */
   static async open(options: QuestionLogOptions): Promise<QuestionLog> {
+    // A programming error, not a storage one: say it before anything is opened.
+    if (!(Number.isFinite(options.retentionDays) && options.retentionDays > 0)) throw new TypeError(`QuestionLog.open: retentionDays must be a positive number of days (bot.yaml retentionDays), not ${String(options.retentionDays)}`);
     const store = options.storage ?? (await openStore(options));
     try {
       const log = new QuestionLog(store, options);

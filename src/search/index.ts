@@ -1,171 +1,22 @@
-import { Index as FlexIndex } from "flexsearch";
 import type { Analyzer } from "./analyzer.js";
 import { charBigrams, dice, overlap, prepareQuery, recall, sumWeights, type DocTokens, type PreparedQuery, type QueryTerm } from "./score.js";
 import { TermStats } from "./term-stats.js";
 import { TypoResolver } from "./typo.js";
-import { pinyinKey } from "./pinyin.js";
 import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
 import type { Term } from "./analyzer.js";
-import { DEFAULT_CLASSIFIER_OPTIONS, SoftmaxClassifier, type ClassifierOptions } from "./classifier.js";
+import { SoftmaxClassifier } from "./classifier.js";
 import { OutOfScopeExamples, type ScoredText } from "./out-of-scope.js";
-import { PRIOR_RANK_WEIGHTS, rankScore, type RankWeights } from "./rank.js";
-import { topIndexes, VectorTable, type QuantizedVector } from "./embedding.js";
+import { rankScore, type RankWeights } from "./rank.js";
+import { denseTables, meaningOf, type DenseTables } from "./dense.js";
+import type { EntryMatch, IndexEntry, IndexPassage, OutOfScopeText, PassageMatch, SearchResult } from "./index-types.js";
+import { LexicalCandidates } from "./retrieval.js";
+import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from "./search-options.js";
 
-/** One answerable entry: an id, the ways people ask for it, and its answer text. */
-export interface IndexEntry {
-  id: string;
-  phrasings: readonly string[];
-  answer: string;
-  /** Sentence vectors of the phrasings, in the same order (absent: lexical search only). */
-  vectors?: readonly QuantizedVector[];
-  /** Sentence vector of the answer. */
-  answerVector?: QuantizedVector;
-}
-
-/** An out-of-scope example and, when embeddings are on, its vector. */
-export interface OutOfScopeText {
-  text: string;
-  vector?: QuantizedVector;
-}
-
-/** A passage of reference text (a policy article) that can be quoted when no entry fits. */
-export interface IndexPassage {
-  id: string;
-  /** The heading (人才公寓与租房补贴): a match there says the passage is about the question. */
-  title: string;
-  text: string;
-  /** No entry is based on this passage: its words describe subjects the entries do not cover. */
-  uncovered?: boolean;
-}
-
-export interface EntryMatch {
-  id: string;
-  /** Rank score in [0, 1]: the signals below, weighted by {@link SearchOptions.rankWeights}. */
-  score: number;
-  /** Score of the best single phrasing (token overlap and bigram similarity). */
-  phrasingScore: number;
-  /** Share of the question's weight found in any phrasing of the entry. */
-  entryRecall: number;
-  /** Share of the question's weight found in the answer. */
-  answerRecall: number;
-  /** Share of the question's weight found anywhere in the entry (phrasings or answer). */
-  coverage: number;
-  /** Naive-Bayes posterior of this entry against the other candidates and uncovered policy text. */
-  posterior: number;
-  /** Share of the question's nearest phrasings that belong to this entry. */
-  votes: number;
-  /** Softmax classifier probability of this entry (0 when the knowledge base is too large to train one). */
-  classifier: number;
-  /** Share of the question's weight the best phrasing explains. */
-  recall: number;
-  /** Share of the best phrasing's weight the question asks for. */
-  precision: number;
-  /** The phrasing that matched best. */
-  phrasing: string;
-  /** Cosine of the question with the entry's nearest phrasing (0 without embeddings). */
-  cosine: number;
-  /** Cosine of the question with the entry's answer (0 without embeddings). */
-  answerCosine: number;
-}
-
-export interface PassageMatch {
-  id: string;
-  /** Share of the question's weight found in the passage (title and text). */
-  recall: number;
-  /** Share of the question's weight found in the passage's title. */
-  titleRecall: number;
-  /** Whether the passage contains the question's most specific word. */
-  coversKeyTerm: boolean;
-}
-
-export interface SearchResult {
-  terms: QueryTerm[];
-  /** Share of the question's weight in words the knowledge base never uses (often an uncovered subject). */
-  unknownShare: number;
-  /**
-   * Share of the question's weight in words no entry uses, in its phrasings or its answer
-   * (unknown words and words only the policy text has: 租房, 配偶): a subject the FAQ does not cover.
-   */
-  uncoveredShare: number;
-  /** The heaviest such word's weight, as a share of the question's heaviest word (0 when there is none). */
-  uncoveredPeak: number;
-  /** Score of the most similar out-of-scope example, scored like a phrasing (0 when none shares a word). */
-  outOfScopeScore: number;
-  /** That example, for the hit-test. */
-  outOfScopeExample?: string;
-  /** Cosine of the question with the nearest out-of-scope example (0 without embeddings or examples). */
-  outOfScopeCosine: number;
-  /** Heaviest word of the question the best entry's best phrasing lacks, and the reverse (shares of each side's heaviest word). */
-  missingPeak: number;
-  extraPeak: number;
-  /** The entry whose phrasing is nearest in meaning, and the one whose phrasing shares most words (agreement is evidence). */
-  denseLeader?: string;
-  lexicalLeader?: string;
-  entries: EntryMatch[];
-  /** Policy passages holding part of the question, best first; computed on first call (only needed when no entry fits). */
-  passages(): PassageMatch[];
-}
-
-/** Canonical question words of the sample's synonyms.txt (咋 → 怎么, 啥 → 什么, …). */
-export const DEFAULT_QUESTION_WORDS: readonly string[] = ["怎么", "什么", "哪里", "哪些", "哪个", "多久", "什么时候", "多少", "能不能", "可以", "是否", "有没有", "吗", "如何", "为什么", "几"];
-
-export interface SearchOptions {
-  /** Phrasings and answers fetched from flexsearch before re-scoring (large knowledge bases only). Default 40. */
-  candidates: number;
-  /** Weight of the token overlap in a phrasing's score; the rest is character-bigram Dice. Default 0.6. */
-  overlapWeight: number;
-  /** F-beta of the token overlap; > 1 favours recall. Default 1.5. */
-  beta: number;
-  /**
-   * Weight of each signal in an entry's rank score ({@link rankScore}). Default: fitted on the
-   * sample's own alternates by `talentbot calibrate` ({@link fitRankWeights}).
-   */
-  rankWeights: RankWeights;
-  /** Weight of a word the knowledge base never uses, as a share of the highest weight. Default 0.4. */
-  unknownWeight: number;
-  /** Weight of a lone Chinese character relative to a word. Default 0.5. */
-  singleCharWeight: number;
-  /** Question words, whose weight is capped (they tell intents apart, never subjects). Default {@link DEFAULT_QUESTION_WORDS}. */
-  questionWords: readonly string[];
-  /** Cap of a question word's weight, as a share of the highest weight. Default 0.3. */
-  questionWordWeight: number;
-  /** Weight of answer words relative to phrasing words in the Bayes view. Default 0.3. */
-  bayesAnswerWeight: number;
-  /**
-   * Credit for a compound the entry lacks, per share of its characters found as parts: the
-   * part that is missing usually carries the meaning (教师节 is not 教师). Default 0.5.
-   */
-  partWeight: number;
-  /**
-   * Up to this many entries, every entry with a phrasing or answer sharing a word with the
-   * question is a candidate; above it, only the best hits for the most specific words. Default 300.
-   */
-  exhaustiveBelow: number;
-  /** Training of the softmax classifier. Default {@link DEFAULT_CLASSIFIER_OPTIONS}. */
-  classifier: ClassifierOptions;
-  /** Entries nearest in meaning that join the lexical candidates, whatever words they share. Default 10. */
-  denseCandidates: number;
-}
-
-/**
- * Generic defaults, not fitted to any knowledge base. The rank weights here are only a prior:
- * each knowledge base's own are fitted from its content and stored in its model.json.
- */
-export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
-  candidates: 40,
-  overlapWeight: 0.6,
-  beta: 1.5,
-  rankWeights: PRIOR_RANK_WEIGHTS,
-  unknownWeight: 0.4,
-  singleCharWeight: 0.5,
-  questionWords: DEFAULT_QUESTION_WORDS,
-  questionWordWeight: 0.3,
-  bayesAnswerWeight: 0.3,
-  partWeight: 0.5,
-  exhaustiveBelow: 300,
-  classifier: DEFAULT_CLASSIFIER_OPTIONS,
-  denseCandidates: 10,
-};
+// The index's parts, one file each: index-types.ts (what it is built from and returns),
+// search-options.ts (its options and their defaults), retrieval.ts (lexical candidates from
+// flexsearch), dense.ts (the embedding side); here, the signals and the ranking of one question.
+export type { EntryMatch, IndexEntry, IndexPassage, OutOfScopeText, PassageMatch, SearchResult } from "./index-types.js";
+export { DEFAULT_QUESTION_WORDS, DEFAULT_SEARCH_OPTIONS, type SearchOptions } from "./search-options.js";
 
 interface Phrasing extends ScoredText {
   entry: number;
@@ -186,9 +37,8 @@ function docTokens(terms: readonly Term[]): DocTokens {
 }
 
 /**
- * flexsearch finds the candidate entries (it ranks, it does not score): every phrasing and
- * answer sharing a word with the question in a small knowledge base, the best hits for the
- * most specific words in a large one. Every candidate is then re-scored with
+ * flexsearch finds the lexical candidates ({@link LexicalCandidates}) and the embedding adds the
+ * entries nearest in meaning ({@link meaningOf}); every candidate is then re-scored with
  * {@link weightedOverlap}, bigram {@link dice} and the naive-Bayes view. Policy passages are few,
  * so they are scored directly, and only when no entry fits.
  */
@@ -211,10 +61,12 @@ export class SearchIndex {
   private readonly classifier: SoftmaxClassifier | undefined;
   private readonly stats: TermStats;
   private readonly typos: TypoResolver;
-  private readonly flex: FlexIndex;
+  private readonly lexical: LexicalCandidates;
   private readonly options: SearchOptions;
-  /** Phrasing vectors in phrasing order, answer vectors by entry, out-of-scope vectors; absent without embeddings. */
-  private readonly dense: { phrasings: VectorTable; answers: VectorTable | undefined; answerRow: Int32Array; outOfScope: VectorTable | undefined } | undefined;
+  /** The entry of each phrasing, in phrasing order. */
+  private readonly phrasingEntry: number[];
+  /** Absent without embeddings. */
+  private readonly dense: DenseTables | undefined;
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -290,12 +142,14 @@ export class SearchIndex {
             this.options.classifier,
           )
         : undefined;
-    // Tokens are ours (jieba + synonyms); flexsearch only splits on spaces. Pinyin keys let a
-    // homophone typo that the resolver left alone still reach candidates.
-    this.flex = new FlexIndex({ tokenize: "strict", resolution: 9, encode: (s: string) => s.split(" ").filter(Boolean) });
-    this.phrasings.forEach((p, i) => this.flex.add(i, flexContent([...p.tokens.all])));
-    // Answers are indexed after the phrasings, under ids offset by the phrasing count.
-    this.answerTokens.forEach((tokens, e) => this.flex.add(this.phrasings.length + e, flexContent([...tokens.all])));
+    this.phrasingEntry = this.phrasings.map((p) => p.entry);
+    this.lexical = new LexicalCandidates(
+      this.phrasingEntry,
+      this.phrasings.map((p) => p.tokens.all),
+      this.answerTokens.map((t) => t.all),
+      this.stats,
+      this.options,
+    );
     this.dense = denseTables(this.entries, outOfScope);
   }
 
@@ -305,7 +159,7 @@ export class SearchIndex {
    */
   search(core: string, query?: Float32Array, rankWeights: RankWeights = this.options.rankWeights): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
-    const meaning = query && this.dense ? this.meaning(query) : undefined;
+    const meaning = query && this.dense ? meaningOf(this.dense, query, this.phrasingEntry, this.entries.length, this.options.denseCandidates) : undefined;
     if (terms.length === 0 && !meaning) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, outOfScopeCosine: 0, missingPeak: 0, extraPeak: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0) || 1;
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
@@ -313,7 +167,7 @@ export class SearchIndex {
     const uncovered = terms.filter((t) => !this.entryVocabulary.has(t.token) && !(t.parts ?? []).some((p) => this.entryVocabulary.has(p)));
     const uncoveredShare = uncovered.reduce((n, t) => n + t.weight, 0) / totalWeight;
     const uncoveredPeak = terms.length === 0 ? 0 : uncovered.reduce((n, t) => Math.max(n, t.weight), 0) / Math.max(...terms.map((t) => t.weight));
-    const candidateEntries = terms.length > 0 ? this.retrieve(terms) : new Set<number>();
+    const candidateEntries = terms.length > 0 ? this.lexical.retrieve(terms) : new Set<number>();
     // Entries nearest in meaning are candidates whatever words they share: a paraphrase may share none.
     if (meaning) for (const e of meaning.nearest) candidateEntries.add(e);
     const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
@@ -395,24 +249,6 @@ export class SearchIndex {
     return { missingPeak, extraPeak };
   }
 
-  /** The meaning side of one question: cosines with every phrasing, answer and out-of-scope example. */
-  private meaning(query: Float32Array) {
-    const dense = this.dense!;
-    const cosines = dense.phrasings.cosines(query);
-    const entryCosine = new Float32Array(this.entries.length).fill(-1);
-    this.phrasings.forEach((p, i) => {
-      if (cosines[i]! > entryCosine[p.entry]!) entryCosine[p.entry] = cosines[i]!;
-    });
-    const answers = dense.answers?.cosines(query);
-    const outOfScope = dense.outOfScope?.cosines(query);
-    return {
-      entryCosine,
-      nearest: topIndexes(entryCosine, this.options.denseCandidates),
-      answerCosine: (e: number) => (answers && dense.answerRow[e]! >= 0 ? answers[dense.answerRow[e]!]! : 0),
-      outOfScopeCosine: outOfScope ? outOfScope.reduce((m, c) => Math.max(m, c), 0) : 0,
-    };
-  }
-
   private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {
     // A passage worth quoting must contain the question's most specific word.
     const key = this.keyTerm(terms);
@@ -429,44 +265,11 @@ export class SearchIndex {
       .sort((a, b) => b.recall + b.titleRecall - (a.recall + a.titleRecall) || a.id.localeCompare(b.id));
   }
 
-  /**
-   * Candidate entries from flexsearch. In a large knowledge base only the most specific words
-   * are sent: a word most entries share (人才, 怎么) has a posting list as long as the index and
-   * finds nothing the specific ones would not. Homophone keys ride along for typos the resolver
-   * left alone.
-   */
-  private retrieve(terms: readonly QueryTerm[]): Set<number> {
-    const words = [...new Set(terms.flatMap((t) => [t.token, ...(t.parts ?? [])]))].sort((a, b) => this.stats.weight(b) - this.stats.weight(a));
-    const documents = this.phrasings.length + this.answerTokens.length;
-    if (this.entries.length <= this.options.exhaustiveBelow) {
-      // Small knowledge base: every phrasing or answer that shares any word, so no entry is missed.
-      return this.entryIds(this.flex.search(flexContent(words), { limit: documents, suggest: true }) as number[]);
-    }
-    const common = this.stats.units * COMMON_SHARE;
-    const specific = words.filter((w) => this.stats.documentFrequency(w) > 0 && this.stats.documentFrequency(w) <= common).slice(0, MAX_RETRIEVAL_TERMS);
-    // Unknown words reach entries only through their sound (a typo of a known word).
-    for (const w of words) if (!this.stats.has(w) && /\p{Script=Han}/u.test(w)) specific.push(w);
-    // With nothing specific, the rarest word alone, as it is: two long lists cost more to merge than they tell.
-    const hits = (
-      specific.length > 0
-        ? this.flex.search(flexContent(specific), { limit: this.options.candidates, suggest: true })
-        : words.length > 0
-          ? this.flex.search(words[0]!.replace(/\s+/g, "_"), { limit: this.options.candidates })
-          : []
-    ) as number[];
-    return this.entryIds(hits);
-  }
-
   /** The most specific word of the question that the knowledge base knows (unknown words prove nothing). */
   private keyTerm(terms: readonly QueryTerm[]): string | undefined {
     let key: QueryTerm | undefined;
     for (const t of terms) if (this.stats.has(t.token) && (!key || t.weight > key.weight)) key = t;
     return key?.token;
-  }
-
-  /** flexsearch ids → entry indexes: phrasings first, then answers offset by the phrasing count. */
-  private entryIds(hits: readonly number[]): Set<number> {
-    return new Set(hits.map((h) => (h < this.phrasings.length ? this.phrasings[h]!.entry : h - this.phrasings.length)));
   }
 
   /** Naive-Bayes posteriors of the leading candidates against each other and the background. */
@@ -485,37 +288,3 @@ const VOTERS = 5;
 
 /** How many leading candidates get a naive-Bayes posterior. */
 const POSTERIOR_CANDIDATES = 5;
-
-/** How many of the question's words are used to fetch candidates from flexsearch. */
-const MAX_RETRIEVAL_TERMS = 4;
-/** A word in more than this share of the units is too common to fetch candidates with. */
-const COMMON_SHARE = 0.02;
-
-/** Vector tables of the entries and examples, or undefined when any phrasing lacks a vector (embeddings off). */
-function denseTables(entries: readonly IndexEntry[], outOfScope: readonly OutOfScopeText[]) {
-  const phrasingVectors = entries.flatMap((e) => (e.vectors && e.vectors.length === e.phrasings.length ? [...e.vectors] : [undefined]));
-  if (phrasingVectors.length === 0 || phrasingVectors.some((v) => v === undefined)) return undefined;
-  const dimensions = phrasingVectors[0]!.codes.length;
-  const answerRow = new Int32Array(entries.length).fill(-1);
-  const answers: QuantizedVector[] = [];
-  entries.forEach((e, i) => {
-    if (e.answerVector) answerRow[i] = answers.push(e.answerVector) - 1;
-  });
-  const examples = outOfScope.flatMap((x) => (x.vector ? [x.vector] : []));
-  return {
-    phrasings: new VectorTable(phrasingVectors as QuantizedVector[], dimensions),
-    answers: answers.length > 0 ? new VectorTable(answers, dimensions) : undefined,
-    answerRow,
-    outOfScope: examples.length > 0 ? new VectorTable(examples, dimensions) : undefined,
-  };
-}
-
-function flexContent(tokens: readonly string[]): string {
-  const out: string[] = [];
-  for (const t of tokens) {
-    out.push(t.replace(/\s+/g, "_"));
-    // Single characters have too many homophones for their sound to find anything useful.
-    if (/\p{Script=Han}/u.test(t) && [...t].length > 1) out.push(`py_${pinyinKey(t)}`);
-  }
-  return out.join(" ");
-}

@@ -31,7 +31,7 @@ describe("console channel", () => {
     input.end("补贴\n\n  \n1\n");
     await channel.ended;
     expect(received.map((m) => m.text)).toEqual(["补贴", "1"]);
-    expect(received[0]).toMatchObject({ channel: "console", conversationId: "console", kind: "text", isGroup: false, mentionsBot: true });
+    expect(received[0]).toMatchObject({ channel: "console", conversationId: "console", kind: "text", isGroup: false, mentionsBot: true, isStaff: true });
     expect(printed()).toBe("您是不是想问：\n1. 购房补贴怎么申请？\n2. 特殊津贴多少？\n回复 1、2 查看答案，或换个说法再问。\n\n答：1\n这个回答有帮助吗？回复 好 / 不好\n\n");
   });
 
@@ -95,6 +95,25 @@ describe("text rendering and channel registry", () => {
 
 describe("console channel with the running bot", () => {
   const tempDir = useTempDirs();
+
+  it("counts as staff: /pending lists the open groups and /reply answers one (the operator's terminal)", async () => {
+    const { input, channel, printed } = consolePair();
+    const bot = await startTestBot({ knowledgeDir: await writeMiniKb(), dataDir: await tempDir(), channels: [channel], outbox: { intervalMs: 50, retryDelayMs: 50 } });
+    await bot.say("明天会下雨吗", { channel: "console", conversationId: "console", senderId: "console" });
+    await waitFor(async () => (await bot.runtime.log.listGroups()).length > 0, "the question to be logged");
+    const [group] = await bot.runtime.log.listGroups();
+    input.write("/pending\n");
+    await waitFor(() => printed().includes("待答复的问题组"), "the list of open groups");
+    expect(printed()).toContain(`待答复的问题组（1）：\n${group!.id} ×1  明天会下雨吗`);
+    input.write(`/reply ${group!.id} 明天多云。\n`);
+    await waitFor(() => printed().includes("工作人员答复如下"), "the staff reply, delivered to the console's own question");
+    expect(printed()).toContain(`已答复 ${group!.id}：答复将发给 1 位提问者。`);
+    expect(printed()).toContain("关于您咨询的“明天会下雨吗”，工作人员答复如下：\n明天多云。");
+    input.end();
+    await channel.ended;
+    await bot.stop();
+    expect((await bot.file()).entries).toHaveLength(1);
+  });
 
   it("runs a whole eligibility check with numbered replies, and 退出 leaves a second one", async () => {
     const { input, channel, printed } = consolePair();

@@ -2,9 +2,10 @@ import { PassThrough } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import type { BotRuntime } from "../../src/app/runtime.js";
-import { BUTTON_GONE_TEXT, NOT_STAFF_TEXT, TELEGRAM_TEXT_LIMIT, TelegramChannel, WEBHOOK_SECRET_HEADER, splitText, telegramRegistration, toTelegramHtml } from "../../src/channels/telegram/index.js";
+import { BUTTON_GONE_TEXT, TELEGRAM_TEXT_LIMIT, TelegramChannel, WEBHOOK_SECRET_HEADER, splitText, telegramRegistration, toTelegramHtml } from "../../src/channels/telegram/index.js";
 import type { EngineOptions } from "../../src/core/engine.js";
-import { NOT_TEXT_TEXT } from "../../src/core/wording.js";
+import { NOT_STAFF_TEXT, NOT_TEXT_TEXT, UNKNOWN_COMMAND_TEXT, greetingText, menuText } from "../../src/core/wording.js";
+import { readEmbeddedLog } from "../../src/log/embedded-store.js";
 import { ALWAYS_SUGGEST, startTestBot, waitFor } from "../helpers/bot-harness.js";
 import { MINI_DIALOGUE, MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
@@ -40,6 +41,7 @@ interface BotMessage {
 
 interface TelegramBot {
   token: string;
+  dataDir: string;
   channel: TelegramChannel;
   runtime: BotRuntime;
   proxy: FaultyProxy;
@@ -73,9 +75,10 @@ async function startTelegramBot(options: { engine?: Partial<EngineOptions>; know
     maxRetryDelayMs: 200,
     ...(options.webhook ? { webhookUrl: options.webhook.url, webhookSecret: options.webhook.secret } : {}),
   });
+  const dataDir = await tempDir();
   const { runtime, reports } = await startTestBot({
     knowledgeDir: options.knowledge ?? knowledgeDir,
-    dataDir: await tempDir(),
+    dataDir,
     channels: [channel],
     outbox: { intervalMs: 100, retryDelayMs: 100 },
     ...(options.engine ? { build: { engine: options.engine } } : {}),
@@ -89,6 +92,7 @@ async function startTelegramBot(options: { engine?: Partial<EngineOptions>; know
       });
   const bot: TelegramBot = {
     token,
+    dataDir,
     channel,
     runtime,
     proxy,
@@ -278,10 +282,12 @@ describe("Telegram channel against a Bot API emulator", () => {
     expect(bot.sent(-500)).toHaveLength(2);
   });
 
-  it("greets on /start and /help with the bot.yaml examples as buttons that ask them", async () => {
+  it("greets on /start and /help through the core (its wording, counted like 菜单), the bot.yaml examples as buttons that ask them", async () => {
     const bot = await startTelegramBot();
+    const kb = bot.runtime.live.engine.kb;
     await command(bot, 109, "/start");
     const [greeting] = await bot.expectSent(109, 1);
+    expect(greeting!.text).toBe(`${greetingText(kb.bot)}\n\n您可以这样问（点按即可提问）：`);
     expect(greeting!.text).toMatch(/^您好\n\n您可以这样问/);
     expect(labels(greeting!)).toEqual(["子女入学需要什么材料"]);
     await bot.press(109, greeting!, greeting!.keyboard![0]![0]!.callback_data);
@@ -291,13 +297,21 @@ describe("Telegram channel against a Bot API emulator", () => {
     await command(bot, 109, "/help");
     await command(bot, STAFF_ID, "/help");
     const [, , help] = await bot.expectSent(109, 3);
+    expect(help!.text).toBe(`${menuText(kb.bot)}\n\n您可以这样问（点按即可提问）：`);
     expect(help!.text).toMatch(/^可以问我入学和补贴/);
     expect(help!.text).not.toContain("/reply");
     const [staffHelp] = await bot.expectSent(STAFF_ID, 1);
     expect(staffHelp!.text).toContain("/reply 问题组编号 答复内容");
     await command(bot, 109, "/nonsense");
     const [, , , unknown] = await bot.expectSent(109, 4);
-    expect(unknown!.text).toContain("没有这个命令");
+    expect(unknown!.text).toBe(UNKNOWN_COMMAND_TEXT);
+
+    // Counted by the core as 菜单 is (small talk); the unknown command is neither counted nor logged.
+    const { dataDir } = bot;
+    await bot.stop();
+    const file = await readEmbeddedLog(dataDir);
+    expect(Object.values(file.counters)[0]).toMatchObject({ questions: 4, smalltalk: 3, answered: 1 });
+    expect(file.entries).toEqual([]);
   });
 
   it("splits a long answer at Telegram's 4096 limit, buttons under the last piece", async () => {

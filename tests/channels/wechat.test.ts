@@ -8,7 +8,7 @@ import { PuppetMock, mock } from "wechaty-puppet-mock";
 import type { BotRuntime } from "../../src/app/runtime.js";
 import { WechatChannel, wechatRegistration } from "../../src/channels/wechat.js";
 import type { EngineOptions } from "../../src/core/engine.js";
-import { NOT_TEXT_TEXT } from "../../src/core/wording.js";
+import { NOT_STAFF_TEXT, NOT_TEXT_TEXT, STAFF_PRIVATE_ONLY_TEXT } from "../../src/core/wording.js";
 import { LogDesk } from "../../src/staff/desk.js";
 import { ALWAYS_SUGGEST, startTestBot, waitFor } from "../helpers/bot-harness.js";
 import { MINI_DIALOGUE, MINI_ELIGIBILITY, expectMiniResult } from "../helpers/mini-eligibility.js";
@@ -62,7 +62,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((bot) => bot.stop()));
 });
 
-async function startWechatBot(options: { engine?: Partial<EngineOptions>; login?: boolean; knowledge?: string } = {}): Promise<WechatBot> {
+/** `otherIsStaff`: 李四's contact id is in the channel's staff ids (TALENTBOT_WECHAT_STAFF). */
+async function startWechatBot(options: { engine?: Partial<EngineOptions>; login?: boolean; knowledge?: string; otherIsStaff?: boolean } = {}): Promise<WechatBot> {
   const mocker = new mock.Mocker();
   const botUser = mocker.createContact({ name: "政策助手" });
   const asker = mocker.createContact({ name: "张三" });
@@ -72,7 +73,7 @@ async function startWechatBot(options: { engine?: Partial<EngineOptions>; login?
   let qr = "";
   const qrOutput = new PassThrough();
   qrOutput.on("data", (chunk: Buffer) => (qr += chunk.toString("utf8")));
-  const channel = new WechatChannel({ puppet, session: false, qrOutput });
+  const channel = new WechatChannel({ puppet, session: false, qrOutput, ...(options.otherIsStaff ? { staffIds: [other.id] } : {}) });
   const { runtime, reports } = await startTestBot({
     knowledgeDir: options.knowledge ?? knowledgeDir,
     dataDir: await tempDir(),
@@ -182,6 +183,40 @@ describe("WeChat channel with wechaty-puppet-mock", () => {
     await waitFor(async () => (await bot.runtime.log.pendingOutbox("wechat")).length === 0, "the outbox to be marked sent");
   });
 
+  it("lets a staff sender (TALENTBOT_WECHAT_STAFF) use /pending and /reply in a private chat; refuses anyone else", async () => {
+    const bot = await startWechatBot({ otherIsStaff: true });
+    bot.asker.say("明天会下雨吗").to(bot.botUser);
+    await bot.expectSaid(bot.asker, 1);
+    await waitFor(async () => (await bot.runtime.log.listGroups()).length > 0, "the question to be logged");
+    const [group] = await bot.runtime.log.listGroups({ status: "open" });
+
+    // Not staff: refused, and the operator is told the sender's id (to add it to the staff ids).
+    bot.asker.say("/pending").to(bot.botUser);
+    const [, refused] = await bot.expectSaid(bot.asker, 2);
+    expect(refused).toBe(NOT_STAFF_TEXT);
+    expect(refused).not.toContain(group!.id);
+    expect(bot.reports).toContain(`talentbot: /pending from wechat sender ${bot.asker.id} refused: not one of the channel's staff`);
+
+    // Staff: the open groups, then a reply that reaches the asker.
+    bot.other.say("/pending").to(bot.botUser);
+    const [pending] = await bot.expectSaid(bot.other, 1);
+    expect(pending).toContain(`${group!.id} ×1  明天会下雨吗`);
+    bot.other.say(`/reply ${group!.id} 明天多云，不会下雨。`).to(bot.botUser);
+    const [, done] = await bot.expectSaid(bot.other, 2);
+    expect(done).toBe(`已答复 ${group!.id}：答复将发给 1 位提问者。`);
+    const [, , delivered] = await bot.expectSaid(bot.asker, 3);
+    expect(delivered).toBe("关于您咨询的“明天会下雨吗”，工作人员答复如下：\n明天多云，不会下雨。");
+
+    // In the room, even staff are sent to the private chat.
+    bot.other.say("@政策助手 /pending", [bot.botUser]).to(bot.room);
+    const [inRoom] = await bot.expectSaid(bot.room, 1);
+    expect(inRoom).toBe(`@李四 ${STAFF_PRIVATE_ONLY_TEXT}`);
+
+    // None of the commands is a question in the log.
+    const groups = await bot.runtime.log.listGroups();
+    expect(groups.map((g) => [g.representative, g.count])).toEqual([["明天会下雨吗", 1]]);
+  });
+
   it("answers an image or a voice message with the core's text reply", async () => {
     const bot = await startWechatBot();
     bot.inject({ talkerId: bot.asker.id, listenerId: bot.botUser.id, type: TYPE.Image });
@@ -275,6 +310,12 @@ describe("WeChat registration (talentbot start)", () => {
 
   it("is off without WECHATY_PUPPET, and says what to set", () => {
     expect(wechatRegistration.setup({ ...base, env: {} })).toEqual({ on: false, reason: "set WECHATY_PUPPET (e.g. wechaty-puppet-wechat4u)" });
+  });
+
+  it("reads the staff's contact ids from TALENTBOT_WECHAT_STAFF", () => {
+    const setup = wechatRegistration.setup({ ...base, env: { WECHATY_PUPPET: "wechaty-puppet-wechat4u", TALENTBOT_WECHAT_STAFF: "wxid_abc, @0f3e9a；wxid_abc" } });
+    expect(setup).toMatchObject({ on: true, note: expect.stringContaining("staff ids wxid_abc, @0f3e9a;") });
+    expect(wechatRegistration.setup({ ...base, env: { WECHATY_PUPPET: "wechaty-puppet-wechat4u" } })).toMatchObject({ note: expect.stringContaining("no staff ids (TALENTBOT_WECHAT_STAFF)") });
   });
 
   it("is on with an installed puppet, off with a missing one or a service without token", () => {

@@ -27,7 +27,7 @@ const localToday = () => {
 describe("talentbot log list / show / reply / dismiss (no bot running)", () => {
   it("lists groups by size, shows one, replies and dismisses, with clear errors", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     for (const [i, text] of ["博士安家费怎么申请", "博士安家费如何申请", "明天会下雨吗", "博士安家费怎么申请？"].entries()) await log.record(asked(text, `c${i}`));
     await log.close();
     const d = ["--data-dir", dataDir];
@@ -121,7 +121,7 @@ describe("talentbot log promote", () => {
     });
     expect((await cli("kb", "check", "--knowledge", knowledgeDir)).code).toBe(0);
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     const { groupId } = await log.record(asked("人才公寓怎么申请", "a"));
     await log.record(asked("怎样申请人才公寓", "b", "人才公寓怎么申请"));
     await log.close();
@@ -152,7 +152,7 @@ describe("talentbot log promote", () => {
       ].join("\n"),
     });
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     const { groupId } = await log.record(asked("人才买房补贴发几年", "a"));
     await log.record(asked("人才买房补贴发几年？", "b"));
     await log.record(asked("人才买房补贴分几年发", "c"));
@@ -177,7 +177,7 @@ describe("talentbot log promote", () => {
   it("refuses what would break the knowledge base, and leaves the files as they were", async () => {
     const knowledgeDir = await writeMiniKb();
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     const { groupId } = await log.record(asked("入学材料清单", "a"));
     await log.close();
     const d = ["--data-dir", dataDir, "--knowledge", knowledgeDir];
@@ -235,7 +235,7 @@ describe("talentbot log out-of-scope", () => {
     const before = await cli("ask", question, "--knowledge", knowledgeDir);
     expect(before.out, "precondition: the shipped knowledge answers it with where recruitment notices are published").toContain("status answered · faq recruit-announcement-channel");
 
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     for (const [i, text] of [question, "会计证考试在哪里报名", "购房补贴怎么申请？", "我的电话13812345678，会计证考试报名入口在哪"].entries()) {
       await log.record({ ...asked(text, `c${i}`, "会计证考试报名"), reason: "unhelpful" });
     }
@@ -265,7 +265,7 @@ describe("talentbot log out-of-scope", () => {
 describe("talentbot log list / show --zh", () => {
   it("uses the console's Chinese labels for staff who read the terminal", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     await log.record(asked("博士安家费怎么申请", "a"));
     await log.record({ ...asked("博士安家费如何申请", "b"), channel: "console", reason: "suggested" });
     await log.close();
@@ -285,7 +285,7 @@ describe("talentbot log list / show --zh", () => {
 describe("talentbot log list / show: control characters in an older log", () => {
   it("prints them escaped, never raw into the staff terminal", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     await log.record(asked("人才公寓怎么申请", "c1"));
     await log.close();
     // A file written before the log stripped control characters.
@@ -315,7 +315,7 @@ describe("talentbot log list / show: control characters in an older log", () => 
 
   it("shows a line break typed into a question as ⏎, so it never prints as a second entry", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ dataDir, retentionDays: 180 });
     const forged = "人才公寓怎么申请\n  q99  2024-01-01 09:00  web  unanswered  假的一条";
     await log.record(asked(forged, "n1"));
     await log.close();

@@ -87,6 +87,22 @@ describe("AnswerEngine on a small knowledge base", () => {
     expect(engine.answerFor("housing-subsidy")?.text).toContain("C类人才20万元");
     expect(engine.answerFor("no-such-id")).toBeUndefined();
   });
+
+  it("carries the citation and the question's comparison form, masked first, so no stage analyses the text again", async () => {
+    const answered = await engine.ask("请问人才子女入学需要什么材料？");
+    expect(answered.citation).toEqual({ doc: "rules", article: "第一条", title: "示例细则" });
+    expect(answered.normalized).toBe("人才子女入学需要什么材料");
+    expect(engine.answerFor("housing-subsidy", "购房补贴怎么申请？")).toMatchObject({ citation: { doc: "rules", article: "第二条", title: "示例细则" }, normalized: "购房补贴怎么申请" });
+    const quoted = await engine.ask("人才公寓租金减半吗，向哪个部门申请人才公寓");
+    expect(quoted.status).toBe("excerpt");
+    expect(quoted.citation).toEqual({ doc: "rules", article: "第三条", title: "示例细则" });
+    // Masked before normalising: the e-mail address and the phone number never become words.
+    const personal = await engine.ask("我的邮箱 zhang.san@example.com，手机13812345678，明天会下雨吗");
+    expect(personal.citation).toBeUndefined();
+    expect(personal.normalized).toBe("我的邮箱 z example com 手机138 5678 明天会下雨吗");
+    expect(personal.normalized).not.toMatch(/zhang|1234/);
+    expect(engine.asSuggestion(answered).citation).toBeUndefined();
+  });
 });
 
 describe("AnswerEngine on the shipped sample knowledge base", () => {

@@ -45,7 +45,7 @@ describe("staff replies through the outbox", () => {
   });
 
   it("retries a failed delivery, marks it sent when it goes through, and leaves other channels' messages alone", async () => {
-    const log = await QuestionLog.open({ dataDir: await tempDir() });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir: await tempDir() });
     const asked = { text: "博士安家费怎么申请", normalized: "博士安家费怎么申请", reason: "unanswered" as const, candidates: [] };
     const first = await log.record({ ...asked, channel: "wecom", conversationId: "room-1" });
     await log.record({ ...asked, channel: "telegram", conversationId: "chat-9" });

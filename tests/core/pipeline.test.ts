@@ -263,7 +263,7 @@ describe("conversation pipeline: guards", () => {
 describe("error boundary", () => {
   it("answers 系统繁忙 when a middleware throws, reports a BotError with the cause, and keeps going", async () => {
     const engine = await engineFor(await loadKnowledge(await writeMiniKb()));
-    const log = await QuestionLog.open({ dataDir: await tempDir() });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir: await tempDir() });
     const errors: BotError[] = [];
     const bot = new Bot({ engine: () => engine, log })
       .use(async (ctx, next) => {

@@ -25,7 +25,7 @@ export function storageContract(name: string, factory: StoreFactory): void {
     it("records questions into groups: similar ones join the open group, 人工 always gets its own, order for staff", async () => {
       const { store, reopen } = await factory.fresh();
       let now = new Date("2024-03-01T09:00:00Z");
-      const log = await QuestionLog.open({ storage: store, now: () => now });
+      const log = await QuestionLog.open({ retentionDays: 180, storage: store, now: () => now });
       const a = await log.record(asked("博士安家费怎么申请", { candidates: [{ faqId: "faq-housing", score: 0.4 }] }));
       now = new Date("2024-03-02T09:00:00Z");
       const b = await log.record(asked("博士安家费如何申请", { channel: "telegram", conversationId: "t9", reason: "suggested", candidates: [{ faqId: "faq-housing", score: 0.55 }] }));
@@ -64,7 +64,7 @@ export function storageContract(name: string, factory: StoreFactory): void {
       await log.close();
 
       if (reopen) {
-        const again = await QuestionLog.open({ storage: await reopen() });
+        const again = await QuestionLog.open({ retentionDays: 180, storage: await reopen() });
         expect((await again.listGroups()).map((g) => [g.id, g.count])).toEqual(groups.map((g, i) => [g.id, i === 0 ? 2 : g.count]));
         const next = await again.record(asked("博士安家费怎么申请呢"));
         expect(next.groupId).toBe(a.groupId); // the open group survives a reopen
@@ -74,7 +74,7 @@ export function storageContract(name: string, factory: StoreFactory): void {
 
     it("replies to every distinct asker, closes the group, and starts a new group for later askers", async () => {
       const { store, reopen } = await factory.fresh();
-      const log = await QuestionLog.open({ storage: store });
+      const log = await QuestionLog.open({ retentionDays: 180, storage: store });
       const first = await log.record(asked("人才公寓怎么申请", { channel: "wecom", conversationId: "chat-a" }));
       await log.record(asked("人才公寓怎么申请", { channel: "wecom", conversationId: "chat-a" }));
       await log.record(asked("人才公寓怎么申请", { channel: "wecom", conversationId: "chat-b" }));
@@ -96,7 +96,7 @@ export function storageContract(name: string, factory: StoreFactory): void {
       await expect(log.reply(first.groupId, "  ")).rejects.toThrow(/empty/);
       await log.close();
       if (reopen) {
-        const again = await QuestionLog.open({ storage: await reopen() });
+        const again = await QuestionLog.open({ retentionDays: 180, storage: await reopen() });
         expect((await again.pendingOutbox()).map((m) => m.id)).toEqual(queued.map((m) => m.id));
         expect((await again.getGroup(first.groupId))?.group.status).toBe("replied");
         await again.close();
@@ -105,7 +105,7 @@ export function storageContract(name: string, factory: StoreFactory): void {
 
     it("promotes and dismisses; unknown groups are a QuestionLogError", async () => {
       const { store, reopen } = await factory.fresh();
-      const log = await QuestionLog.open({ storage: store });
+      const log = await QuestionLog.open({ retentionDays: 180, storage: store });
       const housing = await log.record(asked("人才公寓怎么申请"));
       const spam = await log.record(asked("哈哈哈哈哈"));
       expect(await log.markPromoted(housing.groupId, "talent-apartment")).toMatchObject({ status: "promoted", promotedTo: "talent-apartment" });
@@ -114,7 +114,7 @@ export function storageContract(name: string, factory: StoreFactory): void {
       expect((await log.listGroups({ status: "open" })).length).toBe(0);
       await log.close();
       if (reopen) {
-        const again = await QuestionLog.open({ storage: await reopen() });
+        const again = await QuestionLog.open({ retentionDays: 180, storage: await reopen() });
         expect((await again.listGroups({ status: "promoted" })).map((g) => g.id)).toEqual([housing.groupId]);
         expect((await again.listGroups({ status: "dismissed" })).map((g) => g.id)).toEqual([spam.groupId]);
         await again.close();
@@ -123,7 +123,7 @@ export function storageContract(name: string, factory: StoreFactory): void {
 
     it("leases outbox messages to one claimer at a time; sent, failed with retry time, expired leases, attempts", async () => {
       const { store } = await factory.fresh();
-      const log = await QuestionLog.open({ storage: store, maxSendAttempts: 2 });
+      const log = await QuestionLog.open({ retentionDays: 180, storage: store, maxSendAttempts: 2 });
       const q = await log.record(asked("博士后补贴多少", { channel: "wecom", conversationId: "room-1" }));
       await log.record(asked("博士后补贴多少", { channel: "wecom", conversationId: "room-2" }));
       await log.record(asked("博士后补贴多少", { channel: "telegram", conversationId: "chat-9" }));
@@ -160,7 +160,7 @@ export function storageContract(name: string, factory: StoreFactory): void {
     it("counts outcomes per local day, and builds the monthly report and FAQ hits from them", async () => {
       const { store, reopen } = await factory.fresh();
       let now = new Date(2024, 2, 5, 10, 0, 0); // local time: counters follow the bureau's day
-      const log = await QuestionLog.open({ storage: store, now: () => now });
+      const log = await QuestionLog.open({ retentionDays: 180, storage: store, now: () => now });
       await log.count("answered", "enroll-materials");
       await log.count("answered", "enroll-materials");
       await log.count("answered", "housing");
@@ -187,7 +187,7 @@ export function storageContract(name: string, factory: StoreFactory): void {
       await expect(log.monthlyReport("2024-3")).rejects.toThrow(/"2024-3" is not a month/);
       await log.close();
       if (reopen) {
-        const again = await QuestionLog.open({ storage: await reopen(), now: () => now });
+        const again = await QuestionLog.open({ retentionDays: 180, storage: await reopen(), now: () => now });
         expect((await again.monthlyReport("2024-03")).total).toMatchObject({ questions: 4, answered: 3 });
         expect(await again.faqHits()).toEqual({ "enroll-materials": 2, housing: 1 });
         await again.close();

@@ -25,7 +25,7 @@ function numbered(n: number): QuestionToRecord {
 describe("QuestionLog under load", () => {
   it("stores all of 1,000 concurrent record calls, visible after reopening", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     const started = performance.now();
     const entries = await Promise.all(Array.from({ length: 1000 }, (_, n) => log.record(numbered(n))));
     const elapsed = performance.now() - started;
@@ -39,7 +39,7 @@ describe("QuestionLog under load", () => {
     expect(new Set(saved.entries.map((entry) => entry.text))).toEqual(new Set(entries.map((entry) => entry.text)));
     expect(saved.groups.map((group) => group.count)).toEqual([250, 250, 250, 250]);
 
-    const reopened = await QuestionLog.open({ dataDir });
+    const reopened = await QuestionLog.open({ retentionDays: 180, dataDir });
     expect((await reopened.listGroups()).reduce((sum, group) => sum + group.count, 0)).toBe(1000);
     await reopened.close();
   });
@@ -47,7 +47,7 @@ describe("QuestionLog under load", () => {
   it("coalesces a burst into a handful of writes, in order", async () => {
     const dataDir = await tempDir();
     const storage = await EmbeddedStore.open(dataDir);
-    const log = await QuestionLog.open({ storage });
+    const log = await QuestionLog.open({ retentionDays: 180, storage });
     const writesBefore = storage.stateWrites;
     await Promise.all(Array.from({ length: 1000 }, (_, n) => log.record(numbered(n))));
     expect(storage.stateWrites - writesBefore).toBeLessThanOrEqual(2);
@@ -125,7 +125,7 @@ describe("QuestionLog killed with SIGKILL mid-burst", () => {
     expect(left).toContain("questions.json.lock");
     // Usually the kill lands mid-write and steno's temp file is left behind; it is harmless.
     expect(left.filter((name) => !name.startsWith(".questions.json.tmp"))).toEqual(["questions", "questions.json", "questions.json.lock"]);
-    const reopened = await QuestionLog.open({ dataDir });
+    const reopened = await QuestionLog.open({ retentionDays: 180, dataDir });
     expect(reopened.warnings.filter((w) => !/cut-off line/.test(w))).toEqual([]);
     expect((await reopened.listGroups()).reduce((sum, group) => sum + group.count, 0)).toBe(saved.entries.length);
     await reopened.close();

@@ -16,7 +16,7 @@ describe("embedded log files", () => {
   it("appends a line per question and per count and leaves questions.json alone until a snapshot", async () => {
     const dataDir = await tempDir();
     const now = new Date("2024-03-05T09:00:00Z");
-    const log = await QuestionLog.open({ dataDir, now: () => now });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     const state = join(dataDir, "questions.json");
     await log.record(asked(TOPICS[0]!, "c-first"));
     await log.count("unanswered"); // the month's first count starts its counters in questions.json
@@ -36,7 +36,7 @@ describe("embedded log files", () => {
     await log.close(); // a snapshot: the next open replays nothing, the journal is gone
     expect((await stat(state)).mtimeMs).toBeGreaterThan(before.mtimeMs);
     expect((await readdir(join(dataDir, "questions"))).filter((n) => n.startsWith("journal-"))).toEqual([]);
-    const reopened = await QuestionLog.open({ dataDir, now: () => now });
+    const reopened = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     expect((await reopened.listGroups()).map((g) => g.count)).toEqual([5, 5, 5, 5]);
     expect((await reopened.monthlyReport("2024-03")).total.unanswered).toBe(20);
     await reopened.close();
@@ -45,7 +45,7 @@ describe("embedded log files", () => {
   it("replays questions and counts written after the last snapshot when the process died without closing", async () => {
     const dataDir = await tempDir();
     const now = new Date("2024-03-05T09:00:00Z");
-    const log = await QuestionLog.open({ dataDir, now: () => now });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     const first = await log.record(asked("博士安家费怎么申请", "c1"));
     await log.record(asked("博士安家费怎么申请", "c2"));
     await log.record(asked("明天会下雨吗", "c3"));
@@ -56,7 +56,7 @@ describe("embedded log files", () => {
     for (const name of ["questions.json", "questions"]) await cp(join(dataDir, name), join(crashed, name), { recursive: true });
     await log.close();
 
-    const recovered = await QuestionLog.open({ dataDir: crashed, now: () => now });
+    const recovered = await QuestionLog.open({ retentionDays: 180, dataDir: crashed, now: () => now });
     expect(recovered.warnings).toEqual([]);
     expect((await recovered.listGroups()).map((g) => [g.id, g.count])).toEqual([
       [first.groupId, 2],
@@ -72,12 +72,12 @@ describe("embedded log files", () => {
   it("removes a line cut off by a crash while appending, with a warning, and keeps every whole one", async () => {
     const dataDir = await tempDir();
     const now = new Date("2024-03-05T09:00:00Z");
-    const log = await QuestionLog.open({ dataDir, now: () => now });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     await log.record(asked("博士安家费怎么申请"));
     await log.close();
     const file = join(dataDir, "questions", "2024-03.entries.jsonl");
     await writeFile(file, `${await readFile(file, "utf8")}{"id":"q2","groupId":"g1","text":"半截`);
-    const reopened = await QuestionLog.open({ dataDir, now: () => now });
+    const reopened = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     expect(reopened.warnings).toEqual([`question log: ${file} ended in a cut-off line (a crash while writing); that line was removed.`]);
     expect((await reopened.listGroups())[0]?.count).toBe(1);
     await reopened.record(asked("博士安家费怎么申请"));
@@ -88,7 +88,7 @@ describe("embedded log files", () => {
   it("moves closed groups, delivered replies and past months' counters out of questions.json into month files", async () => {
     const dataDir = await tempDir();
     let now = new Date("2024-03-05T09:00:00Z");
-    const log = await QuestionLog.open({ dataDir, now: () => now });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     const replied = await log.record(asked("博士安家费怎么申请"));
     const open = await log.record(asked("明天会下雨吗"));
     await log.count("unanswered");
@@ -109,7 +109,7 @@ describe("embedded log files", () => {
     expect(march.outbox.map((m) => m.id)).toEqual([message!.id]);
     expect(Object.keys(march.counters)).toEqual(["2024-03-05"]);
 
-    const reopened = await QuestionLog.open({ dataDir, now: () => now });
+    const reopened = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     expect((await reopened.monthlyReport("2024-03")).total.unanswered).toBe(1);
     expect((await reopened.monthlyReport("2024-04")).total.answered).toBe(1);
     expect((await reopened.getGroup(replied.groupId))?.group.status).toBe("replied");
@@ -155,7 +155,7 @@ describe("embedded log files", () => {
 
   it("refuses an entries file of an unknown schema version with a clear message", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     await log.close();
     await writeFile(join(dataDir, "questions", "2024-03.entries.jsonl"), `${JSON.stringify({ schemaVersion: 9, kind: "talentbot question entries", month: "2024-03" })}\n`);
     await expect(EmbeddedStore.open(dataDir)).rejects.toThrow(/2024-03\.entries\.jsonl cannot be read: schemaVersion 9 is not supported \(expected 2\)\. Move it out of .*questions \(or restore it\) and start again\./);

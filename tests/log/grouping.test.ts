@@ -24,7 +24,7 @@ describe("bigramDice", () => {
 describe("QuestionLog grouping", () => {
   it("folds similar questions into one group with count, variants, channels, reasons and best guesses", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     const first = await log.record(question("博士安家费怎么申请", { candidates: [{ faqId: "faq-housing", score: 0.41 }] }));
     const second = await log.record(
       question("博士安家费如何申请？", {
@@ -74,7 +74,7 @@ describe("QuestionLog grouping", () => {
 
   it("masks text, normalised text and sender name before storing", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     const entry = await log.record(
       question("我的电话13812345678，安家费没到账", {
         normalized: "我的电话13812345678安家费没到账",
@@ -95,7 +95,7 @@ describe("QuestionLog grouping", () => {
 
   it("uses an injected similarity and threshold", async () => {
     const sameFirstCharacter = (a: string, b: string): number => (a.charAt(0) === b.charAt(0) ? 1 : 0);
-    const log = await QuestionLog.open({ storage: new MemoryStorage(), similarity: sameFirstCharacter, groupThreshold: 0.9 });
+    const log = await QuestionLog.open({ retentionDays: 180, storage: new MemoryStorage(), similarity: sameFirstCharacter, groupThreshold: 0.9 });
     const a = await log.record(question("人才公寓"));
     const b = await log.record(question("人事档案"));
     const c = await log.record(question("博士后"));
@@ -105,7 +105,7 @@ describe("QuestionLog grouping", () => {
   });
 
   it("only open groups collect new questions", async () => {
-    const log = await QuestionLog.open({ storage: new MemoryStorage() });
+    const log = await QuestionLog.open({ retentionDays: 180, storage: new MemoryStorage() });
     const first = await log.record(question("博士安家费怎么申请"));
     await log.dismiss(first.groupId, "duplicate");
     const again = await log.record(question("博士安家费怎么申请"));
@@ -116,7 +116,7 @@ describe("QuestionLog grouping", () => {
 
   it("sorts by count, then most recently asked, and filters by since", async () => {
     let now = new Date("2024-03-01T06:00:00Z");
-    const log = await QuestionLog.open({ storage: new MemoryStorage(), now: () => now });
+    const log = await QuestionLog.open({ retentionDays: 180, storage: new MemoryStorage(), now: () => now });
     const old = await log.record(question("人才公寓在哪里申请"));
     now = new Date("2024-03-05T06:00:00Z");
     const popular = await log.record(question("子女入学需要什么材料"));
@@ -132,7 +132,7 @@ describe("QuestionLog grouping", () => {
   });
 
   it("returns copies: changing a returned group does not change the log", async () => {
-    const log = await QuestionLog.open({ storage: new MemoryStorage() });
+    const log = await QuestionLog.open({ retentionDays: 180, storage: new MemoryStorage() });
     const entry = await log.record(question("博士安家费怎么申请"));
     (await log.listGroups())[0]!.count = 99;
     expect((await log.getGroup(entry.groupId))?.group.count).toBe(1);
@@ -140,7 +140,7 @@ describe("QuestionLog grouping", () => {
   });
 
   it("rejects unknown reasons and use after close with QuestionLogError", async () => {
-    const log = await QuestionLog.open({ storage: new MemoryStorage() });
+    const log = await QuestionLog.open({ retentionDays: 180, storage: new MemoryStorage() });
     await expect(log.record(question("x", { reason: "bogus" as never }))).rejects.toThrow(/question log: unknown reason "bogus"/);
     await log.close();
     await expect(log.record(question("x"))).rejects.toMatchObject({ name: "QuestionLogError", message: expect.stringMatching(/closed/) });
@@ -149,7 +149,7 @@ describe("QuestionLog grouping", () => {
 
 describe("requests for a person (人工)", () => {
   it("each get their own group: a staff reply reaches that asker only", async () => {
-    const log = await QuestionLog.open({ dataDir: await tempDir() });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir: await tempDir() });
     const a = await log.record(question("人工", { reason: "human", conversationId: "c1" }));
     const b = await log.record(question("人工", { reason: "human", conversationId: "c2" }));
     const c = await log.record(question("人工", { reason: "unanswered", conversationId: "c3" }));
@@ -164,7 +164,7 @@ describe("requests for a person (人工)", () => {
 describe("QuestionLog.escalate (人工 about a question just asked)", () => {
   it("turns the entry into a request for a person in its group, and declines once staff handled the group", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     const asked = await log.record(question("博士安家费怎么申请", { reason: "excerpt", conversationId: "a" }));
     const escalated = await log.escalate(asked.id);
     expect(escalated).toMatchObject({ id: asked.id, reason: "human" });
@@ -177,7 +177,7 @@ describe("QuestionLog.escalate (人工 about a question just asked)", () => {
     expect(await log.escalate("q999")).toBeUndefined();
     await log.close();
     // Still one entry, a request for a person, after a restart.
-    const reopened = await QuestionLog.open({ dataDir });
+    const reopened = await QuestionLog.open({ retentionDays: 180, dataDir });
     const groups = await reopened.listGroups();
     const entries = (await Promise.all(groups.map(async (g) => (await reopened.getGroup(g.id))!.entries))).flat();
     expect(entries.map((e) => e.reason).sort()).toEqual(["human", "unanswered"]);

@@ -19,7 +19,7 @@ function asked(channel: string, conversationId?: string): QuestionToRecord {
 describe("QuestionLog replies and outbox", () => {
   it("queues one message per asker, survives a reopen, and marks sent and failed", async () => {
     const dataDir = await tempDir();
-    let log = await QuestionLog.open({ dataDir });
+    let log = await QuestionLog.open({ retentionDays: 180, dataDir });
     const first = await log.record(asked("wecom", "chat-a"));
     await log.record(asked("wecom", "chat-a")); // same asker twice: one message
     await log.record(asked("wecom", "chat-b"));
@@ -40,7 +40,7 @@ describe("QuestionLog replies and outbox", () => {
     expect(group?.reply?.text).toContain("0431-88886666"); // staff text is not masked
 
     await log.close();
-    log = await QuestionLog.open({ dataDir });
+    log = await QuestionLog.open({ retentionDays: 180, dataDir });
     expect((await log.pendingOutbox()).map((message) => message.id)).toEqual(queued.map((message) => message.id));
     expect(await log.pendingOutbox("wecom")).toHaveLength(2);
     expect(await log.pendingOutbox("web")).toHaveLength(1);
@@ -50,7 +50,7 @@ describe("QuestionLog replies and outbox", () => {
     await log.markFailed(toWecomB!.id, new Error("network down"));
     await log.close();
 
-    log = await QuestionLog.open({ dataDir, maxSendAttempts: 2 });
+    log = await QuestionLog.open({ retentionDays: 180, dataDir, maxSendAttempts: 2 });
     const stillPending = await log.pendingOutbox("wecom");
     expect(stillPending).toHaveLength(1);
     expect(stillPending[0]).toMatchObject({ id: toWecomB!.id, attempts: 1, lastError: "network down" });
@@ -62,7 +62,7 @@ describe("QuestionLog replies and outbox", () => {
 
   it("promotes and dismisses groups", async () => {
     const dataDir = await tempDir();
-    let log = await QuestionLog.open({ dataDir });
+    let log = await QuestionLog.open({ retentionDays: 180, dataDir });
     const housing = await log.record(asked("web", "c1"));
     const spam = await log.record({ ...asked("web", "c2"), text: "哈哈哈哈", normalized: "哈哈哈哈" });
     expect(await log.markPromoted(housing.groupId, "faq-housing-subsidy")).toMatchObject({
@@ -77,7 +77,7 @@ describe("QuestionLog replies and outbox", () => {
     await expect(log.reply(housing.groupId, "  ")).rejects.toThrow(/empty/);
     await log.close();
 
-    log = await QuestionLog.open({ dataDir });
+    log = await QuestionLog.open({ retentionDays: 180, dataDir });
     expect((await log.listGroups({ status: "promoted" })).map((group) => group.id)).toEqual([housing.groupId]);
     expect((await log.listGroups({ status: "dismissed" })).map((group) => group.id)).toEqual([spam.groupId]);
     expect(await log.listGroups({ status: "open" })).toEqual([]);

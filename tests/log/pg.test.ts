@@ -58,9 +58,9 @@ describe("PostgreSQL schema", () => {
 
   it("says clearly what is wrong with an unusable DATABASE_URL (no stack, no password)", async () => {
     const missingDb = server!.url("no_such_database").replace("postgres@", "postgres:secret@");
-    await expect(QuestionLog.open({ dataDir: await tempDir(), databaseUrl: missingDb })).rejects.toThrow(/3D000.*that database does not exist; create it \(createdb NAME\) or fix DATABASE_URL/);
-    await expect(QuestionLog.open({ dataDir: await tempDir(), databaseUrl: missingDb })).rejects.not.toThrow(/secret/);
-    await expect(QuestionLog.open({ dataDir: await tempDir(), databaseUrl: "postgres://postgres@127.0.0.1:9/x" })).rejects.toThrow(/ECONNREFUSED.*the database cannot be reached/);
+    await expect(QuestionLog.open({ retentionDays: 180, dataDir: await tempDir(), databaseUrl: missingDb })).rejects.toThrow(/3D000.*that database does not exist; create it \(createdb NAME\) or fix DATABASE_URL/);
+    await expect(QuestionLog.open({ retentionDays: 180, dataDir: await tempDir(), databaseUrl: missingDb })).rejects.not.toThrow(/secret/);
+    await expect(QuestionLog.open({ retentionDays: 180, dataDir: await tempDir(), databaseUrl: "postgres://postgres@127.0.0.1:9/x" })).rejects.toThrow(/ECONNREFUSED.*the database cannot be reached/);
     const started = await cli({ DATABASE_URL: "postgres://postgres@127.0.0.1:9/x" }, "start", "--data-dir", await tempDir());
     expect(started.code).toBe(1);
     expect(started.err).toMatch(/talentbot: question log: PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:9\/x failed \(ECONNREFUSED/);
@@ -70,8 +70,8 @@ describe("PostgreSQL schema", () => {
 describe("outbox on PostgreSQL", () => {
   it("delivers each of 120 messages exactly once while two processes claim at the same time", async () => {
     const url = await server!.createDatabase();
-    const a = await QuestionLog.open({ storage: await PgStore.open(url) });
-    const b = await QuestionLog.open({ storage: await PgStore.open(url) });
+    const a = await QuestionLog.open({ retentionDays: 180, storage: await PgStore.open(url) });
+    const b = await QuestionLog.open({ retentionDays: 180, storage: await PgStore.open(url) });
     for (let i = 0; i < 120; i++) await a.record(asked("博士后补贴多少", `chat-${i}`));
     const [group] = await a.listGroups();
     await b.reply(group!.id, "每月 3000 元。");
@@ -98,7 +98,7 @@ describe("talentbot log migrate --to postgres", () => {
   it("copies the file log into the database with its ids, prints the counts, and is idempotent", async () => {
     const dataDir = await tempDir();
     const url = await server!.createDatabase();
-    const file = await QuestionLog.open({ dataDir });
+    const file = await QuestionLog.open({ retentionDays: 180, dataDir });
     const first = await file.record(asked("博士安家费怎么申请", "c1"));
     await file.record(asked("博士安家费怎么申请", "c2", "telegram"));
     const other = await file.record(asked("明天会下雨吗", "c3"));
@@ -122,7 +122,7 @@ describe("talentbot log migrate --to postgres", () => {
     expect(again.out).toContain("database now: 3 questions, 2 groups, 2 outbox messages, 1 days of counters");
     expect(again.out).toMatch(/migrated before, on .*nothing was counted twice/);
 
-    const db = await QuestionLog.open({ dataDir, databaseUrl: url });
+    const db = await QuestionLog.open({ retentionDays: 180, dataDir, databaseUrl: url });
     expect((await db.listGroups()).map((g) => [g.id, g.status, g.count])).toEqual([
       [first.groupId, "replied", 2],
       [other.groupId, "dismissed", 1],
@@ -140,11 +140,11 @@ describe("talentbot log migrate --to postgres", () => {
 
     // Another file log into a database that already has questions: refused, ids would collide.
     const otherDir = await tempDir();
-    const otherLog = await QuestionLog.open({ dataDir: otherDir });
+    const otherLog = await QuestionLog.open({ retentionDays: 180, dataDir: otherDir });
     await otherLog.record(asked("子女入学需要什么材料", "x1"));
     await otherLog.close();
     const refusedUrl = await server!.createDatabase();
-    const live = await QuestionLog.open({ dataDir: `${otherDir}-unused`, databaseUrl: refusedUrl });
+    const live = await QuestionLog.open({ retentionDays: 180, dataDir: `${otherDir}-unused`, databaseUrl: refusedUrl });
     await live.record(asked("已经在数据库里的问题", "y1"));
     await live.close();
     const refused = await cli({ DATABASE_URL: refusedUrl }, "log", "migrate", "--to", "postgres", "--data-dir", otherDir);

@@ -34,7 +34,7 @@ describe("QuestionLog.exportMonth", () => {
     // Local times: counters and the report follow the local calendar day.
     const march15 = new Date(2024, 2, 15, 14);
     let now = new Date(2024, 1, 29, 14);
-    const log = await QuestionLog.open({ dataDir, now: () => now });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     await log.count("answered", "faq-feb"); // February: must not show up
     await log.record(asked("二月的问题"));
 
@@ -86,7 +86,7 @@ describe("QuestionLog.exportMonth", () => {
 
   it("rejects a malformed month", async () => {
     const dataDir = await tempDir();
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     await expect(log.exportMonth("2024-3")).rejects.toThrow(/question log: "2024-3" is not a month; write it as YYYY-MM/);
     await log.close();
   });

@@ -1,4 +1,6 @@
+import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_RETENTION_DAYS } from "../../src/knowledge/bot-config.js";
 import { QuestionLog } from "../../src/log/question-log.js";
 import type { QuestionToRecord } from "../../src/log/types.js";
 import { rawLogText, useTempDirs } from "./helpers.js";
@@ -48,12 +50,23 @@ describe("QuestionLog retention", () => {
   it("keeps 180 days by default", async () => {
     const dataDir = await tempDir();
     let now = new Date("2024-01-10T06:00:00Z");
-    const log = await QuestionLog.open({ dataDir, now: () => now });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     await log.record(asked("人才公寓怎么申请", "chat-1"));
     now = new Date(now.getTime() + 179 * DAY);
     expect(await log.applyRetention()).toBe(0);
     now = new Date(now.getTime() + 2 * DAY);
     expect(await log.applyRetention()).toBe(1);
+    await log.close();
+  });
+
+  it("takes retentionDays from its caller (bot.yaml's setting, default in src/knowledge): missing or not positive is refused before anything opens", async () => {
+    const dataDir = await tempDir();
+    for (const retentionDays of [undefined, 0, -1, Number.NaN]) {
+      await expect(QuestionLog.open({ dataDir, retentionDays } as never)).rejects.toThrow(/^QuestionLog\.open: retentionDays must be a positive number of days/);
+    }
+    expect(await readdir(dataDir)).toEqual([]);
+    expect(DEFAULT_RETENTION_DAYS).toBe(180);
+    const log = await QuestionLog.open({ dataDir, retentionDays: DEFAULT_RETENTION_DAYS });
     await log.close();
   });
 });

@@ -26,7 +26,7 @@ async function corruptCopies(dataDir: string): Promise<string[]> {
 async function expectMovedAside(content: string, warningPattern: RegExp): Promise<void> {
   const dataDir = await tempDir();
   await writeFile(join(dataDir, "questions.json"), content);
-  const log = await QuestionLog.open({ dataDir });
+  const log = await QuestionLog.open({ retentionDays: 180, dataDir });
   expect(log.warnings).toHaveLength(1);
   expect(log.warnings[0]).toMatch(warningPattern);
   expect(log.warnings[0]).toContain(join(dataDir, "questions.json.corrupt-"));
@@ -48,7 +48,7 @@ async function expectMovedAside(content: string, warningPattern: RegExp): Promis
 describe("JsonFileStorage: unreadable files", () => {
   it("creates a new file in a new directory", async () => {
     const dataDir = join(await tempDir(), "nested", "data");
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     expect(log.warnings).toEqual([]);
     await log.close();
     const created = JSON.parse(await readFile(join(dataDir, "questions.json"), "utf8")) as unknown;
@@ -84,7 +84,7 @@ describe("JsonFileStorage: unreadable files", () => {
     const now = () => new Date("2024-03-01T00:00:00Z");
     for (const content of ["first broken", "second broken"]) {
       await writeFile(join(dataDir, "questions.json"), content);
-      const log = await QuestionLog.open({ dataDir, now });
+      const log = await QuestionLog.open({ retentionDays: 180, dataDir, now });
       await log.close();
     }
     const copies = await corruptCopies(dataDir);
@@ -97,11 +97,11 @@ describe("JsonFileStorage: unreadable files", () => {
 describe("JsonFileStorage: one writer per file", () => {
   it("refuses a second open of the same directory while the first is open, and allows it after close", async () => {
     const dataDir = await tempDir();
-    const first = await QuestionLog.open({ dataDir });
+    const first = await QuestionLog.open({ retentionDays: 180, dataDir });
     const lockFile = join(dataDir, "questions.json.lock");
     expect((await readFile(lockFile, "utf8")).trim()).toBe(String(process.pid));
 
-    const second = QuestionLog.open({ dataDir });
+    const second = QuestionLog.open({ retentionDays: 180, dataDir });
     await expect(second).rejects.toBeInstanceOf(QuestionLogError);
     await expect(second).rejects.toThrow(
       `question log: another talentbot process (pid ${process.pid}) is using ${join(dataDir, "questions.json")}; stop it or use --data-dir.`,
@@ -110,7 +110,7 @@ describe("JsonFileStorage: one writer per file", () => {
 
     await first.close();
     await expect(readFile(lockFile)).rejects.toMatchObject({ code: "ENOENT" });
-    const third = await QuestionLog.open({ dataDir });
+    const third = await QuestionLog.open({ retentionDays: 180, dataDir });
     expect((await third.listGroups())[0]?.count).toBe(1);
     await third.close();
   });
@@ -122,7 +122,7 @@ describe("JsonFileStorage: one writer per file", () => {
     expect(deadPid).toBeGreaterThan(0);
     await writeFile(join(dataDir, "questions.json.lock"), `${deadPid}\n`);
 
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     expect((await readFile(join(dataDir, "questions.json.lock"), "utf8")).trim()).toBe(String(process.pid));
     await log.record(question);
     await log.close();
@@ -131,7 +131,7 @@ describe("JsonFileStorage: one writer per file", () => {
   it("takes over an empty lock file (crash while creating it)", async () => {
     const dataDir = await tempDir();
     await writeFile(join(dataDir, "questions.json.lock"), "");
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     await log.close();
   });
 });
@@ -143,7 +143,7 @@ describe("JsonFileStorage: unwritable places", () => {
     await writeFile(aFile, "x");
     const dataDir = join(aFile, "data"); // fails even for root: the parent is a file
 
-    const opening = QuestionLog.open({ dataDir });
+    const opening = QuestionLog.open({ retentionDays: 180, dataDir });
     await expect(opening).rejects.toBeInstanceOf(QuestionLogError);
     await expect(opening).rejects.toThrow(`question log: cannot create the data directory ${dataDir} (ENOTDIR).`);
     await expect(opening).rejects.toThrow(/--data-dir/);
@@ -153,7 +153,7 @@ describe("JsonFileStorage: unwritable places", () => {
   it("rejects record with a disk-full QuestionLogError, then recovers and keeps the question", async () => {
     const dataDir = await tempDir();
     let now = new Date("2024-03-01T09:00:00Z");
-    const log = await QuestionLog.open({ dataDir, now: () => now });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
     await log.record(question);
     // A question is one line appended to its month's entries file; pointing April's at /dev/full gives a real ENOSPC.
     const april = join(dataDir, "questions", "2024-04.entries.jsonl");
@@ -176,7 +176,7 @@ describe("JsonFileStorage: unwritable places", () => {
     const base = await tempDir();
     const dataDir = join(base, "data");
     await mkdir(dataDir);
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     await rm(dataDir, { recursive: true });
     await writeFile(dataDir, "now a file");
     await expect(log.count("answered", "faq-1")).rejects.toThrow(/question log: cannot append to .*journal-\d+\.jsonl \(ENOTDIR\)/);
@@ -189,7 +189,7 @@ describe("JsonFileStorage: file modes and leftovers", () => {
 
   it("keeps the data directory 0700 and the log 0600, from the first write on", async () => {
     const dataDir = join(await tempDir(), "fresh-data");
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     expect(await modeOf(dataDir)).toBe(0o700);
     expect(await modeOf(join(dataDir, "questions.json"))).toBe(0o600);
     expect(await modeOf(join(dataDir, "questions.json.lock"))).toBe(0o600);
@@ -203,7 +203,7 @@ describe("JsonFileStorage: file modes and leftovers", () => {
     await chmod(dataDir, 0o755);
     await writeFile(join(dataDir, "questions.json"), JSON.stringify({ schemaVersion: 1, entries: [], groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }), { mode: 0o644 });
     await chmod(join(dataDir, "questions.json"), 0o644);
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     // The only thing said is the conversion to the monthly layout; the kept copy is private too.
     expect(log.warnings).toHaveLength(1);
     expect(log.warnings[0]).toContain("was converted to the monthly layout");
@@ -215,12 +215,12 @@ describe("JsonFileStorage: file modes and leftovers", () => {
 
   it("removes a partial temp file left by a process killed mid-write, and keeps the log", async () => {
     const dataDir = await tempDir();
-    const first = await QuestionLog.open({ dataDir });
+    const first = await QuestionLog.open({ retentionDays: 180, dataDir });
     await first.record(question);
     await first.close();
     const temp = join(dataDir, ".questions.json.tmp");
     await writeFile(temp, '{"schemaVersion": 1, "entries": [{"id": "q', { mode: 0o644 });
-    const log = await QuestionLog.open({ dataDir });
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     expect(log.warnings).toEqual([]);
     expect(await readdir(dataDir)).not.toContain(".questions.json.tmp");
     expect((await log.listGroups()).map((g) => g.representative)).toEqual(["博士安家费怎么申请"]);

@@ -41,7 +41,22 @@ export class ButtonRegistry {
   }
 }
 
-/** A Reply's buttons: choices (numbered), else 👍/👎 when it asks for feedback, else none. */
+/** Telegram shows at most this many example questions as buttons. */
+const EXAMPLES_SHOWN = 10;
+const EXAMPLES_INTRO = "您可以这样问（点按即可提问）：";
+
+/** The example questions a Reply offers as buttons: only when it has neither choices nor feedback. */
+function examplesOf(reply: Reply): string[] {
+  if ((reply.choices ?? []).length > 0 || reply.feedback) return [];
+  return (reply.examples ?? []).filter((e) => e.trim() !== "").slice(0, EXAMPLES_SHOWN);
+}
+
+/** A Reply's text as Telegram shows it: with a line that says the example buttons below ask them. */
+export function replyText(reply: Reply): string {
+  return examplesOf(reply).length > 0 ? `${reply.text}\n\n${EXAMPLES_INTRO}` : reply.text;
+}
+
+/** A Reply's buttons: choices (numbered), else 👍/👎 when it asks for feedback, else its example questions, else none. */
 export function replyKeyboard(buttons: ButtonRegistry, chatId: string, reply: Reply): InlineKeyboardMarkup | undefined {
   const choices = reply.choices ?? [];
   if (choices.length > 0) {
@@ -52,7 +67,8 @@ export function replyKeyboard(buttons: ButtonRegistry, chatId: string, reply: Re
     const data = buttons.issue(chatId, "f", [FEEDBACK_HELPFUL, FEEDBACK_UNHELPFUL]);
     return { inline_keyboard: [FEEDBACK_BUTTONS.map((text, i) => ({ text, callback_data: data[i]! }))] };
   }
-  return undefined;
+  const examples = examplesOf(reply);
+  return examples.length > 0 ? examplesKeyboard(buttons, chatId, examples) : undefined;
 }
 
 /** Example questions as buttons, one per row, that ask them when pressed. */

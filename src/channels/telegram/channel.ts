@@ -4,23 +4,23 @@ import type { Context as TelegrafContext, Telegraf } from "telegraf";
 import type { InlineKeyboardMarkup, Update, UserFromGetMe } from "telegraf/types";
 import type { Channel, ChannelServices, HttpRequest, HttpResponse, HttpRoute, MessageHandler } from "../../core/channel.js";
 import { InFlight, KeyedQueue } from "../../core/keyed-queue.js";
-import type { Reply } from "../../core/message.js";
+import type { IncomingMessage, Reply } from "../../core/message.js";
 import { toStderr } from "../../core/report.js";
 import { safeEqual } from "../../core/secret.js";
 import { backoff, describeError, sleep } from "../timing.js";
-import { ButtonRegistry, examplesKeyboard, replyKeyboard } from "./buttons.js";
+import { ButtonRegistry, replyKeyboard, replyText } from "./buttons.js";
 import type { TelegramChannelOptions } from "./options.js";
 import { splitText, toTelegramHtml } from "./format.js";
-import { incomingMessage, parseCommand, pressIncoming, telegramKind, type ParsedCommand, type TgCallbackQuery, type TgMessage } from "./payload.js";
+import { incomingMessage, parseCommand, pressIncoming, telegramKind, type TgCallbackQuery, type TgMessage } from "./payload.js";
 import { isAuthProblem, retryAfterSeconds, telegramCode, withRetries } from "./retries.js";
 import { WEBHOOK_SECRET_HEADER, webhookAddress } from "./webhook.js";
-import { commandAnswer } from "./commands.js";
 
 /**
  * Telegram (telegraf). Translation only: Telegram updates → IncomingMessage, Reply → Telegram
  * messages. Platform concerns live here too: inline keyboards for choices, 👍/👎 and example
  * questions (callback data checked against what this process issued), the 4096-character
- * limit, group mentions, /start /help, staff commands, retries, long polling or a webhook.
+ * limit, group mentions, commands for another bot, who is staff (TELEGRAM_STAFF_IDS), retries,
+ * long polling or a webhook. What a command does (/start, /help, /pending, /reply) is the core's.
  * Messages go out in HTML parse mode: the knowledge base's Markdown **bold** becomes <b>, and
  * everything else is escaped (& < > " '), so no text — an answer or a user's question quoted
  * back to staff — can break the markup.
@@ -217,12 +217,11 @@ export class TelegramChannel implements Channel {
     const raw = kind === "text" ? (message.text ?? "") : (message.caption ?? "");
 
     const command = kind === "text" ? parseCommand(raw) : undefined;
-    if (command) {
-      if (command.bot && command.bot.toLowerCase() !== this.me?.username.toLowerCase()) return; // for another bot
-      return this.onCommand(command, message, chatId, isGroup, replyTo);
-    }
-
-    await this.handler!(incomingMessage(this.name, message, kind, raw, this.me), (reply) => this.deliver(chatId, reply, replyTo));
+    if (command?.bot && command.bot.toLowerCase() !== this.me?.username.toLowerCase()) return; // for another bot
+    const incoming = this.asStaff(incomingMessage(this.name, message, kind, raw, this.me));
+    // A command goes to the core as the text `/name args` (without @ThisBot); in a group it is addressed to the bot.
+    const translated = command ? { ...incoming, text: `/${command.name}${command.args ? ` ${command.args}` : ""}`, mentionsBot: true } : incoming;
+    await this.handler!(translated, (reply) => this.deliver(chatId, reply, replyTo));
   }
 
   private async onCallback(query: TgCallbackQuery): Promise<void> {
@@ -239,22 +238,19 @@ export class TelegramChannel implements Channel {
       // One vote per answer: take the 👍/👎 buttons away.
       void telegraf.telegram.editMessageReplyMarkup(chatId, query.message.message_id, undefined, { inline_keyboard: [] }).catch(() => undefined);
     }
-    await this.handler!(pressIncoming(this.name, query, chatId, isGroup, pressed.text), (reply) => this.deliver(chatId, reply, isGroup ? query.message?.message_id : undefined));
+    await this.handler!(this.asStaff(pressIncoming(this.name, query, chatId, isGroup, pressed.text)), (reply) => this.deliver(chatId, reply, isGroup ? query.message?.message_id : undefined));
   }
 
-  private async onCommand(command: ParsedCommand, message: TgMessage, chatId: string, isGroup: boolean, replyTo: number | undefined): Promise<void> {
-    const fromId = message.from ? String(message.from.id) : undefined;
-    const isStaff = fromId !== undefined && this.staffIds.has(fromId);
-    const answer = await commandAnswer(command, { isStaff, isGroup, bot: this.services.botConfig?.(), greeting: this.options.greeting, staff: this.services.staff });
-    const keyboard = answer.examples ? examplesKeyboard(this.buttons, chatId, answer.examples) : undefined;
-    return this.sendText(chatId, answer.text, keyboard, answer.quote ? replyTo : undefined);
+  /** The message with `isStaff` when its sender is in TELEGRAM_STAFF_IDS (the core decides what staff may do). */
+  private asStaff(message: IncomingMessage): IncomingMessage {
+    return this.staffIds.has(message.senderId) ? { ...message, isStaff: true } : message;
   }
 
   // ── outgoing ───────────────────────────────────────────────────────────────
 
-  /** A Reply as Telegram messages: choices and feedback become inline buttons under the last piece. */
+  /** A Reply as Telegram messages: choices, feedback or example questions become inline buttons under the last piece. */
   private deliver(chatId: string, reply: Reply, replyTo?: number): Promise<void> {
-    return this.sendText(chatId, reply.text, replyKeyboard(this.buttons, chatId, reply), replyTo);
+    return this.sendText(chatId, replyText(reply), replyKeyboard(this.buttons, chatId, reply), replyTo);
   }
 
   private async sendText(chatId: string, text: string, keyboard?: InlineKeyboardMarkup, replyTo?: number): Promise<void> {

@@ -6,10 +6,8 @@ export interface TelegramChannelOptions {
   webhookUrl?: string;
   /** The secret Telegram sends in `x-telegram-bot-api-secret-token`. Default: random, new at every start. */
   webhookSecret?: string;
-  /** Telegram user ids that may use /pending and /reply (TELEGRAM_STAFF_IDS). */
+  /** Telegram user ids whose messages the core treats as staff (/pending, /reply): TELEGRAM_STAFF_IDS. */
   staffIds?: readonly string[];
-  /** Greeting for /start when the running bot does not provide bot.yaml. */
-  greeting?: string;
   /** Seconds a getUpdates call waits for news (long polling). Default 50. */
   pollTimeoutSeconds?: number;
   /**

@@ -18,7 +18,7 @@ export function parseStaffIds(raw: string | undefined): string[] | string {
  */
 export const telegramRegistration: ChannelRegistration = {
   name: "telegram",
-  setup({ env, greeting }) {
+  setup({ env }) {
     const token = env["TELEGRAM_BOT_TOKEN"]?.trim();
     if (!token) return { on: false, reason: "set TELEGRAM_BOT_TOKEN" };
     const staffIds = parseStaffIds(env["TELEGRAM_STAFF_IDS"]);
@@ -37,7 +37,6 @@ export const telegramRegistration: ChannelRegistration = {
     const channel = new TelegramChannel({
       token,
       staffIds,
-      greeting,
       ...(apiRoot ? { apiRoot } : {}),
       ...(webhookUrl ? { webhookUrl } : {}),
       ...(webhookSecret ? { webhookSecret } : {}),

@@ -1,4 +1,3 @@
-import { maskPersonalData } from "../../log/mask.js";
 import type { FaqCandidate } from "../../log/types.js";
 import type { Answer } from "../answer.js";
 import type { Context } from "../context.js";
@@ -6,7 +5,6 @@ import type { ConversationState } from "../conversation.js";
 import type { NextFunction } from "../composer.js";
 import { askInContext, nextTopic } from "../follow-up.js";
 import { SUGGESTED_INTRO, followUpNote } from "../wording.js";
-import { citationOf } from "./choices.js";
 
 /**
  * Stage 5: ask the engine and turn its Answer into a Reply plus what to log:
@@ -29,9 +27,8 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
   const asked = understood && earlier ? `${ctx.text}（接着上一个问题：${earlier.question}）` : ctx.text;
   // The reply says how the message was read: the swapped question (D类人才购房补贴多少钱), or which question it followed.
   const note = understood && earlier ? `${followUpNote(result.swapped ? understood : earlier.question)}\n` : "";
-  // Mask first, derive after: the normalised form is stored (and becomes a group's match key),
-  // and normalising an e-mail address first would turn it into words the mask cannot see.
-  const normalized = ctx.engine.analyzer.analyze(maskPersonalData(understood ?? ctx.text)).core;
+  // The normalised form of the reading answered (masked first, see AnswerBase.normalized) is stored and becomes a group's match key.
+  const { normalized, citation } = answer;
   const last: NonNullable<ConversationState["lastQuestion"]> = { text: asked, normalized, candidates };
   if (answer.status === "answered" || answer.status === "suggested" || answer.status === "excerpt" || answer.status === "unanswered") {
     state.lastQuestion = last;
@@ -42,7 +39,7 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
       const { faqId } = answer;
       ctx.outcome = { count: "answered", faqId };
       state.feedbackFor = { faqId, question: ctx.text, normalized, candidates };
-      return ctx.reply({ text: note + answer.text, feedback: true, ...citationOf(ctx, faqId) });
+      return ctx.reply({ text: note + answer.text, feedback: true, ...(citation ? { citation } : {}) });
     }
     case "suggested": {
       const choices = answer.suggestions.map((s) => ({ label: s.question, faqId: s.faqId }));
@@ -53,9 +50,7 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
     case "excerpt":
     case "unanswered": {
       ctx.outcome = { count: answer.status, record: { reason: answer.status, text: asked, normalized, candidates }, onRecorded: (id) => (last.loggedAs = id) };
-      // A quoted article links to the policy text, as an FAQ answer's source does.
-      const quoted = answer.status === "excerpt" ? answer.excerpts[0] : undefined;
-      return ctx.reply(quoted ? { text: note + answer.text, citation: { doc: quoted.doc, article: quoted.article, title: quoted.docTitle } } : answer.text);
+      return ctx.reply(citation ? { text: note + answer.text, citation } : answer.text);
     }
     case "smalltalk":
       ctx.outcome = { count: "smalltalk" };

@@ -36,18 +36,9 @@ export async function pickChoice(ctx: Context, next: NextFunction): Promise<void
     return next();
   }
   delete state.choices;
-  const normalized = ctx.engine.analyzer.analyze(picked.label).core;
-  state.feedbackFor = { faqId: picked.faqId, question: picked.label, normalized, candidates: [{ faqId: picked.faqId, score: 1 }] };
+  state.feedbackFor = { faqId: picked.faqId, question: picked.label, normalized: answer.normalized, candidates: [{ faqId: picked.faqId, score: 1 }] };
   // The picked entry is now what the conversation is about: 需要什么材料 next refers to it.
   state.topic = { question: picked.label, faqId: picked.faqId };
   ctx.outcome = { count: "answered", faqId: picked.faqId };
-  await ctx.reply({ text: answer.text, feedback: true, ...citationOf(ctx, picked.faqId) });
-}
-
-/** `{ citation }` for an FAQ with a source, else `{}`. */
-export function citationOf(ctx: Context, faqId: string): { citation?: { doc: string; article?: string; title: string } } {
-  const source = ctx.engine.faq(faqId)?.source;
-  if (!source) return {};
-  const title = ctx.kb.policies.find((p) => p.id === source.doc)?.title ?? source.doc;
-  return { citation: { doc: source.doc, ...(source.article ? { article: source.article } : {}), title } };
+  await ctx.reply({ text: answer.text, feedback: true, ...(answer.citation ? { citation: answer.citation } : {}) });
 }

@@ -2,7 +2,8 @@ import { FEEDBACK_HELPFUL, FEEDBACK_UNHELPFUL } from "../message.js";
 import { TEXT_FEEDBACK_NO, TEXT_FEEDBACK_YES } from "../render-text.js";
 import type { Context } from "../context.js";
 import type { NextFunction } from "../composer.js";
-import { FEEDBACK_THANKS_TEXT, NO_FEEDBACK_PENDING_TEXT, THANKS_FALLBACK, humanText, menuText, unhelpfulText } from "../wording.js";
+import type { Reply } from "../message.js";
+import { FEEDBACK_THANKS_TEXT, NO_FEEDBACK_PENDING_TEXT, STAFF_HELP, THANKS_FALLBACK, greetingText, humanText, menuText, unhelpfulText } from "../wording.js";
 
 /** Whole-message commands, compared after normalisation (so "转人工！" and "谢谢～" count). */
 export const HUMAN_WORDS = ["人工", "转人工", "人工服务", "人工客服", "找人工", "转人工服务", "我要人工", "真人"];
@@ -47,11 +48,7 @@ export async function commands(ctx: Context, next: NextFunction): Promise<void> 
     return ctx.reply(intent ? intent.reply.replaceAll("{botName}", bot.botName) : THANKS_FALLBACK);
   }
 
-  if (MENU.has(key)) {
-    ctx.outcome = { count: "smalltalk" };
-    delete state.choices;
-    return ctx.reply(menuText(bot));
-  }
+  if (MENU.has(key)) return showMenu(ctx);
 
   const pending = state.feedbackFor;
   // 好 / 不好 are the text channels' feedback words: never a question, even when nothing waits
@@ -75,4 +72,26 @@ export async function commands(ctx: Context, next: NextFunction): Promise<void> 
   }
 
   await next();
+}
+
+/** 菜单 (and `/help`): bot.yaml's help, with its example questions; staff in a private chat also see their commands. Counted as small talk. */
+export function showMenu(ctx: Context): Promise<void> {
+  const { bot } = ctx.kb;
+  const staff = ctx.message.isStaff === true && !ctx.message.isGroup;
+  ctx.outcome = { count: "smalltalk" };
+  delete ctx.conversation.choices;
+  return ctx.reply(withExamples(staff ? `${menuText(bot)}\n\n${STAFF_HELP}` : menuText(bot), bot.examples));
+}
+
+/** `/start`: bot.yaml's greeting, with its example questions. Counted as small talk, like 菜单. */
+export function greet(ctx: Context): Promise<void> {
+  const { bot } = ctx.kb;
+  ctx.outcome = { count: "smalltalk" };
+  delete ctx.conversation.choices;
+  return ctx.reply(withExamples(greetingText(bot), bot.examples));
+}
+
+function withExamples(text: string, examples: readonly string[]): Reply {
+  const shown = examples.filter((e) => e.trim() !== "");
+  return shown.length > 0 ? { text, examples: shown } : { text };
 }

@@ -7,13 +7,15 @@ import { commands } from "./commands.js";
 import { guards } from "./guards.js";
 import { logOutcome } from "./log.js";
 import { normalise } from "./normalise.js";
+import { slashCommands } from "./slash-commands.js";
 
-export { answerQuestion, commands, guards, logOutcome, normalise, pickChoice };
+export { answerQuestion, commands, guards, logOutcome, normalise, pickChoice, slashCommands };
 
 /**
  * The standard stages, in order: normalise → (log, which acts once the rest is done) →
- * guard → commands → eligibility check → choice pick → engine. `bot.use(...conversationStages())`.
+ * guard → slash commands → commands → eligibility check → choice pick → engine.
+ * `bot.use(...conversationStages())`.
  */
 export function conversationStages(): Middleware<Context>[] {
-  return [normalise, logOutcome, guards, commands, eligibilityCheck, pickChoice, answerQuestion];
+  return [normalise, logOutcome, guards, slashCommands, commands, eligibilityCheck, pickChoice, answerQuestion];
 }
