@@ -63,7 +63,9 @@ async function engineBench(): Promise<void> {
   const built = await buildEngine(sample);
   const sampleEngine = built.engine;
   const sampleLoad = performance.now() - t0;
-  console.log(`sample knowledge base: ${sample.faqs.length} FAQ entries, loaded and indexed in ${ms(sampleLoad)} with a warm embedding cache (target ≤ 1500 ms); RSS ${mb(process.memoryUsage().rss)} (target ≤ 300 MB)`);
+  console.log(
+    `sample knowledge base: ${sample.faqs.length} FAQ entries, loaded and indexed in ${ms(sampleLoad)} with a warm embedding cache (target ≤ 1500 ms); RSS ${mb(process.memoryUsage().rss)} (target ≤ 300 MB)`,
+  );
 
   // The forward pass alone, on the same questions the engine is timed with.
   const embedder = await defaultEmbedder();
@@ -71,7 +73,10 @@ async function engineBench(): Promise<void> {
   console.log(`embedding forward pass alone: p50 ${ms(forward.p50)}, p99 ${ms(forward.p99)} (the whole question should cost ≤ 1.5× this)`);
   console.log(row(["knowledge base", "build cold", "build warm", "RSS after", "p50", "p99", "questions/s", "top-1", "| flex p50", "flex p99", "flex top-1"]));
 
-  const kbs: [string, KnowledgeBase, AnswerEngine | undefined][] = [["sample", sample, sampleEngine], ...sizes.map((n): [string, KnowledgeBase, undefined] => [`synthetic ${n}`, syntheticKnowledge(sample, n), undefined])];
+  const kbs: [string, KnowledgeBase, AnswerEngine | undefined][] = [
+    ["sample", sample, sampleEngine],
+    ...sizes.map((n): [string, KnowledgeBase, undefined] => [`synthetic ${n}`, syntheticKnowledge(sample, n), undefined]),
+  ];
   const cacheDir = await mkdtemp(join(tmpdir(), "talentbot-bench-"));
   try {
     for (const [name, kb, prebuilt] of kbs) {
@@ -108,7 +113,9 @@ async function engineBench(): Promise<void> {
   } finally {
     await rm(cacheDir, { recursive: true, force: true });
   }
-  console.log("targets: whole question ≤ 1.5× the forward pass; p99 ≤ 5 ms at 10k entries (≤ 15 ms at 100k: BENCH_SIZES=100000). top-1: the first result is the entry the perturbed question was made from.");
+  console.log(
+    "targets: whole question ≤ 1.5× the forward pass; p99 ≤ 5 ms at 10k entries (≤ 15 ms at 100k: BENCH_SIZES=100000). top-1: the first result is the entry the perturbed question was made from.",
+  );
 }
 
 const sections = (process.env["BENCH_SECTIONS"] ?? "engine,log").split(",").map((s) => s.trim());

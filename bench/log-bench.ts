@@ -25,7 +25,18 @@ const PER_GROUP = 3;
 /** The most recent questions whose groups staff have not handled yet. */
 const OPEN_QUESTIONS = 300;
 
-const TOPICS = ["博士安家费怎么申请", "子女入学需要什么材料", "人才公寓租金标准", "硕士生活补贴发放时间", "教师招聘笔试范围", "职称评审条件", "落户需要哪些证明", "科研启动经费", "创业补贴申请流程", "医疗保障待遇"];
+const TOPICS = [
+  "博士安家费怎么申请",
+  "子女入学需要什么材料",
+  "人才公寓租金标准",
+  "硕士生活补贴发放时间",
+  "教师招聘笔试范围",
+  "职称评审条件",
+  "落户需要哪些证明",
+  "科研启动经费",
+  "创业补贴申请流程",
+  "医疗保障待遇",
+];
 
 /** A history of `n` questions, 200 a day back from `now`, three per group, all but the newest groups closed by staff. */
 export function syntheticHistory(n: number, now: Date): LogData {
@@ -89,7 +100,16 @@ export function syntheticHistory(n: number, now: Date): LogData {
     if (Number(group.id.slice(1)) % 2 === 0) {
       group.status = "replied";
       group.reply = { text: "请见相关政策。", repliedAt: group.lastAskedAt };
-      outbox.push({ id: `m${outbox.length + 1}`, groupId: group.id, channel: "web", conversationId: "conv-1", text: "请见相关政策。", createdAt: group.lastAskedAt, attempts: 0, sentAt: group.lastAskedAt });
+      outbox.push({
+        id: `m${outbox.length + 1}`,
+        groupId: group.id,
+        channel: "web",
+        conversationId: "conv-1",
+        text: "请见相关政策。",
+        createdAt: group.lastAskedAt,
+        attempts: 0,
+        sentAt: group.lastAskedAt,
+      });
     } else {
       group.status = "dismissed";
       group.dismissReason = "与人才政策无关";

@@ -34,7 +34,11 @@ if (!dir) {
 const modes = flag("modes", "self,dev").split(",");
 const limit = Number(flag("limit", "0"));
 
-const readJsonl = (file) => readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+const readJsonl = (file) =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 const faqs = readJsonl(join(dir, "faq.jsonl"));
 const queries = readJsonl(join(dir, "queries.jsonl"));
 const dev = queries.filter((q) => q.split === "dev");
@@ -43,7 +47,12 @@ if (limit > 0) test = test.filter((_, i) => i % Math.ceil(test.length / limit) =
 
 // ---- BM25 baseline (char unigrams + bigrams), same run ----
 const grams = (text) => {
-  const chars = [...text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "")];
+  const chars = [
+    ...text
+      .normalize("NFKC")
+      .toLowerCase()
+      .replace(/[\s\p{P}\p{S}]+/gu, ""),
+  ];
   return [...chars, ...chars.slice(1).map((c, i) => chars[i] + c)];
 };
 const docs = faqs.map((f) => grams(f.question));
@@ -71,7 +80,10 @@ function bm25(query) {
       scores.set(i, (scores.get(i) ?? 0) + s);
     }
   }
-  return [...scores].sort((a, b) => b[1] - a[1] || faqs[a[0]].id.localeCompare(faqs[b[0]].id)).slice(0, 10).map(([i, s]) => ({ faqId: faqs[i].id, score: s }));
+  return [...scores]
+    .sort((a, b) => b[1] - a[1] || faqs[a[0]].id.localeCompare(faqs[b[0]].id))
+    .slice(0, 10)
+    .map(([i, s]) => ({ faqId: faqs[i].id, score: s }));
 }
 function bm25Figures() {
   const devTop = dev.map((q) => ({ q, top: bm25(q.query)[0] }));
@@ -120,7 +132,16 @@ async function askAll(kbDir, questions) {
     child.stdout.setEncoding("utf8");
     child.stdout.on("data", (d) => (out += d));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolvePromise(out.split("\n").filter(Boolean).map((l) => JSON.parse(l))) : reject(new Error(`ask --json exited ${code}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolvePromise(
+            out
+              .split("\n")
+              .filter(Boolean)
+              .map((l) => JSON.parse(l)),
+          )
+        : reject(new Error(`ask --json exited ${code}`)),
+    );
     child.stdin.end(`${questions.map((q) => q.replace(/\s+/g, " ")).join("\n")}\n`);
   });
 }
@@ -139,9 +160,16 @@ function figures(rows) {
   const negativesKept = [...near, ...ood].filter((r) => !answered(r)).length;
   return {
     n: { para: para.length, near: near.length, ood: ood.length },
-    r1: rAt(1), r5: rAt(5), r10: rAt(10),
-    right: right / para.length, wrong: wrong / para.length, suggested: suggested / para.length, rejected: (para.length - right - wrong - suggested) / para.length,
-    nearAnswered: nearAnswered.length / near.length, nearAnsweredNearId: nearSame / near.length, nearSuggested: near.filter((r) => r.a.status === "suggested").length / near.length,
+    r1: rAt(1),
+    r5: rAt(5),
+    r10: rAt(10),
+    right: right / para.length,
+    wrong: wrong / para.length,
+    suggested: suggested / para.length,
+    rejected: (para.length - right - wrong - suggested) / para.length,
+    nearAnswered: nearAnswered.length / near.length,
+    nearAnsweredNearId: nearSame / near.length,
+    nearSuggested: near.filter((r) => r.a.status === "suggested").length / near.length,
     oodAnswered: ood.filter(answered).length / Math.max(ood.length, 1),
     decisions: (right + negativesKept) / rows.length,
   };
@@ -151,7 +179,9 @@ const pct = (x) => `${(100 * x).toFixed(1)} %`;
 const started = Date.now();
 console.log(`${dir}: ${faqs.length} FAQ entries; dev ${dev.length} queries, test ${test.length}${limit ? ` (every ${Math.ceil(queries.filter((q) => q.split === "test").length / limit)}th)` : ""}`);
 const b = bm25Figures();
-console.log(`BM25 (char 1+2-grams): first-rank ${pct(b.r1)}, R@5 ${pct(b.r5)}, R@10 ${pct(b.r10)}; with a dev-fitted score threshold: decisions correct ${pct(b.decisions)}, near misses answered ${pct(b.nearAnswered)}`);
+console.log(
+  `BM25 (char 1+2-grams): first-rank ${pct(b.r1)}, R@5 ${pct(b.r5)}, R@10 ${pct(b.r10)}; with a dev-fitted score threshold: decisions correct ${pct(b.decisions)}, near misses answered ${pct(b.nearAnswered)}`,
+);
 const rejectAll = test.filter((q) => q.type !== "paraphrase").length / test.length;
 console.log(`rejecting everything: decisions correct ${pct(rejectAll)}`);
 
@@ -162,15 +192,25 @@ for (const mode of modes) {
     if (mode === "dev") {
       const devFile = join(kbDir, "..", `${kbDir.split("/").pop()}-dev.jsonl`);
       writeFileSync(devFile, `${dev.map((q) => JSON.stringify({ q: q.query, expect: q.type === "paraphrase" ? q.expected_id : "none" })).join("\n")}\n`);
-      process.stdout.write(talentbot(["calibrate", devFile, "--knowledge", kbDir]).split("\n").map((l) => `  ${l}`).join("\n"));
+      process.stdout.write(
+        talentbot(["calibrate", devFile, "--knowledge", kbDir])
+          .split("\n")
+          .map((l) => `  ${l}`)
+          .join("\n"),
+      );
       rmSync(devFile);
     }
     const fitSeconds = (Date.now() - t0) / 1000;
     const t1 = Date.now();
-    const answers = await askAll(kbDir, test.map((q) => q.query));
+    const answers = await askAll(
+      kbDir,
+      test.map((q) => q.query),
+    );
     const askSeconds = (Date.now() - t1) / 1000;
     const f = figures(test.map((q, i) => ({ q, a: answers[i] })));
-    console.log(`\ntalentbot, mode ${mode} (${mode === "dev" ? "calibrate on the dev split" : "no labelled questions, fitted at load"}; fit ${fitSeconds.toFixed(0)} s, test ${askSeconds.toFixed(0)} s incl. load):`);
+    console.log(
+      `\ntalentbot, mode ${mode} (${mode === "dev" ? "calibrate on the dev split" : "no labelled questions, fitted at load"}; fit ${fitSeconds.toFixed(0)} s, test ${askSeconds.toFixed(0)} s incl. load):`,
+    );
     console.log(`  first-rank ${pct(f.r1)}, R@5 ${pct(f.r5)}, R@10 ${pct(f.r10)}  (paraphrases ${f.n.para})`);
     console.log(`  paraphrases: answered right ${pct(f.right)}, wrong ${pct(f.wrong)}, suggested ${pct(f.suggested)}, rejected ${pct(f.rejected)}`);
     console.log(`  near misses (${f.n.near}): answered ${pct(f.nearAnswered)} (with their near_id ${pct(f.nearAnsweredNearId)}), suggested ${pct(f.nearSuggested)}`);

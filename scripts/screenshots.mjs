@@ -38,7 +38,17 @@ function sampleLog() {
       if (n > 0) faqHits[id] = n;
       left -= n;
     }
-    counters[`${MONTH}-${String(day).padStart(2, "0")}`] = { questions: answered + suggested + excerpt + unanswered + smalltalk + 1, answered, suggested, excerpt, unanswered, smalltalk, human: 1, unhelpful: day % 3 === 0 ? 1 : 0, faqHits };
+    counters[`${MONTH}-${String(day).padStart(2, "0")}`] = {
+      questions: answered + suggested + excerpt + unanswered + smalltalk + 1,
+      answered,
+      suggested,
+      excerpt,
+      unanswered,
+      smalltalk,
+      human: 1,
+      unhelpful: day % 3 === 0 ? 1 : 0,
+      faqHits,
+    };
   }
   const open = [
     ["人才公寓怎么申请？", 14, "housing-subsidy"],
@@ -51,8 +61,31 @@ function sampleLog() {
   const groups = open.map(([text, count, guess], index) => {
     const id = `g${index + 1}`;
     const times = Array.from({ length: count }, (_, i) => `${MONTH}-${String(3 + ((i * 5 + index) % 26)).padStart(2, "0")}T0${1 + (i % 8)}:15:00.000Z`).sort();
-    for (const askedAt of times) entries.push({ id: `q${entries.length + 1}`, groupId: id, text, normalized: text, askedAt, channel: index % 2 ? "web" : "console", reason: "unanswered", candidates: [{ faqId: guess, score: 0.31 }] });
-    return { id, status: "open", representative: text, variants: [text], matchKeys: [text], count, firstAskedAt: times[0], lastAskedAt: times.at(-1), channels: index % 2 ? ["web"] : ["console", "web"], reasons: { unanswered: count }, bestGuesses: [{ faqId: guess, score: 0.31 }], updatedAt: times.at(-1) };
+    for (const askedAt of times)
+      entries.push({
+        id: `q${entries.length + 1}`,
+        groupId: id,
+        text,
+        normalized: text,
+        askedAt,
+        channel: index % 2 ? "web" : "console",
+        reason: "unanswered",
+        candidates: [{ faqId: guess, score: 0.31 }],
+      });
+    return {
+      id,
+      status: "open",
+      representative: text,
+      variants: [text],
+      matchKeys: [text],
+      count,
+      firstAskedAt: times[0],
+      lastAskedAt: times.at(-1),
+      channels: index % 2 ? ["web"] : ["console", "web"],
+      reasons: { unanswered: count },
+      bestGuesses: [{ faqId: guess, score: 0.31 }],
+      updatedAt: times.at(-1),
+    };
   });
   entries.sort((a, b) => (a.askedAt < b.askedAt ? -1 : 1));
   return { schemaVersion: 1, entries, groups, outbox: [], counters, nextId: { entry: entries.length + 1, group: groups.length + 1, message: 1 } };
@@ -81,7 +114,10 @@ try {
     .sort((x, y) => x.a.text.length - y.a.text.length)[0]?.q;
   const ambiguous = ["公寓", "入学", "补贴", "招聘", "孩子上学", "教师培训"].find((q) => engine.ask(q).status === "suggested");
 
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--hide-scrollbars", "--lang=zh-CN"] });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--hide-scrollbars", "--lang=zh-CN"],
+  });
   const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
 
   const chat = await context.newPage();

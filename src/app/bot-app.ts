@@ -99,9 +99,7 @@ export class BotApp {
     const webChannel = channels.find((c): c is WebChannel => c instanceof WebChannel);
     let history: ChatStore | undefined;
     if (webChannel) {
-      history = database
-        ? await PgChatHistory.open(await PgStore.open(database, { max: 4, report }), { report })
-        : await ChatHistory.open({ file: join(options.dataDir, CHAT_HISTORY_FILE), report });
+      history = database ? await PgChatHistory.open(await PgStore.open(database, { max: 4, report }), { report }) : await ChatHistory.open({ file: join(options.dataDir, CHAT_HISTORY_FILE), report });
       webChannel.attach(history);
     }
     let runtime: BotRuntime;

@@ -74,7 +74,10 @@ export class BotRuntime {
   static async start(options: RuntimeOptions): Promise<BotRuntime> {
     const report = options.report ?? toStderr;
     const reportQuietly = quietRepeats(report);
-    const live = await LiveEngine.open(options.knowledgeDir, { build: { ...options.build, report: (line) => report(`talentbot: ${line}`) }, ...(options.refitInBackground === false ? { refitInBackground: false } : {}) });
+    const live = await LiveEngine.open(options.knowledgeDir, {
+      build: { ...options.build, report: (line) => report(`talentbot: ${line}`) },
+      ...(options.refitInBackground === false ? { refitInBackground: false } : {}),
+    });
     const log = await QuestionLog.open({
       dataDir: options.dataDir,
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),

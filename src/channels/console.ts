@@ -76,7 +76,10 @@ export class ConsoleChannel implements Channel {
   holdPrompt(until: Promise<unknown>): void {
     this.promptHeld = new Promise<void>((resolve) => {
       this.releasePrompt = resolve;
-      until.then(() => resolve(), () => resolve());
+      until.then(
+        () => resolve(),
+        () => resolve(),
+      );
     });
   }
 

@@ -25,7 +25,8 @@ export interface DialogueReport {
 }
 
 export function readDialogueFile(path: string): Promise<Dialogue[]> {
-  const turnsOk = (d: Partial<Dialogue>) => Array.isArray(d.turns) && d.turns.length > 0 && d.turns.every((t) => typeof t.q === "string" && typeof t.expect === "string" && typeof t.followup === "boolean");
+  const turnsOk = (d: Partial<Dialogue>) =>
+    Array.isArray(d.turns) && d.turns.length > 0 && d.turns.every((t) => typeof t.q === "string" && typeof t.expect === "string" && typeof t.followup === "boolean");
   return readJsonLines<Dialogue>(path, (d) => typeof d.id === "string" && turnsOk(d), '"id" and "turns": [{"q", "expect", "followup"}]');
 }
 

@@ -27,7 +27,9 @@ export const oneLine = (text: string): string => text.replace(/\r\n|[\n\r\u2028\
 const label = (names: Record<string, string>, value: string, language: LabelLanguage) => (language === "zh" ? (names[value] ?? value) : value);
 
 function reasons(group: QuestionGroup, language: LabelLanguage): string {
-  return Object.entries(group.reasons).map(([reason, n]) => `${label(ZH_REASON, reason, language)} ${n}`).join(language === "zh" ? "，" : ", ");
+  return Object.entries(group.reasons)
+    .map(([reason, n]) => `${label(ZH_REASON, reason, language)} ${n}`)
+    .join(language === "zh" ? "，" : ", ");
 }
 
 const channels = (group: QuestionGroup, language: LabelLanguage) => group.channels.map((c) => label(ZH_CHANNEL, c, language)).join(language === "zh" ? "、" : ", ");
@@ -38,7 +40,10 @@ export function formatGroupList(groups: readonly QuestionGroup[], language: Labe
   const width = Math.max(...groups.map((g) => g.id.length));
   const last = language === "zh" ? "最近" : "last";
   return groups
-    .map((g) => `${g.id.padEnd(width)}  ${label(ZH_STATUS, g.status, language).padEnd(language === "zh" ? 5 : 9)} ×${String(g.count).padEnd(4)} ${oneLine(g.representative)}\n${" ".repeat(width + 2)}${last} ${localTime(g.lastAskedAt)} · ${channels(g, language)} · ${reasons(g, language)}`)
+    .map(
+      (g) =>
+        `${g.id.padEnd(width)}  ${label(ZH_STATUS, g.status, language).padEnd(language === "zh" ? 5 : 9)} ×${String(g.count).padEnd(4)} ${oneLine(g.representative)}\n${" ".repeat(width + 2)}${last} ${localTime(g.lastAskedAt)} · ${channels(g, language)} · ${reasons(g, language)}`,
+    )
     .join("\n");
 }
 

@@ -160,7 +160,9 @@ const ACTIONS: Record<string, LogAction> = {
     return withDesk(async (opened) => {
       const { queued } = await opened.desk.reply(id, text);
       const where = queued.map((m) => `${m.channel}:${m.conversationId}`).join(", ");
-      io.out(`group ${id} replied; ${queued.length} message(s) queued for delivery${where ? ` (${where})` : " (no asker can be reached: their conversation ids are gone or were never known)"} ${handedLine(opened)}`);
+      io.out(
+        `group ${id} replied; ${queued.length} message(s) queued for delivery${where ? ` (${where})` : " (no asker can be reached: their conversation ids are gone or were never known)"} ${handedLine(opened)}`,
+      );
       return 0;
     });
   },

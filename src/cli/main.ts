@@ -88,7 +88,8 @@ const commands: Record<string, Command> = {
   eval: async (args, io) => {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { verbose: { type: "boolean" }, knowledge: { type: "string" } } });
     const engine = await loadEngine(knowledgeDir(values.knowledge));
-    const files = positionals.length > 0 ? positionals : ["dev.jsonl", "holdout.jsonl", "dialogues-dev.jsonl", "dialogues.jsonl"].map((f) => join(PACKAGE_ROOT, "tests/eval", f)).filter((f) => existsSync(f));
+    const files =
+      positionals.length > 0 ? positionals : ["dev.jsonl", "holdout.jsonl", "dialogues-dev.jsonl", "dialogues.jsonl"].map((f) => join(PACKAGE_ROOT, "tests/eval", f)).filter((f) => existsSync(f));
     const verbose = values.verbose ?? false;
     for (const f of files) {
       // A dialogue file (turns asked in one conversation) is named dialogues*.jsonl.
@@ -107,7 +108,9 @@ const commands: Record<string, Command> = {
     const { model } = await buildEngine(kb, { refit: { ...(labelled && { labelled }) }, report: (line) => io.out(line) });
     const f = model.figures;
     io.out(`fitted on ${describeFit(model)}`);
-    io.out(`on those questions: answered correctly ${f.correct}/${f.inScope}, wrongly ${f.wrong}, suggested ${f.suggestedInScope}; not-in-scope answered ${f.negativesAnswered}/${f.negatives}, suggested ${f.negativesSuggested}`);
+    io.out(
+      `on those questions: answered correctly ${f.correct}/${f.inScope}, wrongly ${f.wrong}, suggested ${f.suggestedInScope}; not-in-scope answered ${f.negativesAnswered}/${f.negatives}, suggested ${f.negativesSuggested}`,
+    );
     io.out(`wrote ${join(dir, MODEL_FILE)}`);
     return 0;
   },
@@ -134,7 +137,9 @@ async function kbCheck(dir: string, io: Output): Promise<number> {
   const stale = read.model ? staleness(read.model, kb, (await defaultEmbedder()).id) : read.reason;
   if (stale) io.out(`note: ${stale}; the bot fits it when it starts (a few seconds per thousand phrasings) — run \`talentbot calibrate\` to fit and save it now`);
   else io.out(`model.json: fitted ${read.model!.fittedAt} on ${describeFit(read.model!)}`);
-  io.out(`knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents, ${kb.outOfScope.reduce((n, g) => n + g.examples.length, 0)} out-of-scope examples${kb.eligibility ? `, eligibility check: ${kb.eligibility.benefits.length} benefits over ${kb.eligibility.facts.length} facts` : ""}`);
+  io.out(
+    `knowledge base ${dir}: OK — ${kb.faqs.length} FAQ entries, ${kb.policies.length} policy documents (${articles} articles), ${kb.synonyms.length} synonym groups, ${kb.dictionary.length} dictionary words, ${kb.smalltalk.length} small-talk intents, ${kb.outOfScope.reduce((n, g) => n + g.examples.length, 0)} out-of-scope examples${kb.eligibility ? `, eligibility check: ${kb.eligibility.benefits.length} benefits over ${kb.eligibility.facts.length} facts` : ""}`,
+  );
   return 0;
 }
 

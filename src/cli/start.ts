@@ -5,7 +5,6 @@ import type { ChannelRegistration } from "../core/channel.js";
 import { UsageError, type Output } from "./output.js";
 import { databaseUrl, dataDir, knowledgeDir } from "./paths.js";
 
-
 /** `talentbot start`: every registered channel that is on. */
 export function startCommand(args: string[], io: Output): Promise<number> {
   return runBot(args, io, CHANNELS, "start");

@@ -68,14 +68,24 @@ const grid = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
 /** Fits both models and picks the lowest thresholds that stay inside the targets. */
 export function calibrate(samples: readonly CalibrationSample[], targets: CalibrationTargets = DEFAULT_TARGETS): CalibrationResult {
   const xs = samples.map((s) => s.x);
-  const answerModel = fitLogistic(xs, samples.map((s) => (s.inScope && s.topCorrect ? 1 : 0)));
-  const scopeModel = fitLogistic(xs, samples.map((s) => (s.inScope ? 1 : 0)));
+  const answerModel = fitLogistic(
+    xs,
+    samples.map((s) => (s.inScope && s.topCorrect ? 1 : 0)),
+  );
+  const scopeModel = fitLogistic(
+    xs,
+    samples.map((s) => (s.inScope ? 1 : 0)),
+  );
   const inScope = samples.filter((s) => s.inScope).length;
   // A blocked question is never answered, so it cannot spend the budget of wrong answers.
   const pa = samples.map((s) => (s.answerable === false ? -1 : probability(answerModel, s.x)));
   const ps = samples.map((s) => (s.suggestable === false ? -1 : probability(scopeModel, s.x)));
 
-  const kinds = (Object.keys(targets.negativeBudgets) as NegativeKind[]).map((kind) => ({ kind, budget: targets.negativeBudgets[kind], idx: samples.flatMap((s, i) => (!s.inScope && (s.kind ?? "labelled") === kind ? [i] : [])) }));
+  const kinds = (Object.keys(targets.negativeBudgets) as NegativeKind[]).map((kind) => ({
+    kind,
+    budget: targets.negativeBudgets[kind],
+    idx: samples.flatMap((s, i) => (!s.inScope && (s.kind ?? "labelled") === kind ? [i] : [])),
+  }));
   /** Every kind of negative within its budget (plus `extra`) when `shown(i)` says which are shown. */
   const withinBudgets = (shown: (i: number) => boolean, extra: number) => kinds.every(({ budget, idx }) => idx.filter(shown).length <= (budget + extra) * idx.length);
   const answerThreshold =

@@ -10,7 +10,7 @@ export interface ConversationState {
   /** The last answered FAQ, waiting for 有帮助 / 没帮助. */
   feedbackFor?: { faqId: string; question: string; normalized: string; candidates: FaqCandidate[] };
   /** The last policy question asked, so 人工 can hand it to staff. */
-  lastQuestion?: { text: string; normalized: string; candidates: FaqCandidate[]; /** Its entry in the question log, once logged. */ loggedAs?: string };
+  lastQuestion?: { text: string; normalized: string; candidates: FaqCandidate[] /** Its entry in the question log, once logged. */; loggedAs?: string };
   /** The subject so far, for follow-up questions (那D类呢？). */
   topic?: TopicContext;
   /** A running eligibility check (its answers are kept here only, and expire with the rest). */

@@ -12,7 +12,29 @@ export interface LogisticModel {
   bias: number;
 }
 
-export const FEATURE_NAMES = ["score", "phrasingRecall", "phrasingPrecision", "entryRecall", "coverage", "margin", "coverageMargin", "unknownShare", "posterior", "votes", "classifier", "uncoveredShare", "uncoveredPeak", "outOfScope", "cosine", "cosineMargin", "agreement", "outOfScopeCosine", "answerCosine", "missingPeak", "extraPeak"] as const;
+export const FEATURE_NAMES = [
+  "score",
+  "phrasingRecall",
+  "phrasingPrecision",
+  "entryRecall",
+  "coverage",
+  "margin",
+  "coverageMargin",
+  "unknownShare",
+  "posterior",
+  "votes",
+  "classifier",
+  "uncoveredShare",
+  "uncoveredPeak",
+  "outOfScope",
+  "cosine",
+  "cosineMargin",
+  "agreement",
+  "outOfScopeCosine",
+  "answerCosine",
+  "missingPeak",
+  "extraPeak",
+] as const;
 
 export interface DecisionOptions {
   /** P(best candidate is right): `answered` at or above `answerThreshold`. */
@@ -100,7 +122,29 @@ export function features(result: DecisionInput): number[] {
   // How far the best entry's meaning stands above every other candidate's (not just the runner-up in rank).
   const cosineMargin = best.cosine - entries.slice(1).reduce((m, e) => Math.max(m, e.cosine), 0);
   const agreement = (result.denseLeader === undefined || result.denseLeader === best.id ? 0.5 : 0) + (result.lexicalLeader === best.id ? 0.5 : 0);
-  return [best.score, best.recall, best.precision, best.entryRecall, best.coverage, margin, coverageMargin, unknownShare, logOdds(best.posterior), best.votes, logOdds(best.classifier), result.uncoveredShare, result.uncoveredPeak, result.outOfScopeScore, best.cosine, cosineMargin, agreement, result.outOfScopeCosine, best.answerCosine, result.missingPeak, result.extraPeak];
+  return [
+    best.score,
+    best.recall,
+    best.precision,
+    best.entryRecall,
+    best.coverage,
+    margin,
+    coverageMargin,
+    unknownShare,
+    logOdds(best.posterior),
+    best.votes,
+    logOdds(best.classifier),
+    result.uncoveredShare,
+    result.uncoveredPeak,
+    result.outOfScopeScore,
+    best.cosine,
+    cosineMargin,
+    agreement,
+    result.outOfScopeCosine,
+    best.answerCosine,
+    result.missingPeak,
+    result.extraPeak,
+  ];
 }
 
 export function probability(model: LogisticModel, x: readonly number[]): number {
@@ -109,7 +153,10 @@ export function probability(model: LogisticModel, x: readonly number[]): number 
   return 1 / (1 + Math.exp(-z));
 }
 
-type DecisionInput = Pick<SearchResult, "entries" | "unknownShare" | "uncoveredShare" | "uncoveredPeak" | "outOfScopeScore" | "outOfScopeCosine" | "denseLeader" | "lexicalLeader" | "missingPeak" | "extraPeak">;
+type DecisionInput = Pick<
+  SearchResult,
+  "entries" | "unknownShare" | "uncoveredShare" | "uncoveredPeak" | "outOfScopeScore" | "outOfScopeCosine" | "denseLeader" | "lexicalLeader" | "missingPeak" | "extraPeak"
+>;
 
 /**
  * An out-of-scope example matches the question clearly better than any phrasing of the best

@@ -93,7 +93,13 @@ export class AnswerEngine {
       this.analyzer,
       kb.faqs.map((f) => {
         const phrasings = [f.question, ...f.alternates];
-        return { id: f.id, phrasings, answer: f.answer, vectors: phrasings.map((p) => vectors.vectorOf(embeddingText(p))), ...(f.answer.trim() && { answerVector: vectors.vectorOf(answerEmbeddingText(f.answer)) }) };
+        return {
+          id: f.id,
+          phrasings,
+          answer: f.answer,
+          vectors: phrasings.map((p) => vectors.vectorOf(embeddingText(p))),
+          ...(f.answer.trim() && { answerVector: vectors.vectorOf(answerEmbeddingText(f.answer)) }),
+        };
       }),
       kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), title: a.title, text: a.text, uncovered: !cited.has(passageId(p.id, a.key)) }))),
       kb.outOfScope.flatMap((g) => g.examples.map((x) => ({ text: x.text, vector: vectors.vectorOf(embeddingText(x.text)) }))),
@@ -110,7 +116,17 @@ export class AnswerEngine {
   answerFor(faqId: string, question = ""): Answer | undefined {
     const faq = this.faqs.get(faqId);
     if (!faq) return undefined;
-    return { ...this.base(question), status: "answered", faqId, faq, score: 1, confidence: 1, sources: faq.source ? [faq.source] : [], ...this.citationOf(faq), text: text.answeredText(faq, this.policies) };
+    return {
+      ...this.base(question),
+      status: "answered",
+      faqId,
+      faq,
+      score: 1,
+      confidence: 1,
+      sources: faq.source ? [faq.source] : [],
+      ...this.citationOf(faq),
+      text: text.answeredText(faq, this.policies),
+    };
   }
 
   /** An answer demoted to "did you mean" (its best guesses as choices): for an answer the conversation makes doubtful. */

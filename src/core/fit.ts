@@ -40,7 +40,17 @@ export interface FitOptions {
   inspect?: (samples: readonly CalibrationSample[], kinds: readonly Probe["kind"][]) => void;
 }
 
-export const DEFAULT_FIT_OPTIONS: FitOptions = { folds: 5, candidates: 10, targets: DEFAULT_TARGETS, engine: {}, report: () => {}, maxPositivesPerEntry: 10, maxNearMissesPerEntry: 6, maxOutOfScope: 400, maxRewrites: 1500 };
+export const DEFAULT_FIT_OPTIONS: FitOptions = {
+  folds: 5,
+  candidates: 10,
+  targets: DEFAULT_TARGETS,
+  engine: {},
+  report: () => {},
+  maxPositivesPerEntry: 10,
+  maxNearMissesPerEntry: 6,
+  maxOutOfScope: 400,
+  maxRewrites: 1500,
+};
 
 /** A staff-labelled question: `expect` is an entry id, `none` (must not be answered) or `smalltalk` (ignored here). */
 export interface LabelledQuestion {
@@ -80,7 +90,12 @@ export function holdOutRounds(kb: KnowledgeBase, folds: number, limits: Pick<Fit
         return;
       }
       // Every alternate is held out in some round, but only up to the limit are asked.
-      const asked = new Set(spread(faq.alternates.map((_, i) => i), limits.maxPositivesPerEntry));
+      const asked = new Set(
+        spread(
+          faq.alternates.map((_, i) => i),
+          limits.maxPositivesPerEntry,
+        ),
+      );
       const alternates = faq.alternates.filter((question, i) => {
         if ((i + e) % n !== fold) return true;
         if (asked.has(i)) probes.push({ question, expect: faq.id, kind: "alternate" });
@@ -176,8 +191,17 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
   const probes = [...rounds.flatMap((r) => r.probes), ...fullProbes];
   const answerable = probes.filter((p) => p.expect !== undefined).length;
   if (answerable < MIN_SAMPLES || probes.length - answerable < MIN_SAMPLES) {
-    report(`too few phrasings to fit a decision model (${answerable} answerable, ${probes.length - answerable} not; ${MIN_SAMPLES} of each needed): using the prior one — add alternates to the FAQ entries`);
-    return modelOf(kb, vectors, PRIOR_RANK_WEIGHTS, PRIOR_DECISION, { inScope: 0, negatives: 0, correct: 0, wrong: 0, suggestedInScope: 0, negativesAnswered: 0, negativesSuggested: 0, top1Before: 0, top1After: 0 }, { alternatesHeldOut: 0, entriesHeldOut: 0, outOfScopeHeldOut: 0, rewrites: 0 });
+    report(
+      `too few phrasings to fit a decision model (${answerable} answerable, ${probes.length - answerable} not; ${MIN_SAMPLES} of each needed): using the prior one — add alternates to the FAQ entries`,
+    );
+    return modelOf(
+      kb,
+      vectors,
+      PRIOR_RANK_WEIGHTS,
+      PRIOR_DECISION,
+      { inScope: 0, negatives: 0, correct: 0, wrong: 0, suggestedInScope: 0, negativesAnswered: 0, negativesSuggested: 0, top1Before: 0, top1After: 0 },
+      { alternatesHeldOut: 0, entriesHeldOut: 0, outOfScopeHeldOut: 0, rewrites: 0 },
+    );
   }
 
   // Pass 1: rank weights from the questions whose right entry is known.
@@ -214,11 +238,16 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
   o.inspect?.(samples, kinds);
   const fit = calibrate(samples, targets);
   const cosine = FEATURE_NAMES.indexOf("cosine");
-  const rightCosines = samples.filter((s) => s.inScope && s.topCorrect).map((s) => s.x[cosine]!).sort((a, b) => a - b);
+  const rightCosines = samples
+    .filter((s) => s.inScope && s.topCorrect)
+    .map((s) => s.x[cosine]!)
+    .sort((a, b) => a - b);
   const minCosine = rightCosines.length > 0 ? round3(rightCosines[Math.floor(MIN_COSINE_QUANTILE * rightCosines.length)]!) : 0;
   const decision = { ...fit.decision, minCosine };
   const figures = fit.figures;
-  report(`decision: ${figures.inScope} questions in scope, ${figures.negatives} not; answered correctly ${figures.correct}, wrongly ${figures.wrong}; not-in-scope answered ${figures.negativesAnswered} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  report(
+    `decision: ${figures.inScope} questions in scope, ${figures.negatives} not; answered correctly ${figures.correct}, wrongly ${figures.wrong}; not-in-scope answered ${figures.negativesAnswered} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 
   const fittedOn: FitSources = {
     alternatesHeldOut: counts.alternate,

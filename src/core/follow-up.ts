@@ -135,7 +135,11 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
 /** Every word of `content` is a word of the entry (its phrasings or its answer) or of the earlier question. */
 function covers(engine: AnswerEngine, faqId: string, content: readonly string[], earlier: string): boolean {
   const said = new Set(engine.analyzer.analyze(earlier).tokens);
-  return entryCovers(engine, faqId, content.filter((w) => !said.has(w)));
+  return entryCovers(
+    engine,
+    faqId,
+    content.filter((w) => !said.has(w)),
+  );
 }
 
 function entryCovers(engine: AnswerEngine, faqId: string, content: readonly string[]): boolean {
@@ -174,7 +178,10 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
   }
   focus = focus.replace(/(?:吗|吧|啊|呀)$/u, "").replace(/的$/u, "");
   if (o.pointers.some((p) => focus.includes(p))) marked = true;
-  const content = engine.analyzer.analyze(focus).terms.map((t) => t.token).filter((w) => !QUESTION_WORDS.has(w) && !o.pointers.includes(w));
+  const content = engine.analyzer
+    .analyze(focus)
+    .terms.map((t) => t.token)
+    .filter((w) => !QUESTION_WORDS.has(w) && !o.pointers.includes(w));
   const { phrasings, vocabulary } = entryWordsOf(engine);
   // Together the words may still pin a subject down (子女 + 入学 + 材料): count the entries asked with them all.
   const holding = phrasings.filter((words) => content.every((w) => words.has(w))).length;
@@ -227,7 +234,9 @@ function related(engine: AnswerEngine, one: string, other: string | undefined): 
 async function swapInto(engine: AnswerEngine, earlier: string, asked: string, focus: string, minCosine: number): Promise<string | undefined> {
   const text = cleanText(earlier).replace(/\s+/g, "");
   // Only words that could stand for a subject: not stop words, question words or single Han characters (each costs a forward pass).
-  const units = labelUnits(engine.analyzer.surfaceWords(text)).filter((w) => /[\p{L}\d]/u.test(w) && w !== focus && !engine.analyzer.isStopword(w) && !QUESTION_WORDS.has(w) && !/^\p{Script=Han}$/u.test(w));
+  const units = labelUnits(engine.analyzer.surfaceWords(text)).filter(
+    (w) => /[\p{L}\d]/u.test(w) && w !== focus && !engine.analyzer.isStopword(w) && !QUESTION_WORDS.has(w) && !/^\p{Script=Han}$/u.test(w),
+  );
   if (units.length === 0) return undefined;
   const target = await engine.embed(focus);
   let best: { word: string; cosine: number } | undefined;

@@ -183,7 +183,14 @@ async function fingerprintOf(dir: string): Promise<string> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   // What the bot writes itself (model.json, the .cache folder, dot-named temporary files) is not a staff edit.
   const files = entries
-    .filter((e) => e.isFile() && !e.name.startsWith(".") && !relative(dir, e.parentPath).split(sep).some((part) => part.startsWith(".")))
+    .filter(
+      (e) =>
+        e.isFile() &&
+        !e.name.startsWith(".") &&
+        !relative(dir, e.parentPath)
+          .split(sep)
+          .some((part) => part.startsWith(".")),
+    )
     .map((e) => join(e.parentPath, e.name))
     .filter((file) => relative(dir, file) !== MODEL_FILE)
     .sort();

@@ -93,7 +93,15 @@ export async function readModel(dir: string): Promise<ModelRead> {
   if (data.schemaVersion !== MODEL_SCHEMA_VERSION) return { reason: `${MODEL_FILE} has schemaVersion ${String(data.schemaVersion)}, expected ${MODEL_SCHEMA_VERSION}` };
   const okModel = (m: unknown) => typeof m === "object" && m !== null && Array.isArray((m as LogisticModel).weights) && typeof (m as LogisticModel).bias === "number";
   const d = data.decision;
-  if (!data.rankWeights || !d || !okModel(d.answerModel) || !okModel(d.scopeModel) || typeof d.answerThreshold !== "number" || typeof d.suggestThreshold !== "number" || typeof data.knowledgeHash !== "string") {
+  if (
+    !data.rankWeights ||
+    !d ||
+    !okModel(d.answerModel) ||
+    !okModel(d.scopeModel) ||
+    typeof d.answerThreshold !== "number" ||
+    typeof d.suggestThreshold !== "number" ||
+    typeof data.knowledgeHash !== "string"
+  ) {
     return { reason: `${MODEL_FILE} lacks rankWeights, decision models or knowledgeHash` };
   }
   return { model: data as KnowledgeModel };

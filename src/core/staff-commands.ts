@@ -20,9 +20,7 @@ export async function replyText(desk: StaffPort, args: string): Promise<string> 
   try {
     const result = await desk.reply(match[1]!, match[2]!.trim());
     const n = result.queued.length;
-    return n > 0
-      ? `已答复 ${result.group.id}：答复将发给 ${n} 位提问者。`
-      : `已记录对 ${result.group.id} 的答复，但没有能收到它的提问者（会话信息已过保留期）。`;
+    return n > 0 ? `已答复 ${result.group.id}：答复将发给 ${n} 位提问者。` : `已记录对 ${result.group.id} 的答复，但没有能收到它的提问者（会话信息已过保留期）。`;
   } catch (error) {
     // Staff read this in their chat: the desk's Chinese wording when it has one.
     return `未能答复：${staffWording(error) ?? (error instanceof Error ? error.message : String(error))}`;

@@ -33,7 +33,8 @@ export function parseCsv(text: string): CsvRecord[] {
         field += '"';
         i++;
       } else if (ch === '"') inQuotes = false;
-      else if (ch === "\r" && src[i + 1] === "\n") continue; // Excel writes CRLF inside cells too
+      else if (ch === "\r" && src[i + 1] === "\n")
+        continue; // Excel writes CRLF inside cells too
       else {
         if (ch === "\n") line++;
         field += ch;

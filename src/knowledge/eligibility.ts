@@ -11,7 +11,19 @@ import { listFiles, readText } from "./files.js";
 export { parseBenefitsFile } from "./eligibility/benefits.js";
 export { checkEligibility, compare, factsOf, holds, satisfiable } from "./eligibility/check.js";
 export { parseFactsFile } from "./eligibility/facts.js";
-export { COMPARE_OPS, ELIGIBILITY_DIR, FACTS_FILE, type Benefit, type CompareOp, type Condition, type EligibilityRules, type FactChoice, type FactDef, type FactType, type FactValue } from "./eligibility/types.js";
+export {
+  COMPARE_OPS,
+  ELIGIBILITY_DIR,
+  FACTS_FILE,
+  type Benefit,
+  type CompareOp,
+  type Condition,
+  type EligibilityRules,
+  type FactChoice,
+  type FactDef,
+  type FactType,
+  type FactValue,
+} from "./eligibility/types.js";
 
 /**
  * The eligibility rules (政策计算器) under `knowledge/eligibility/`: `facts.yaml` declares every

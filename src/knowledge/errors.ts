@@ -46,9 +46,6 @@ export class KnowledgeError extends Error {
     readonly problems: KnowledgeProblem[],
     options?: { cause?: unknown },
   ) {
-    super(
-      `knowledge: ${problems.length} problem(s) in ${dir}\n${problems.map(formatProblem).join("\n")}`,
-      options,
-    );
+    super(`knowledge: ${problems.length} problem(s) in ${dir}\n${problems.map(formatProblem).join("\n")}`, options);
   }
 }

@@ -52,8 +52,7 @@ export function parseFaq(file: string, text: string, problems: KnowledgeProblem[
         { en: "`source` has no `doc`", zh: "依据 `source` 下面缺少 `doc`" },
         { en: "name the policy document id under source, e.g. `  doc: talent-20-rules`", zh: "在 `source:` 下面写上政策文件编号，例如 `  doc: talent-20-rules`" },
       );
-    }
-    else source = article ? { doc, article } : { doc };
+    } else source = article ? { doc, article } : { doc };
   }
   const answer = fm.body.trim();
   if (!answer) {

@@ -56,7 +56,7 @@ export function parseFrontMatter(source: string): FrontMatterFile {
       "fix the YAML syntax (indentation, a `:` after each key, quotes around text that starts with a special character)",
       {
         message: "这一行附近的字段写法有误，机器人读不懂",
-        fix: "检查缩进是否对齐、每个字段名后是否有英文冒号 `:` 和一个空格；内容以 `[`、`{`、`*`、`&` 等符号开头时，要用英文双引号 `\"` 把整段内容括起来",
+        fix: '检查缩进是否对齐、每个字段名后是否有英文冒号 `:` 和一个空格；内容以 `[`、`{`、`*`、`&` 等符号开头时，要用英文双引号 `"` 把整段内容括起来',
       },
     );
   }

@@ -66,13 +66,30 @@ export function readFaqCsv(file: string, text: string): CsvImport {
       );
       continue;
     }
-    if (seen.has(id)) { bad({ en: `id "${id}" appears twice`, zh: `问答编号 \`${id}\` 出现了两次` }, { en: "give every row its own id", zh: "每一行用不同的问答编号" }); continue; }
+    if (seen.has(id)) {
+      bad({ en: `id "${id}" appears twice`, zh: `问答编号 \`${id}\` 出现了两次` }, { en: "give every row its own id", zh: "每一行用不同的问答编号" });
+      continue;
+    }
     seen.add(id);
-    if (!question) { bad({ en: `row "${id}" has no question`, zh: `\`${id}\` 这一行没有标准问题` }, { en: "fill in the question column", zh: "填写 `question` 列" }); continue; }
-    if (!answer) { bad({ en: `row "${id}" has no answer`, zh: `\`${id}\` 这一行没有答案` }, { en: "fill in the answer column", zh: "填写 `answer` 列" }); continue; }
+    if (!question) {
+      bad({ en: `row "${id}" has no question`, zh: `\`${id}\` 这一行没有标准问题` }, { en: "fill in the question column", zh: "填写 `question` 列" });
+      continue;
+    }
+    if (!answer) {
+      bad({ en: `row "${id}" has no answer`, zh: `\`${id}\` 这一行没有答案` }, { en: "fill in the answer column", zh: "填写 `answer` 列" });
+      continue;
+    }
     const entry: Omit<FaqEntry, "file"> = {
-      id, question, answer, tags: [], sample: false, updated: today(),
-      alternates: cell(r.fields, "alternates").split("|").map((s) => s.trim()).filter(Boolean),
+      id,
+      question,
+      answer,
+      tags: [],
+      sample: false,
+      updated: today(),
+      alternates: cell(r.fields, "alternates")
+        .split("|")
+        .map((s) => s.trim())
+        .filter(Boolean),
     };
     const source = cell(r.fields, "source");
     if (source) {
@@ -100,7 +117,12 @@ export async function writeFaqFiles(knowledgeDir: string, subdir: string, entrie
   for (const e of entries) {
     const rel = `faq/${subdir}/${e.id}.md`;
     if (existsSync(join(knowledgeDir, rel)) && !force) {
-      problems.push({ file: rel, message: "file exists already", fix: "pass --force to overwrite it, or change the id", zh: { message: "文件已经存在", fix: "加上 `--force` 覆盖它，或者换一个问答编号" } });
+      problems.push({
+        file: rel,
+        message: "file exists already",
+        fix: "pass --force to overwrite it, or change the id",
+        zh: { message: "文件已经存在", fix: "加上 `--force` 覆盖它，或者换一个问答编号" },
+      });
       continue;
     }
     await writeFile(join(knowledgeDir, rel), formatFaqFile(e), "utf8");

@@ -70,7 +70,10 @@ export async function loadKnowledge(dir: string): Promise<KnowledgeBase> {
 
 /** Comparison key for phrasings: case, width, spacing and punctuation do not make a new phrasing. */
 export function phrasingKey(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, "");
 }
 
 function phrasingOwners(faqs: readonly FaqEntry[]): Map<string, string> {
@@ -93,8 +96,7 @@ function crossCheck(faqs: FaqEntry[], policies: PolicyDoc[], outOfScope: OutOfSc
         fix: "give every FAQ a unique id (and matching file name)",
         zh: { message: `问答编号 \`${f.id}\` 已经被 ${other.file} 使用`, fix: "每个问答的编号都要不同，文件名与编号保持一致" },
       });
-    }
-    else byId.set(f.id, f);
+    } else byId.set(f.id, f);
   }
   const docs = new Map(policies.map((p) => [p.id, p]));
   for (const f of faqs) {

@@ -37,8 +37,7 @@ export function parseOutOfScope(file: string, source: string, problems: Knowledg
           fix: "put a `## subject` heading above the example questions",
           zh: { message: `“${text}”写在了所有主题标题的前面`, fix: "在示例问题上面加一行主题标题，例如 `## 租房补贴`" },
         });
-      }
-      else if (text) current.examples.push({ text, line: lineNo });
+      } else if (text) current.examples.push({ text, line: lineNo });
     } else if (line !== "") {
       problems.push({
         file,

@@ -10,20 +10,20 @@ import { OUTCOMES, SCHEMA_VERSION, type LogData, type LoggedQuestion, type Outco
  * (the store's warnings) and moved aside, or, read-only, refused.
  */
 export interface ReadContext {
-/** `<dataDir>/questions.json`. */
-readonly location: string;
-readonly historyDir: string;
-readonly readOnly: boolean;
-readonly warnings: string[];
-readonly now: () => Date;
+  /** `<dataDir>/questions.json`. */
+  readonly location: string;
+  readonly historyDir: string;
+  readonly readOnly: boolean;
+  readonly warnings: string[];
+  readonly now: () => Date;
 }
 
 /** One line of a counts journal. */
 export interface CountOp {
-seq: number;
-day: string;
-outcome: Outcome;
-faqId?: string;
+  seq: number;
+  day: string;
+  outcome: Outcome;
+  faqId?: string;
 }
 
 export async function readStateFile(ctx: ReadContext): Promise<{ kind: "v2"; data: OpenWorkFile; created: boolean } | { kind: "v1"; data: LogData }> {
@@ -107,9 +107,7 @@ export async function readMonthFile(ctx: ReadContext, month: string, source: Tex
   }
   if (ctx.readOnly) throw new QuestionLogError(`question log: ${file} could not be used: ${problem}.`);
   const movedTo = await moveAside(ctx, file);
-  ctx.warnings.push(
-    `question log: ${file} could not be used: ${problem}. It was moved unchanged to ${movedTo}; the groups closed in ${month} are missing until you restore it by hand.`,
-  );
+  ctx.warnings.push(`question log: ${file} could not be used: ${problem}. It was moved unchanged to ${movedTo}; the groups closed in ${month} are missing until you restore it by hand.`);
   return undefined;
 }
 

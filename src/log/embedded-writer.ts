@@ -72,7 +72,8 @@ export class EmbeddedWriter extends InMemoryLogStore {
       this.pendingCountLines.push(JSON.stringify({ seq: ++this.countSeq, ...change.countOp }));
       this.opsSinceSnapshot++;
       for (const day of change.counters ?? []) {
-        if (monthOf(day) > this.newestCounterMonth) this.placeCounters(day); // a new month: the old one moves to its file
+        if (monthOf(day) > this.newestCounterMonth)
+          this.placeCounters(day); // a new month: the old one moves to its file
         else if (monthOf(day) < this.newestCounterMonth) this.dirtyMonths.add(monthOf(day));
       }
     } else {

@@ -10,12 +10,7 @@ const MAX_BEST_GUESSES = 5;
  * collect new questions: once staff replied, promoted or dismissed a group,
  * a new asker needs a new decision.
  */
-export function findMatchingGroup(
-  groups: Iterable<QuestionGroup>,
-  normalized: string,
-  similarity: Similarity,
-  threshold: number,
-): QuestionGroup | undefined {
+export function findMatchingGroup(groups: Iterable<QuestionGroup>, normalized: string, similarity: Similarity, threshold: number): QuestionGroup | undefined {
   let best: { group: QuestionGroup; score: number } | undefined;
   for (const group of groups) {
     if (group.status !== "open" || isHumanRequest(group)) continue;

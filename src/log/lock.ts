@@ -32,16 +32,11 @@ export class LockFile {
       }
       const owner = await readOwner(lockPath);
       if (owner !== null && isRunning(owner)) {
-        throw new QuestionLogError(
-          `question log: another talentbot process (pid ${owner}) is using ${guarded}; stop it or use --data-dir. ` +
-            `If no talentbot is running, delete ${lockPath}.`,
-        );
+        throw new QuestionLogError(`question log: another talentbot process (pid ${owner}) is using ${guarded}; stop it or use --data-dir. ` + `If no talentbot is running, delete ${lockPath}.`);
       }
       await removeStale(lockPath);
     }
-    throw new QuestionLogError(
-      `question log: could not take the lock ${lockPath} for ${guarded}: another process keeps creating it; stop it or use --data-dir.`,
-    );
+    throw new QuestionLogError(`question log: could not take the lock ${lockPath} for ${guarded}: another process keeps creating it; stop it or use --data-dir.`);
   }
 
   /** Removes the lock file if it is still ours. Safe to call twice. */

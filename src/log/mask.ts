@@ -226,10 +226,7 @@ const ROOM = /(?<![0-9])\d{2,5}(?=\s?(?:室|号?房))/g;
 // A house number is 号 right after a street word, which a document number (〔2023〕15号, 第3号) never follows.
 const HOUSE_NUMBER = /(?<=(?:[路街巷弄道]|胡同)\s?)\d{1,5}(?=\s?号)/g;
 
-const detectRooms: Detector = (probe) => [
-  ...collect(probe, ROOM, (match) => "*".repeat(match[0].length)),
-  ...collect(probe, HOUSE_NUMBER, (match) => "*".repeat(match[0].length)),
-];
+const detectRooms: Detector = (probe) => [...collect(probe, ROOM, (match) => "*".repeat(match[0].length)), ...collect(probe, HOUSE_NUMBER, (match) => "*".repeat(match[0].length))];
 
 // --------------------------------------------------- control characters
 
@@ -260,14 +257,12 @@ export function escapeControlCharactersInJson(json: string): string {
 
 const MOBILE = /(?<![0-9+])((?:\+86|0086|86)[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9])/g;
 
-const detectMobiles: Detector = (probe) =>
-  collect(probe, MOBILE, (match) => `${match[1] ?? ""}${match[2] ?? ""}****${match[4] ?? ""}`);
+const detectMobiles: Detector = (probe) => collect(probe, MOBILE, (match) => `${match[1] ?? ""}${match[2] ?? ""}****${match[4] ?? ""}`);
 
 // Area codes are 3–4 digits starting with 0 (010, 0431); local numbers 7–8 digits.
 const LANDLINE = /(?<![0-9])(\(?0\d{2,3}\)?[ -]?)(\d{3,4})(\d{4})(?![0-9])/g;
 
-const detectLandlines: Detector = (probe) =>
-  collect(probe, LANDLINE, (match) => `${match[1] ?? ""}****${match[3] ?? ""}`);
+const detectLandlines: Detector = (probe) => collect(probe, LANDLINE, (match) => `${match[1] ?? ""}****${match[3] ?? ""}`);
 
 const DETECTORS: readonly Detector[] = [
   detectEmails,

@@ -21,10 +21,7 @@ export async function countOutcome(db: PgDb, day: string, outcome: Outcome, faqI
 export async function monthlyReport(db: PgDb, month: string): Promise<MonthlyReport> {
   const dates = daysOfMonth(month);
   if (dates === null) throw new QuestionLogError(`question log: "${month}" is not a month; write it as YYYY-MM, e.g. 2024-03.`);
-  const counts = await db.query<{ day: string; key: string; n: string }>(
-    "SELECT day, key, n FROM talentbot_counters WHERE day >= $1 AND day <= $2 AND key NOT LIKE 'faq:%'",
-    [dates[0], dates.at(-1)],
-  );
+  const counts = await db.query<{ day: string; key: string; n: string }>("SELECT day, key, n FROM talentbot_counters WHERE day >= $1 AND day <= $2 AND key NOT LIKE 'faq:%'", [dates[0], dates.at(-1)]);
   const counters: Record<string, DayCounters> = {};
   for (const { day, key, n } of counts.rows) {
     const target = (counters[day] ??= emptyDayCounters());

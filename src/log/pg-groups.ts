@@ -19,9 +19,7 @@ export async function recordQuestion(db: PgDb, question: NewQuestion, grouping: 
       // One "find or create the group" at a time across every replica: without it two
       // replicas could each start a group for the same new question at the same instant.
       await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, LOCK_GROUPING]);
-      const { rows } = await client.query<{ id: string; keys: string[] }>(
-        "SELECT id, data->'matchKeys' AS keys FROM talentbot_groups WHERE status = 'open' AND NOT human ORDER BY id",
-      );
+      const { rows } = await client.query<{ id: string; keys: string[] }>("SELECT id, data->'matchKeys' AS keys FROM talentbot_groups WHERE status = 'open' AND NOT human ORDER BY id");
       const best = bestMatch(rows, entry.normalized, grouping);
       if (best !== undefined) {
         // Staff may have closed it since (reply and status changes take the row lock, not the
@@ -35,24 +33,13 @@ export async function recordQuestion(db: PgDb, question: NewQuestion, grouping: 
       group = match;
       entry.groupId = group.id;
       addToGroup(group, entry);
-      await client.query("UPDATE talentbot_groups SET count = $2, last_asked_at = $3, data = $4::jsonb WHERE id = $1", [
-        group.id,
-        group.count,
-        group.lastAskedAt,
-        JSON.stringify(group),
-      ]);
+      await client.query("UPDATE talentbot_groups SET count = $2, last_asked_at = $3, data = $4::jsonb WHERE id = $1", [group.id, group.count, group.lastAskedAt, JSON.stringify(group)]);
     } else {
       entry.groupId = `g${await nextval(client, "talentbot_group_seq")}`;
       group = startGroup(entry.groupId, entry);
       await insertGroup(client, group);
     }
-    await client.query("INSERT INTO talentbot_entries (seq, id, group_id, asked_at, data) VALUES ($1, $2, $3, $4, $5::jsonb)", [
-      seq,
-      entry.id,
-      entry.groupId,
-      entry.askedAt,
-      JSON.stringify(entry),
-    ]);
+    await client.query("INSERT INTO talentbot_entries (seq, id, group_id, asked_at, data) VALUES ($1, $2, $3, $4, $5::jsonb)", [seq, entry.id, entry.groupId, entry.askedAt, JSON.stringify(entry)]);
     return entry;
   });
 }
@@ -116,10 +103,15 @@ export async function reply(db: PgDb, groupId: string, text: string, at: string)
     for (const target of replyTargets(entries.rows.map((r) => r.data))) {
       const seq = await nextval(client, "talentbot_message_seq");
       const message: OutboxMessage = { id: `m${seq}`, groupId, ...target, text, createdAt: at, attempts: 0 };
-      await client.query(
-        "INSERT INTO talentbot_outbox (seq, id, group_id, channel, conversation_id, text, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [seq, message.id, groupId, message.channel, message.conversationId, text, at],
-      );
+      await client.query("INSERT INTO talentbot_outbox (seq, id, group_id, channel, conversation_id, text, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+        seq,
+        message.id,
+        groupId,
+        message.channel,
+        message.conversationId,
+        text,
+        at,
+      ]);
       messages.push(message);
     }
     group.status = "replied";

@@ -39,21 +39,17 @@ export async function completeOutbox(db: PgDb, messageId: string, owner: string 
     );
     const row = current.rows[0];
     if (!row) {
-      throw new QuestionLogError(
-        `question log: there is no outbox message "${messageId}" in ${db.location}; it may have been removed by retention. Take ids from pendingOutbox().`,
-      );
+      throw new QuestionLogError(`question log: there is no outbox message "${messageId}" in ${db.location}; it may have been removed by retention. Take ids from pendingOutbox().`);
     }
     const ours = owner === undefined || row.lease_owner === owner;
     if (result.sent) {
-      await client.query("UPDATE talentbot_outbox SET sent_at = $2, last_error = NULL, not_before = NULL, lease_owner = NULL, lease_until = NULL WHERE id = $1", [
-        messageId,
-        result.at,
-      ]);
+      await client.query("UPDATE talentbot_outbox SET sent_at = $2, last_error = NULL, not_before = NULL, lease_owner = NULL, lease_until = NULL WHERE id = $1", [messageId, result.at]);
     } else {
-      await client.query(
-        "UPDATE talentbot_outbox SET attempts = attempts + 1, last_error = $2, not_before = $3, lease_owner = NULL, lease_until = NULL WHERE id = $1",
-        [messageId, result.error, result.retryAt],
-      );
+      await client.query("UPDATE talentbot_outbox SET attempts = attempts + 1, last_error = $2, not_before = $3, lease_owner = NULL, lease_until = NULL WHERE id = $1", [
+        messageId,
+        result.error,
+        result.retryAt,
+      ]);
     }
     return ours;
   });

@@ -105,9 +105,7 @@ export const LOCK_GROUPING = 2;
 /** Applies the missing migrations in `client`'s transaction; refuses a database migrated by a newer talentbot. */
 export async function applyMigrations(client: PoolClient, location: string): Promise<number[]> {
   await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, LOCK_MIGRATE]);
-  await client.query(
-    "CREATE TABLE IF NOT EXISTS talentbot_schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-  );
+  await client.query("CREATE TABLE IF NOT EXISTS talentbot_schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
   const { rows } = await client.query<{ version: number }>("SELECT version FROM talentbot_schema_migrations ORDER BY version");
   const done = new Set(rows.map((r) => r.version));
   const newest = Math.max(0, ...done);

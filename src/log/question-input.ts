@@ -9,9 +9,7 @@ import type { GroupFilter } from "./question-log-options.js";
 /** Throws if `question.reason` is not one of QUESTION_REASONS. */
 export function assertReason(question: QuestionToRecord, location: string): void {
   if (!QUESTION_REASONS.includes(question.reason)) {
-    throw new QuestionLogError(
-      `question log: unknown reason "${String(question.reason)}" for ${location}; use one of ${QUESTION_REASONS.join(", ")}.`,
-    );
+    throw new QuestionLogError(`question log: unknown reason "${String(question.reason)}" for ${location}; use one of ${QUESTION_REASONS.join(", ")}.`);
   }
 }
 
@@ -34,9 +32,7 @@ export function maskedQuestion(question: QuestionToRecord, askedAt: () => string
 /** Throws if `outcome` is not one of OUTCOMES. */
 export function assertOutcome(outcome: Outcome, location: string): void {
   if (!OUTCOMES.includes(outcome)) {
-    throw new QuestionLogError(
-      `question log: unknown outcome "${String(outcome)}" for ${location}; use one of ${OUTCOMES.join(", ")}.`,
-    );
+    throw new QuestionLogError(`question log: unknown outcome "${String(outcome)}" for ${location}; use one of ${OUTCOMES.join(", ")}.`);
   }
 }
 

@@ -4,8 +4,7 @@ import type { CsvRow } from "./csv.js";
 import { DAY_MS, localDateKey } from "./dates.js";
 import { QuestionLogError, errorMessage } from "./errors.js";
 import { asQuestionLogError, assertOutcome, assertReason, closedError, maskedQuestion, monthProblem, noGroupError, storeGroupFilter } from "./question-input.js";
-import { DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_OUTBOX_LEASE_MS, openStore } from "./question-log-options.js";
-import type { CommonOptions, GroupFilter, GroupWithEntries, QuestionLogOptions } from "./question-log-options.js";
+import { DEFAULT_MAX_SEND_ATTEMPTS, DEFAULT_OUTBOX_LEASE_MS, openStore, type CommonOptions, type GroupFilter, type GroupWithEntries, type QuestionLogOptions } from "./question-log-options.js";
 import { monthlyReportRows, type MonthlyReport } from "./report.js";
 import { DEFAULT_GROUP_THRESHOLD, bigramDice } from "./similarity.js";
 import type { GroupingRule, LogStore } from "./store.js";
@@ -54,7 +53,8 @@ export class QuestionLog {
   /** Opens (or creates) the log, takes the lock (embedded) or migrates the schema (PostgreSQL), and applies retention. */
   static async open(options: QuestionLogOptions): Promise<QuestionLog> {
     // A programming error, not a storage one: say it before anything is opened.
-    if (!(Number.isFinite(options.retentionDays) && options.retentionDays > 0)) throw new TypeError(`QuestionLog.open: retentionDays must be a positive number of days (bot.yaml retentionDays), not ${String(options.retentionDays)}`);
+    if (!(Number.isFinite(options.retentionDays) && options.retentionDays > 0))
+      throw new TypeError(`QuestionLog.open: retentionDays must be a positive number of days (bot.yaml retentionDays), not ${String(options.retentionDays)}`);
     const store = options.storage ?? (await openStore(options));
     try {
       const log = new QuestionLog(store, options);
@@ -105,7 +105,12 @@ export class QuestionLog {
   async record(question: QuestionToRecord): Promise<LoggedQuestion> {
     this.assertOpen();
     assertReason(question, this.location);
-    return this.run(() => this.store.recordQuestion(maskedQuestion(question, () => this.now().toISOString()), this.grouping));
+    return this.run(() =>
+      this.store.recordQuestion(
+        maskedQuestion(question, () => this.now().toISOString()),
+        this.grouping,
+      ),
+    );
   }
 
   /**

@@ -32,9 +32,7 @@ export function buildMonthlyReport(data: Pick<LogData, "counters" | "entries" | 
       askedThisMonth.set(entry.groupId, (askedThisMonth.get(entry.groupId) ?? 0) + 1);
     }
   }
-  const openGroups = data.groups
-    .filter((group) => group.status === "open" && askedThisMonth.has(group.id))
-    .map((group) => ({ group, askedThisMonth: askedThisMonth.get(group.id) ?? 0 }));
+  const openGroups = data.groups.filter((group) => group.status === "open" && askedThisMonth.has(group.id)).map((group) => ({ group, askedThisMonth: askedThisMonth.get(group.id) ?? 0 }));
   return assembleMonthlyReport(month, data.counters, openGroups);
 }
 
@@ -102,18 +100,7 @@ const formatRate = (rate: number | null): string => (rate === null ? "" : `${(ra
  * row, top FAQs, top open question groups.
  */
 export function monthlyReportRows(report: MonthlyReport): CsvRow[] {
-  const dayRow = (day: DayReport): CsvRow => [
-    day.date,
-    day.questions,
-    day.answered,
-    day.suggested,
-    day.excerpt,
-    day.unanswered,
-    day.smalltalk,
-    day.human,
-    day.unhelpful,
-    formatRate(day.answeredRate),
-  ];
+  const dayRow = (day: DayReport): CsvRow => [day.date, day.questions, day.answered, day.suggested, day.excerpt, day.unanswered, day.smalltalk, day.human, day.unhelpful, formatRate(day.answeredRate)];
   return [
     ["月度报告", report.month],
     [],
@@ -125,12 +112,6 @@ export function monthlyReportRows(report: MonthlyReport): CsvRow[] {
     ...report.topFaqs.map((faq): CsvRow => [faq.faqId, faq.hits]),
     [],
     ["待处理问题组", "问题", "本月提问次数", "累计提问次数", "最近提问时间"],
-    ...report.topOpenGroups.map((group): CsvRow => [
-      group.groupId,
-      group.representative,
-      group.askedThisMonth,
-      group.totalCount,
-      group.lastAskedAt,
-    ]),
+    ...report.topOpenGroups.map((group): CsvRow => [group.groupId, group.representative, group.askedThisMonth, group.totalCount, group.lastAskedAt]),
   ];
 }

@@ -18,9 +18,7 @@ export function replyTargets(entries: readonly LoggedQuestion[]): { channel: str
 }
 
 export function unknownMessage(messageId: string, location: string): QuestionLogError {
-  return new QuestionLogError(
-    `question log: there is no outbox message "${messageId}" in ${location}; it may have been removed by retention. Take ids from pendingOutbox().`,
-  );
+  return new QuestionLogError(`question log: there is no outbox message "${messageId}" in ${location}; it may have been removed by retention. Take ids from pendingOutbox().`);
 }
 
 /** One of the group's questions is now a request for a person: its count moves from `reason` to human. */

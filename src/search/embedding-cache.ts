@@ -116,7 +116,8 @@ export class EmbeddingCache {
     } catch {
       return `${this.file} has no readable header; it will be rebuilt`;
     }
-    if (header.schemaVersion !== EMBEDDING_CACHE_SCHEMA_VERSION) return `${this.file} is schema version ${String(header.schemaVersion)}, expected ${EMBEDDING_CACHE_SCHEMA_VERSION}; it will be rebuilt`;
+    if (header.schemaVersion !== EMBEDDING_CACHE_SCHEMA_VERSION)
+      return `${this.file} is schema version ${String(header.schemaVersion)}, expected ${EMBEDDING_CACHE_SCHEMA_VERSION}; it will be rebuilt`;
     if (header.model !== this.embedder.id || header.dimensions !== this.embedder.dimensions) return `${this.file} was made with another embedding model; it will be rebuilt`;
     const d = this.embedder.dimensions;
     let at = eol + 1;

@@ -1,5 +1,5 @@
 import type { Analyzer } from "./analyzer.js";
-import { charBigrams, dice, overlap, prepareQuery, recall, sumWeights, type DocTokens, type PreparedQuery, type QueryTerm } from "./score.js";
+import { charBigrams, dice, overlap, prepareQuery, recall, sumWeights, type DocTokens, type QueryTerm } from "./score.js";
 import { TermStats } from "./term-stats.js";
 import { TypoResolver } from "./typo.js";
 import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
@@ -11,6 +11,7 @@ import { denseTables, meaningOf, type DenseTables } from "./dense.js";
 import type { EntryMatch, IndexEntry, IndexPassage, OutOfScopeText, PassageMatch, SearchResult } from "./index-types.js";
 import { LexicalCandidates } from "./retrieval.js";
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from "./search-options.js";
+import { rankPassages, termDifferences } from "./differences.js";
 
 // The index's parts, one file each: index-types.ts (what it is built from and returns),
 // search-options.ts (its options and their defaults), retrieval.ts (lexical candidates from
@@ -93,7 +94,12 @@ export class SearchIndex {
       this.answerTokens.push(docTokens(answer));
       this.allTokens.push(docTokens([...unit, ...answer]));
       const flat = (terms: Term[]) => terms.flatMap((t) => [t.token, ...t.parts]);
-      this.classes.push(bayesClass([[flat(unit), 1], [flat(answer), this.options.bayesAnswerWeight]]));
+      this.classes.push(
+        bayesClass([
+          [flat(unit), 1],
+          [flat(answer), this.options.bayesAnswerWeight],
+        ]),
+      );
       units.push(flat(unit), flat(answer));
     });
     for (const d of this.allTokens) for (const t of d.all) this.entryVocabulary.add(t);
@@ -122,7 +128,14 @@ export class SearchIndex {
     this.background = bayesClass(uncovered.map((t) => [t, this.options.bayesAnswerWeight]));
     this.stats = new TermStats(units, this.options);
     const w = (t: string) => this.stats.weight(t);
-    for (const d of [...this.phrasings.map((p) => p.tokens), ...this.outOfScope.examples.map((x) => x.tokens), ...this.entryTokens, ...this.answerTokens, ...this.allTokens, ...this.passages.flatMap((p) => [p.tokens, p.title])]) {
+    for (const d of [
+      ...this.phrasings.map((p) => p.tokens),
+      ...this.outOfScope.examples.map((x) => x.tokens),
+      ...this.entryTokens,
+      ...this.answerTokens,
+      ...this.allTokens,
+      ...this.passages.flatMap((p) => [p.tokens, p.title]),
+    ]) {
       d.wordWeight = sumWeights(d.words, w);
     }
     this.vocabularySize = [...this.stats.vocabulary()].length;
@@ -160,7 +173,8 @@ export class SearchIndex {
   search(core: string, query?: Float32Array, rankWeights: RankWeights = this.options.rankWeights): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
     const meaning = query && this.dense ? meaningOf(this.dense, query, this.phrasingEntry, this.entries.length, this.options.denseCandidates) : undefined;
-    if (terms.length === 0 && !meaning) return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, outOfScopeCosine: 0, missingPeak: 0, extraPeak: 0, entries: [], passages: () => [] };
+    if (terms.length === 0 && !meaning)
+      return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, outOfScopeCosine: 0, missingPeak: 0, extraPeak: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0) || 1;
     const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
     // A compound counts as covered when an entry has one of its parts (partial credit elsewhere).
@@ -197,7 +211,22 @@ export class SearchIndex {
       const cosine = meaning ? Math.max(0, meaning.entryCosine[e]!) : 0;
       const answerCosine = meaning ? Math.max(0, meaning.answerCosine(e)) : 0;
       bestPhrasing.set(this.entries[e]!.id, best.index);
-      entries.push({ id: this.entries[e]!.id, posterior: 0, votes: 0, classifier: probs ? probs[e]! : 0, score: 0, phrasingScore: best.score, entryRecall, answerRecall, coverage, recall: best.recall, precision: best.precision, phrasing: best.phrasing, cosine, answerCosine });
+      entries.push({
+        id: this.entries[e]!.id,
+        posterior: 0,
+        votes: 0,
+        classifier: probs ? probs[e]! : 0,
+        score: 0,
+        phrasingScore: best.score,
+        entryRecall,
+        answerRecall,
+        coverage,
+        recall: best.recall,
+        precision: best.precision,
+        phrasing: best.phrasing,
+        cosine,
+        answerCosine,
+      });
     }
     // The nearest out-of-scope example, scored like a phrasing: a decision feature, not a rank signal.
     const lookAlike = terms.length > 0 ? this.outOfScope.nearest(terms, (x) => scoreText(x)) : undefined;
@@ -212,7 +241,7 @@ export class SearchIndex {
     if (terms.length > 0) this.addPosteriors(leaders, terms);
     for (const m of leaders) m.score = rankScore(m, rankWeights, probs !== undefined);
     entries.sort(byScore);
-    const differences = entries[0] ? this.differences(terms, this.phrasings[bestPhrasing.get(entries[0].id)!]!) : { missingPeak: 0, extraPeak: 0 };
+    const differences = entries[0] ? termDifferences(terms, this.phrasings[bestPhrasing.get(entries[0].id)!]!, this.stats) : { missingPeak: 0, extraPeak: 0 };
     const lexicalLeader = entries.reduce<EntryMatch | undefined>((b, m) => (!b || m.phrasingScore > b.phrasingScore ? m : b), undefined)?.id;
     const denseLeader = meaning && meaning.nearest[0] !== undefined ? this.entries[meaning.nearest[0]]!.id : undefined;
 
@@ -229,47 +258,8 @@ export class SearchIndex {
       ...(denseLeader !== undefined && { denseLeader }),
       ...(lexicalLeader !== undefined && { lexicalLeader }),
       entries,
-      passages: () => (passages ??= this.rankPassages(prepared, terms)),
+      passages: () => (passages ??= rankPassages(this.passages, prepared, terms, this.stats)),
     };
-  }
-
-  /**
-   * The heaviest word the question has and the best phrasing lacks, and the reverse, each as a
-   * share of the heaviest word on its side: a minimal pair (生效 / 失效, 原告 / 被告) differs in
-   * one heavy word, while a paraphrase differs mostly in light ones (什么时候 / 何时).
-   */
-  private differences(terms: readonly QueryTerm[], phrasing: Phrasing): { missingPeak: number; extraPeak: number } {
-    const asked = new Set(terms.flatMap((t) => [t.token, ...(t.parts ?? [])]));
-    const has = (token: string, parts: readonly string[] | undefined, set: ReadonlySet<string>) => set.has(token) || (parts ?? []).some((p) => set.has(p));
-    const top = Math.max(0, ...terms.map((t) => t.weight)) || 1;
-    const missingPeak = terms.reduce((m, t) => (has(t.token, t.parts, phrasing.tokens.all) ? m : Math.max(m, t.weight)), 0) / top;
-    const weights = phrasing.terms.map((t) => this.stats.weight(t.token));
-    const topOwn = Math.max(0, ...weights) || 1;
-    const extraPeak = phrasing.terms.reduce((m, t, i) => (has(t.token, t.parts, asked) ? m : Math.max(m, weights[i]!)), 0) / topOwn;
-    return { missingPeak, extraPeak };
-  }
-
-  private rankPassages(query: PreparedQuery, terms: readonly QueryTerm[]): PassageMatch[] {
-    // A passage worth quoting must contain the question's most specific word.
-    const key = this.keyTerm(terms);
-    // Passages are ranked by how much of the question they hold, with their title counting
-    // again: an overview article that mentions every subject should not beat the article about it.
-    return this.passages
-      .map((p) => ({
-        id: p.id,
-        recall: recall(query, p.tokens),
-        titleRecall: recall(query, p.title),
-        coversKeyTerm: key !== undefined && p.tokens.all.has(key),
-      }))
-      .filter((p) => p.recall > 0)
-      .sort((a, b) => b.recall + b.titleRecall - (a.recall + a.titleRecall) || a.id.localeCompare(b.id));
-  }
-
-  /** The most specific word of the question that the knowledge base knows (unknown words prove nothing). */
-  private keyTerm(terms: readonly QueryTerm[]): string | undefined {
-    let key: QueryTerm | undefined;
-    for (const t of terms) if (this.stats.has(t.token) && (!key || t.weight > key.weight)) key = t;
-    return key?.token;
   }
 
   /** Naive-Bayes posteriors of the leading candidates against each other and the background. */

@@ -14,8 +14,25 @@ export interface NormalizedText {
 
 /** Filler phrases removed anywhere from the core form, longest first so 请问一下 goes before 请问. */
 export const DEFAULT_FILLERS: readonly string[] = [
-  "麻烦问一下", "想咨询一下", "我想咨询", "我想问一下", "想问一下", "请问一下", "我想问", "咨询一下", "打扰一下", "问一下",
-  "请问", "您好", "你好", "老师好", "谢谢", "麻烦", "那个", "就是说", "哈哈",
+  "麻烦问一下",
+  "想咨询一下",
+  "我想咨询",
+  "我想问一下",
+  "想问一下",
+  "请问一下",
+  "我想问",
+  "咨询一下",
+  "打扰一下",
+  "问一下",
+  "请问",
+  "您好",
+  "你好",
+  "老师好",
+  "谢谢",
+  "麻烦",
+  "那个",
+  "就是说",
+  "哈哈",
 ];
 
 /**
@@ -39,11 +56,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 export function cleanText(text: string): string {
-  return simplify(text.replace(LONE_SURROGATE, " ").normalize("NFKC"))
-    .toLowerCase()
-    .replace(NOT_WORD, " ")
-    .trim()
-    .replace(/\s+/g, " ");
+  return simplify(text.replace(LONE_SURROGATE, " ").normalize("NFKC")).toLowerCase().replace(NOT_WORD, " ").trim().replace(/\s+/g, " ");
 }
 
 export function removeFillers(clean: string, fillers: readonly string[] = DEFAULT_FILLERS): string {

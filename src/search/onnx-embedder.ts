@@ -56,7 +56,9 @@ export class OnnxEmbedder implements Embedder {
     let dimensions: number;
     try {
       weights = await readFile(weightsFile);
-      const [tokenizerJson, tokenizerConfig, config] = await Promise.all(["tokenizer.json", "tokenizer_config.json", "config.json"].map(async (f) => JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>));
+      const [tokenizerJson, tokenizerConfig, config] = await Promise.all(
+        ["tokenizer.json", "tokenizer_config.json", "config.json"].map(async (f) => JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>),
+      );
       tokenizer = new Tokenizer(tokenizerJson!, tokenizerConfig!);
       dimensions = Number(config!["hidden_size"]);
     } catch (error) {
@@ -81,7 +83,11 @@ export class OnnxEmbedder implements Embedder {
     const n = ids.length;
     const shape = [1, n];
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, (i) => BigInt(i)), shape),
+      input_ids: new ort.Tensor(
+        "int64",
+        BigInt64Array.from(ids, (i) => BigInt(i)),
+        shape,
+      ),
       attention_mask: new ort.Tensor("int64", new BigInt64Array(n).fill(1n), shape),
     };
     if (this.session.inputNames.includes("token_type_ids")) feeds["token_type_ids"] = new ort.Tensor("int64", new BigInt64Array(n), shape);

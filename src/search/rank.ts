@@ -21,7 +21,19 @@ export type RankSignals = Record<RankFeature, number>;
  * The weights used before a knowledge base has fitted its own (and while fitting them): meaning
  * and words in equal parts. A prior, not a fit: no knowledge base's figures went into it.
  */
-export const PRIOR_RANK_WEIGHTS: RankWeights = { phrasingScore: 0.2, entryRecall: 0, answerRecall: 0.05, coverage: 0.1, posterior: 0.05, votes: 0.05, classifier: 0.05, recall: 0, precision: 0, cosine: 0.45, answerCosine: 0.05 };
+export const PRIOR_RANK_WEIGHTS: RankWeights = {
+  phrasingScore: 0.2,
+  entryRecall: 0,
+  answerRecall: 0.05,
+  coverage: 0.1,
+  posterior: 0.05,
+  votes: 0.05,
+  classifier: 0.05,
+  recall: 0,
+  precision: 0,
+  cosine: 0.45,
+  answerCosine: 0.05,
+};
 
 /**
  * Weighted mean of the signals, in [0, 1]. Pure. Without a classifier (knowledge bases above

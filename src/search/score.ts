@@ -72,13 +72,7 @@ export function fBeta(recall: number, precision: number, beta: number): number {
  * Weighted overlap of a query with a document's tokens. A compound the document lacks earns
  * the share of its characters covered by the parts the document has (购房补贴 ~ 补贴).
  */
-export function weightedOverlap(
-  query: readonly QueryTerm[],
-  doc: DocTokens,
-  weight: (token: string) => number,
-  beta = 1.2,
-  partWeight = 1,
-): Overlap {
+export function weightedOverlap(query: readonly QueryTerm[], doc: DocTokens, weight: (token: string) => number, beta = 1.2, partWeight = 1): Overlap {
   return overlap(prepareQuery(query), doc, weight, beta, partWeight);
 }
 

@@ -88,7 +88,10 @@ export class LogDesk implements StaffDesk {
 
   async reply(groupId: string, text: string): Promise<ReplyResult> {
     await this.requireGroup(groupId);
-    if (text.trim() === "") throw new StaffError(`the reply to group ${groupId} is empty; write the answer text, e.g. talentbot log reply ${groupId} "请携带……到窗口办理"`, { staff: `答复内容是空的，请在“答复内容”中写好答复再点“发送答复”。` });
+    if (text.trim() === "")
+      throw new StaffError(`the reply to group ${groupId} is empty; write the answer text, e.g. talentbot log reply ${groupId} "请携带……到窗口办理"`, {
+        staff: `答复内容是空的，请在“答复内容”中写好答复再点“发送答复”。`,
+      });
     const queued = await this.log.reply(groupId, text.trim());
     this.options.afterReply?.();
     return { group: (await this.requireGroup(groupId)).group, queued };
@@ -109,13 +112,15 @@ export class LogDesk implements StaffDesk {
 
   async dismiss(groupId: string, reason: string): Promise<QuestionGroup> {
     await this.requireGroup(groupId);
-    if (reason.trim() === "") throw new StaffError(`say why group ${groupId} is dismissed: talentbot log dismiss ${groupId} --reason "与人才政策无关"`, { staff: "请在“忽略原因”中写明为什么忽略，例如：与人才政策无关。" });
+    if (reason.trim() === "")
+      throw new StaffError(`say why group ${groupId} is dismissed: talentbot log dismiss ${groupId} --reason "与人才政策无关"`, { staff: "请在“忽略原因”中写明为什么忽略，例如：与人才政策无关。" });
     return this.log.dismiss(groupId, reason.trim());
   }
 
   async outOfScope(groupId: string, subject: string): Promise<OutOfScopeResult> {
     const { group } = await this.requireGroup(groupId);
-    if (group.status === "promoted") throw new StaffError(`group ${groupId} was promoted to FAQ "${group.promotedTo ?? "?"}"; an answered question cannot also be out of scope`, {
+    if (group.status === "promoted")
+      throw new StaffError(`group ${groupId} was promoted to FAQ "${group.promotedTo ?? "?"}"; an answered question cannot also be out of scope`, {
         staff: `问题组 ${groupId} 已经加入问答“${group.promotedTo ?? "?"}”：有答案的问题不能再列为不在问答范围。`,
       });
     const written = await addGroupToOutOfScope(group, this.options.knowledgeDir, subject);
@@ -125,7 +130,8 @@ export class LogDesk implements StaffDesk {
   }
 
   async report(month: string): Promise<MonthlyReport> {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new StaffError(`"${month}" is not a month; write it as YYYY-MM, e.g. --month 2024-03`, { staff: `“${month}”不是月份，请在“月份”中选择，例如 2024-03。` });
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+      throw new StaffError(`"${month}" is not a month; write it as YYYY-MM, e.g. --month 2024-03`, { staff: `“${month}”不是月份，请在“月份”中选择，例如 2024-03。` });
     return this.log.monthlyReport(month);
   }
 
@@ -135,7 +141,8 @@ export class LogDesk implements StaffDesk {
 
   private async requireGroup(groupId: string) {
     const found = await this.log.getGroup(groupId);
-    if (!found) throw new StaffError(`there is no question group "${groupId}" in ${this.log.location}; run \`talentbot log list\` to see the group ids`, {
+    if (!found)
+      throw new StaffError(`there is no question group "${groupId}" in ${this.log.location}; run \`talentbot log list\` to see the group ids`, {
         staff: `没有编号为 ${groupId} 的问题组，可能已被删除；请刷新“问题队列”后重试。`,
       });
     return found;
@@ -149,6 +156,7 @@ export const OUT_OF_SCOPE_REASON = "不在问答范围：";
 export function parseLocalDate(text: string, flag: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const date = match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : undefined;
-  if (!match || !date || date.getMonth() !== Number(match[2]) - 1) throw new StaffError(`${flag} "${text}" is not a date; write it as YYYY-MM-DD, e.g. ${flag} 2024-03-01`, { staff: `“${text}”不是日期，请用日期选择框选择，例如 2024-03-01。` });
+  if (!match || !date || date.getMonth() !== Number(match[2]) - 1)
+    throw new StaffError(`${flag} "${text}" is not a date; write it as YYYY-MM-DD, e.g. ${flag} 2024-03-01`, { staff: `“${text}”不是日期，请用日期选择框选择，例如 2024-03-01。` });
   return date;
 }

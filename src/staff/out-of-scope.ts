@@ -25,7 +25,8 @@ export interface OutOfScopeWrite {
  */
 export async function addGroupToOutOfScope(group: QuestionGroup, knowledgeDir: string, subject: string): Promise<OutOfScopeWrite> {
   const heading = subject.replace(/\s+/g, " ").trim();
-  if (heading === "" || heading.startsWith("#")) throw new StaffError(`name the subject the FAQ does not cover, e.g. --subject "租房补贴"`, { staff: "请在“主题”中写明问答不涵盖的主题，例如：租房补贴（不要以 # 开头）。" });
+  if (heading === "" || heading.startsWith("#"))
+    throw new StaffError(`name the subject the FAQ does not cover, e.g. --subject "租房补贴"`, { staff: "请在“主题”中写明问答不涵盖的主题，例如：租房补贴（不要以 # 开头）。" });
   const kb = await readKnowledge(knowledgeDir, "try again");
   const file = join(kb.dir, OUT_OF_SCOPE_FILE);
   const original = await readFile(file, "utf8").catch(() => undefined);

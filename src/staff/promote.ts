@@ -66,9 +66,11 @@ export async function promoteGroup(group: QuestionGroup, knowledgeDir: string, r
 }
 
 async function createFaq(group: QuestionGroup, kb: KnowledgeBase, faqId: string, request: PromoteRequest, now: Date): Promise<Written> {
-  if (!FAQ_ID_PATTERN.test(faqId)) throw new StaffError(`FAQ id "${faqId}" may contain only a-z, 0-9 and -; e.g. --faq-id talent-apartment`, { staff: `问答编号“${faqId}”只能由小写字母、数字和 - 组成，例如 talent-apartment。` });
+  if (!FAQ_ID_PATTERN.test(faqId))
+    throw new StaffError(`FAQ id "${faqId}" may contain only a-z, 0-9 and -; e.g. --faq-id talent-apartment`, { staff: `问答编号“${faqId}”只能由小写字母、数字和 - 组成，例如 talent-apartment。` });
   const existing = kb.faqs.find((f) => f.id === faqId);
-  if (existing) throw new StaffError(`FAQ "${faqId}" exists already (${existing.file}); choose another id, or add the questions to it with --to ${faqId}`, {
+  if (existing)
+    throw new StaffError(`FAQ "${faqId}" exists already (${existing.file}); choose another id, or add the questions to it with --to ${faqId}`, {
       staff: `问答编号“${faqId}”已被使用（${existing.file}）。请换一个编号，或用“作为已有问答的其他问法”把这些问法加到该问答。`,
     });
   const rel = `faq/${faqId}.md`;
@@ -76,15 +78,18 @@ async function createFaq(group: QuestionGroup, kb: KnowledgeBase, faqId: string,
   if (existsSync(file)) throw new StaffError(`${file} exists already; choose another id`, { staff: `文件 ${rel} 已存在，请换一个问答编号。` });
 
   const answer = (request.answer ?? group.reply?.text ?? "").trim();
-  if (!answer) throw new StaffError(`group ${group.id} has no staff reply to use as the answer; give one with --answer "…" or --answer-file FILE`, {
+  if (!answer)
+    throw new StaffError(`group ${group.id} has no staff reply to use as the answer; give one with --answer "…" or --answer-file FILE`, {
       staff: `问题组 ${group.id} 还没有答复可作答案，请在“答案”中填写。`,
     });
   const question = (request.question ?? group.representative).trim();
-  if (isMasked(question)) throw new StaffError(`the question "${question}" contains masked personal data; give a clean wording with --question "…"`, {
+  if (isMasked(question))
+    throw new StaffError(`the question "${question}" contains masked personal data; give a clean wording with --question "…"`, {
       staff: `标准问题“${question}”含有被遮盖的个人信息，请在“标准问题”中改写成不含个人信息的问法。`,
     });
   const owner = ownerOf(kb.faqs, question);
-  if (owner) throw new StaffError(`"${question}" is already a question of FAQ "${owner.id}" (${owner.file}); use --to ${owner.id}, or give another wording with --question`, {
+  if (owner)
+    throw new StaffError(`"${question}" is already a question of FAQ "${owner.id}" (${owner.file}); use --to ${owner.id}, or give another wording with --question`, {
       staff: `“${question}”已经是问答“${owner.id}”的问法（${owner.file}）。请改用“作为已有问答的其他问法”选择 ${owner.id}，或在“标准问题”中换一种说法。`,
     });
 
@@ -102,7 +107,8 @@ async function createFaq(group: QuestionGroup, kb: KnowledgeBase, faqId: string,
 
 async function addToExisting(group: QuestionGroup, kb: KnowledgeBase, faqId: string, request: PromoteRequest): Promise<Written> {
   const target = kb.faqs.find((f) => f.id === faqId);
-  if (!target) throw new StaffError(`there is no FAQ "${faqId}" in ${kb.dir}; check the id (it is the file name without .md), or create a new FAQ with --faq-id`, {
+  if (!target)
+    throw new StaffError(`there is no FAQ "${faqId}" in ${kb.dir}; check the id (it is the file name without .md), or create a new FAQ with --faq-id`, {
       staff: `没有编号为“${faqId}”的问答，可能刚被删除；请刷新页面后在“已有问答”中重新选择，或用“新建问答”。`,
     });
   const file = join(kb.dir, target.file);
@@ -172,7 +178,8 @@ function withAlternates(source: string, add: readonly string[], rel: string): st
   const opening = /^\uFEFF?---\r?\n/.exec(source);
   const rest = opening ? source.slice(opening[0].length) : "";
   const closing = /^---[ \t]*$/m.exec(rest);
-  if (!opening || !closing) throw new StaffError(`${rel} has no front matter between --- lines; run \`talentbot kb check\` and fix it first`, { staff: `问答文件 ${rel} 开头缺少 --- 之间的设置部分，请先改正该文件。` });
+  if (!opening || !closing)
+    throw new StaffError(`${rel} has no front matter between --- lines; run \`talentbot kb check\` and fix it first`, { staff: `问答文件 ${rel} 开头缺少 --- 之间的设置部分，请先改正该文件。` });
   const doc = parseDocument(rest.slice(0, closing.index));
   if (doc.errors.length > 0) throw new StaffError(`${rel} has invalid YAML; run \`talentbot kb check\` and fix it first`, { staff: `问答文件 ${rel} 的设置部分（YAML）有错误，请先改正该文件。` });
   const list = doc.get("alternates", true);

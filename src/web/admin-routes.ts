@@ -44,23 +44,19 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
   const engine = () => options.runtime.live.engine;
   const sessionOf = new WeakMap<FastifyRequest, StaffSession>();
 
-  app.post(
-    "/api/admin/login",
-    { schema: { body: { type: "object", required: ["token"], properties: { token: text(512) } } } },
-    async (request: FastifyRequest<{ Body: { token: string } }>, reply) => {
-      reply.header("cache-control", "no-store");
-      // Checked before the token: while blocked, even the right token is refused.
-      if (signInFailures.blocked(request.ip)) return tooMany(reply, signInFailures.retryAfter(request.ip));
-      if (!safeEqual(request.body.token, options.token)) {
-        signInFailures.take(request.ip);
-        return reply.code(401).send({ error: "口令不正确" });
-      }
-      signInFailures.forget(request.ip);
-      const session = sessions.create();
-      setSessionCookie(reply, request, session.id, Math.floor(sessions.maxAgeMs / 1000));
-      return { csrfToken: session.csrf };
-    },
-  );
+  app.post("/api/admin/login", { schema: { body: { type: "object", required: ["token"], properties: { token: text(512) } } } }, async (request: FastifyRequest<{ Body: { token: string } }>, reply) => {
+    reply.header("cache-control", "no-store");
+    // Checked before the token: while blocked, even the right token is refused.
+    if (signInFailures.blocked(request.ip)) return tooMany(reply, signInFailures.retryAfter(request.ip));
+    if (!safeEqual(request.body.token, options.token)) {
+      signInFailures.take(request.ip);
+      return reply.code(401).send({ error: "口令不正确" });
+    }
+    signInFailures.forget(request.ip);
+    const session = sessions.create();
+    setSessionCookie(reply, request, session.id, Math.floor(sessions.maxAgeMs / 1000));
+    return { csrfToken: session.csrf };
+  });
 
   void app.register(
     async (scope) => {
@@ -97,7 +93,14 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
 
       scope.get(
         "/groups",
-        { schema: { querystring: { type: "object", properties: { status: { type: "string", enum: [...GROUP_STATUSES, "all"] }, since: { type: "string", pattern: DATE }, until: { type: "string", pattern: DATE } } } } },
+        {
+          schema: {
+            querystring: {
+              type: "object",
+              properties: { status: { type: "string", enum: [...GROUP_STATUSES, "all"] }, since: { type: "string", pattern: DATE }, until: { type: "string", pattern: DATE } },
+            },
+          },
+        },
         async (request: FastifyRequest<{ Querystring: { status?: GroupStatus | "all"; since?: string; until?: string } }>) => {
           const { status, since, until } = request.query;
           let groups = await desk.list({ ...(status && status !== "all" ? { status } : {}), ...(since ? { since } : {}) });
@@ -211,10 +214,8 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
       });
 
       // The web face of `talentbot ask`: the engine's view of a question, never logged or counted.
-      scope.post(
-        "/hit-test",
-        { schema: { body: { type: "object", required: ["text"], properties: { text: text(2000) } } } },
-        async (request: FastifyRequest<{ Body: { text: string } }>) => answerRecord(await engine().ask(request.body.text)),
+      scope.post("/hit-test", { schema: { body: { type: "object", required: ["text"], properties: { text: text(2000) } } } }, async (request: FastifyRequest<{ Body: { text: string } }>) =>
+        answerRecord(await engine().ask(request.body.text)),
       );
     },
     { prefix: "/api/admin" },
@@ -234,9 +235,7 @@ function reloadView(reload: ReloadReport | undefined) {
   if (reload === undefined) return undefined;
   if (reload.ok) return { ok: true, faqs: reload.faqs };
   const message =
-    reload.problems.length > 0
-      ? `知识库有 ${reload.problems.length} 个问题，没有重新加载，机器人仍按之前的版本回答`
-      : `知识库无法读取（${reload.message}），没有重新加载，机器人仍按之前的版本回答`;
+    reload.problems.length > 0 ? `知识库有 ${reload.problems.length} 个问题，没有重新加载，机器人仍按之前的版本回答` : `知识库无法读取（${reload.message}），没有重新加载，机器人仍按之前的版本回答`;
   return { ok: false, message, problems: reload.problems.map(formatProblemZh) };
 }
 

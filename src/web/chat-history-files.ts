@@ -178,10 +178,10 @@ export class ChatHistoryFiles {
       await chmod(target, 0o600).catch(() => undefined);
     } catch (error) {
       this.keepOff = true;
-      this.warn(
-        `web chat history ${file} is unreadable (${problem}) and could not be moved aside (${messageOf(error)}); it is left as it is and new conversations are kept in memory only.`,
-        { file, movedTo: null },
-      );
+      this.warn(`web chat history ${file} is unreadable (${problem}) and could not be moved aside (${messageOf(error)}); it is left as it is and new conversations are kept in memory only.`, {
+        file,
+        movedTo: null,
+      });
       return false;
     }
     this.warn(

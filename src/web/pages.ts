@@ -79,10 +79,11 @@ function paragraphs(text: string): string {
 
 /** A policy document with one section per article, each with its key as id: `/policies/<doc>#第八条` lands on it. */
 export function policyPage(doc: PolicyDoc): string {
-  const meta = [doc.issuer, doc.issued].filter((v): v is string => Boolean(v)).map(escapeHtml).join(" · ");
-  const toc = doc.articles
-    .map((a) => `<li><a href="#${escapeHtml(encodeURIComponent(articleAnchor(a.key)))}">${escapeHtml(a.key === a.title ? a.key : `${a.key} ${a.title}`)}</a></li>`)
-    .join("\n");
+  const meta = [doc.issuer, doc.issued]
+    .filter((v): v is string => Boolean(v))
+    .map(escapeHtml)
+    .join(" · ");
+  const toc = doc.articles.map((a) => `<li><a href="#${escapeHtml(encodeURIComponent(articleAnchor(a.key)))}">${escapeHtml(a.key === a.title ? a.key : `${a.key} ${a.title}`)}</a></li>`).join("\n");
   const articles = doc.articles
     .map((a) => {
       const id = articleAnchor(a.key);
@@ -105,7 +106,9 @@ ${articles}`,
 }
 
 export function policyIndexPage(kb: KnowledgeBase): string {
-  const items = kb.policies.map((p) => `<li><a href="/policies/${escapeHtml(encodeURIComponent(p.id))}">${escapeHtml(p.title)}</a>${p.issued ? ` <span class="meta">${escapeHtml(p.issued)}</span>` : ""}</li>`).join("\n");
+  const items = kb.policies
+    .map((p) => `<li><a href="/policies/${escapeHtml(encodeURIComponent(p.id))}">${escapeHtml(p.title)}</a>${p.issued ? ` <span class="meta">${escapeHtml(p.issued)}</span>` : ""}</li>`)
+    .join("\n");
   return page("政策文件", `<h1>政策文件</h1>\n<ul class="policy-list">${items}</ul>`);
 }
 

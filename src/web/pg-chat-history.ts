@@ -47,10 +47,7 @@ export class PgChatHistory implements ChatStore {
   }
 
   async since(sessionId: string, afterSeq = 0): Promise<ChatItem[]> {
-    const { rows } = await this.store.query<{ data: ChatItem }>("SELECT data FROM talentbot_web_items WHERE session_id = $1 AND seq > $2 ORDER BY seq", [
-      sessionId,
-      afterSeq,
-    ]);
+    const { rows } = await this.store.query<{ data: ChatItem }>("SELECT data FROM talentbot_web_items WHERE session_id = $1 AND seq > $2 ORDER BY seq", [sessionId, afterSeq]);
     return rows.map((r) => r.data);
   }
 
@@ -93,10 +90,7 @@ export class PgChatHistory implements ChatStore {
       );
       const first = Number(rows[0]?.next_seq) - lines.length;
       const items = lines.map(([from, reply], index) => chatItem(first + index, from, at, reply));
-      await client.query(
-        "INSERT INTO talentbot_web_items (session_id, seq, data) SELECT $1, (i->>'seq')::integer, i FROM jsonb_array_elements($2::jsonb) AS i",
-        [sessionId, JSON.stringify(items)],
-      );
+      await client.query("INSERT INTO talentbot_web_items (session_id, seq, data) SELECT $1, (i->>'seq')::integer, i FROM jsonb_array_elements($2::jsonb) AS i", [sessionId, JSON.stringify(items)]);
       await client.query("DELETE FROM talentbot_web_items WHERE session_id = $1 AND seq < $2", [sessionId, first + lines.length - this.maxItems]);
       return items;
     });

@@ -58,10 +58,15 @@ export function parseTrustProxy(value: string | undefined): { trust: string[] | 
   const setting = value?.trim() ?? "";
   if (OFF_WORDS.includes(setting.toLowerCase())) return { trust: false };
   if (ON_WORDS.includes(setting.toLowerCase())) return { trust: ["loopback"] };
-  const entries = setting.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = setting
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (/^\d+$/.test(entry)) {
-      return { error: `TALENTBOT_TRUST_PROXY=${setting}: a number of proxy hops is not supported; name the proxy instead: 1 or loopback (a proxy on this host), or its addresses, e.g. 10.0.0.5 or 10.0.0.0/24` };
+      return {
+        error: `TALENTBOT_TRUST_PROXY=${setting}: a number of proxy hops is not supported; name the proxy instead: 1 or loopback (a proxy on this host), or its addresses, e.g. 10.0.0.5 or 10.0.0.0/24`,
+      };
     }
     if (!PROXY_RANGE_NAMES.includes(entry.toLowerCase()) && !isAddressOrRange(entry)) {
       return { error: `TALENTBOT_TRUST_PROXY: "${entry}" is not an address, a CIDR range or one of ${PROXY_RANGE_NAMES.join(", ")}; e.g. TALENTBOT_TRUST_PROXY=loopback or 10.0.0.5,10.0.1.0/24` };

@@ -101,7 +101,10 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) report(`talentbot: web request ${request.method} ${request.url.split("?")[0] ?? ""} failed: ${error.message}`);
-    return reply.code(status).type("application/json; charset=utf-8").send({ error: publicMessage(status, error) });
+    return reply
+      .code(status)
+      .type("application/json; charset=utf-8")
+      .send({ error: publicMessage(status, error) });
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -141,18 +144,14 @@ export async function buildWebApp(options: WebAppOptions): Promise<FastifyInstan
       return { botName: bot.botName, greeting: bot.greeting, examples: bot.examples };
     });
 
-    app.post(
-      "/api/chat",
-      { schema: { body: chatBodySchema } },
-      async (request: FastifyRequest<{ Body: { sessionId: string; text: string } }>, reply) => {
-        if (!chatMessages.take(request.ip)) return tooMany(reply, chatMessages.retryAfter(request.ip));
-        if (!channel.receiving) return reply.code(503).send({ error: "服务暂不可用，请稍后再试" });
-        const { sessionId, text } = request.body;
-        const replies = await channel.receive(sessionId, text);
-        const messages = await history.exchange(sessionId, text, replies);
-        return { sessionId, replies, messages };
-      },
-    );
+    app.post("/api/chat", { schema: { body: chatBodySchema } }, async (request: FastifyRequest<{ Body: { sessionId: string; text: string } }>, reply) => {
+      if (!chatMessages.take(request.ip)) return tooMany(reply, chatMessages.retryAfter(request.ip));
+      if (!channel.receiving) return reply.code(503).send({ error: "服务暂不可用，请稍后再试" });
+      const { sessionId, text } = request.body;
+      const replies = await channel.receive(sessionId, text);
+      const messages = await history.exchange(sessionId, text, replies);
+      return { sessionId, replies, messages };
+    });
 
     app.get("/api/chat/history", { schema: { querystring: historyQuerySchema } }, async (request: FastifyRequest<{ Querystring: { sessionId: string; after?: number; resume?: boolean } }>) => {
       const { sessionId, after, resume } = request.query;

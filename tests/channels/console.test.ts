@@ -25,7 +25,14 @@ describe("console channel", () => {
     const received: IncomingMessage[] = [];
     await channel.start(async (message, respond) => {
       received.push(message);
-      if (message.text === "补贴") await respond({ text: "您是不是想问：", choices: [{ label: "购房补贴怎么申请？", faqId: "a" }, { label: "特殊津贴多少？", faqId: "b" }] });
+      if (message.text === "补贴")
+        await respond({
+          text: "您是不是想问：",
+          choices: [
+            { label: "购房补贴怎么申请？", faqId: "a" },
+            { label: "特殊津贴多少？", faqId: "b" },
+          ],
+        });
       else await respond({ text: `答：${message.text}`, feedback: true });
     });
     input.end("补贴\n\n  \n1\n");

@@ -57,7 +57,12 @@ describe("platform SDKs stay in src/channels", () => {
     const offenders = core.flatMap(({ file, imports }) =>
       imports
         .filter((i) => i.startsWith("."))
-        .filter((i) => relative(SRC, resolve(dirname(join(SRC, file)), i)).split("\\").join("/").startsWith("channels/"))
+        .filter((i) =>
+          relative(SRC, resolve(dirname(join(SRC, file)), i))
+            .split("\\")
+            .join("/")
+            .startsWith("channels/"),
+        )
         .map((i) => `${file} imports ${i}`),
     );
     expect(offenders).toEqual([]);
@@ -78,7 +83,12 @@ function crossFolderImports(all: readonly { file: string; imports: string[] }[])
   return all.flatMap(({ file, imports }) =>
     imports
       .filter((i) => i.startsWith("."))
-      .map((specifier) => ({ specifier, target: relative(SRC, resolve(dirname(join(SRC, file)), specifier)).split("\\").join("/") }))
+      .map((specifier) => ({
+        specifier,
+        target: relative(SRC, resolve(dirname(join(SRC, file)), specifier))
+          .split("\\")
+          .join("/"),
+      }))
       .filter(({ target }) => !target.startsWith("..") && target.includes("/"))
       .map(({ specifier, target }) => ({ file, specifier, from: folderOf(file), to: folderOf(target) }))
       .filter((e) => e.from !== e.to),
@@ -174,5 +184,16 @@ describe("the module map (DESIGN.md) holds", () => {
       "extra/planted.ts: extra/ is not on the module map",
     ]);
     expect(folderLoops(edges)).toEqual(expect.arrayContaining(["core → log → core", "core → staff → core"]));
+  });
+
+  it("keeps every file of src/ at 300 lines or fewer (a longer one gets split by responsibility)", async () => {
+    const files = (await readdir(SRC, { recursive: true })).filter((f) => f.endsWith(".ts"));
+    expect(files.length).toBeGreaterThan(100);
+    const long: string[] = [];
+    for (const file of files) {
+      const lines = (await readFile(join(SRC, file), "utf8")).split("\n").length - 1;
+      if (lines > 300) long.push(`${file}: ${lines} lines`);
+    }
+    expect(long).toEqual([]);
   });
 });

@@ -159,7 +159,7 @@ describe("Telegram channel against a Bot API emulator", () => {
     expect(answer!.text).toContain("提交申请表、人才证书、户口簿。");
     expect(answer!.text).toContain("依据：《示例细则》第一条");
     expect(labels(answer!)).toEqual(["👍 有帮助", "👎 没帮助"]);
-    const file = (await bot.runtime.log.listGroups());
+    const file = await bot.runtime.log.listGroups();
     expect(file.map((g) => [g.representative, g.reasons])).toEqual([["孩子上学要准备哪些材料", { suggested: 1 }]]);
   });
 
@@ -200,7 +200,7 @@ describe("Telegram channel against a Bot API emulator", () => {
     const [unknown] = await bot.expectSent(103, 1);
     expect(unknown!.text).toContain("抱歉，暂时无法回答。");
     await waitFor(async () => (await bot.runtime.log.listGroups()).length > 0, "the question to be logged"); // written after the reply went out
-    const [group] = (await bot.runtime.log.listGroups({ status: "open" }));
+    const [group] = await bot.runtime.log.listGroups({ status: "open" });
     expect(group).toMatchObject({ representative: "明天会下雨吗", channels: ["telegram"] });
 
     // Not staff: refused, nothing changes.
@@ -255,7 +255,7 @@ describe("Telegram channel against a Bot API emulator", () => {
     expect(notes.slice(1).map((m) => m.text)).toEqual([BUTTON_GONE_TEXT, BUTTON_GONE_TEXT, BUTTON_GONE_TEXT]);
     const [note107] = await bot.expectSent(107, 1);
     expect(note107!.text).toBe(BUTTON_GONE_TEXT);
-    expect((await bot.runtime.log.listGroups())).toEqual([]); // none of them reached the core as feedback
+    expect(await bot.runtime.log.listGroups()).toEqual([]); // none of them reached the core as feedback
 
     await bot.press(106, answer!, genuine); // the real 👍 still works
     const all = await bot.expectSent(106, 5);
@@ -274,7 +274,11 @@ describe("Telegram channel against a Bot API emulator", () => {
     expect(answer!.replyTo).toBe(asked[0]!.messageId);
 
     // A reply to one of the bot's messages counts as addressing it.
-    await member.sendMessage(member.makeMessage("购房补贴怎么申请", { reply_to_message: { message_id: answer!.id, date: 0, chat: { id: -500, type: "group", title: "g" }, from: { id: BOT_ID, is_bot: true, first_name: "Bot" } } } as never));
+    await member.sendMessage(
+      member.makeMessage("购房补贴怎么申请", {
+        reply_to_message: { message_id: answer!.id, date: 0, chat: { id: -500, type: "group", title: "g" }, from: { id: BOT_ID, is_bot: true, first_name: "Bot" } },
+      } as never),
+    );
     const [, second] = await bot.expectSent(-500, 2);
     expect(second!.text).toContain("C类人才20万元");
     // The unaddressed first message got nothing and was not counted as a question.
@@ -364,7 +368,11 @@ describe("Telegram channel against a Bot API emulator", () => {
 
   it("gives up on a refused send at once (403), and the core records the failure", async () => {
     const bot = await startTelegramBot();
-    bot.proxy.fail("sendMessage", { status: 403, body: { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" } }, { status: 403, body: { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" } });
+    bot.proxy.fail(
+      "sendMessage",
+      { status: 403, body: { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" } },
+      { status: 403, body: { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" } },
+    );
     await say(bot, 112, "人才子女入学需要什么材料？");
     await waitFor(() => bot.reports.some((l) => l.includes("bot was blocked by the user")), "the failure to be reported");
     expect(bot.reports.join("\n")).toMatch(/handling a message on telegram \(conversation 112\) failed: 403: Forbidden: bot was blocked by the user/);

@@ -136,7 +136,7 @@ describe("WeChat channel with wechaty-puppet-mock", () => {
     const [, sorry] = await bot.expectSaid(bot.asker, 2);
     expect(sorry).toContain("抱歉没能帮到您");
     await waitFor(async () => (await bot.runtime.log.listGroups()).length > 0, "the 不好 to be logged"); // the log writes after the reply went out
-    const [group] = (await bot.runtime.log.listGroups());
+    const [group] = await bot.runtime.log.listGroups();
     expect(group).toMatchObject({ representative: "人才子女入学需要什么材料？", reasons: { unhelpful: 1 }, channels: ["wechat"] });
     expect((await bot.runtime.log.getGroup(group!.id))!.entries[0]).toMatchObject({ conversationId: `contact:${bot.asker.id}`, senderId: bot.asker.id, senderName: "张三" });
   });
@@ -172,7 +172,7 @@ describe("WeChat channel with wechaty-puppet-mock", () => {
     expect(inRoom).toMatch(/^@李四 抱歉，暂时无法回答。/);
 
     await waitFor(async () => (await bot.runtime.log.listGroups())[0]?.count === 2, "both questions to be logged in one group");
-    const [group] = (await bot.runtime.log.listGroups({ status: "open" }));
+    const [group] = await bot.runtime.log.listGroups({ status: "open" });
     const desk = new LogDesk(bot.runtime.log, { knowledgeDir, afterReply: () => void bot.runtime.outbox.deliver() });
     const { queued } = await desk.reply(group!.id, "明天多云，不会下雨。");
     expect(queued.map((m) => m.conversationId).sort()).toEqual([`contact:${bot.asker.id}`, `room:${bot.room.id}`].sort());
@@ -237,7 +237,7 @@ describe("WeChat channel with wechaty-puppet-mock", () => {
     bot.asker.say("@李四 你知道吗", [bot.other]).to(bot.room); // mentions someone else
     await settle();
     expect(bot.said).toHaveLength(1);
-    expect((await bot.runtime.log.listGroups())).toEqual([]); // unaddressed room messages are neither answered nor logged
+    expect(await bot.runtime.log.listGroups()).toEqual([]); // unaddressed room messages are neither answered nor logged
   });
 
   it("ignores its own messages, messages from before login, official accounts and system notices", async () => {

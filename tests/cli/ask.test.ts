@@ -16,7 +16,10 @@ describe("talentbot ask", () => {
     const questions = ["人才子女入学需要什么材料", "明天会下雨吗", "", "您好", "購房補貼怎麼申請"];
     const r = await talentbot(["ask", "--json"], { input: `${questions.join("\n")}\n` });
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l["question"])).toEqual(questions);
     expect(lines.map((l) => l["status"])).toEqual(["answered", "unanswered", "empty", "smalltalk", "answered"]);
     expect(lines[0]).toMatchObject({ faqId: "enroll-materials", sources: [{ doc: "talent-20-rules" }] });

@@ -17,7 +17,7 @@ describe("talentbot kb check", () => {
     const dir = await writeMiniKb({ "faq/bad.md": "---\nschemaVersion: 1\nid: wrong-name\nquestion: 问题\n---\n答案" });
     const r = await talentbot(["kb", "check", "--knowledge", dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("faq/bad.md:3: id \"wrong-name\" does not match the file name \"bad.md\"");
+    expect(r.stderr).toContain('faq/bad.md:3: id "wrong-name" does not match the file name "bad.md"');
     expect(r.stderr).toContain("→ rename the file to wrong-name.md or set `id: bad`");
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
@@ -37,8 +37,7 @@ describe("talentbot kb import", () => {
     const csv = join(dir, "export.csv");
     await writeFile(
       csv,
-      '\uFEFFid,question,alternates,answer,source\r\n' +
-        'spouse-job,引进人才配偶能安排工作吗？,配偶就业|老婆工作怎么安排|爱人能调过来吗,"按""一人一策""协调安置，\r\n联系人社局。",rules#第三条\r\n',
+      "\uFEFFid,question,alternates,answer,source\r\n" + 'spouse-job,引进人才配偶能安排工作吗？,配偶就业|老婆工作怎么安排|爱人能调过来吗,"按""一人一策""协调安置，\r\n联系人社局。",rules#第三条\r\n',
       "utf8",
     );
     const r = await talentbot(["kb", "import", csv, "--knowledge", dir]);

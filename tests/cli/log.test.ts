@@ -36,7 +36,10 @@ describe("talentbot log list / show / reply / dismiss (no bot running)", () => {
     expect(list.code).toBe(0);
     expect(list.out).toMatch(/^g1 +open +×3 +博士安家费怎么申请\n.*web · unanswered 3\ng2 +open +×1 +明天会下雨吗/);
     const json = JSON.parse((await cli("log", "list", "--json", ...d)).out) as { id: string; count: number }[];
-    expect(json.map((g) => [g.id, g.count])).toEqual([["g1", 3], ["g2", 1]]);
+    expect(json.map((g) => [g.id, g.count])).toEqual([
+      ["g1", 3],
+      ["g2", 1],
+    ]);
 
     expect((await cli("log", "list", "--since", "2999-01-01", ...d)).out).toBe("no question groups");
     expect((await cli("log", "list", "--since", localToday(), ...d)).out).toContain("博士安家费怎么申请");
@@ -98,11 +101,13 @@ describe("talentbot log promote", () => {
     expect(promote.err).toBe("");
     expect(promote.code).toBe(0);
     expect(promote.out).toContain(`wrote new FAQ phd-settlement: ${join(knowledgeDir, "faq/phd-settlement.md")}`);
-    expect(promote.out).toContain("skipped \"我的电话138****5678，博士安家费怎么申请\": contains masked personal data");
+    expect(promote.out).toContain('skipped "我的电话138****5678，博士安家费怎么申请": contains masked personal data');
     expect(promote.out).toContain("no bot is running");
 
     const file = await readFile(join(knowledgeDir, "faq/phd-settlement.md"), "utf8");
-    expect(file).toMatch(/^---\nschemaVersion: 1\nid: phd-settlement\nquestion: 博士安家费怎么申请\nalternates:\n {2}- 博士安家费如何申请\nupdated: "?\d{4}-\d{2}-\d{2}"?\nsample: false\n---\n博士研究生安家费20万元/);
+    expect(file).toMatch(
+      /^---\nschemaVersion: 1\nid: phd-settlement\nquestion: 博士安家费怎么申请\nalternates:\n {2}- 博士安家费如何申请\nupdated: "?\d{4}-\d{2}-\d{2}"?\nsample: false\n---\n博士研究生安家费20万元/,
+    );
 
     const after = await cli("ask", "博士安家费怎么申请", "--knowledge", knowledgeDir);
     expect(after.out).toContain(answer);
@@ -117,7 +122,9 @@ describe("talentbot log promote", () => {
 
   it("promotes a question listed as out of scope only with --remove-out-of-scope, removing it (and an emptied subject) from the file", async () => {
     const knowledgeDir = await writeMiniKb({
-      "out-of-scope.md": ["---", "schemaVersion: 1", "---", "## 人才公寓", "- 人才公寓怎么申请", "- 人才公寓租金多少", "", "## 公寓物业", "- 怎样申请人才公寓", "", "## 落户", "- 怎么落户", ""].join("\n"),
+      "out-of-scope.md": ["---", "schemaVersion: 1", "---", "## 人才公寓", "- 人才公寓怎么申请", "- 人才公寓租金多少", "", "## 公寓物业", "- 怎样申请人才公寓", "", "## 落户", "- 怎么落户", ""].join(
+        "\n",
+      ),
     });
     expect((await cli("kb", "check", "--knowledge", knowledgeDir)).code).toBe(0);
     const dataDir = await tempDir();
@@ -147,8 +154,18 @@ describe("talentbot log promote", () => {
   it("adds a group's questions to an existing FAQ, keeping the staff's comments and layout", async () => {
     const knowledgeDir = await writeMiniKb({
       "faq/housing-subsidy.md": [
-        "---", "schemaVersion: 1", "id: housing-subsidy", "# 2024 年口径，改动前请问人社局", "question: 购房补贴怎么申请？",
-        "alternates:", "  - 买房补贴有多少  # 常见问法", "  - 买房有补助吗", "sample: true", "---", "C类人才20万元，在线申请。", "",
+        "---",
+        "schemaVersion: 1",
+        "id: housing-subsidy",
+        "# 2024 年口径，改动前请问人社局",
+        "question: 购房补贴怎么申请？",
+        "alternates:",
+        "  - 买房补贴有多少  # 常见问法",
+        "  - 买房有补助吗",
+        "sample: true",
+        "---",
+        "C类人才20万元，在线申请。",
+        "",
       ].join("\n"),
     });
     const dataDir = await tempDir();
@@ -167,8 +184,20 @@ describe("talentbot log promote", () => {
     const text = await readFile(join(knowledgeDir, "faq/housing-subsidy.md"), "utf8");
     expect(text).toBe(
       [
-        "---", "schemaVersion: 1", "id: housing-subsidy", "# 2024 年口径，改动前请问人社局", "question: 购房补贴怎么申请？",
-        "alternates:", "  - 买房补贴有多少 # 常见问法", "  - 买房有补助吗", "  - 人才买房补贴发几年", "  - 人才买房补贴分几年发", "sample: true", "---", "C类人才20万元，在线申请。", "",
+        "---",
+        "schemaVersion: 1",
+        "id: housing-subsidy",
+        "# 2024 年口径，改动前请问人社局",
+        "question: 购房补贴怎么申请？",
+        "alternates:",
+        "  - 买房补贴有多少 # 常见问法",
+        "  - 买房有补助吗",
+        "  - 人才买房补贴发几年",
+        "  - 人才买房补贴分几年发",
+        "sample: true",
+        "---",
+        "C类人才20万元，在线申请。",
+        "",
       ].join("\n"),
     );
     expect((await cli("kb", "check", "--knowledge", knowledgeDir)).code).toBe(0);
@@ -302,7 +331,12 @@ describe("talentbot log list / show: control characters in an older log", () => 
       await writeFile(join(history, name), text.replace(JSON.stringify("人才公寓怎么申请"), JSON.stringify(hostile)));
     }
     const d = ["--data-dir", dataDir];
-    for (const argv of [["log", "list", ...d], ["log", "show", "g1", ...d], ["log", "list", "--json", ...d], ["log", "show", "g1", "--json", ...d]]) {
+    for (const argv of [
+      ["log", "list", ...d],
+      ["log", "show", "g1", ...d],
+      ["log", "list", "--json", ...d],
+      ["log", "show", "g1", "--json", ...d],
+    ]) {
       const { code, out } = await cli(...argv);
       expect(code).toBe(0);
       expect(out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202E]/);

@@ -28,7 +28,18 @@ afterAll(async () => {
 
 const TOKEN = "replica-test-staff-token-0123456789";
 /** Ten questions the mini knowledge base cannot answer, on unrelated subjects: ten groups. */
-const TOPICS = ["明天会下雨吗", "火车票在哪里买", "附近有什么好吃的饭店", "股票明年会涨吗", "手机屏幕碎了怎么修", "电影院晚上几点关门", "成年人怎么学游泳", "猫咪不吃猫粮怎么办", "自行车链条怎么保养", "航班延误可以赔偿吗"];
+const TOPICS = [
+  "明天会下雨吗",
+  "火车票在哪里买",
+  "附近有什么好吃的饭店",
+  "股票明年会涨吗",
+  "手机屏幕碎了怎么修",
+  "电影院晚上几点关门",
+  "成年人怎么学游泳",
+  "猫咪不吃猫粮怎么办",
+  "自行车链条怎么保养",
+  "航班延误可以赔偿吗",
+];
 
 interface Replica {
   bot: RunningCli;
@@ -67,9 +78,11 @@ async function history(replica: Replica, i: number): Promise<{ from: string; tex
 /** Runs `work` for 0…n-1 with at most `limit` at a time. */
 async function bounded(n: number, limit: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < n) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
 }
 
 async function withStore<T>(url: string, work: (store: PgStore) => Promise<T>): Promise<T> {
@@ -113,7 +126,9 @@ describe("two replicas on one PostgreSQL", () => {
     expect(login.status).toBe(200);
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-    const groups = (await (await fetch(`${a.url}/api/admin/groups?status=open`, { headers: { cookie } })).json()) as { groups?: { id: string; representative: string }[] } | { id: string; representative: string }[];
+    const groups = (await (await fetch(`${a.url}/api/admin/groups?status=open`, { headers: { cookie } })).json()) as
+      | { groups?: { id: string; representative: string }[] }
+      | { id: string; representative: string }[];
     const list = Array.isArray(groups) ? groups : (groups.groups ?? []);
     const target = list.find((g) => g.representative === TOPICS[0])!;
     expect(target).toBeDefined();
@@ -127,10 +142,14 @@ describe("two replicas on one PostgreSQL", () => {
     // Every asker of topic 0 sees the reply, read from the replica that did NOT serve them.
     const askers = Array.from({ length: total }, (_, i) => i).filter((i) => i % TOPICS.length === 0);
     const other = (i: number): Replica => (i % 2 === 0 ? b : a);
-    await waitFor(async () => {
-      for (const i of askers) if (!(await history(other(i), i)).some((item) => item.from === "staff")) return false;
-      return true;
-    }, "the staff reply in every asker's chat", 30_000);
+    await waitFor(
+      async () => {
+        for (const i of askers) if (!(await history(other(i), i)).some((item) => item.from === "staff")) return false;
+        return true;
+      },
+      "the staff reply in every asker's chat",
+      30_000,
+    );
     // Both replicas keep running their outbox (every 2 s): nobody gets it twice.
     await new Promise((resolve) => setTimeout(resolve, 4_500));
     for (const i of askers) {
@@ -147,7 +166,20 @@ describe("two replicas on one PostgreSQL", () => {
     expect((await ask(a, 500, question)).replies[0]!.text).not.toContain("向住建部门提交入住申请");
     await writeFile(
       join(knowledgeDir, "faq", "talent-apartment.md"),
-      ["---", "schemaVersion: 1", "id: talent-apartment", "question: 人才公寓怎么申请入住？", "alternates:", "  - 人才公寓如何申请", "source:", "  doc: rules", "  article: 第三条", "sample: false", "---", "向住建部门提交入住申请。"].join("\n"),
+      [
+        "---",
+        "schemaVersion: 1",
+        "id: talent-apartment",
+        "question: 人才公寓怎么申请入住？",
+        "alternates:",
+        "  - 人才公寓如何申请",
+        "source:",
+        "  doc: rules",
+        "  article: 第三条",
+        "sample: false",
+        "---",
+        "向住建部门提交入住申请。",
+      ].join("\n"),
     );
     let n = 600;
     for (const replica of [a, b]) {
@@ -164,10 +196,7 @@ describe("two replicas on one PostgreSQL", () => {
   it("loses no acknowledged question when one replica is killed with SIGKILL mid-burst", async () => {
     const databaseUrl = await server!.createDatabase();
     const knowledgeDir = await writeMiniKb();
-    const [a, b] = await Promise.all([
-      startReplica({ databaseUrl, knowledgeDir, dataDir: await tempDir() }),
-      startReplica({ databaseUrl, knowledgeDir, dataDir: await tempDir() }),
-    ]);
+    const [a, b] = await Promise.all([startReplica({ databaseUrl, knowledgeDir, dataDir: await tempDir() }), startReplica({ databaseUrl, knowledgeDir, dataDir: await tempDir() })]);
     const acknowledged: number[] = [];
     let fromB = 0;
     await bounded(240, 24, async (i) => {
@@ -209,7 +238,11 @@ describe("two replicas on one PostgreSQL", () => {
       const during = await ask(a, 2, TOPICS[2]!);
       expect(during.ok).toBe(true); // the user still gets the answer
       expect(during.replies[0]!.text).toContain("抱歉，暂时无法回答。");
-      await waitFor(() => /question log: PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+ failed \(.*\): the database cannot be reached; questions are not saved until it is back/.test(a.bot.stderr()), "the operator to be told", 15_000);
+      await waitFor(
+        () => /question log: PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+ failed \(.*\): the database cannot be reached; questions are not saved until it is back/.test(a.bot.stderr()),
+        "the operator to be told",
+        15_000,
+      );
       expect(a.bot.stderr()).not.toMatch(/\n\s+at /); // no stack traces
     } finally {
       await server!.startServer();
@@ -267,10 +300,15 @@ describe("two replicas on one PostgreSQL", () => {
         const client = emulator.getClient(token, { userId: chat, chatId: chat, type: "private", firstName: `U${chat}`, userName: `u${chat}` });
         const update = { update_id: index + 1, message: { ...client.makeMessage(TOPICS[0]!), message_id: 10 + index } };
         const replica = index % 2 === 0 ? a : b;
-        const posted = await fetch(`${replica.url}/telegram/webhook`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: JSON.stringify(update) });
+        const posted = await fetch(`${replica.url}/telegram/webhook`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+          body: JSON.stringify(update),
+        });
         expect(posted.status).toBe(200);
       }
-      const sent = (chat: number): string[] => emulator.storage.botMessages.filter((m) => m.botToken === token && String(m.message.chat_id) === String(chat)).map((m) => (m.message as unknown as { text: string }).text);
+      const sent = (chat: number): string[] =>
+        emulator.storage.botMessages.filter((m) => m.botToken === token && String(m.message.chat_id) === String(chat)).map((m) => (m.message as unknown as { text: string }).text);
       await waitFor(() => chats.every((chat) => sent(chat).length === 1), "an answer in every chat");
       const group = await withStore(databaseUrl, async (store) => {
         await waitFor(async () => (await store.listGroups())[0]?.count === 4, "the four questions in one group");

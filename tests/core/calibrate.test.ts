@@ -21,7 +21,10 @@ describe("calibrate", () => {
     expect(figures.wrong).toBeLessThanOrEqual(0.02 * figures.inScope);
     // Each kind of negative within its own budget.
     const answered = (s: CalibrationSample) => probability(decision.answerModel, s.x) >= decision.answerThreshold;
-    for (const [kind, budget] of [["labelled", 0.05], ["near-miss", 0.1]] as const) {
+    for (const [kind, budget] of [
+      ["labelled", 0.05],
+      ["near-miss", 0.1],
+    ] as const) {
       const ofKind = set.filter((s) => !s.inScope && s.kind === kind);
       expect(ofKind.filter(answered).length, kind).toBeLessThanOrEqual(budget * ofKind.length);
     }

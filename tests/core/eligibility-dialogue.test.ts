@@ -83,7 +83,16 @@ describe("eligibility check (政策计算器) through the pipeline", () => {
     await bot.say("政策计算器");
     expect(await bot.say("C类")).toContain("第 2 题"); // a unique part of a label is enough
     expect(await bot.say("不知道几岁")).toContain("第 2 题"); // short: asked again
-    const replies = await bot.runtime.bot.handle({ channel: "console", conversationId: "u1", senderId: "u1", text: "人才子女入学需要什么材料？", kind: "text", isGroup: false, mentionsBot: true, receivedAt: new Date() });
+    const replies = await bot.runtime.bot.handle({
+      channel: "console",
+      conversationId: "u1",
+      senderId: "u1",
+      text: "人才子女入学需要什么材料？",
+      kind: "text",
+      isGroup: false,
+      mentionsBot: true,
+      receivedAt: new Date(),
+    });
     expect(replies.map((r) => r.text)).toEqual([interruptedText("政策计算器"), expect.stringContaining("提交申请表、人才证书、户口簿。")]);
     expect(await bot.say("40")).not.toContain("第 3 题");
     await bot.stop();
@@ -117,7 +126,10 @@ describe("eligibility check (政策计算器) through the pipeline", () => {
     expect(b).toContain("（您的回答：不是人才）");
     expect(a).toMatch(/可以享受（2 项）[\s\S]*购房补贴[\s\S]*子女入学/);
     expect(a).toContain("人才公寓——不满足：年龄不超过35周岁（您的回答：40周岁）");
-    expect(await bot.runtime.bot.services.eligibility.snapshot()).toEqual({ checks: 2, benefits: { housing: { checked: 2, applies: 1 }, apartment: { checked: 2, applies: 1 }, enrolment: { checked: 2, applies: 1 } } });
+    expect(await bot.runtime.bot.services.eligibility.snapshot()).toEqual({
+      checks: 2,
+      benefits: { housing: { checked: 2, applies: 1 }, apartment: { checked: 2, applies: 1 }, enrolment: { checked: 2, applies: 1 } },
+    });
     await bot.stop();
   });
 

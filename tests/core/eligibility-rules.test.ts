@@ -14,9 +14,49 @@ beforeAll(async () => {
 
 type Facts = Record<string, FactValue>;
 // A certified C-class teacher who just bought a first home, with a child in junior school.
-const teacher: Facts = { talent_class: "C", employer: "edu", recruited: false, degree: "master", shortage_major: false, contract_years: 5, housing: "first_purchase", months_since_contract: 10, in_apartment: false, child_stage: "junior", child_age: 13, local_hukou: true, spouse_relocating: true, title: "deputy", frontline: true, teaching_years: 12, age: 40, graduate_status: "other", top30: false };
+const teacher: Facts = {
+  talent_class: "C",
+  employer: "edu",
+  recruited: false,
+  degree: "master",
+  shortage_major: false,
+  contract_years: 5,
+  housing: "first_purchase",
+  months_since_contract: 10,
+  in_apartment: false,
+  child_stage: "junior",
+  child_age: 13,
+  local_hukou: true,
+  spouse_relocating: true,
+  title: "deputy",
+  frontline: true,
+  teaching_years: 12,
+  age: 40,
+  graduate_status: "other",
+  top30: false,
+};
 // A 2024 graduate in a shortage subject, recruited to a school, renting.
-const graduate: Facts = { talent_class: "none", employer: "edu", recruited: true, degree: "master", shortage_major: true, contract_years: 5, housing: "none", months_since_contract: 0, in_apartment: false, child_stage: "none", child_age: 0, local_hukou: false, spouse_relocating: false, title: "junior", frontline: true, teaching_years: 0, age: 26, graduate_status: "fresh", top30: false };
+const graduate: Facts = {
+  talent_class: "none",
+  employer: "edu",
+  recruited: true,
+  degree: "master",
+  shortage_major: true,
+  contract_years: 5,
+  housing: "none",
+  months_since_contract: 0,
+  in_apartment: false,
+  child_stage: "none",
+  child_age: 0,
+  local_hukou: false,
+  spouse_relocating: false,
+  title: "junior",
+  frontline: true,
+  teaching_years: 0,
+  age: 26,
+  graduate_status: "fresh",
+  top30: false,
+};
 
 /** Every sample benefit: one applicant who qualifies, and the one fact that makes them miss it. */
 const CASES: Record<string, { qualifies: Facts; miss: Facts; failing: string }> = {
@@ -73,11 +113,23 @@ describe("three-valued evaluation", () => {
     const b = rules.benefits.find((x) => x.id === "housing-subsidy-talent")!;
     expect(evaluate(b.when, new Map())).toBeUndefined();
     expect(evaluate(b.when, new Map([["talent_class", "none"]]))).toBe(false);
-    expect(evaluate(b.when, new Map<string, FactValue>([["talent_class", "B"], ["housing", "first_purchase"]]))).toBeUndefined();
+    expect(
+      evaluate(
+        b.when,
+        new Map<string, FactValue>([
+          ["talent_class", "B"],
+          ["housing", "first_purchase"],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 
   it("asks only facts that still change a result: nothing about housing dates once nobody can get a housing subsidy", () => {
-    const values = new Map<string, FactValue>([["talent_class", "none"], ["recruited", false], ["housing", "first_purchase"]]);
+    const values = new Map<string, FactValue>([
+      ["talent_class", "none"],
+      ["recruited", false],
+      ["housing", "first_purchase"],
+    ]);
     const asked: string[] = [];
     for (let f = nextFact(rules, values, new Set()); f; f = nextFact(rules, values, new Set())) {
       asked.push(f.id);
@@ -189,8 +241,8 @@ describe("kb check of eligibility files", () => {
     });
     const { problems } = await checkKnowledge(dir);
     expect(problems.map((p) => `${p.file}:${p.line ?? ""} ${p.message}`)).toEqual([
-      "eligibility/benefits.yaml:8 this branch of an `any` in \"one\" can never be true (on its own or together with the conditions it sits under)",
-      "eligibility/facts.yaml: trigger \"入学材料清单\" is also a question or alternate of enroll-materials: that FAQ could never be reached with it",
+      'eligibility/benefits.yaml:8 this branch of an `any` in "one" can never be true (on its own or together with the conditions it sits under)',
+      'eligibility/facts.yaml: trigger "入学材料清单" is also a question or alternate of enroll-materials: that FAQ could never be reached with it',
     ]);
   });
 

@@ -52,7 +52,16 @@ describe("out-of-scope examples (knowledge/out-of-scope.md)", () => {
 
 describe("outOfScopeLookAlike / answerBlocked", () => {
   const entry = (score: number, phrasingScore: number) => ({ id: "x", score, phrasingScore }) as EntryMatch;
-  const result = (outOfScopeScore: number, entries: EntryMatch[]) => ({ entries, outOfScopeScore, outOfScopeCosine: 0, missingPeak: 0, extraPeak: 0, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0 });
+  const result = (outOfScopeScore: number, entries: EntryMatch[]) => ({
+    entries,
+    outOfScopeScore,
+    outOfScopeCosine: 0,
+    missingPeak: 0,
+    extraPeak: 0,
+    unknownShare: 0,
+    uncoveredShare: 0,
+    uncoveredPeak: 0,
+  });
   const margin = DEFAULT_DECISION.outOfScopeMargin;
 
   it("blocks when an example beats the best phrasing by the margin, not before", async () => {

@@ -23,7 +23,7 @@ describe("staff replies through the outbox", () => {
 
     input.write("博士安家费怎么申请\n");
     await waitFor(() => printed.includes("抱歉，暂时无法回答。"), "the bot's answer");
-    const [group] = (await bot.runtime.log.listGroups());
+    const [group] = await bot.runtime.log.listGroups();
 
     // The staff command finds the running bot through admin.json and hands the reply over.
     const io = captureOutput();
@@ -62,8 +62,8 @@ describe("staff replies through the outbox", () => {
 
     await outbox.deliver();
     expect(wecom.sent).toEqual([{ conversationId: "room-1", reply: { text: "关于您咨询的“博士安家费怎么申请”，工作人员答复如下：\n请向人社局申请。" } }]);
-    expect((await log.pendingOutbox("wecom"))).toEqual([]);
-    expect((await log.pendingOutbox("telegram"))).toHaveLength(1); // no telegram channel running: it waits
+    expect(await log.pendingOutbox("wecom")).toEqual([]);
+    expect(await log.pendingOutbox("telegram")).toHaveLength(1); // no telegram channel running: it waits
     await log.close();
   });
 });

@@ -266,10 +266,13 @@ describe("error boundary", () => {
     const log = await QuestionLog.open({ retentionDays: 180, dataDir: await tempDir() });
     const errors: BotError[] = [];
     const bot = new Bot({ engine: () => engine, log })
-      .use(async (ctx, next) => {
-        if (ctx.message.text.startsWith("boom")) throw new TypeError("kaput");
-        await next();
-      }, ...conversationStages())
+      .use(
+        async (ctx, next) => {
+          if (ctx.message.text.startsWith("boom")) throw new TypeError("kaput");
+          await next();
+        },
+        ...conversationStages(),
+      )
       .catch((error) => {
         errors.push(error);
       });

@@ -9,7 +9,10 @@ export const BIN = join(PROJECT_ROOT, "bin", "talentbot.js");
 
 /** Compiles src/ to dist/ when a source file is newer than the build, so spawned CLIs run the code under test. */
 export async function ensureBuilt(): Promise<void> {
-  const built = await stat(join(PROJECT_ROOT, "dist/cli/main.js")).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(join(PROJECT_ROOT, "dist/cli/main.js")).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   const sources = (await readdir(join(PROJECT_ROOT, "src"), { recursive: true })).filter((f) => f.endsWith(".ts"));
   const newest = Math.max(...(await Promise.all(sources.map((f) => stat(join(PROJECT_ROOT, "src", f)).then((s) => s.mtimeMs)))));
   if (newest <= built) return;
@@ -40,7 +43,11 @@ export interface CliResult {
 /** Runs `talentbot …` in a child process to completion. */
 export function talentbot(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? PROJECT_ROOT, env: options.env ?? cleanEnv(), stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: options.env ?? cleanEnv(),
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));

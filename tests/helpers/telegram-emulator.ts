@@ -86,10 +86,14 @@ export class FaultyProxy {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const upstream = request(`${this.target}${req.url ?? ""}`, { method: req.method, headers: { "content-type": req.headers["content-type"] ?? "application/json", "content-length": String(body.length) } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, { "content-type": answer.headers["content-type"] ?? "application/json" });
-        answer.pipe(res);
-      });
+      const upstream = request(
+        `${this.target}${req.url ?? ""}`,
+        { method: req.method, headers: { "content-type": req.headers["content-type"] ?? "application/json", "content-length": String(body.length) } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, { "content-type": answer.headers["content-type"] ?? "application/json" });
+          answer.pipe(res);
+        },
+      );
       upstream.on("error", () => res.destroy());
       upstream.end(body);
     });

@@ -37,7 +37,10 @@ describe("knowledge loading", () => {
     for (const broken of ['question: "未闭合的引号', "question: [未闭合的括号"]) {
       const text = ["---", "schemaVersion: 1", "id: broken", broken, "alternates:", ...alternates, "---", "答案"].join("\n");
       const problems = await problemsOf({ "faq/broken.md": text });
-      expect(problems.map((p) => [p.file, p.line]), broken).toEqual([["faq/broken.md", 4]]);
+      expect(
+        problems.map((p) => [p.file, p.line]),
+        broken,
+      ).toEqual([["faq/broken.md", 4]]);
     }
   });
 
@@ -62,10 +65,7 @@ describe("knowledge loading", () => {
       "faq/a.md": faq("a", ["question: 问题甲", "source:", "  doc: nope"]),
       "faq/b.md": faq("b", ["question: 问题乙", "source:", "  doc: rules", "  article: 第九十条"]),
     });
-    expect(problems.map((p) => p.message)).toEqual([
-      expect.stringMatching(/document "nope", which does not exist/),
-      expect.stringMatching(/article "第九十条", which is not in policies\/rules.md/),
-    ]);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/document "nope", which does not exist/), expect.stringMatching(/article "第九十条", which is not in policies\/rules.md/)]);
     expect(problems[0]!.fix).toMatch(/rules/);
   });
 
@@ -100,7 +100,13 @@ describe("knowledge loading", () => {
   it("loads out-of-scope examples by subject, and the file is optional", async () => {
     const kb = await loadKnowledge(await writeMiniKb({ "out-of-scope.md": OUT_OF_SCOPE }));
     expect(kb.outOfScope).toEqual([
-      { subject: "租房补贴", examples: [{ text: "租房补贴怎么申请", line: 6 }, { text: "租房有补助吗", line: 7 }] },
+      {
+        subject: "租房补贴",
+        examples: [
+          { text: "租房补贴怎么申请", line: 6 },
+          { text: "租房有补助吗", line: 7 },
+        ],
+      },
       { subject: "落户", examples: [{ text: "人才落户要什么材料", line: 10 }] },
     ]);
     expect((await loadKnowledge(await writeMiniKb())).outOfScope).toEqual([]);

@@ -56,8 +56,17 @@ const BROKEN: Record<string, string | null>[] = [
   { "bot.yaml": "- 不是字段" },
   {
     "bot.yaml": [
-      "greeting: 您好", "help: 帮助", "examples: 只有一句", "notFound: 抱歉", "excerptIntro: 原文", "retentionDays: -1",
-      "staffContact:", "  phone: 0000", "  address: 示例路", "  hours: 工作日", "  email: [a, b]",
+      "greeting: 您好",
+      "help: 帮助",
+      "examples: 只有一句",
+      "notFound: 抱歉",
+      "excerptIntro: 原文",
+      "retentionDays: -1",
+      "staffContact:",
+      "  phone: 0000",
+      "  address: 示例路",
+      "  hours: 工作日",
+      "  email: [a, b]",
     ].join("\n"),
   },
   { "bot.yaml": null },
@@ -158,15 +167,7 @@ const CSVS = [
   'id,question,answer\nx,"未闭合,答案',
   "",
   "question,alternates\n问题,问法",
-  [
-    "id,question,alternates,answer,source",
-    "Bad Id,问题,,答案,",
-    "ok,问题,,答案,",
-    "ok,问题,,答案,",
-    "no-question,,,答案,",
-    "no-answer,问题,,,",
-    "bad-source,问题,,答案,不是 文件#条款!",
-  ].join("\n"),
+  ["id,question,alternates,answer,source", "Bad Id,问题,,答案,", "ok,问题,,答案,", "ok,问题,,答案,", "no-question,,,答案,", "no-answer,问题,,,", "bad-source,问题,,答案,不是 文件#条款!"].join("\n"),
 ];
 
 async function everyProblem(): Promise<KnowledgeProblem[]> {
@@ -206,7 +207,10 @@ describe("knowledge problems in Chinese", () => {
         expect(text, label).toMatch(HAN);
         const rest = prose(text, p.file);
         expect(rest, `${label}\n  ${text}`).not.toMatch(/[a-z]{4,} [a-z]{4,}/i);
-        expect((rest.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !ALLOWED_LATIN.has(w)), `${label}\n  ${text}`).toEqual([]);
+        expect(
+          (rest.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !ALLOWED_LATIN.has(w)),
+          `${label}\n  ${text}`,
+        ).toEqual([]);
       }
       expect(p.zh.message, label).not.toBe(p.message);
     }

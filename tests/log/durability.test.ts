@@ -66,11 +66,7 @@ describe("QuestionLog killed with SIGKILL mid-burst", () => {
     const cacheDir = join(projectRoot, "node_modules", ".cache");
     await mkdir(cacheDir, { recursive: true });
     compiledDir = await mkdtemp(join(cacheDir, "talentbot-log-test-"));
-    await promisify(execFile)(
-      process.execPath,
-      [join(projectRoot, "node_modules/typescript/bin/tsc"), "-p", join(fixtures, "tsconfig.log-only.json"), "--outDir", compiledDir],
-      { cwd: projectRoot },
-    );
+    await promisify(execFile)(process.execPath, [join(projectRoot, "node_modules/typescript/bin/tsc"), "-p", join(fixtures, "tsconfig.log-only.json"), "--outDir", compiledDir], { cwd: projectRoot });
   });
 
   afterAll(async () => {

@@ -103,7 +103,13 @@ describe("embedded log files", () => {
     expect(state.groups.map((g) => g.id)).toEqual([open.groupId]);
     expect(state.outbox).toEqual([]);
     expect(Object.keys(state.counters)).toEqual(["2024-04-02"]);
-    const march = JSON.parse(await readFile(join(dataDir, "questions", "2024-03.json"), "utf8")) as { schemaVersion: number; month: string; groups: { id: string; status: string }[]; outbox: { id: string }[]; counters: Record<string, unknown> };
+    const march = JSON.parse(await readFile(join(dataDir, "questions", "2024-03.json"), "utf8")) as {
+      schemaVersion: number;
+      month: string;
+      groups: { id: string; status: string }[];
+      outbox: { id: string }[];
+      counters: Record<string, unknown>;
+    };
     expect(march).toMatchObject({ schemaVersion: 2, month: "2024-03" });
     expect(march.groups.map((g) => [g.id, g.status])).toEqual([[replied.groupId, "replied"]]);
     expect(march.outbox.map((m) => m.id)).toEqual([message!.id]);
@@ -124,12 +130,49 @@ describe("embedded log files", () => {
     const v1: LogData = {
       ...emptyLogData(),
       entries: [
-        { id: "q1", groupId: "g1", text: "博士安家费怎么申请", normalized: "博士安家费怎么申请", askedAt: "2024-01-10T01:00:00.000Z", channel: "web", conversationId: "c1", reason: "unanswered", candidates: [] },
+        {
+          id: "q1",
+          groupId: "g1",
+          text: "博士安家费怎么申请",
+          normalized: "博士安家费怎么申请",
+          askedAt: "2024-01-10T01:00:00.000Z",
+          channel: "web",
+          conversationId: "c1",
+          reason: "unanswered",
+          candidates: [],
+        },
         { id: "q2", groupId: "g2", text: "明天会下雨吗", normalized: "明天会下雨吗", askedAt: "2024-02-10T01:00:00.000Z", channel: "web", conversationId: "c2", reason: "unanswered", candidates: [] },
       ],
       groups: [
-        { id: "g1", status: "dismissed", dismissReason: "无关", representative: "博士安家费怎么申请", variants: ["博士安家费怎么申请"], matchKeys: ["博士安家费怎么申请"], count: 1, firstAskedAt: "2024-01-10T01:00:00.000Z", lastAskedAt: "2024-01-10T01:00:00.000Z", channels: ["web"], reasons: { unanswered: 1 }, bestGuesses: [], updatedAt: "2024-01-11T01:00:00.000Z" },
-        { id: "g2", status: "open", representative: "明天会下雨吗", variants: ["明天会下雨吗"], matchKeys: ["明天会下雨吗"], count: 1, firstAskedAt: "2024-02-10T01:00:00.000Z", lastAskedAt: "2024-02-10T01:00:00.000Z", channels: ["web"], reasons: { unanswered: 1 }, bestGuesses: [], updatedAt: "2024-02-10T01:00:00.000Z" },
+        {
+          id: "g1",
+          status: "dismissed",
+          dismissReason: "无关",
+          representative: "博士安家费怎么申请",
+          variants: ["博士安家费怎么申请"],
+          matchKeys: ["博士安家费怎么申请"],
+          count: 1,
+          firstAskedAt: "2024-01-10T01:00:00.000Z",
+          lastAskedAt: "2024-01-10T01:00:00.000Z",
+          channels: ["web"],
+          reasons: { unanswered: 1 },
+          bestGuesses: [],
+          updatedAt: "2024-01-11T01:00:00.000Z",
+        },
+        {
+          id: "g2",
+          status: "open",
+          representative: "明天会下雨吗",
+          variants: ["明天会下雨吗"],
+          matchKeys: ["明天会下雨吗"],
+          count: 1,
+          firstAskedAt: "2024-02-10T01:00:00.000Z",
+          lastAskedAt: "2024-02-10T01:00:00.000Z",
+          channels: ["web"],
+          reasons: { unanswered: 1 },
+          bestGuesses: [],
+          updatedAt: "2024-02-10T01:00:00.000Z",
+        },
       ],
       counters: { "2024-01-10": { questions: 3, answered: 2, suggested: 0, excerpt: 0, unanswered: 1, smalltalk: 0, human: 0, unhelpful: 0, faqHits: { "enroll-materials": 2 } } },
       nextId: { entry: 3, group: 3, message: 1 },
@@ -158,6 +201,8 @@ describe("embedded log files", () => {
     const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     await log.close();
     await writeFile(join(dataDir, "questions", "2024-03.entries.jsonl"), `${JSON.stringify({ schemaVersion: 9, kind: "talentbot question entries", month: "2024-03" })}\n`);
-    await expect(EmbeddedStore.open(dataDir)).rejects.toThrow(/2024-03\.entries\.jsonl cannot be read: schemaVersion 9 is not supported \(expected 2\)\. Move it out of .*questions \(or restore it\) and start again\./);
+    await expect(EmbeddedStore.open(dataDir)).rejects.toThrow(
+      /2024-03\.entries\.jsonl cannot be read: schemaVersion 9 is not supported \(expected 2\)\. Move it out of .*questions \(or restore it\) and start again\./,
+    );
   });
 });

@@ -124,10 +124,7 @@ describe("QuestionLog grouping", () => {
     now = new Date("2024-03-09T06:00:00Z");
     const recent = await log.record(question("博士后补贴标准"));
     expect((await log.listGroups()).map((group) => group.id)).toEqual([popular.groupId, recent.groupId, old.groupId]);
-    expect((await log.listGroups({ since: new Date("2024-03-04T00:00:00Z") })).map((group) => group.id)).toEqual([
-      popular.groupId,
-      recent.groupId,
-    ]);
+    expect((await log.listGroups({ since: new Date("2024-03-04T00:00:00Z") })).map((group) => group.id)).toEqual([popular.groupId, recent.groupId]);
     await log.close();
   });
 
@@ -159,7 +156,6 @@ describe("requests for a person (人工)", () => {
     await log.close();
   });
 });
-
 
 describe("QuestionLog.escalate (人工 about a question just asked)", () => {
   it("turns the entry into a request for a person in its group, and declines once staff handled the group", async () => {

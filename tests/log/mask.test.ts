@@ -93,9 +93,7 @@ describe("maskPersonalData: bank cards", () => {
   });
 
   it("treats an 18-digit Luhn-valid number that fails the ID check as a card", () => {
-    const card18 = [...Array(10).keys()]
-      .map((n) => luhnCard(`6222021234567800${n}`))
-      .find((candidate) => !isValidResidentId(candidate))!;
+    const card18 = [...Array(10).keys()].map((n) => luhnCard(`6222021234567800${n}`)).find((candidate) => !isValidResidentId(candidate))!;
     expect(card18).toHaveLength(18);
     expect(maskPersonalData(card18)).toBe(`${card18.slice(0, 4)}**********${card18.slice(14)}`);
   });

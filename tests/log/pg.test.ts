@@ -52,13 +52,17 @@ describe("PostgreSQL schema", () => {
     await store.query("INSERT INTO talentbot_schema_migrations (version, description) VALUES ($1, 'from the future')", [SCHEMA_LATEST + 1]);
     await store.close();
     await expect(PgStore.open(url)).rejects.toThrow(
-      new RegExp(`question log: the database postgres://postgres@127\\.0\\.0\\.1:\\d+/\\w+ has schema version ${SCHEMA_LATEST + 1}, written by a newer talentbot .*run the newer talentbot, or point DATABASE_URL at another database`),
+      new RegExp(
+        `question log: the database postgres://postgres@127\\.0\\.0\\.1:\\d+/\\w+ has schema version ${SCHEMA_LATEST + 1}, written by a newer talentbot .*run the newer talentbot, or point DATABASE_URL at another database`,
+      ),
     );
   });
 
   it("says clearly what is wrong with an unusable DATABASE_URL (no stack, no password)", async () => {
     const missingDb = server!.url("no_such_database").replace("postgres@", "postgres:secret@");
-    await expect(QuestionLog.open({ retentionDays: 180, dataDir: await tempDir(), databaseUrl: missingDb })).rejects.toThrow(/3D000.*that database does not exist; create it \(createdb NAME\) or fix DATABASE_URL/);
+    await expect(QuestionLog.open({ retentionDays: 180, dataDir: await tempDir(), databaseUrl: missingDb })).rejects.toThrow(
+      /3D000.*that database does not exist; create it \(createdb NAME\) or fix DATABASE_URL/,
+    );
     await expect(QuestionLog.open({ retentionDays: 180, dataDir: await tempDir(), databaseUrl: missingDb })).rejects.not.toThrow(/secret/);
     await expect(QuestionLog.open({ retentionDays: 180, dataDir: await tempDir(), databaseUrl: "postgres://postgres@127.0.0.1:9/x" })).rejects.toThrow(/ECONNREFUSED.*the database cannot be reached/);
     const started = await cli({ DATABASE_URL: "postgres://postgres@127.0.0.1:9/x" }, "start", "--data-dir", await tempDir());
@@ -177,7 +181,10 @@ describe("PostgreSQL: the eligibility check's counts", () => {
     const [a, b] = await Promise.all([startTestBot({ knowledgeDir, dataDir: await tempDir(), databaseUrl }), startTestBot({ knowledgeDir, dataDir: await tempDir(), databaseUrl })]);
     try {
       const check = ["我能享受哪些政策", "尚未认定", "尚未在本市工作", "不是", "专科及以下", "50", "不确定，跳过", "是", "10"];
-      for (const [replica, who] of [[a, "asker-a"], [b, "asker-b"]] as const) {
+      for (const [replica, who] of [
+        [a, "asker-a"],
+        [b, "asker-b"],
+      ] as const) {
         let last = "";
         for (const text of check) last = (await replica.say(text, { conversationId: who, senderId: who })).map((r) => r.text).join("\n");
         expect(last).toContain("政策计算器结果");

@@ -22,9 +22,7 @@ describe("toCsv", () => {
   });
 
   it("defuses text that Excel would run as a formula", () => {
-    expect(toCsv([["=HYPERLINK(\"http://x\")", "+1", "@SUM(A1)", "-2", -2]])).toBe(
-      "\uFEFF\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'@SUM(A1),'-2,-2\r\n",
-    );
+    expect(toCsv([['=HYPERLINK("http://x")', "+1", "@SUM(A1)", "-2", -2]])).toBe('\uFEFF"\'=HYPERLINK(""http://x"")",\'+1,\'@SUM(A1),\'-2,-2\r\n');
   });
 });
 
@@ -75,11 +73,7 @@ describe("QuestionLog.exportMonth", () => {
     expect(csv).not.toContain("faq-feb");
 
     const groupStart = lines.indexOf("待处理问题组,问题,本月提问次数,累计提问次数,最近提问时间");
-    expect(lines.slice(groupStart + 1)).toEqual([
-      `${housing.groupId},博士安家费怎么申请,2,2,${march15.toISOString()}`,
-      `${school.groupId},子女入学需要什么材料,1,1,${march15.toISOString()}`,
-      "",
-    ]);
+    expect(lines.slice(groupStart + 1)).toEqual([`${housing.groupId},博士安家费怎么申请,2,2,${march15.toISOString()}`, `${school.groupId},子女入学需要什么材料,1,1,${march15.toISOString()}`, ""]);
     expect(csv).not.toContain("二月的问题");
     expect(csv).not.toContain("你好你好你好");
   });

@@ -69,10 +69,7 @@ describe("JsonFileStorage: unreadable files", () => {
   });
 
   it("moves a file from a newer talentbot aside", async () => {
-    await expectMovedAside(
-      JSON.stringify({ schemaVersion: 3, groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }),
-      /schemaVersion 3 was written by a newer talentbot/,
-    );
+    await expectMovedAside(JSON.stringify({ schemaVersion: 3, groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }), /schemaVersion 3 was written by a newer talentbot/);
   });
 
   it("moves a file with a wrong shape aside", async () => {
@@ -103,9 +100,7 @@ describe("JsonFileStorage: one writer per file", () => {
 
     const second = QuestionLog.open({ retentionDays: 180, dataDir });
     await expect(second).rejects.toBeInstanceOf(QuestionLogError);
-    await expect(second).rejects.toThrow(
-      `question log: another talentbot process (pid ${process.pid}) is using ${join(dataDir, "questions.json")}; stop it or use --data-dir.`,
-    );
+    await expect(second).rejects.toThrow(`question log: another talentbot process (pid ${process.pid}) is using ${join(dataDir, "questions.json")}; stop it or use --data-dir.`);
     await first.record(question); // the first one is not disturbed
 
     await first.close();
@@ -201,7 +196,9 @@ describe("JsonFileStorage: file modes and leftovers", () => {
   it("narrows a directory and a log made by an older version (0755 / 0644)", async () => {
     const dataDir = await tempDir();
     await chmod(dataDir, 0o755);
-    await writeFile(join(dataDir, "questions.json"), JSON.stringify({ schemaVersion: 1, entries: [], groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }), { mode: 0o644 });
+    await writeFile(join(dataDir, "questions.json"), JSON.stringify({ schemaVersion: 1, entries: [], groups: [], outbox: [], counters: {}, nextId: { entry: 1, group: 1, message: 1 } }), {
+      mode: 0o644,
+    });
     await chmod(join(dataDir, "questions.json"), 0o644);
     const log = await QuestionLog.open({ retentionDays: 180, dataDir });
     // The only thing said is the conversion to the monthly layout; the kept copy is private too.

@@ -6,7 +6,13 @@ import { TypoResolver } from "../../src/search/typo.js";
 let analyzer: Analyzer;
 beforeAll(() => {
   analyzer = new Analyzer({
-    synonyms: [["子女", "孩子", "娃"], ["材料", "资料"], ["怎么", "咋"], ["入学", "上学"], ["文件", "document"]],
+    synonyms: [
+      ["子女", "孩子", "娃"],
+      ["材料", "资料"],
+      ["怎么", "咋"],
+      ["入学", "上学"],
+      ["文件", "document"],
+    ],
     dictionary: ["人才周 2000 n", "购房补贴 2000 n"],
   });
 });
@@ -42,7 +48,10 @@ describe("Analyzer", () => {
 
 describe("TypoResolver", () => {
   it("rejoins a homophone typo the segmenter split and corrects it by sound", () => {
-    const stats = new TermStats([["补贴", "申请"], ["材料", "入学"]]);
+    const stats = new TermStats([
+      ["补贴", "申请"],
+      ["材料", "入学"],
+    ]);
     const resolver = new TypoResolver(stats);
     const terms = resolver.resolve(analyzer.analyze("不贴怎么申请").terms);
     expect(terms.map((t) => t.token)).toEqual(["补贴", "怎么", "申请"]);

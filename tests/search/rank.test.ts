@@ -7,7 +7,7 @@ const weights = (values: Partial<RankWeights>): RankWeights => signals(values);
 /** Deterministic pseudo-random numbers for synthetic data. */
 function lcg(seed: number): () => number {
   let state = seed >>> 0;
-  return () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
+  return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 describe("rankScore", () => {

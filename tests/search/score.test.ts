@@ -7,14 +7,29 @@ const unit = () => 1;
 
 describe("scoring functions", () => {
   it("weightedOverlap measures how much of the question and of the document match", () => {
-    const o = weightedOverlap([{ token: "入学", weight: 1 }, { token: "材料", weight: 3 }], doc(["入学", "流程"]), unit);
+    const o = weightedOverlap(
+      [
+        { token: "入学", weight: 1 },
+        { token: "材料", weight: 3 },
+      ],
+      doc(["入学", "流程"]),
+      unit,
+    );
     expect(o.recall).toBeCloseTo(0.25);
     expect(o.precision).toBeCloseTo(0.5);
     expect(o.f).toBeCloseTo(fBeta(0.25, 0.5, 1.2));
   });
 
   it("counts a repeated query word once", () => {
-    const o = weightedOverlap([{ token: "材料", weight: 1 }, { token: "材料", weight: 1 }, { token: "户口", weight: 1 }], doc(["材料"]), unit);
+    const o = weightedOverlap(
+      [
+        { token: "材料", weight: 1 },
+        { token: "材料", weight: 1 },
+        { token: "户口", weight: 1 },
+      ],
+      doc(["材料"]),
+      unit,
+    );
     expect(o.recall).toBeCloseTo(0.5);
   });
 
@@ -44,7 +59,15 @@ describe("scoring functions", () => {
   it("naive Bayes posteriors favour the class whose words the question uses", () => {
     const a = bayesClass([[["公寓", "租金"], 1]]);
     const b = bayesClass([[["购房", "补贴"], 1]]);
-    const p = posteriors([a, b], [{ token: "公寓", weight: 1 }, { token: "未知词", weight: 1 }], (t) => t !== "未知词", 4);
+    const p = posteriors(
+      [a, b],
+      [
+        { token: "公寓", weight: 1 },
+        { token: "未知词", weight: 1 },
+      ],
+      (t) => t !== "未知词",
+      4,
+    );
     expect(p[0]).toBeGreaterThan(0.9);
     expect(p[0]! + p[1]!).toBeCloseTo(1);
   });

@@ -32,7 +32,15 @@ beforeAll(async () => {
   channel = new WebChannel();
   history = await ChatHistory.open({ file: join(root, "data", "web-chat.json") });
   channel.attach(history);
-  runtime = await BotRuntime.start({ knowledgeDir, dataDir: join(root, "data"), channels: [channel], admin: false, watchKnowledge: false, refitInBackground: false, report: (line) => reports.push(line) });
+  runtime = await BotRuntime.start({
+    knowledgeDir,
+    dataDir: join(root, "data"),
+    channels: [channel],
+    admin: false,
+    watchKnowledge: false,
+    refitInBackground: false,
+    report: (line) => reports.push(line),
+  });
 });
 
 afterAll(async () => {
@@ -317,9 +325,13 @@ describe("staff console API", () => {
     for (let i = 0; i < 5; i++) {
       await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: "x" }, remoteAddress: "198.51.100.200", headers: { "x-forwarded-for": `192.0.2.${i}` } });
     }
-    expect((await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, remoteAddress: "198.51.100.200", headers: { "x-forwarded-for": "192.0.2.99" } })).statusCode).toBe(429);
+    expect((await web.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, remoteAddress: "198.51.100.200", headers: { "x-forwarded-for": "192.0.2.99" } })).statusCode).toBe(
+      429,
+    );
     const direct = await app();
-    expect(String((await direct.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, headers: { "x-forwarded-proto": "https" } })).headers["set-cookie"])).not.toContain("Secure");
+    expect(String((await direct.inject({ method: "POST", url: "/api/admin/login", payload: { token: TOKEN }, headers: { "x-forwarded-proto": "https" } })).headers["set-cookie"])).not.toContain(
+      "Secure",
+    );
   });
 
   it("reads TALENTBOT_TRUST_PROXY as proxy addresses and refuses a hop count", () => {
@@ -361,7 +373,10 @@ describe("staff console API", () => {
     expect(none).toEqual([]);
     expect((await web.inject({ url: "/api/admin/groups?status=bogus", headers: { cookie } })).statusCode).toBe(400);
 
-    const details = json(await web.inject({ url: `/api/admin/groups/${group!.id}`, headers: { cookie } })) as { entries: Record<string, unknown>[]; group: { bestGuesses: { question: string | null }[] } };
+    const details = json(await web.inject({ url: `/api/admin/groups/${group!.id}`, headers: { cookie } })) as {
+      entries: Record<string, unknown>[];
+      group: { bestGuesses: { question: string | null }[] };
+    };
     expect(details.entries[0]).toMatchObject({ text: "停车场收费标准是多少", channel: "web" });
     expect(details.entries[0]!["conversationId"]).toBeUndefined();
     expect(details.entries[0]!["senderId"]).toBeUndefined();
@@ -374,7 +389,7 @@ describe("staff console API", () => {
     const web = await app();
     const { cookie, csrf } = await signIn(web);
     const groupsBefore = (await runtime.log.listGroups()).length;
-    const hitsBefore = JSON.stringify((await runtime.log.faqHits()));
+    const hitsBefore = JSON.stringify(await runtime.log.faqHits());
     const response = await web.inject({ method: "POST", url: "/api/admin/hit-test", headers: { cookie, "x-csrf-token": csrf }, payload: { text: "人才子女入学需要提交哪些材料？" } });
     expect(response.statusCode).toBe(200);
     const result = json(response) as { status: string; score: number; confidence: number; suggestions: unknown[] };
@@ -383,7 +398,7 @@ describe("staff console API", () => {
     expect(typeof result.confidence).toBe("number");
     await web.inject({ method: "POST", url: "/api/admin/hit-test", headers: { cookie, "x-csrf-token": csrf }, payload: { text: "完全不相关的问题火星旅游" } });
     expect((await runtime.log.listGroups()).length).toBe(groupsBefore);
-    expect(JSON.stringify((await runtime.log.faqHits()))).toBe(hitsBefore);
+    expect(JSON.stringify(await runtime.log.faqHits())).toBe(hitsBefore);
   });
 
   it("gives the dashboard figures, every FAQ with its hits, and the monthly CSV as a download", async () => {
@@ -392,7 +407,12 @@ describe("staff console API", () => {
     await chat(web, "人才子女入学需要提交哪些材料？", "dashSession_0123456789");
     const month = new Date().toISOString().slice(0, 7);
     const localMonth = `${new Date().getFullYear()}-${String(new Date().getMonth() + 1).padStart(2, "0")}`;
-    const dashboard = json(await web.inject({ url: `/api/admin/dashboard?month=${localMonth}`, headers: { cookie } })) as { days: unknown[]; total: { questions: number }; rates: Record<string, number | null>; topOpenGroups: unknown[] };
+    const dashboard = json(await web.inject({ url: `/api/admin/dashboard?month=${localMonth}`, headers: { cookie } })) as {
+      days: unknown[];
+      total: { questions: number };
+      rates: Record<string, number | null>;
+      topOpenGroups: unknown[];
+    };
     expect(dashboard.days.length).toBeGreaterThanOrEqual(28);
     expect(dashboard.total.questions).toBeGreaterThan(0);
     expect(Object.keys(dashboard.rates)).toEqual(["answered", "suggested", "logged"]);
@@ -402,7 +422,7 @@ describe("staff console API", () => {
     const faqs = knowledge["faqs"] as { id: string; hits: number }[];
     expect(knowledge["model"]).toMatchObject({ fittedAt: runtime.live.engine.options.model!.fittedAt, fittedOn: { alternatesHeldOut: expect.any(Number) } });
     expect(faqs.length).toBe(runtime.live.engine.kb.faqs.length);
-    const hits = (await runtime.log.faqHits());
+    const hits = await runtime.log.faqHits();
     for (const faq of faqs) expect(faq.hits).toBe(hits[faq.id] ?? 0);
 
     const csv = await web.inject({ url: `/api/admin/report.csv?month=${month}`, headers: { cookie } });
@@ -464,7 +484,12 @@ describe("staff console API", () => {
     await writeFile(file, original.replace(/^question: /m, "question: [未闭合 "), "utf8");
     try {
       expect((await runtime.live.reload()).ok).toBe(false);
-      const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { faqId: "talent-station", answer: "工作日 9:00-17:00。" } });
+      const response = await web.inject({
+        method: "POST",
+        url: `/api/admin/groups/${group.id}/promote`,
+        headers: { cookie, "x-csrf-token": csrf },
+        payload: { faqId: "talent-station", answer: "工作日 9:00-17:00。" },
+      });
       expect(response.statusCode).toBe(200);
       const result = json(response) as { created: boolean; reload: { ok: boolean; message: string; problems: string[] } };
       expect(result.created).toBe(true);
@@ -557,7 +582,11 @@ describe("settings and secrets", () => {
     expect((await readFile(join(dir, "staff-token"), "utf8")).trim()).toBe(first.token);
     const second = await resolveStaffToken(dir, {}, (line) => said.push(line));
     expect(second).toEqual({ token: first.token, source: join(dir, "staff-token"), generated: false });
-    expect(await resolveStaffToken(dir, { ADMIN_TOKEN: "from-the-environment-1234" }, (line) => said.push(line))).toEqual({ token: "from-the-environment-1234", source: "ADMIN_TOKEN", generated: false });
+    expect(await resolveStaffToken(dir, { ADMIN_TOKEN: "from-the-environment-1234" }, (line) => said.push(line))).toEqual({
+      token: "from-the-environment-1234",
+      source: "ADMIN_TOKEN",
+      generated: false,
+    });
     expect(said).toEqual([]);
     await resolveStaffToken(dir, { ADMIN_TOKEN: "short" }, (line) => said.push(line));
     expect(said[0]).toContain("ADMIN_TOKEN is shorter than 16 characters");
@@ -595,4 +624,3 @@ describe("settings and secrets", () => {
     await expect(web.receive("abcdefghijklmnopqrstu", "x")).rejects.toThrow("not receiving");
   });
 });
-

@@ -159,10 +159,11 @@ describe("chat page", () => {
     const page = await context.newPage();
     await page.goto(`${botB.url}/`);
     await page.waitForSelector("body[data-ready=true]");
-    const focused = () => page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      return el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className ? `.${el.className}` : ""}|${el.textContent?.trim().slice(0, 40) ?? ""}` : "";
-    });
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className ? `.${el.className}` : ""}|${el.textContent?.trim().slice(0, 40) ?? ""}` : "";
+      });
 
     const focusIn = (id: string) => page.waitForFunction((want) => document.activeElement?.id === want, id);
 
@@ -215,7 +216,15 @@ describe("chat page", () => {
     };
     let reply = await ask(page, "我能享受哪些政策");
     expect(await reply.locator(".text").textContent()).toContain("第 1 题：您是否已认定为示例市高层次人才");
-    expect(await reply.locator("button.choice").allTextContents()).toEqual(["1. A类（顶尖人才）", "2. B类（国家级领军人才）", "3. C类（省级领军人才）", "4. D类（省级拔尖人才）", "5. E类（省级骨干人才）", "6. 尚未认定", "7. 不确定，跳过"]);
+    expect(await reply.locator("button.choice").allTextContents()).toEqual([
+      "1. A类（顶尖人才）",
+      "2. B类（国家级领军人才）",
+      "3. C类（省级领军人才）",
+      "4. D类（省级拔尖人才）",
+      "5. E类（省级骨干人才）",
+      "6. 尚未认定",
+      "7. 不确定，跳过",
+    ]);
     reply = await clickChoice(reply, "尚未认定");
     expect(await reply.locator(".text").textContent()).toContain("第 2 题：您目前在哪里全职工作？");
     reply = await clickChoice(reply, "尚未在本市工作");
@@ -252,8 +261,20 @@ describe("chat page", () => {
     await admin.waitForSelector("body[data-dashboard]");
     expect(await admin.locator("#eligibility-summary").textContent()).toBe(`已完成 ${counts.checks} 次计算。`);
     expect(await admin.locator("#eligibility-rows tr").count()).toBe(kb.eligibility!.benefits.length);
-    expect(await admin.locator("#eligibility-rows tr[data-benefit=talent-apartment-free] td").allTextContents()).toEqual(["talent-apartment-free", "人才公寓（3年免租）", "talent-20-rules 第五条", "1", "0"]);
-    expect(await admin.locator("#eligibility-rows tr[data-benefit=special-allowance-nomination] td").allTextContents()).toEqual(["special-allowance-nomination", "政府特殊津贴推荐", "talent-20-rules 第十三条", "0", "0"]);
+    expect(await admin.locator("#eligibility-rows tr[data-benefit=talent-apartment-free] td").allTextContents()).toEqual([
+      "talent-apartment-free",
+      "人才公寓（3年免租）",
+      "talent-20-rules 第五条",
+      "1",
+      "0",
+    ]);
+    expect(await admin.locator("#eligibility-rows tr[data-benefit=special-allowance-nomination] td").allTextContents()).toEqual([
+      "special-allowance-nomination",
+      "政府特殊津贴推荐",
+      "talent-20-rules 第十三条",
+      "0",
+      "0",
+    ]);
     expect(await admin.locator("#view-dashboard").textContent()).not.toContain("尚未认定");
     await admin.close();
   });
@@ -366,7 +387,7 @@ describe("staff console", () => {
   });
 
   it("shows questions with markup as text in the chat page and in every console view", async () => {
-    const payloads = ['<script>window.__xss = 1</script>游泳馆开放时间', '<img src=x onerror="window.__xss = 2">停车场收费'];
+    const payloads = ["<script>window.__xss = 1</script>游泳馆开放时间", '<img src=x onerror="window.__xss = 2">停车场收费'];
     const chat = await openChat(botA);
     for (const payload of payloads) await ask(chat, payload);
     expect(await chat.locator(".msg-user .text").allTextContents()).toEqual(payloads);
@@ -440,7 +461,8 @@ describe("staff console", () => {
     const groupId = (await botA.runtime.log.listGroups({ status: "open" }))[0]!.id;
     const post = (headers: Record<string, string>) =>
       admin.evaluate(
-        async ([id, extra]) => (await fetch(`/api/admin/groups/${id}/dismiss`, { method: "POST", headers: { "content-type": "application/json", ...extra }, body: JSON.stringify({ reason: "test" }) })).status,
+        async ([id, extra]) =>
+          (await fetch(`/api/admin/groups/${id}/dismiss`, { method: "POST", headers: { "content-type": "application/json", ...extra }, body: JSON.stringify({ reason: "test" }) })).status,
         [groupId, headers] as const,
       );
     expect(await post({})).toBe(403);

@@ -75,7 +75,10 @@ describe("ChatHistory: exchanges it must not keep", () => {
     const history = await ChatHistory.open({ file });
     const kept = await history.exchange(SESSION, "你好", [{ text: "您好" }]);
     const items = await history.exchange(SESSION, "40", [{ text: "第 3 题：您在本市有自有住房吗？", choices: [{ label: "是", faqId: "eligibility" }], unsaved: true }]);
-    expect(items.map((i) => [i.from, i.text])).toEqual([["user", "40"], ["bot", "第 3 题：您在本市有自有住房吗？"]]);
+    expect(items.map((i) => [i.from, i.text])).toEqual([
+      ["user", "40"],
+      ["bot", "第 3 题：您在本市有自有住房吗？"],
+    ]);
     expect(items.every((i) => i.seq < 0)).toBe(true);
     expect(items[1]!.choices).toEqual([{ label: "是", faqId: "eligibility" }]);
     expect(history.since(SESSION).map((i) => i.seq)).toEqual(kept.map((i) => i.seq));
@@ -99,7 +102,12 @@ describe("ChatHistory: the journal", () => {
     expect(journal.trim().split("\n")).toHaveLength(1 + 100);
     expect((await stat(join(dir, "web-chat.journal.jsonl"))).mode & 0o777).toBe(0o600);
     const reopened = await ChatHistory.open({ file });
-    expect(reopened.since(`${SESSION}3`).filter((i) => i.from === "user").map((i) => i.text)).toEqual([3, 8, 13, 18, 23, 28, 33, 38, 43, 48].map((n) => `问题${n}`));
+    expect(
+      reopened
+        .since(`${SESSION}3`)
+        .filter((i) => i.from === "user")
+        .map((i) => i.text),
+    ).toEqual([3, 8, 13, 18, 23, 28, 33, 38, 43, 48].map((n) => `问题${n}`));
     expect(reopened.since(`${SESSION}3`).map((i) => i.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     // The replayed journal went into a new snapshot; the journal starts again.
     expect((await readFile(join(dir, "web-chat.journal.jsonl"), "utf8")).trim().split("\n")).toHaveLength(1);

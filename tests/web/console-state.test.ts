@@ -133,7 +133,7 @@ describe("staff console: the bot's state", () => {
       // Staff read the problem in Chinese, in the file's own terms: where, what, and what to type.
       const where = new RegExp(`${rel!.replaceAll("/", "\\/")} 第 \\d+ 行：这一行附近的字段写法有误`);
       expect(text).toMatch(where);
-      expect(text).toContain("要用英文双引号 `\"` 把整段内容括起来");
+      expect(text).toContain('要用英文双引号 `"` 把整段内容括起来');
       expect(text).not.toMatch(/invalid YAML|fix the YAML/);
 
       // A promote meanwhile is written, and says why it does not answer yet.
@@ -144,7 +144,10 @@ describe("staff console: the bot's state", () => {
       const card = page.locator(".group-card").filter({ has: page.locator(".group-question", { hasText: question }) });
       await card.locator("input[name=faqId]").fill("talent-station-weekend");
       await card.locator("textarea[name=answer]").fill("周末不开放。");
-      await card.locator("form", { has: page.locator("input[name=faqId]") }).locator("button[type=submit]").click();
+      await card
+        .locator("form", { has: page.locator("input[name=faqId]") })
+        .locator("button[type=submit]")
+        .click();
       const toast = await toastText(page, "已新建问答");
       expect(toast).toContain("但知识库没有重新加载：知识库中有错误（");
       expect(toast).toMatch(where);
@@ -185,7 +188,10 @@ describe("staff console: small things", () => {
     await openGroupPanel(page, question);
     const card = page.locator(".group-card").filter({ has: page.locator(".group-question", { hasText: question }) });
     await card.locator("input[name=reason]").fill("测试");
-    await card.locator("form", { has: page.locator("input[name=reason]") }).locator("button[type=submit]").click();
+    await card
+      .locator("form", { has: page.locator("input[name=reason]") })
+      .locator("button[type=submit]")
+      .click();
     await page.waitForFunction(() => (document.querySelector("#toast")?.textContent ?? "").includes("已忽略"));
     await page.waitForFunction(() => (document.querySelector("#toast")?.textContent ?? "") === "", undefined, { timeout: 7_000 });
     expect(await page.locator("#toast").isVisible()).toBe(false);
@@ -242,7 +248,11 @@ describe("staff console: small things", () => {
     await askApi("phoneSession_0123456789", longFaq!.question);
     const page = await openConsole({ width: 390, height: 844 });
     /** Width of the cell that holds `text` (a question) in the visible tables. */
-    const cellWidth = (selector: string) => page.locator(selector).first().evaluate((cell) => cell.getBoundingClientRect().width);
+    const cellWidth = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((cell) => cell.getBoundingClientRect().width);
 
     await openGroupPanel(page, question);
     expect(await overflow(page)).toMatchObject({ scrollWidth: 390 });
@@ -293,7 +303,10 @@ describe("staff console: Chinese throughout", () => {
 
   it("promotes an out-of-scope question after staff confirm, and says which examples were removed", async () => {
     const question = "人才公寓怎么申请";
-    expect(engine.kb.outOfScope.some((g) => g.examples.some((x) => x.text === question)), "fixture: no longer an out-of-scope example").toBe(true);
+    expect(
+      engine.kb.outOfScope.some((g) => g.examples.some((x) => x.text === question)),
+      "fixture: no longer an out-of-scope example",
+    ).toBe(true);
     await askApi("confirmSession_0123456789", question);
     const page = await openConsole();
     const dialogs: string[] = [];
@@ -305,7 +318,10 @@ describe("staff console: Chinese throughout", () => {
     const card = page.locator(".group-card").filter({ has: page.locator(".group-question", { hasText: question }) });
     await card.locator("input[name=faqId]").fill("talent-apartment");
     await card.locator("textarea[name=answer]").fill("人才公寓请向市住建局申请。");
-    await card.locator("form", { has: page.locator("input[name=faqId]") }).locator("button[type=submit]").click();
+    await card
+      .locator("form", { has: page.locator("input[name=faqId]") })
+      .locator("button[type=submit]")
+      .click();
     const toast = await toastText(page, "已新建问答");
     expect(dialogs).toHaveLength(1);
     expect(dialogs[0]).toContain("在 out-of-scope.md 中列为“不在问答范围”");

@@ -107,7 +107,9 @@ describe("talentbot start with the web on (the default)", () => {
     const token = /shown only this once\): ([A-Za-z0-9_-]+)/.exec(bot.stderr())![1]!;
     // This test is the proxy (it connects from 127.0.0.1) and appends the client's address last.
     const login = (attempt: string, forged: string, client: string) =>
-      fetch(`${url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": `${forged}, ${client}` }, body: JSON.stringify({ token: attempt }) }).then((r) => r.status);
+      fetch(`${url}/api/admin/login`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": `${forged}, ${client}` }, body: JSON.stringify({ token: attempt }) }).then(
+        (r) => r.status,
+      );
     const statuses: number[] = [];
     for (let i = 0; i < 30; i++) statuses.push(await login(`guess-${i}`, `198.51.100.${i}`, "203.0.113.7"));
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);

@@ -60,7 +60,11 @@ export function replyText(reply: Reply): string {
 export function replyKeyboard(buttons: ButtonRegistry, chatId: string, reply: Reply): InlineKeyboardMarkup | undefined {
   const choices = reply.choices ?? [];
   if (choices.length > 0) {
-    const data = buttons.issue(chatId, "c", choices.map((c) => c.label));
+    const data = buttons.issue(
+      chatId,
+      "c",
+      choices.map((c) => c.label),
+    );
     return { inline_keyboard: choices.map((c, i) => [{ text: `${i + 1}. ${c.label}`, callback_data: data[i]! }]) };
   }
   if (reply.feedback) {

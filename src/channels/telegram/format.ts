@@ -13,7 +13,14 @@ export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
   while (rest.length > limit) {
     const window = rest.slice(0, limit);
     let cut = -1;
-    for (const [mark, keep] of [["\n\n", 0], ["\n", 0], ["。", 1], ["；", 1], ["，", 1], [" ", 0]] as const) {
+    for (const [mark, keep] of [
+      ["\n\n", 0],
+      ["\n", 0],
+      ["。", 1],
+      ["；", 1],
+      ["，", 1],
+      [" ", 0],
+    ] as const) {
       const at = window.lastIndexOf(mark);
       if (at >= limit / 2) {
         cut = at + keep;

@@ -35,10 +35,7 @@ const NO_WORDS = ["否", "不是", "没有", "无", "不", "no", "n"];
 const keyOf = (text: string) => cleanText(text).replace(/\s+/g, "");
 const inWords = (key: string, words: readonly string[]) => words.some((w) => keyOf(w) === key);
 
-export type Step =
-  | { kind: "ask"; fact: FactDef; number: number; retry?: string }
-  | { kind: "result"; results: BenefitResult[]; skipped: FactDef[] }
-  | { kind: "exit" };
+export type Step = { kind: "ask"; fact: FactDef; number: number; retry?: string } | { kind: "result"; results: BenefitResult[]; skipped: FactDef[] } | { kind: "exit" };
 
 export function startDialogue(): DialogueState {
   return { values: {}, skipped: [], history: [], misses: 0 };

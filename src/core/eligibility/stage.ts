@@ -81,7 +81,13 @@ export async function eligibilityCheck(ctx: Context, next: NextFunction): Promis
       delete state.eligibility;
       const policies = new Map(ctx.kb.policies.map((p) => [p.id, p]));
       ctx.services.eligibility.record(step.results.filter((r) => r.outcome !== "unknown").map((r) => ({ id: r.benefit.id, applies: r.outcome === "applies" })));
-      const text = resultText(rules, step.results, policies, ctx.kb.bot, step.skipped.map((f) => f.name));
+      const text = resultText(
+        rules,
+        step.results,
+        policies,
+        ctx.kb.bot,
+        step.skipped.map((f) => f.name),
+      );
       // A link per benefit that applies (else to the first benefit's article), each article once.
       const applying = step.results.filter((r) => r.outcome === "applies");
       const cited = new Map<string, Citation>();

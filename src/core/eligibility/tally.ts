@@ -57,7 +57,9 @@ export class EligibilityTally implements EligibilityCounter {
         tally.counts = { checks: data.checks, benefits: data.benefits };
       }
     } catch (error) {
-      report(`talentbot: WARNING: ${path} could not be read (${error instanceof Error ? error.message : String(error)}); eligibility counts start at zero and the file is overwritten at the next check`);
+      report(
+        `talentbot: WARNING: ${path} could not be read (${error instanceof Error ? error.message : String(error)}); eligibility counts start at zero and the file is overwritten at the next check`,
+      );
     }
     return tally;
   }

@@ -45,11 +45,7 @@ export function parseBenefitsFile(file: string, source: string, facts: ReadonlyM
     }
     const title = text(entry(node, "title")?.value);
     if (!title) {
-      report(
-        line,
-        { en: `benefit "${id}" has no \`title\``, zh: `待遇 \`${id}\` 缺少 \`title\`` },
-        { en: "add `title:` as the user should read it", zh: "加一行 `title:`，写上用户看到的待遇名称" },
-      );
+      report(line, { en: `benefit "${id}" has no \`title\``, zh: `待遇 \`${id}\` 缺少 \`title\`` }, { en: "add `title:` as the user should read it", zh: "加一行 `title:`，写上用户看到的待遇名称" });
     }
     const summary = text(entry(node, "summary")?.value);
     const sourceNode = entry(node, "source")?.value;
@@ -90,7 +86,14 @@ export const NOT_A_CONDITION_FIX: Bilingual = {
   zh: `参照 ${HOW_TO_ZH}的例子，例如 \`{ fact: age, atMost: 35 }\``,
 };
 
-export function parseCondition(aliasOrNode: unknown, facts: ReadonlyMap<string, FactDef>, report: Report, lineOf: (n: unknown) => number | undefined, fallbackLine: number, deref: (n: unknown) => unknown): Condition | undefined {
+export function parseCondition(
+  aliasOrNode: unknown,
+  facts: ReadonlyMap<string, FactDef>,
+  report: Report,
+  lineOf: (n: unknown) => number | undefined,
+  fallbackLine: number,
+  deref: (n: unknown) => unknown,
+): Condition | undefined {
   const node = deref(aliasOrNode);
   const line = lineOf(node) ?? fallbackLine;
   if (!isMap(node)) {
@@ -179,11 +182,7 @@ export function parseCondition(aliasOrNode: unknown, facts: ReadonlyMap<string, 
       return undefined;
     }
     if (typeof v !== "number") {
-      report(
-        line,
-        { en: `\`${op}\` of "${factId}" must be a number`, zh: `事实 \`${factId}\` 的 \`${op}\` 后面应该是数字` },
-        { en: `write e.g. \`${op}: 5\``, zh: `写成数字，例如 \`${op}: 5\`` },
-      );
+      report(line, { en: `\`${op}\` of "${factId}" must be a number`, zh: `事实 \`${factId}\` 的 \`${op}\` 后面应该是数字` }, { en: `write e.g. \`${op}: 5\``, zh: `写成数字，例如 \`${op}: 5\`` });
       return undefined;
     }
     if ((fact.min !== undefined && v < fact.min) || (fact.max !== undefined && v > fact.max)) {

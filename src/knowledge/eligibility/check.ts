@@ -10,7 +10,13 @@ import { codes } from "./yaml.js";
  * and no `any` branch unreachable; a trigger must not also be an FAQ phrasing (it would never
  * reach the FAQ).
  */
-export function checkEligibility(rules: EligibilityRules, policies: readonly PolicyDoc[], faqPhrasings: ReadonlyMap<string, string>, keyOf: (text: string) => string, problems: KnowledgeProblem[]): void {
+export function checkEligibility(
+  rules: EligibilityRules,
+  policies: readonly PolicyDoc[],
+  faqPhrasings: ReadonlyMap<string, string>,
+  keyOf: (text: string) => string,
+  problems: KnowledgeProblem[],
+): void {
   const docs = new Map(policies.map((p) => [p.id, p]));
   const seen = new Map<string, Benefit>();
   const facts = new Map(rules.facts.map((f) => [f.id, f]));
@@ -24,8 +30,7 @@ export function checkEligibility(rules: EligibilityRules, policies: readonly Pol
         fix: "give every benefit its own id",
         zh: { message: `待遇编号 \`${b.id}\` 已经在 ${other.file} 第 ${other.line} 行用过`, fix: "每项待遇的编号都要不同，给其中一项换一个编号" },
       });
-    }
-    else seen.set(b.id, b);
+    } else seen.set(b.id, b);
     const doc = docs.get(b.source.doc);
     if (b.source.doc && !doc) {
       const ids = [...docs.keys()];
@@ -106,9 +111,7 @@ export function unreachableBranches(c: Condition, context: Condition[], facts: R
   // Under a `not` the surrounding conditions turn around; its inside is checked on its own.
   if (c.kind === "not") return unreachableBranches(c.item, [], facts);
   if (c.kind === "all") return c.items.flatMap((item) => unreachableBranches(item, [...context, ...c.items.filter((o) => o !== item)], facts));
-  return c.items.flatMap((branch) =>
-    satisfiable({ kind: "all", items: [...context, branch], line: branch.line }, facts) ? unreachableBranches(branch, context, facts) : [branch],
-  );
+  return c.items.flatMap((branch) => (satisfiable({ kind: "all", items: [...context, branch], line: branch.line }, facts) ? unreachableBranches(branch, context, facts) : [branch]));
 }
 
 /** Facts a condition mentions. */

@@ -132,8 +132,7 @@ export function parseFactsFile(file: string, source: string, problems: Knowledge
             { en: `\`${bound}\` of "${id}" must be a number`, zh: `事实 \`${id}\` 的 \`${bound}\` 应该是数字` },
             { en: `write e.g. \`${bound}: 0\``, zh: `写成数字，例如 \`${bound}: 0\`` },
           );
-        }
-        else fact[bound] = v;
+        } else fact[bound] = v;
       }
       if (fact.min !== undefined && fact.max !== undefined && fact.min > fact.max) {
         report(

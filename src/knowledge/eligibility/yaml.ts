@@ -10,8 +10,7 @@ export const ID = /^[a-z0-9][a-z0-9_-]*$/;
 export type Report = (line: number | undefined, message: Bilingual, fix: Bilingual) => void;
 
 export function reporter(file: string, problems: KnowledgeProblem[]): Report {
-  return (line, message, fix) =>
-    problems.push({ file, ...(line === undefined ? {} : { line }), message: message.en, fix: fix.en, zh: { message: message.zh, fix: fix.zh } });
+  return (line, message, fix) => problems.push({ file, ...(line === undefined ? {} : { line }), message: message.en, fix: fix.en, zh: { message: message.zh, fix: fix.zh } });
 }
 
 /** Where staff read how the rules are written (Chinese). */
@@ -108,7 +107,12 @@ export function textList(node: unknown, report: Report, lineOf: (n: unknown) => 
   const out: string[] = [];
   for (const item of node.items) {
     const t = text(item);
-    if (t === undefined) report(lineOf(item), { en: `an item of \`${what}\` is empty or not text`, zh: `\`${what}\` 中有一项是空的或不是文字` }, { en: "write text after `- `", zh: "在 `- ` 后面写上文字，或删掉这一项" });
+    if (t === undefined)
+      report(
+        lineOf(item),
+        { en: `an item of \`${what}\` is empty or not text`, zh: `\`${what}\` 中有一项是空的或不是文字` },
+        { en: "write text after `- `", zh: "在 `- ` 后面写上文字，或删掉这一项" },
+      );
     else out.push(t);
   }
   return out;
