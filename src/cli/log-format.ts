@@ -1,4 +1,5 @@
 import type { ReloadReport } from "../core/live-engine.js";
+import { oneLine } from "../core/render-text.js";
 import { formatProblem } from "../knowledge/errors.js";
 import type { QuestionGroup } from "../log/types.js";
 import type { GroupDetails, OutOfScopeResult } from "../staff/desk.js";
@@ -17,12 +18,6 @@ export type LabelLanguage = "en" | "zh";
 const ZH_STATUS: Record<string, string> = { open: "待处理", replied: "已答复", promoted: "已加入问答", dismissed: "已忽略" };
 const ZH_REASON: Record<string, string> = { suggested: "给出建议", excerpt: "摘录回答", unanswered: "未能回答", human: "转人工", unhelpful: "反馈无帮助" };
 const ZH_CHANNEL: Record<string, string> = { web: "网页", console: "终端", telegram: "Telegram", wechat: "微信" };
-
-/**
- * A question is one line of the listing: a line break typed into it is shown as ⏎, so that
- * text from a chat can never print what looks like another entry in a staff terminal.
- */
-export const oneLine = (text: string): string => text.replace(/\r\n|[\n\r\u2028\u2029]/g, " ⏎ ");
 
 const label = (names: Record<string, string>, value: string, language: LabelLanguage) => (language === "zh" ? (names[value] ?? value) : value);
 

@@ -23,3 +23,9 @@ export function renderText(reply: Reply): string {
   if (reply.feedback) lines.push(`这个回答有帮助吗？回复 ${TEXT_FEEDBACK_YES} / ${TEXT_FEEDBACK_NO}`);
   return lines.join("\n");
 }
+
+/**
+ * A question as one line of a listing: a line break typed into it shows as ⏎, so text from a chat
+ * can never print what looks like another entry (a staff terminal, `/pending`).
+ */
+export const oneLine = (text: string): string => text.replace(/\r\n|[\n\r\u2028\u2029]/g, " ⏎ ");

@@ -1,4 +1,5 @@
 import { staffWording, type StaffPort } from "./staff-port.js";
+import { oneLine } from "./render-text.js";
 import { REPLY_USAGE_TEXT } from "./wording.js";
 
 /** How many open groups `/pending` lists; the rest are counted. */
@@ -8,8 +9,8 @@ const PENDING_SHOWN = 20;
 export async function pendingText(desk: StaffPort): Promise<string> {
   const open = await desk.list({ status: "open" });
   if (open.length === 0) return "目前没有待答复的问题。";
-  const lines = open.slice(0, PENDING_SHOWN).map((g) => `${g.id} ×${g.count}  ${g.representative}`);
-  const more = open.length > PENDING_SHOWN ? `\n……另有 ${open.length - PENDING_SHOWN} 组，请用 talentbot log list 查看。` : "";
+  const lines = open.slice(0, PENDING_SHOWN).map((g) => `${g.id} ×${g.count}  ${oneLine(g.representative)}`);
+  const more = open.length > PENDING_SHOWN ? `\n……另有 ${open.length - PENDING_SHOWN} 组，请在工作人员后台（/admin）的“待处理”中查看。` : "";
   return `待答复的问题组（${open.length}）：\n${lines.join("\n")}${more}\n\n答复：/reply 问题组编号 答复内容`;
 }
 

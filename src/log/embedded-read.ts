@@ -15,6 +15,8 @@ export interface ReadContext {
   readonly historyDir: string;
   readonly readOnly: boolean;
   readonly warnings: string[];
+  /** The same, in Chinese for staff. */
+  readonly staffWarnings: string[];
   readonly now: () => Date;
 }
 
@@ -55,6 +57,7 @@ export async function readStateFile(ctx: ReadContext): Promise<{ kind: "v2"; dat
       `It was moved unchanged to ${movedTo} and the open work was rebuilt from the history in ${ctx.historyDir}. ` +
       `Look at that file (or restore it by hand) before deleting it.`,
   );
+  ctx.staffWarnings.push(`问题日志文件 ${ctx.location} 已损坏，已原样移到 ${movedTo}；待处理的问题已按历史记录（${ctx.historyDir}）重新整理，请核对队列。移走的文件请交系统管理员查看，不要删除。`);
   return { kind: "v2", data: emptyOpenWork(), created: true };
 }
 
@@ -74,7 +77,7 @@ export async function readJournal(ctx: ReadContext, file: string): Promise<Count
       value = JSON.parse(line);
     } catch {
       // A line cut off by a crash while appending is the last one: that count was never acknowledged.
-      if (index < lines.length - 1) ctx.warnings.push(`question log: ${file} line ${index + 1} is not JSON and was skipped.`);
+      if (index < lines.length - 1) skipped(ctx, file, index + 1, `question log: ${file} line ${index + 1} is not JSON and was skipped.`);
       continue;
     }
     if (index === 0) {
@@ -86,7 +89,7 @@ export async function readJournal(ctx: ReadContext, file: string): Promise<Count
     }
     const op = value as { seq?: unknown; day?: unknown; outcome?: unknown; faqId?: unknown };
     if (typeof op.seq !== "number" || typeof op.day !== "string" || !(OUTCOMES as readonly unknown[]).includes(op.outcome)) {
-      ctx.warnings.push(`question log: ${file} line ${index + 1} is not a count and was skipped.`);
+      skipped(ctx, file, index + 1, `question log: ${file} line ${index + 1} is not a count and was skipped.`);
       continue;
     }
     ops.push({ seq: op.seq, day: op.day, outcome: op.outcome as Outcome, ...(typeof op.faqId === "string" ? { faqId: op.faqId } : {}) });
@@ -108,6 +111,7 @@ export async function readMonthFile(ctx: ReadContext, month: string, source: Tex
   if (ctx.readOnly) throw new QuestionLogError(`question log: ${file} could not be used: ${problem}.`);
   const movedTo = await moveAside(ctx, file);
   ctx.warnings.push(`question log: ${file} could not be used: ${problem}. It was moved unchanged to ${movedTo}; the groups closed in ${month} are missing until you restore it by hand.`);
+  ctx.staffWarnings.push(`问题日志的月度文件 ${file} 已损坏，已原样移到 ${movedTo}；${month} 已处理完的问题组暂时看不到，请系统管理员手工恢复，不要删除移走的文件。`);
   return undefined;
 }
 
@@ -127,6 +131,7 @@ export async function readEntryFile(ctx: ReadContext, file: string): Promise<Log
       throw fileSystemError("repair the cut-off last line of", file, error);
     }
     ctx.warnings.push(`question log: ${file} ended in a cut-off line (a crash while writing); that line was removed.`);
+    ctx.staffWarnings.push(`问题日志文件 ${file} 的最后一行因程序中断没有写完，已删除（那条问题当时没有记录成功，提问人没有收到确认）。`);
     text = text.slice(0, cut);
   }
   const lines = text.split("\n").filter((line) => line.length > 0);
@@ -147,7 +152,7 @@ export async function readEntryFile(ctx: ReadContext, file: string): Promise<Log
     try {
       entries.push(JSON.parse(line) as LoggedQuestion);
     } catch {
-      ctx.warnings.push(`question log: ${file} line ${index + 2} is not JSON and was skipped; look at it by hand.`);
+      skipped(ctx, file, index + 2, `question log: ${file} line ${index + 2} is not JSON and was skipped; look at it by hand.`);
     }
   }
   return entries;
@@ -181,4 +186,10 @@ export async function moveAside(ctx: ReadContext, file: string): Promise<string>
       throw fileSystemError("move the unreadable log aside to", target, error);
     }
   }
+}
+
+/** A damaged line that was left out, for the operator and for staff. */
+function skipped(ctx: ReadContext, file: string, line: number, message: string): void {
+  ctx.warnings.push(message);
+  ctx.staffWarnings.push(`问题日志文件 ${file} 第 ${line} 行已损坏，读取时跳过了；请系统管理员查看这一行。`);
 }

@@ -166,7 +166,7 @@ export class EmbeddedStore extends EmbeddedWriter {
   }
 
   private readContext(): ReadContext {
-    return { location: this.location, historyDir: this.historyDir, readOnly: this.readOnly, warnings: this.warnings, now: this.now };
+    return { location: this.location, historyDir: this.historyDir, readOnly: this.readOnly, warnings: this.warnings, staffWarnings: this.staffWarnings, now: this.now };
   }
 
   /** A schemaVersion 1 questions.json (everything in one file) becomes the monthly layout. */
@@ -190,6 +190,7 @@ export class EmbeddedStore extends EmbeddedWriter {
     this.warnings.push(
       `question log: ${this.location} (schemaVersion 1, one file) was converted to the monthly layout (schemaVersion 2: open work in ${LOG_FILE_NAME}, history in ${this.historyDir}); the old file is kept as ${backup}.`,
     );
+    this.staffWarnings.push(`问题日志已转换为按月保存的新格式；旧文件保留为 ${backup}。`);
   }
 
   /** Writes a snapshot (so the next open replays nothing) and releases the lock. */

@@ -230,12 +230,14 @@ const detectRooms: Detector = (probe) => [...collect(probe, ROOM, (match) => "*"
 
 // --------------------------------------------------- control characters
 
-// C0 controls except tab and line feed, DEL, C1 controls, the bidirectional marks and overrides
-// that make a terminal or page show text in another order than it is stored, and the invisible
-// zero-width characters (U+200B…, word joiner, BOM) that hide inside a word and split it.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+// C0 controls except tab and line feed, DEL, C1 controls, and every character Unicode calls
+// default-ignorable (invisible by definition): the bidirectional marks and overrides that make a
+// terminal or page show text in another order than it is stored, zero-width spaces and joiners,
+// the soft hyphen, the BOM, fillers, variation selectors, tags. Hidden inside a number, any of
+// them would also keep it from being recognised as personal data.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Default_Ignorable_Code_Point}]/gu;
 
-/** Removes control and invisible characters (ESC, NUL, BEL, CR, bidi overrides, U+200B …); keeps tab and line feed. */
+/** Removes control and invisible characters (ESC, NUL, BEL, CR, bidi overrides, U+200B, U+00AD …); keeps tab and line feed. */
 export function withoutControlCharacters(text: string): string {
   return text.replace(CONTROL_CHARACTERS, "");
 }
@@ -243,19 +245,22 @@ export function withoutControlCharacters(text: string): string {
 /** For printing text that may predate the stripping: each control character shown as `\x1B` / `\u202E`. */
 export function escapeControlCharacters(text: string): string {
   return text.replace(CONTROL_CHARACTERS, (character) => {
-    const code = character.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${code.toString(16).toUpperCase()}`;
+    const code = character.codePointAt(0)!;
+    if (code <= 0xff) return `\\x${code.toString(16).toUpperCase().padStart(2, "0")}`;
+    return code <= 0xffff ? `\\u${code.toString(16).toUpperCase()}` : `\\u{${code.toString(16).toUpperCase()}}`;
   });
 }
 
 /** The same for JSON printed to a terminal: JSON.stringify escapes C0 already; the rest get `\uXXXX`, so the output stays valid JSON. */
 export function escapeControlCharactersInJson(json: string): string {
-  return json.replace(CONTROL_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+  // JSON escapes are UTF-16 units: an astral character (a tag) becomes its two surrogates.
+  return json.replace(CONTROL_CHARACTERS, (character) => [...Array(character.length).keys()].map((i) => `\\u${character.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0")}`).join(""));
 }
 
 // --------------------------------------------------------- phone numbers
 
-const MOBILE = /(?<![0-9+])((?:\+86|0086|86)[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9])/g;
+// Separators people type between the groups: space (any, line breaks too), dash, dot.
+const MOBILE = /(?<![0-9+])((?:\+86|0086|86)[\s.-]?)?(1[3-9]\d)[\s.-]?(\d{4})[\s.-]?(\d{4})(?![0-9])/g;
 
 const detectMobiles: Detector = (probe) => collect(probe, MOBILE, (match) => `${match[1] ?? ""}${match[2] ?? ""}****${match[4] ?? ""}`);
 

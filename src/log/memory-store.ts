@@ -28,6 +28,7 @@ export class InMemoryLogStore implements LogStore {
   readonly kind: LogStore["kind"] = "memory";
   readonly shared = false;
   warnings: string[] = [];
+  staffWarnings: string[] = [];
   protected readonly groups = new Map<string, QuestionGroup>();
   /** The open groups only: what a new question is compared with (the closed history can be long). */
   protected readonly openGroups = new Map<string, QuestionGroup>();

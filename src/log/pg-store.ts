@@ -28,6 +28,7 @@ export class PgStore extends PgConnection implements LogStore {
   readonly kind = "postgres" as const;
   readonly shared = true;
   readonly warnings: string[] = [];
+  readonly staffWarnings: string[] = [];
   private lockClient: PoolClient | undefined;
   private readonly held = new Set<string>();
 

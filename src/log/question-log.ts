@@ -91,6 +91,11 @@ export class QuestionLog {
     return this.store.warnings;
   }
 
+  /** The same in Chinese, for the staff console. */
+  get staffWarnings(): readonly string[] {
+    return this.store.staffWarnings;
+  }
+
   /** The store itself, for what shares its database (the web chat history on PostgreSQL). */
   get storage(): LogStore {
     return this.store;
@@ -159,7 +164,7 @@ export class QuestionLog {
       throw new QuestionLogError(`question log: the reply to group ${groupId} in ${this.location} is empty; write a reply text.`);
     }
     const result = await this.run(() => this.store.reply(groupId, text, this.now().toISOString()));
-    if (!result) throw this.noGroup(groupId);
+    if (!result) throw noGroupError(groupId, this.location);
     return result.messages;
   }
 
@@ -207,7 +212,7 @@ export class QuestionLog {
   async markPromoted(groupId: string, faqId: string): Promise<QuestionGroup> {
     this.assertOpen();
     const group = await this.run(() => this.store.setGroupStatus(groupId, { status: "promoted", promotedTo: faqId }, this.now().toISOString()));
-    if (!group) throw this.noGroup(groupId);
+    if (!group) throw noGroupError(groupId, this.location);
     return group;
   }
 
@@ -215,7 +220,7 @@ export class QuestionLog {
   async dismiss(groupId: string, reason: string): Promise<QuestionGroup> {
     this.assertOpen();
     const group = await this.run(() => this.store.setGroupStatus(groupId, { status: "dismissed", reason }, this.now().toISOString()));
-    if (!group) throw this.noGroup(groupId);
+    if (!group) throw noGroupError(groupId, this.location);
     return group;
   }
 
@@ -249,10 +254,7 @@ export class QuestionLog {
     return monthlyReportRows(await this.monthlyReport(month));
   }
 
-  /**
-   * A named lock for this process while the log is open (PostgreSQL: an
-   * advisory lock on the session). False if another process holds it.
-   */
+  /** A named lock for this process while the log is open (PostgreSQL: an advisory lock on the session); false if another process holds it. */
   tryExclusive(name: string): Promise<boolean> {
     return this.run(() => this.store.tryExclusive(name));
   }
@@ -286,12 +288,8 @@ export class QuestionLog {
 
   private async requireGroup(groupId: string): Promise<GroupWithEntries> {
     const found = await this.getGroup(groupId);
-    if (!found) throw this.noGroup(groupId);
+    if (!found) throw noGroupError(groupId, this.location);
     return found;
-  }
-
-  private noGroup(groupId: string): QuestionLogError {
-    return noGroupError(groupId, this.location);
   }
 
   private assertOpen(): void {

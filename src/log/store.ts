@@ -23,6 +23,8 @@ export interface LogStore {
   readonly shared: boolean;
   /** Problems found while opening (e.g. a corrupt file moved aside). Print them loudly. */
   readonly warnings: readonly string[];
+  /** The same problems in Chinese, for staff (the console's notices): what happened and what to do. */
+  readonly staffWarnings: readonly string[];
 
   /**
    * Stores one question and assigns its group atomically: it joins the most

@@ -5,7 +5,18 @@ import { StaffError } from "./errors.js";
 
 /** The knowledge base as it is on disk; a staff edit starts only from a readable one. */
 export async function readKnowledge(dir: string, retry: string): Promise<KnowledgeBase> {
-  const { kb, problems } = await checkKnowledge(dir);
+  let checked: Awaited<ReturnType<typeof checkKnowledge>>;
+  try {
+    checked = await checkKnowledge(dir);
+  } catch (error) {
+    // Not a mistake in a file but the files themselves (a folder where a file should be, permissions).
+    const why = error instanceof Error ? error.message : String(error);
+    throw new StaffError(`the knowledge base ${dir} cannot be read (${why}); fix it and ${retry}.`, {
+      cause: error,
+      staff: `知识库的文件无法读取（${why}），所以这次没有写入；机器人仍按修改前的版本回答。请联系系统管理员检查知识库文件和权限。`,
+    });
+  }
+  const { kb, problems } = checked;
   if (!kb) {
     const list = problems.map(formatProblem).join("\n");
     throw new StaffError(`the knowledge base ${dir} cannot be read:\n${list}\nFix it (talentbot kb check) and ${retry}.`, {

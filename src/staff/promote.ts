@@ -1,10 +1,11 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { isSeq, parseDocument } from "yaml";
 import type { ReloadReport } from "../core/live-engine.js";
+import { formatProblem, formatProblemZh } from "../knowledge/errors.js";
 import { FAQ_ID_PATTERN } from "../knowledge/faq.js";
-import { OUT_OF_SCOPE_FILE, phrasingKey } from "../knowledge/load.js";
+import { OUT_OF_SCOPE_FILE, checkKnowledge, phrasingKey } from "../knowledge/load.js";
 import type { FaqEntry, KnowledgeBase } from "../knowledge/types.js";
 import { formatFaqFile, today } from "../knowledge/write.js";
 import type { QuestionGroup } from "../log/types.js";
@@ -107,6 +108,7 @@ async function createFaq(group: QuestionGroup, kb: KnowledgeBase, faqId: string,
 
 async function addToExisting(group: QuestionGroup, kb: KnowledgeBase, faqId: string, request: PromoteRequest): Promise<Written> {
   const target = kb.faqs.find((f) => f.id === faqId);
+  if (!target) await refuseBrokenFaqFile(kb.dir, faqId);
   if (!target)
     throw new StaffError(`there is no FAQ "${faqId}" in ${kb.dir}; check the id (it is the file name without .md), or create a new FAQ with --faq-id`, {
       staff: `没有编号为“${faqId}”的问答，可能刚被删除；请刷新页面后在“已有问答”中重新选择，或用“新建问答”。`,
@@ -171,6 +173,20 @@ function pickAlternates(group: QuestionGroup, faqs: readonly FaqEntry[], taken: 
     else alternates.push(text);
   }
   return { alternates, skipped };
+}
+
+/**
+ * The FAQ is missing because its own file does not load (a broken edit): say that, with the
+ * file and line, rather than that there is no such FAQ (the console still lists it, from the
+ * version that keeps answering).
+ */
+async function refuseBrokenFaqFile(dir: string, faqId: string): Promise<void> {
+  const { problems } = await checkKnowledge(dir);
+  const own = problems.filter((p) => basename(p.file) === `${faqId}.md`);
+  if (own.length === 0) return;
+  throw new StaffError(`FAQ "${faqId}" cannot be read, so nothing was added:\n${own.map(formatProblem).join("\n")}\nFix the file (talentbot kb check) and promote again.`, {
+    staff: `问答“${faqId}”的文件有错误，读不出来，所以这次没有加入；机器人仍按修改前的版本回答。请先按下面的提示改正这个文件，保存后再操作一次：\n${own.map(formatProblemZh).join("\n")}`,
+  });
 }
 
 /** The front matter with `alternates` extended; comments, order and the answer body untouched. */

@@ -1,5 +1,5 @@
 import type { Reply } from "../core/message.js";
-import { maskPersonalData } from "../log/mask.js";
+import { maskPersonalData, withoutControlCharacters } from "../log/mask.js";
 import { CoalescingWriteQueue } from "../log/write-queue.js";
 import type { WebInbox } from "./channel.js";
 import { ChatHistoryFiles, type ChatFileProblem, type StoredSession } from "./chat-history-files.js";
@@ -44,7 +44,8 @@ export class QuoteMasker {
     const masked = maskPersonalData(text);
     let raw = this.rawWithPersonalData.get(sessionId) ?? [];
     this.rawWithPersonalData.delete(sessionId);
-    if (masked !== text && text.trim()) raw = [...raw, text.trim()].slice(-5);
+    // The bot quotes the text as the pipeline cleaned it (invisible characters removed): remember both forms.
+    if (masked !== text && text.trim()) raw = [...new Set([...raw, text.trim(), withoutControlCharacters(text).trim()])].slice(-10);
     if (raw.length > 0) this.rawWithPersonalData.set(sessionId, raw);
     while (this.rawWithPersonalData.size > 1000) this.rawWithPersonalData.delete(this.rawWithPersonalData.keys().next().value!);
     const quoted = (reply: Reply): Reply => ({ ...reply, text: raw.reduce((out, r) => out.split(r).join(maskPersonalData(r)), reply.text) });

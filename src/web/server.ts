@@ -191,7 +191,7 @@ export function staffNotices(runtime: WebRuntime, history: ChatStore | undefined
   const notices: string[] = [];
   const failed = runtime.live.failedReload;
   if (failed) {
-    const where = failed.problems.length > 0 ? failed.problems.map(formatProblemZh).join("\n") : failed.message;
+    const where = failed.problems.length > 0 ? failed.problems.map(formatProblemZh).join("\n") : `知识库的文件无法读取（${failed.message}），请联系系统管理员检查文件和权限。`;
     notices.push(`知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答。请按下面的提示改正文件（文件名、第几行、怎么改），保存后会自动重新加载：\n${where}`);
   }
   for (const problem of history?.warnings ?? []) {
@@ -201,9 +201,7 @@ export function staffNotices(runtime: WebRuntime, history: ChatStore | undefined
         : `网页聊天记录文件 ${problem.file} 无法读取，已保持原样不动；新的网页对话暂时只保存在内存中，重启后会丢失。请联系系统管理员检查该文件的权限。`,
     );
   }
-  for (const warning of runtime.log.warnings) {
-    notices.push(`问题日志文件无法使用，已原样移到别处并新建了空日志；此前记录的问题都在移走的文件里，请联系系统管理员查看或恢复。详情：${warning}`);
-  }
+  notices.push(...runtime.log.staffWarnings);
   return notices;
 }
 

@@ -126,7 +126,7 @@ describe("console channel with the running bot", () => {
     const { input, channel, printed } = consolePair();
     const bot = await startTestBot({ knowledgeDir: await writeMiniKb(MINI_ELIGIBILITY), dataDir: await tempDir(), channels: [channel] });
     const replies = MINI_DIALOGUE.map((step) => (step.choices.length > 0 ? String((step.choices as readonly string[]).indexOf(step.answer) + 1) : step.answer));
-    input.end(["政策计算器", ...replies, "政策计算器", "退出"].join("\n") + "\n");
+    input.end(`${["政策计算器", ...replies, "政策计算器", "退出"].join("\n")}\n`);
     await channel.ended;
     await bot.stop();
     const blocks = printed().trim().split("\n\n");

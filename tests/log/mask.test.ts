@@ -189,6 +189,18 @@ describe("control characters", () => {
     expect(maskPersonalData("人才\u200B公\uFEFF寓\u200D怎么\u2060申请")).toBe("人才公寓怎么申请");
   });
 
+  it("hidden inside a number, invisible characters of any kind never keep it from being masked", () => {
+    for (const hidden of ["\u200B", "\u00AD", "\u034F", "\u180E", "\u3164", "\uFEFF", "\u2061", "\u{E0020}"]) {
+      expect(maskPersonalData(`手机138${hidden}1234${hidden}5678，人才公寓怎么申请`), JSON.stringify(hidden)).toBe("手机138****5678，人才公寓怎么申请");
+    }
+  });
+
+  it("masks a mobile number whose groups are separated by dots or line breaks", () => {
+    expect(maskPersonalData("电话138.1234.5678")).toBe("电话138****5678");
+    expect(maskPersonalData("电话138\u20281234\u20285678")).toBe("电话138****5678");
+    expect(maskPersonalData("金额138.12元")).toBe("金额138.12元");
+  });
+
   it("are shown escaped when old text is printed", () => {
     expect(escapeControlCharacters("a\u001b[31mb\u0000c\u202Ed")).toBe("a\\x1B[31mb\\x00c\\u202Ed");
     expect(withoutControlCharacters("无控制字符")).toBe("无控制字符");

@@ -198,6 +198,29 @@ describe("web server basics", () => {
 });
 
 describe("chat API", () => {
+  it("masks a phone number hidden with zero-width characters in the stored quote of 人工's reply too", async () => {
+    const web = await app();
+    const sessionId = "quoteSession_0123456789ab";
+    await chat(web, "手机138\u200b1234\u200b5678，人才驿站的停车费谁交", sessionId);
+    const human = json(await chat(web, "人工", sessionId)) as { replies: { text: string }[] };
+    expect(human.replies.map((r) => r.text).join("\n")).toContain("13812345678"); // the asker is shown their own words
+    const stored = JSON.stringify(json(await web.inject(`/api/chat/history?sessionId=${sessionId}`))["messages"]);
+    expect(stored).toContain("138****5678");
+    expect(stored).not.toMatch(/1\D{0,3}3\D{0,3}8\D{0,3}1\D{0,3}2\D{0,3}3\D{0,3}4/);
+  });
+
+  it("reads a follow-up question in the web conversation's context and keeps the note in the transcript", async () => {
+    const web = await app();
+    const sessionId = "followUpSession_0123456789";
+    await chat(web, "C类人才购房补贴多少钱", sessionId);
+    const second = json(await chat(web, "那D类呢？", sessionId)) as { replies: { text: string; citation?: unknown }[]; messages: ChatItem[] };
+    expect(second.replies[0]!.text.startsWith("（接着上一个问题：D类人才购房补贴多少钱）\n")).toBe(true);
+    expect(second.replies[0]!.citation).toBeDefined();
+    // Another session asking the same has no context: the message alone.
+    const alone = json(await chat(web, "那D类呢？", "followUpOther_0123456789")) as { replies: { text: string }[] };
+    expect(alone.replies[0]!.text).not.toContain("接着上一个问题");
+  });
+
   it("answers with the core's Reply objects and keeps the conversation for the session", async () => {
     const web = await app();
     const sessionId = "chatSession_0123456789";
@@ -498,6 +521,12 @@ describe("staff console API", () => {
       expect(result.reload.problems.join("\n")).toMatch(new RegExp(`^${rel.replaceAll("/", "\\/")} 第 \\d+ 行：这一行附近的字段写法有误`, "m"));
       expect(result.reload.problems.join("\n")).not.toMatch(/invalid YAML/);
       expect(runtime.live.engine.faq("talent-station")).toBeUndefined(); // the previous version still answers
+      // Adding wordings to the broken FAQ itself says why, with the line (not that there is no such FAQ).
+      await chat(web, "人才驿站的停车场晚上开放吗", "brokenPromote_0123456789");
+      const other = (await runtime.log.listGroups({ status: "open" })).find((g) => g.representative === "人才驿站的停车场晚上开放吗")!;
+      const refused = await web.inject({ method: "POST", url: `/api/admin/groups/${other.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { to: "enroll-materials" } });
+      expect(refused.statusCode).toBe(400);
+      expect(String(json(refused)["error"])).toMatch(new RegExp(`^问答“enroll-materials”的文件有错误，读不出来，所以这次没有加入[\\s\\S]*${rel.replaceAll("/", "\\/")} 第 \\d+ 行`));
       const notices = json(await web.inject({ url: "/api/admin/notices", headers: { cookie } }))["notices"] as string[];
       expect(notices.join("\n")).toContain("知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答");
     } finally {

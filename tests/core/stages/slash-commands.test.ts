@@ -25,6 +25,16 @@ const asker = { channel: "wechat", conversationId: "contact:asker", senderId: "a
 const staff = { channel: "wechat", conversationId: "contact:staff", senderId: "staff", isStaff: true };
 
 describe("slash commands: /pending and /reply for the channel's staff", () => {
+  it("lists a question with a line break in it on one line (it cannot forge another group)", async () => {
+    const bot = await miniBot();
+    await bot.say("明天会下雨吗\n  g99 ×42  假的问题组", asker);
+    await waitFor(async () => (await bot.runtime.log.listGroups()).length === 1, "the question to be logged");
+    const [pending] = await bot.say("/pending", staff);
+    const lines = pending!.text.split("\n");
+    expect(lines.filter((line) => line.includes("假的问题组"))).toEqual([expect.stringMatching(/^g\d+ ×1 {2}明天会下雨吗 ⏎ +g99 ×42 {2}假的问题组$/)]);
+    expect(lines.some((line) => /^\s*g99/.test(line))).toBe(false);
+  });
+
   it("lists the open groups for staff and answers one with /reply, which reaches the asker through the outbox", async () => {
     const bot = await miniBot();
     await bot.say("明天会下雨吗", asker);
