@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { ConsoleChannel } from "../channels/console.js";
@@ -11,7 +12,7 @@ import { PgChatHistory } from "../web/pg-chat-history.js";
 import { parseTrustProxy } from "../web/security.js";
 import { WebServer } from "../web/server.js";
 import { resolveStaffToken } from "../web/staff-auth.js";
-import { BotRuntime } from "./runtime.js";
+import { BotRuntime, runningLine } from "./runtime.js";
 
 /** The web chat's conversations in the data directory. */
 export const CHAT_HISTORY_FILE = "web-chat.json";
@@ -104,7 +105,14 @@ export class BotApp {
     }
     let runtime: BotRuntime;
     try {
-      runtime = await BotRuntime.start({ knowledgeDir: options.knowledgeDir, dataDir: options.dataDir, channels, report, ...(database ? { databaseUrl: database, exclusive } : {}) });
+      runtime = await BotRuntime.start({
+        knowledgeDir: options.knowledgeDir,
+        dataDir: options.dataDir,
+        channels,
+        report,
+        announceRunning: false,
+        ...(database ? { databaseUrl: database, exclusive } : {}),
+      });
     } catch (error) {
       await history?.close().catch(() => undefined);
       throw error;
@@ -113,10 +121,11 @@ export class BotApp {
     // One web server for the chat page, the staff console and the channels' HTTP routes (webhooks).
     let web: WebServer | undefined;
     if (webChannel || routes.length > 0) {
+      let staff: Awaited<ReturnType<typeof resolveStaffToken>> | undefined;
       try {
         const listen = webChannel?.listen ?? webListen(env);
         if (typeof listen === "string") throw new Error(listen);
-        const staff = webChannel ? await resolveStaffToken(options.dataDir, env, report) : undefined;
+        staff = webChannel ? await resolveStaffToken(options.dataDir, env, report) : undefined;
         // Behind a reverse proxy: client addresses (rate limits) and https (Secure cookie) from X-Forwarded-*, believed only from the named proxies.
         const proxies = parseTrustProxy(env["TALENTBOT_TRUST_PROXY"]);
         if ("error" in proxies) throw new Error(proxies.error);
@@ -138,11 +147,14 @@ export class BotApp {
         else if (staff) lines.push(`talentbot: staff console token: ${staff.source === "ADMIN_TOKEN" ? "ADMIN_TOKEN" : `in ${staff.source}`}`);
         if (lines.length > 0) report(lines.join("\n"));
       } catch (error) {
+        // A token generated for a server that never listened was never shown: the next start makes and prints a new one.
+        if (staff?.generated) await rm(staff.source, { force: true }).catch(() => undefined);
         await runtime.stop();
         await history?.close();
         throw new StartRefused(`the web server could not start: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    report(runningLine());
     const app = new BotApp(runtime, web, history, consoleChannel, releasePrompt);
     if (web) {
       const url = web.url;

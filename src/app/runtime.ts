@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   build?: Partial<Omit<BuildOptions, "report">>;
   /** Refit a stale model.json in the background after an edit (default true; see LiveEngineOptions). */
   refitInBackground?: boolean;
+  /** Print "running (pid …)" once the channels are started. Default true; BotApp prints it itself once its web server listens too. */
+  announceRunning?: boolean;
   /** Conversation settings (rate limit, message length, …); see BotOptions for defaults. */
   bot?: Omit<BotOptions, "engine" | "log" | "report" | "eligibility" | "staff">;
   outbox?: Omit<OutboxOptions, "report">;
@@ -137,13 +139,13 @@ export class BotRuntime {
       const shared = log.shared ? " (PostgreSQL, shared by every replica on it)" : "";
       report(`talentbot: question log ${log.location}${shared} — ${(await log.listGroups({ status: "open" })).length} open question group(s)`);
       if (admin) report(`talentbot: staff commands (talentbot log …) reach this bot at ${admin.url}`);
-      report(`talentbot: running (pid ${process.pid})`);
       for (const channel of options.channels) {
         await channel.start(async (message, respond) => {
           await bot.handle(message, respond);
         }, services);
         started.push(channel);
       }
+      if (options.announceRunning !== false) report(runningLine());
     } catch (error) {
       await Promise.allSettled(started.map((c) => c.stop()));
       await admin?.close();
@@ -185,3 +187,6 @@ function quietRepeats(report: (line: string) => void): (line: string) => void {
     report(line);
   };
 }
+
+/** Said once everything listens: a request sent after reading it is served. */
+export const runningLine = (): string => `talentbot: running (pid ${process.pid})`;

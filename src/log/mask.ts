@@ -13,7 +13,7 @@
  *                                       11010519491231002X → 110105********002X
  *   3. bank cards, 16–19 digits, Luhn-valid, optionally grouped in fours
  *                                       6222 0212 3456 7893 → 6222 **** **** 7893
- *   4. 16–19-digit runs right after 卡 / 卡号 / 账号 / 账户 (or right before 卡)
+ *   4. 16–19-digit runs a few characters after 卡 / 卡号 / 账号 / 账户 (or before 卡, 这张卡)
  *      whatever their checksum: people mistype card and account numbers
  *                                       银行卡号6222020200112233445 → 银行卡号6222***********3445
  *   5. 18-digit strings that fail both checks but carry a plausible birth
@@ -23,7 +23,7 @@
  *   6. passport numbers: one or two letters and 7–8 digits (E12345678, PE1234567)
  *                                       E12345678 → E1*****78
  *   7. room numbers of an address: the digits before 室 / 房 / 号房
- *                                       3栋1502室 → 3栋****室, 1502房 → ****房
+ *                                       3栋1502室 → 3栋****室, 1502房 → ****房, 房间号1502 → 房间号****
  *      and house numbers after a street word (路 街 巷 弄 道 胡同) before 号
  *                                       幸福路88号 → 幸福路**号
  *   8. mainland mobile numbers, with optional +86/0086/86 prefix and
@@ -194,16 +194,17 @@ function maskDigitsBetween(value: string, keepFirst: number, keepFrom: number): 
 }
 
 // A card or account number next to the word for it is personal data even when mistyped.
-const CARD_WORD_BEFORE = /(?:卡|账号|账户|帐号|帐户)[\s:：是为号码的]{0,4}$/;
-const CARD_WORD_AFTER = /^[\s]{0,1}卡/;
+// The word may stand a few characters away: 银行卡（工行）6222…, 6222…这张卡.
+const CARD_WORD_BEFORE = /(?:卡|账号|账户|帐号|帐户)[^0-9]{0,8}$/;
+const CARD_WORD_AFTER = /^\s?(?:这张|那张|的)?(?:银行)?卡/;
 const DIGIT_RUN = /(?<![0-9])\d(?:[ -]?\d){15,18}(?![0-9])/g;
 
 const detectNumbersCalledCards: Detector = (probe) =>
   collect(probe, DIGIT_RUN, (match) => {
     const digits = digitsOf(match[0]);
     if (digits.length < 16 || digits.length > 19) return null;
-    const before = probe.slice(Math.max(0, match.index - 6), match.index);
-    const after = probe.slice(match.index + match[0].length, match.index + match[0].length + 2);
+    const before = probe.slice(Math.max(0, match.index - 12), match.index);
+    const after = probe.slice(match.index + match[0].length, match.index + match[0].length + 6);
     if (!CARD_WORD_BEFORE.test(before) && !CARD_WORD_AFTER.test(after)) return null;
     return maskDigitsBetween(match[0], 4, digits.length - 4);
   });
@@ -226,7 +227,10 @@ const ROOM = /(?<![0-9])\d{2,5}(?=\s?(?:室|号?房))/g;
 // A house number is 号 right after a street word, which a document number (〔2023〕15号, 第3号) never follows.
 const HOUSE_NUMBER = /(?<=(?:[路街巷弄道]|胡同)\s?)\d{1,5}(?=\s?号)/g;
 
-const detectRooms: Detector = (probe) => [...collect(probe, ROOM, (match) => "*".repeat(match[0].length)), ...collect(probe, HOUSE_NUMBER, (match) => "*".repeat(match[0].length))];
+// A room named by its word before the digits: 房间号1502, 门牌号: 302.
+const ROOM_AFTER_WORD = /(?<=(?:房间号|房号|门牌号|室号)[\s:：是为]{0,3})\d{2,6}(?![0-9])/g;
+
+const detectRooms: Detector = (probe) => [ROOM, ROOM_AFTER_WORD, HOUSE_NUMBER].flatMap((pattern) => collect(probe, pattern, (match) => "*".repeat(match[0].length)));
 
 // --------------------------------------------------- control characters
 

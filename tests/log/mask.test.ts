@@ -153,10 +153,15 @@ describe("maskPersonalData: card and account numbers named as such", () => {
     expect(maskPersonalData(`我的银行卡号${mistyped}，补贴没到账`)).toBe("我的银行卡号6222***********3445，补贴没到账");
     expect(maskPersonalData(`账号：${mistyped}`)).toBe("账号：6222***********3445");
     expect(maskPersonalData(`工资账户 6222 0202 0011 2233 445`)).toBe("工资账户 6222 **** **** ***3 445");
-    expect(maskPersonalData(`${mistyped}这张卡`)).toBe(`${mistyped}这张卡`); // "卡" too far away to be sure
+    expect(maskPersonalData(`${mistyped}这张卡`)).toBe("6222***********3445这张卡"); // 这张卡 names it a card too
     expect(maskPersonalData(`${mistyped}卡`)).toBe("6222***********3445卡");
     expect(maskPersonalData(`卡号码是 ${mistyped}`)).toBe("卡号码是 6222***********3445");
     expect(maskPersonalData(`账户号为：${mistyped}`)).toBe("账户号为：6222***********3445");
+  });
+
+  it("masks a card number a few characters away from the word for it", () => {
+    expect(maskPersonalData("银行卡（工行）6222020200112233445补贴没到")).toBe("银行卡（工行）6222***********3445补贴没到");
+    expect(maskPersonalData("6222020200112233445这张卡能收补贴吗")).toBe("6222***********3445这张卡能收补贴吗");
   });
 
   it("keeps a bare number of the same length readable (an order number, not called a card)", () => {
@@ -174,6 +179,7 @@ describe("maskPersonalData: passports and room numbers", () => {
     ["住在长安胡同7号", "住在长安胡同*号"],
     ["我家是3栋1502房，能申请人才公寓吗", "我家是3栋****房，能申请人才公寓吗"],
     ["人才公寓2单元601号房漏水", "人才公寓2单元***号房漏水"],
+    ["房间号1502的空调坏了", "房间号****的空调坏了"],
   ])("%s", (input, expected) => {
     expect(maskPersonalData(input)).toBe(expected);
   });

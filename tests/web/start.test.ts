@@ -40,6 +40,8 @@ describe("talentbot start with the web on (the default)", () => {
     const url = /web chat (http:\/\/127\.0\.0\.1:\d+)\/ — staff console http:\/\/127\.0\.0\.1:\d+\/admin/.exec(bot.stderr())![1]!;
     const token = /staff console token \(generated now, stored in .*staff-token; shown only this once\): ([A-Za-z0-9_-]+)/.exec(bot.stderr())![1]!;
     expect(existsSync(join(dataDir, "staff-token"))).toBe(true);
+    // "running" is said once the web server listens: a request sent after reading it is served.
+    expect(bot.stderr().indexOf("talentbot: running (pid")).toBeGreaterThan(bot.stderr().indexOf("web chat http"));
 
     const health = await fetch(`${url}/api/health`);
     expect(health.status).toBe(200);
@@ -131,9 +133,12 @@ describe("talentbot start with the web on (the default)", () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const { port } = blocker.address() as { port: number };
     try {
-      const result = await talentbot(["start", "--data-dir", await tempDir()], { env: cleanEnv({ TALENTBOT_WEB: "on", PORT: String(port) }) });
+      const dataDir = await tempDir();
+      const result = await talentbot(["start", "--data-dir", dataDir], { env: cleanEnv({ TALENTBOT_WEB: "on", PORT: String(port) }) });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`the web server could not start: port ${port} on 127.0.0.1 is in use`);
+      // The staff token generated for it was never shown: not kept, so the next start generates and prints one.
+      expect(existsSync(join(dataDir, "staff-token"))).toBe(false);
     } finally {
       blocker.close();
     }
