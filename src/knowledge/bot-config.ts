@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from "yaml";
-import { yamlErrorLine } from "./yaml-errors.js";
+import { yamlErrorLine, yamlErrorMessage } from "./yaml-errors.js";
 import type { KnowledgeProblem } from "./errors.js";
 import { FieldReader } from "./fields.js";
 import type { BotConfig } from "./types.js";
@@ -14,9 +14,9 @@ export function parseBotConfig(file: string, source: string, problems: Knowledge
     problems.push({
       file,
       line: yamlErrorLine(doc, lineCounter, err.pos[0]),
-      message: `invalid YAML: ${err.message.split("\n")[0]}`,
+      message: `invalid YAML: ${yamlErrorMessage(err.message)}`,
       fix: "fix the YAML syntax (indentation, `key: value`)",
-      zh: { message: "这一行附近的写法有误，机器人读不懂", fix: "检查缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格）" },
+      zh: { message: "这一行附近的写法有误，机器人读不懂", fix: "检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `\"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格）" },
     });
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document } from "yaml";
 import type { KnowledgeProblem, Wording } from "./errors.js";
-import { yamlErrorLine } from "./yaml-errors.js";
+import { yamlErrorLine, yamlErrorMessage } from "./yaml-errors.js";
 
 /** A Markdown file split into its YAML front matter and body, with line numbers for messages. */
 export interface FrontMatterFile {
@@ -51,12 +51,12 @@ export function parseFrontMatter(source: string): FrontMatterFile {
   const firstError = doc.errors[0];
   if (firstError) {
     throw new FrontMatterError(
-      `invalid YAML: ${firstError.message.split("\n")[0]}`,
+      `invalid YAML: ${yamlErrorMessage(firstError.message)}`,
       yamlErrorLine(doc, lineCounter, firstError.pos[0]) + 1,
       "fix the YAML syntax (indentation, a `:` after each key, quotes around text that starts with a special character)",
       {
         message: "这一行附近的字段写法有误，机器人读不懂",
-        fix: '检查缩进是否对齐、每个字段名后是否有英文冒号 `:` 和一个空格；内容以 `[`、`{`、`*`、`&` 等符号开头时，要用英文双引号 `"` 把整段内容括起来',
+        fix: '检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `"` 或 `]`）、缩进是否对齐、每个字段名后是否有英文冒号 `:` 和一个空格；内容以 `[`、`{`、`*`、`&` 等符号开头时，要用英文双引号 `"` 把整段内容括起来',
       },
     );
   }

@@ -25,3 +25,8 @@ function startOfBrokenField(node: unknown, offset: number): number | undefined {
   }
   return undefined;
 }
+
+/** yaml's message without its own "at line N, column M" (the problem names the line staff should look at, which may differ). */
+export function yamlErrorMessage(message: string): string {
+  return (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+}

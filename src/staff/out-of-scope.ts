@@ -31,6 +31,12 @@ export async function addGroupToOutOfScope(group: QuestionGroup, knowledgeDir: s
   const file = join(kb.dir, OUT_OF_SCOPE_FILE);
   const original = await readFile(file, "utf8").catch(() => undefined);
   const { added, skipped } = pickExamples(group, kb);
+  // Nothing to write and not already covered: dismissing the group would lose the question for nothing.
+  if (added.length === 0 && skipped.some((x) => x.why !== ALREADY_AN_EXAMPLE)) {
+    throw new StaffError(`none of group ${group.id}'s wordings can be an out-of-scope example (${skipped.map((x) => `"${x.text}": ${x.why}`).join("; ")}); nothing was written and the group stays open (dismiss it instead)`, {
+      staff: `这个问题组的问法都不能列为“不在问答范围”：${skipped.map((x) => `“${x.text}”——${x.staffWhy}`).join("；")}。没有写入，问题组仍待处理；可以直接“忽略”它，或先答复。`,
+    });
+  }
   if (added.length > 0) {
     await writeFile(file, withExamples(original ?? NEW_FILE, heading, added), "utf8");
     await verify(kb.dir, OUT_OF_SCOPE_FILE, () => (original === undefined ? rm(file, { force: true }) : writeFile(file, original, "utf8")));
@@ -39,6 +45,8 @@ export async function addGroupToOutOfScope(group: QuestionGroup, knowledgeDir: s
 }
 
 const NEW_FILE = `---\nschemaVersion: ${KNOWLEDGE_SCHEMA_VERSION}\n---\n<!-- Questions people ask that no FAQ answers: the bot never answers them from an FAQ; it quotes policy text if it can and records them for staff. -->\n`;
+
+const ALREADY_AN_EXAMPLE = "already an out-of-scope example";
 
 function pickExamples(group: QuestionGroup, kb: KnowledgeBase) {
   const faqKeys = new Map(kb.faqs.flatMap((f) => [f.question, ...f.alternates].map((p): [string, string] => [phrasingKey(p), f.id])));
@@ -55,7 +63,7 @@ function pickExamples(group: QuestionGroup, kb: KnowledgeBase) {
     if (isMasked(text)) skipped.push({ text, why: "contains masked personal data", staffWhy: "含有已遮蔽的个人信息" });
     else if (owner) skipped.push({ text, why: `a phrasing of FAQ ${owner}: promote it there instead`, staffWhy: `已是问答 ${owner} 的问法，请用“加入已有问答”` });
     else if (key === "") skipped.push({ text, why: "has no words", staffWhy: "没有可用的字词" });
-    else if (seen.has(key)) skipped.push({ text, why: "already an out-of-scope example", staffWhy: "已是不在问答范围的示例" });
+    else if (seen.has(key)) skipped.push({ text, why: ALREADY_AN_EXAMPLE, staffWhy: "已是不在问答范围的示例" });
     else added.push(text);
   }
   return { added, skipped };

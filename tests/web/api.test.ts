@@ -578,15 +578,17 @@ describe("staff console API", () => {
     expect((await runtime.live.engine.search(question)).outOfScopeScore).toBeCloseTo(1, 5);
   });
 
-  it("says in Chinese which wordings an action left out and why (masked personal data)", async () => {
+  it("says in Chinese which wordings an action cannot use and why (masked personal data), and keeps the group open", async () => {
     const web = await app();
     const { cookie, csrf } = await signIn(web);
     const question = "我手机13812345678，人才驿站的停车费谁来交";
     await chat(web, question, "skippedSession_0123456789");
     const group = (await runtime.log.listGroups({ status: "open" })).find((g) => g.representative.includes("人才驿站的停车费"))!;
     const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/out-of-scope`, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: "人才驿站停车" } });
-    expect(response.statusCode).toBe(200);
-    expect(json(response)).toMatchObject({ added: [], skipped: [{ text: "我手机138****5678，人才驿站的停车费谁来交", why: "含有已遮蔽的个人信息" }] });
+    // Nothing can be written: refused, with the reason, and the group stays in the queue.
+    expect(response.statusCode).toBe(400);
+    expect(json(response)["error"]).toBe("这个问题组的问法都不能列为“不在问答范围”：“我手机138****5678，人才驿站的停车费谁来交”——含有已遮蔽的个人信息。没有写入，问题组仍待处理；可以直接“忽略”它，或先答复。");
+    expect((await runtime.log.getGroup(group.id))!.group.status).toBe("open");
   });
 });
 

@@ -38,7 +38,9 @@
     node.textContent = message;
     node.className = isError ? "toast error" : "toast";
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(function () { node.textContent = ""; }, isError ? 8000 : 4000);
+    // Long enough to read: a promote's result lists what was left out and why.
+    var readable = Math.min(20000, Math.max(isError ? 8000 : 4000, 150 * String(message).length));
+    toastTimer = setTimeout(function () { node.textContent = ""; }, readable);
   }
 
   $("toast").addEventListener("click", function () {

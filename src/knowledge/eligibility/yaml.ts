@@ -1,7 +1,7 @@
 /** Reading a rules file: the YAML document with line numbers, its scalar helpers, and the two-language problem reporter. */
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from "yaml";
 import type { Bilingual, KnowledgeProblem } from "../errors.js";
-import { yamlErrorLine } from "../yaml-errors.js";
+import { yamlErrorLine, yamlErrorMessage } from "../yaml-errors.js";
 import { KNOWLEDGE_SCHEMA_VERSION } from "../types.js";
 
 export const ID = /^[a-z0-9][a-z0-9_-]*$/;
@@ -28,11 +28,11 @@ export function readYaml(file: string, source: string, problems: KnowledgeProble
     problems.push({
       file,
       line: yamlErrorLine(doc, lineCounter, err.pos[0]),
-      message: `invalid YAML: ${err.message.split("\n")[0]}`,
+      message: `invalid YAML: ${yamlErrorMessage(err.message)}`,
       fix: "fix the YAML syntax (indentation, `key: value`, `- ` before each list item)",
       zh: {
         message: "这一行附近的写法有误，机器人读不懂",
-        fix: "检查缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格），列表的每一项是否以 `- ` 开头",
+        fix: "检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `\"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格），列表的每一项是否以 `- ` 开头",
       },
     });
     return undefined;
