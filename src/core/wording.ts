@@ -53,7 +53,7 @@ export function greetingText(bot: BotConfig): string {
 export const UNKNOWN_COMMAND_TEXT = "没有这个命令。请直接输入您的问题，或发送 /help 查看帮助。";
 
 // Staff commands (/pending, /reply): what staff and everyone else read in the chat.
-export const NOT_STAFF_TEXT = "抱歉，您没有权限使用这个命令（not allowed）：它仅限工作人员使用。";
+export const NOT_STAFF_TEXT = "抱歉，这个命令仅限工作人员使用。如有问题，请直接输入您想咨询的内容。";
 export const STAFF_PRIVATE_ONLY_TEXT = "工作人员命令请在与机器人的私聊中使用。";
 export const STAFF_UNAVAILABLE_TEXT = "工作人员命令暂时不可用（机器人没有连接问题记录）。";
 export const REPLY_USAGE_TEXT = "用法：/reply 问题组编号 答复内容\n例如：/reply g3 人才公寓请向市住建局申请，咨询电话 0000-12345678。\n发送 /pending 查看待答复的问题组。";

@@ -16,7 +16,10 @@ export function parseBotConfig(file: string, source: string, problems: Knowledge
       line: yamlErrorLine(doc, lineCounter, err.pos[0]),
       message: `invalid YAML: ${yamlErrorMessage(err.message)}`,
       fix: "fix the YAML syntax (indentation, `key: value`)",
-      zh: { message: "这一行附近的写法有误，机器人读不懂", fix: "检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `\"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格）" },
+      zh: {
+        message: "这一行附近的写法有误，机器人读不懂",
+        fix: '检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格）',
+      },
     });
     return undefined;
   }

@@ -33,9 +33,12 @@ export async function addGroupToOutOfScope(group: QuestionGroup, knowledgeDir: s
   const { added, skipped } = pickExamples(group, kb);
   // Nothing to write and not already covered: dismissing the group would lose the question for nothing.
   if (added.length === 0 && skipped.some((x) => x.why !== ALREADY_AN_EXAMPLE)) {
-    throw new StaffError(`none of group ${group.id}'s wordings can be an out-of-scope example (${skipped.map((x) => `"${x.text}": ${x.why}`).join("; ")}); nothing was written and the group stays open (dismiss it instead)`, {
-      staff: `这个问题组的问法都不能列为“不在问答范围”：${skipped.map((x) => `“${x.text}”——${x.staffWhy}`).join("；")}。没有写入，问题组仍待处理；可以直接“忽略”它，或先答复。`,
-    });
+    throw new StaffError(
+      `none of group ${group.id}'s wordings can be an out-of-scope example (${skipped.map((x) => `"${x.text}": ${x.why}`).join("; ")}); nothing was written and the group stays open (dismiss it instead)`,
+      {
+        staff: `这个问题组的问法都不能列为“不在问答范围”：${skipped.map((x) => `“${x.text}”——${x.staffWhy}`).join("；")}。没有写入，问题组仍待处理；可以直接“忽略”它，或先答复。`,
+      },
+    );
   }
   if (added.length > 0) {
     await writeFile(file, withExamples(original ?? NEW_FILE, heading, added), "utf8");

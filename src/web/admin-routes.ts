@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { answerRecord } from "../core/answer-record.js";
+import { chatCommandOf } from "../core/stages/chat-command.js";
 import type { ReloadReport } from "../core/live-engine.js";
 import { formatProblemZh } from "../knowledge/errors.js";
 import { toCsv } from "../log/csv.js";
@@ -214,9 +215,11 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
       });
 
       // The web face of `talentbot ask`: the engine's view of a question, never logged or counted.
-      scope.post("/hit-test", { schema: { body: { type: "object", required: ["text"], properties: { text: text(2000) } } } }, async (request: FastifyRequest<{ Body: { text: string } }>) =>
-        answerRecord(await engine().ask(request.body.text)),
-      );
+      scope.post("/hit-test", { schema: { body: { type: "object", required: ["text"], properties: { text: text(2000) } } } }, async (request: FastifyRequest<{ Body: { text: string } }>) => {
+        // The chat would not look for an answer to a command (人工, 菜单 …): say so beside the engine's view.
+        const command = chatCommandOf(request.body.text, engine().kb.eligibility?.triggers);
+        return { ...answerRecord(await engine().ask(request.body.text)), ...(command ? { chatCommand: command } : {}) };
+      });
     },
     { prefix: "/api/admin" },
   );

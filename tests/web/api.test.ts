@@ -198,6 +198,17 @@ describe("web server basics", () => {
 });
 
 describe("chat API", () => {
+  it("the hit test says when the text is a chat command the chat would not answer as a question", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    const hit = async (text: string) => json(await web.inject({ method: "POST", url: "/api/admin/hit-test", headers: { cookie, "x-csrf-token": csrf }, payload: { text } }));
+    expect((await hit("人工！"))["chatCommand"]).toBe("转人工");
+    expect((await hit("菜单"))["chatCommand"]).toBe("菜单");
+    expect((await hit("/help"))["chatCommand"]).toBe("命令（以 / 开头）");
+    expect((await hit(runtime.live.engine.kb.eligibility!.triggers[0]!))["chatCommand"]).toBe("开始政策计算器");
+    expect((await hit("人才公寓怎么申请"))["chatCommand"]).toBeUndefined();
+  });
+
   it("masks a phone number hidden with zero-width characters in the stored quote of 人工's reply too", async () => {
     const web = await app();
     const sessionId = "quoteSession_0123456789ab";

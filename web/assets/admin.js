@@ -592,6 +592,7 @@
         summary.appendChild(make("strong", "hit-status", ANSWER_STATUS[r.status] || r.status));
         summary.appendChild(document.createTextNode((r.faqId ? " · 问答 " + r.faqId : "") + " · 得分 " + r.score + " · 置信度 " + r.confidence));
         out.appendChild(summary);
+        if (r.chatCommand) out.appendChild(make("p", "hit-command", "注意：在聊天中这是“" + r.chatCommand + "”，机器人不会按问题回答；下面只是检索引擎对这段文字的看法。"));
         if (r.suggestions.length) {
           out.appendChild(make("p", null, "候选问答："));
           var list = make("ol", "candidates");

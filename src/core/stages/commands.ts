@@ -11,9 +11,9 @@ export const THANKS_WORDS = ["谢谢", "谢谢你", "谢谢您", "多谢", "感�
 export const MENU_WORDS = ["菜单", "目录", "帮助", "menu", "help"];
 
 const keys = (words: readonly string[]) => new Set(words.map((w) => w.toLowerCase()));
-const HUMAN = keys(HUMAN_WORDS);
-const THANKS = keys(THANKS_WORDS);
-const MENU = keys(MENU_WORDS);
+export const HUMAN = keys(HUMAN_WORDS);
+export const THANKS = keys(THANKS_WORDS);
+export const MENU = keys(MENU_WORDS);
 
 /**
  * Stage 3: 谢谢, 人工, 菜单 and feedback work whatever state the conversation is in.

@@ -32,7 +32,7 @@ export function readYaml(file: string, source: string, problems: KnowledgeProble
       fix: "fix the YAML syntax (indentation, `key: value`, `- ` before each list item)",
       zh: {
         message: "这一行附近的写法有误，机器人读不懂",
-        fix: "检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `\"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格），列表的每一项是否以 `- ` 开头",
+        fix: '检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格），列表的每一项是否以 `- ` 开头',
       },
     });
     return undefined;
