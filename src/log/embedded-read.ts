@@ -68,6 +68,8 @@ export async function readJournal(ctx: ReadContext, file: string): Promise<Count
   } catch (error) {
     throw fileSystemError("read", file, error);
   }
+  // A cut line must go before the next append, which would otherwise join it (and a cut header would hide every count after it).
+  text = await withoutCutLastLine(ctx, file, text);
   const lines = text.split("\n");
   const ops: CountOp[] = [];
   for (const [index, line] of lines.entries()) {
@@ -122,19 +124,10 @@ export async function readEntryFile(ctx: ReadContext, file: string): Promise<Log
   } catch (error) {
     throw fileSystemError("read", file, error);
   }
-  if (text.length > 0 && !text.endsWith("\n") && !ctx.readOnly) {
-    // A line cut off by a crash while appending: that question was never acknowledged.
-    const cut = text.lastIndexOf("\n") + 1;
-    try {
-      await truncate(file, Buffer.byteLength(text.slice(0, cut)));
-    } catch (error) {
-      throw fileSystemError("repair the cut-off last line of", file, error);
-    }
-    ctx.warnings.push(`question log: ${file} ended in a cut-off line (a crash while writing); that line was removed.`);
-    ctx.staffWarnings.push(`问题日志文件 ${file} 的最后一行因程序中断没有写完，已删除（那条问题当时没有记录成功，提问人没有收到确认）。`);
-    text = text.slice(0, cut);
-  }
+  text = await withoutCutLastLine(ctx, file, text);
   const lines = text.split("\n").filter((line) => line.length > 0);
+  // Empty: the process was killed between creating the file and its first write. The next append writes the header.
+  if (lines.length === 0) return [];
   const header = lines.shift();
   let headerProblem: string | null = null;
   try {
@@ -192,4 +185,21 @@ export async function moveAside(ctx: ReadContext, file: string): Promise<string>
 function skipped(ctx: ReadContext, file: string, line: number, message: string): void {
   ctx.warnings.push(message);
   ctx.staffWarnings.push(`问题日志文件 ${file} 第 ${line} 行已损坏，读取时跳过了；请系统管理员查看这一行。`);
+}
+
+/**
+ * A last line cut off by a crash while appending (never acknowledged) is removed from the file, so
+ * the next append starts a line of its own; returns the text without it. Read-only: left as it is.
+ */
+async function withoutCutLastLine(ctx: ReadContext, file: string, text: string): Promise<string> {
+  if (text.length === 0 || text.endsWith("\n") || ctx.readOnly) return text;
+  const cut = text.lastIndexOf("\n") + 1;
+  try {
+    await truncate(file, Buffer.byteLength(text.slice(0, cut)));
+  } catch (error) {
+    throw fileSystemError("repair the cut-off last line of", file, error);
+  }
+  ctx.warnings.push(`question log: ${file} ended in a cut-off line (a crash while writing); that line was removed.`);
+  ctx.staffWarnings.push(`问题日志文件 ${file} 的最后一行因程序中断没有写完，已删除（那一条当时没有记录成功，提问人没有收到确认）。`);
+  return text.slice(0, cut);
 }

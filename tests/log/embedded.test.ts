@@ -85,6 +85,27 @@ describe("embedded log files", () => {
     expect((await readEmbeddedLog(dataDir)).entries).toHaveLength(2);
   });
 
+  it("starts again after a kill between creating a month's files and their first write (empty, or a cut header)", async () => {
+    const now = new Date("2024-03-05T09:00:00Z");
+    for (const leftover of ["", '{"schemaVersion":2,"kind":"talentb']) {
+      const dataDir = await tempDir();
+      const log = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
+      await log.record(asked("博士安家费怎么申请"));
+      await log.close();
+      const history = join(dataDir, "questions");
+      const entries = join(history, "2024-03.entries.jsonl");
+      // As a kill -9 leaves them: the entries file opened (created) but nothing written, the open work not yet saved.
+      await writeFile(entries, leftover);
+      for (const name of (await readdir(history)).filter((n) => n.endsWith(".counts.jsonl") || n.includes("journal"))) await writeFile(join(history, name), leftover);
+      const reopened = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
+      const next = await reopened.record(asked("子女入学需要什么材料", "c2"));
+      await reopened.close();
+      const again = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
+      expect((await again.getGroup(next.groupId))!.entries.map((e) => e.text), JSON.stringify(leftover)).toEqual(["子女入学需要什么材料"]);
+      await again.close();
+    }
+  });
+
   it("moves closed groups, delivered replies and past months' counters out of questions.json into month files", async () => {
     const dataDir = await tempDir();
     let now = new Date("2024-03-05T09:00:00Z");
