@@ -20,9 +20,12 @@ export interface ConsoleChannelOptions {
 const CLEAR_WORDS = new Set(["clear", "cls"]);
 const QUIT_WORDS = new Set(["exit", "quit", "q", ":q"]);
 
-/** The terminal shows no Markdown: **bold** becomes plain text. */
+/**
+ * The terminal shows no Markdown: **bold** becomes plain text. Only around text that is not itself
+ * asterisks, so a mask (138****5678) is never taken for markup.
+ */
 export function plainText(text: string): string {
-  return text.replace(/\*\*(.+?)\*\*/g, "$1");
+  return text.replace(/(?<!\*)\*\*([^*\n]+)\*\*(?!\*)/g, "$1");
 }
 
 /**

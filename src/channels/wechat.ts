@@ -68,7 +68,7 @@ const SYSTEM_ACCOUNTS = new Set(["weixin", "newsapp", "fmessage", "medianote", "
 
 /** A Reply as WeChat text: renderText (numbered choices, 回复 好 / 不好); WeChat shows no Markdown, so **bold** loses its stars. */
 export function wechatText(reply: Reply): string {
-  return renderText(reply).replace(/\*\*([^*\n]+?)\*\*/g, "$1");
+  return renderText(reply).replace(/(?<!\*)\*\*([^*\n]+?)\*\*(?!\*)/g, "$1");
 }
 
 export class WechatChannel implements Channel {

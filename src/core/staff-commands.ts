@@ -1,15 +1,16 @@
 import { staffWording, type StaffPort } from "./staff-port.js";
+import { escapeControlCharacters } from "../log/mask.js";
 import { oneLine } from "./render-text.js";
 import { REPLY_USAGE_TEXT } from "./wording.js";
 
 /** How many open groups `/pending` lists; the rest are counted. */
 const PENDING_SHOWN = 20;
 
-/** `/pending`: the open groups, most asked first. */
+/** `/pending`: the open groups, most asked first; each question on one line, control characters of older logs escaped (as `talentbot log list`). */
 export async function pendingText(desk: StaffPort): Promise<string> {
   const open = await desk.list({ status: "open" });
   if (open.length === 0) return "目前没有待答复的问题。";
-  const lines = open.slice(0, PENDING_SHOWN).map((g) => `${g.id} ×${g.count}  ${oneLine(g.representative)}`);
+  const lines = open.slice(0, PENDING_SHOWN).map((g) => `${g.id} ×${g.count}  ${escapeControlCharacters(oneLine(g.representative))}`);
   const more = open.length > PENDING_SHOWN ? `\n……另有 ${open.length - PENDING_SHOWN} 组，请在工作人员后台（/admin）的“待处理”中查看。` : "";
   return `待答复的问题组（${open.length}）：\n${lines.join("\n")}${more}\n\n答复：/reply 问题组编号 答复内容`;
 }

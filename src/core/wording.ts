@@ -1,3 +1,4 @@
+import { maskPersonalData } from "../log/mask.js";
 import type { BotConfig } from "../knowledge/types.js";
 import { contactLine } from "./reply-text.js";
 
@@ -11,9 +12,12 @@ export const TOO_FAST_TEXT = "您发送得有点快，请稍等片刻再继续�
 
 export const SUGGESTED_INTRO = "您是不是想问：";
 
-/** Said before an answer to a follow-up question, so the asker sees how it was read. */
+/**
+ * Said before an answer to a follow-up question, so the asker sees how it was read. Personal data
+ * in it is masked: a reply may be stored (the web transcript, the platform's own history).
+ */
 export function followUpNote(understood: string): string {
-  return `（接着上一个问题：${understood}）`;
+  return `（接着上一个问题：${maskPersonalData(understood)}）`;
 }
 
 export { tooLongText } from "./reply-text.js";
@@ -23,7 +27,8 @@ export function choiceOutOfRangeText(count: number): string {
 }
 
 export function humanText(bot: BotConfig, loggedQuestion: string | undefined): string {
-  const logged = loggedQuestion ? `已记录您的问题“${loggedQuestion}”，工作人员会在工作时间通过这里回复您。` : "已为您登记人工服务，工作人员会在工作时间通过这里回复您。";
+  // Quoted masked, as it was logged: a reply may be stored (the web transcript, the platform's own history).
+  const logged = loggedQuestion ? `已记录您的问题“${maskPersonalData(loggedQuestion)}”，工作人员会在工作时间通过这里回复您。` : "已为您登记人工服务，工作人员会在工作时间通过这里回复您。";
   return `${logged}\n${contactLine(bot)}`;
 }
 

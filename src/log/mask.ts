@@ -90,6 +90,13 @@ function collect(probe: string, pattern: RegExp, mask: (match: RegExpExecArray) 
 
 const digitsOf = (value: string): string => value.replace(/[^0-9Xx]/g, "");
 
+/**
+ * What people type between the groups of a number: spaces (any, line breaks too), dashes (also
+ * en and em dashes), dots, middle dots — up to three of them (138 - 1234 - 5678). Disjoint from
+ * the digits, so a pattern built with it matches in one way only (no backtracking blow-up).
+ */
+const SEP = "[\\s.\\-\u2013\u2014\u00b7]{0,3}";
+
 // ---------------------------------------------------------------- e-mail
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
@@ -104,7 +111,7 @@ const detectEmails: Detector = (probe) =>
 
 // 6-digit region, 8-digit birth date, 3-digit sequence, check character;
 // people sometimes type spaces or dashes between the parts.
-const ID_NUMBER = /(?<![0-9])(\d{6})[ -]?(\d{8})[ -]?(\d{3}[0-9Xx])(?![0-9A-Za-z])/g;
+const ID_NUMBER = new RegExp(`(?<![0-9])(\\d{6})${SEP}(\\d{8})${SEP}(\\d{3}[0-9Xx])(?![0-9A-Za-z])`, "g");
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const ID_CHECK_CHARACTERS = "10X98765432";
@@ -142,7 +149,7 @@ const detectMistypedIds: Detector = (probe) =>
   });
 
 // The first-generation ID (before 1999, still on old documents): 6-digit region, YYMMDD, 3-digit sequence.
-const OLD_ID_NUMBER = /(?<![0-9])(\d{6})[ -]?(\d{6})[ -]?(\d{3})(?![0-9A-Za-z])/g;
+const OLD_ID_NUMBER = new RegExp(`(?<![0-9])(\\d{6})${SEP}(\\d{6})${SEP}(\\d{3})(?![0-9A-Za-z])`, "g");
 
 const detectOldIds: Detector = (probe) =>
   collect(probe, OLD_ID_NUMBER, (match) => {
@@ -154,7 +161,7 @@ const detectOldIds: Detector = (probe) =>
 
 // ------------------------------------------------------------ bank cards
 
-const BANK_CARD = /(?<![0-9])\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?(?![0-9])/g;
+const BANK_CARD = new RegExp(`(?<![0-9])\\d{4}(?:${SEP}\\d{4}){3}(?:${SEP}\\d{1,3})?(?![0-9])`, "g");
 
 /** Luhn (mod 10) check used by bank card numbers. */
 export function isLuhnValid(digits: string): boolean {
@@ -195,16 +202,16 @@ function maskDigitsBetween(value: string, keepFirst: number, keepFrom: number): 
 
 // A card or account number next to the word for it is personal data even when mistyped.
 // The word may stand a few characters away: 银行卡（工行）6222…, 6222…这张卡.
-const CARD_WORD_BEFORE = /(?:卡|账号|账户|帐号|帐户)[^0-9]{0,8}$/;
-const CARD_WORD_AFTER = /^\s?(?:这张|那张|的)?(?:银行)?卡/;
-const DIGIT_RUN = /(?<![0-9])\d(?:[ -]?\d){15,18}(?![0-9])/g;
+const CARD_WORD_BEFORE = /(?:卡|账号|账户|帐号|帐户)[^0-9]{0,12}$/;
+const CARD_WORD_AFTER = /^[^0-9]{0,6}(?:卡|账号|账户|帐号|帐户)/;
+const DIGIT_RUN = new RegExp(`(?<![0-9])\\d(?:${SEP}\\d){15,18}(?![0-9])`, "g");
 
 const detectNumbersCalledCards: Detector = (probe) =>
   collect(probe, DIGIT_RUN, (match) => {
     const digits = digitsOf(match[0]);
     if (digits.length < 16 || digits.length > 19) return null;
-    const before = probe.slice(Math.max(0, match.index - 12), match.index);
-    const after = probe.slice(match.index + match[0].length, match.index + match[0].length + 6);
+    const before = probe.slice(Math.max(0, match.index - 16), match.index);
+    const after = probe.slice(match.index + match[0].length, match.index + match[0].length + 10);
     if (!CARD_WORD_BEFORE.test(before) && !CARD_WORD_AFTER.test(after)) return null;
     return maskDigitsBetween(match[0], 4, digits.length - 4);
   });
@@ -264,12 +271,12 @@ export function escapeControlCharactersInJson(json: string): string {
 // --------------------------------------------------------- phone numbers
 
 // Separators people type between the groups: space (any, line breaks too), dash, dot.
-const MOBILE = /(?<![0-9+])((?:\+86|0086|86)[\s.-]?)?(1[3-9]\d)[\s.-]?(\d{4})[\s.-]?(\d{4})(?![0-9])/g;
+const MOBILE = new RegExp(`(?<![0-9+])((?:\\+86|0086|86)${SEP})?\\(?(1[3-9]\\d)\\)?${SEP}(\\d{4})${SEP}(\\d{4})(?![0-9])`, "g");
 
 const detectMobiles: Detector = (probe) => collect(probe, MOBILE, (match) => `${match[1] ?? ""}${match[2] ?? ""}****${match[4] ?? ""}`);
 
 // Area codes are 3–4 digits starting with 0 (010, 0431); local numbers 7–8 digits.
-const LANDLINE = /(?<![0-9])(\(?0\d{2,3}\)?[ -]?)(\d{3,4})(\d{4})(?![0-9])/g;
+const LANDLINE = new RegExp(`(?<![0-9])(\\(?0\\d{2,3}\\)?${SEP})(\\d{3,4})${SEP}(\\d{4})(?![0-9])`, "g");
 
 const detectLandlines: Detector = (probe) => collect(probe, LANDLINE, (match) => `${match[1] ?? ""}****${match[3] ?? ""}`);
 

@@ -1,4 +1,4 @@
-import { formatProblem, formatProblemZh } from "../knowledge/errors.js";
+import { formatProblem, formatProblemZh, type KnowledgeProblem } from "../knowledge/errors.js";
 import { checkKnowledge } from "../knowledge/load.js";
 import type { KnowledgeBase } from "../knowledge/types.js";
 import { StaffError } from "./errors.js";
@@ -23,14 +23,26 @@ export async function readKnowledge(dir: string, retry: string): Promise<Knowled
       staff: `知识库现在有错误，所以这次没有写入，也没有重新加载；机器人仍按修改前的版本回答。请先按下面的提示改正文件，保存后再操作一次：\n${problems.map(formatProblemZh).join("\n")}`,
     });
   }
+  problemsBefore.set(kb, problems);
   return kb;
 }
 
-/** Checks the knowledge base after writing `rel` (one file or several); undoes the change if it brought problems of its own. */
-export async function verify(dir: string, rel: string | readonly string[], undo: () => Promise<unknown>): Promise<void> {
-  const { problems } = await checkKnowledge(dir);
+/** The problems a knowledge base read by readKnowledge already had: a staff edit is not blamed for them. */
+const problemsBefore = new WeakMap<KnowledgeBase, readonly KnowledgeProblem[]>();
+const problemKey = (p: KnowledgeProblem) => `${p.file}|${p.message}`;
+
+/** What was wrong with `kb`'s files when readKnowledge read it (empty for a knowledge base read otherwise). */
+export const problemsOf = (kb: KnowledgeBase): readonly KnowledgeProblem[] => problemsBefore.get(kb) ?? [];
+
+/**
+ * Checks the knowledge base after writing `rel` (one file or several) into `kb` (as readKnowledge
+ * read it); undoes the change if it brought problems of its own — problems there before are not its.
+ */
+export async function verify(kb: KnowledgeBase, rel: string | readonly string[], undo: () => Promise<unknown>): Promise<void> {
+  const { problems } = await checkKnowledge(kb.dir);
   const files = typeof rel === "string" ? [rel] : rel;
-  const ours = problems.filter((p) => files.some((f) => p.file === f || p.message.includes(f)));
+  const before = new Set((problemsBefore.get(kb) ?? []).map(problemKey));
+  const ours = problems.filter((p) => !before.has(problemKey(p)) && files.some((f) => p.file === f || p.message.includes(f)));
   if (ours.length === 0) return;
   await undo();
   throw new StaffError(`the change to ${files.join(", ")} would break the knowledge base, so it was undone:\n${ours.map(formatProblem).join("\n")}`, {

@@ -42,7 +42,7 @@ export async function addGroupToOutOfScope(group: QuestionGroup, knowledgeDir: s
   }
   if (added.length > 0) {
     await writeFile(file, withExamples(original ?? NEW_FILE, heading, added), "utf8");
-    await verify(kb.dir, OUT_OF_SCOPE_FILE, () => (original === undefined ? rm(file, { force: true }) : writeFile(file, original, "utf8")));
+    await verify(kb, OUT_OF_SCOPE_FILE, () => (original === undefined ? rm(file, { force: true }) : writeFile(file, original, "utf8")));
   }
   return { subject: heading, file, added, skipped };
 }

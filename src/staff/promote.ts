@@ -5,13 +5,13 @@ import { isSeq, parseDocument } from "yaml";
 import type { ReloadReport } from "../core/live-engine.js";
 import { formatProblem, formatProblemZh } from "../knowledge/errors.js";
 import { FAQ_ID_PATTERN } from "../knowledge/faq.js";
-import { OUT_OF_SCOPE_FILE, checkKnowledge, phrasingKey } from "../knowledge/load.js";
+import { OUT_OF_SCOPE_FILE, phrasingKey } from "../knowledge/load.js";
 import type { FaqEntry, KnowledgeBase } from "../knowledge/types.js";
 import { formatFaqFile, today } from "../knowledge/write.js";
 import type { QuestionGroup } from "../log/types.js";
 import { StaffError } from "./errors.js";
 import type { SkippedPhrasing } from "./types.js";
-import { isMasked, readKnowledge, verify } from "./knowledge-edit.js";
+import { isMasked, problemsOf, readKnowledge, verify } from "./knowledge-edit.js";
 import { withoutExamples } from "./out-of-scope.js";
 
 /** Either a new FAQ (`faqId`, with an answer or the group's reply) or more alternates for an existing one (`to`). */
@@ -74,6 +74,8 @@ async function createFaq(group: QuestionGroup, kb: KnowledgeBase, faqId: string,
     throw new StaffError(`FAQ "${faqId}" exists already (${existing.file}); choose another id, or add the questions to it with --to ${faqId}`, {
       staff: `问答编号“${faqId}”已被使用（${existing.file}）。请换一个编号，或用“作为已有问答的其他问法”把这些问法加到该问答。`,
     });
+  // A file of that name that does not load is an FAQ with that id waiting for a fix, not a free id.
+  refuseBrokenFaqFile(kb, faqId);
   const rel = `faq/${faqId}.md`;
   const file = join(kb.dir, rel);
   if (existsSync(file)) throw new StaffError(`${file} exists already; choose another id`, { staff: `文件 ${rel} 已存在，请换一个问答编号。` });
@@ -99,7 +101,7 @@ async function createFaq(group: QuestionGroup, kb: KnowledgeBase, faqId: string,
   const entry: Omit<FaqEntry, "file"> = { id: faqId, question, alternates, tags: [], answer, updated: today(now), sample: false };
   await writeFile(file, formatFaqFile(entry), { encoding: "utf8", flag: "wx" });
   await clash.remove();
-  await verify(kb.dir, clash.removed.length > 0 ? [rel, OUT_OF_SCOPE_FILE] : rel, async () => {
+  await verify(kb, clash.removed.length > 0 ? [rel, OUT_OF_SCOPE_FILE] : rel, async () => {
     await rm(file, { force: true });
     await clash.undo();
   });
@@ -107,8 +109,9 @@ async function createFaq(group: QuestionGroup, kb: KnowledgeBase, faqId: string,
 }
 
 async function addToExisting(group: QuestionGroup, kb: KnowledgeBase, faqId: string, request: PromoteRequest): Promise<Written> {
+  // The FAQ's own file has a problem (it may even be missing for it): that file is fixed first.
+  refuseBrokenFaqFile(kb, faqId);
   const target = kb.faqs.find((f) => f.id === faqId);
-  if (!target) await refuseBrokenFaqFile(kb.dir, faqId);
   if (!target)
     throw new StaffError(`there is no FAQ "${faqId}" in ${kb.dir}; check the id (it is the file name without .md), or create a new FAQ with --faq-id`, {
       staff: `没有编号为“${faqId}”的问答，可能刚被删除；请刷新页面后在“已有问答”中重新选择，或用“新建问答”。`,
@@ -120,7 +123,7 @@ async function addToExisting(group: QuestionGroup, kb: KnowledgeBase, faqId: str
   if (alternates.length > 0) {
     await writeFile(file, withAlternates(original, alternates, target.file), "utf8");
     await clash.remove();
-    await verify(kb.dir, clash.removed.length > 0 ? [target.file, OUT_OF_SCOPE_FILE] : target.file, async () => {
+    await verify(kb, clash.removed.length > 0 ? [target.file, OUT_OF_SCOPE_FILE] : target.file, async () => {
       await writeFile(file, original, "utf8");
       await clash.undo();
     });
@@ -180,9 +183,8 @@ function pickAlternates(group: QuestionGroup, faqs: readonly FaqEntry[], taken: 
  * file and line, rather than that there is no such FAQ (the console still lists it, from the
  * version that keeps answering).
  */
-async function refuseBrokenFaqFile(dir: string, faqId: string): Promise<void> {
-  const { problems } = await checkKnowledge(dir);
-  const own = problems.filter((p) => basename(p.file) === `${faqId}.md`);
+function refuseBrokenFaqFile(kb: KnowledgeBase, faqId: string): void {
+  const own = problemsOf(kb).filter((p) => basename(p.file) === `${faqId}.md`);
   if (own.length === 0) return;
   throw new StaffError(`FAQ "${faqId}" cannot be read, so nothing was added:\n${own.map(formatProblem).join("\n")}\nFix the file (talentbot kb check) and promote again.`, {
     staff: `问答“${faqId}”的文件有错误，读不出来，所以这次没有加入；机器人仍按修改前的版本回答。请先按下面的提示改正这个文件，保存后再操作一次：\n${own.map(formatProblemZh).join("\n")}`,

@@ -68,12 +68,12 @@ describe("console channel", () => {
     const received: string[] = [];
     await channel.start(async (message, respond) => {
       received.push(message.text);
-      await respond({ text: "请准备**申请表**和**人才证书**。" });
+      await respond({ text: "请准备**申请表**和**人才证书**。已记录：138****5678，6222***********3445" });
     });
     input.end("clear\n材料\nCLS\nexit\n不会读到这里\n");
     await channel.ended;
     expect(received).toEqual(["材料"]);
-    expect(printed()).toBe("请准备申请表和人才证书。\n\n");
+    expect(printed()).toBe("请准备申请表和人才证书。已记录：138****5678，6222***********3445\n\n"); // masks are not markup
   });
 
   it("ends at once on empty input (stdin at EOF)", async () => {

@@ -214,10 +214,19 @@ describe("chat API", () => {
     const sessionId = "quoteSession_0123456789ab";
     await chat(web, "手机138\u200b1234\u200b5678，人才驿站的停车费谁交", sessionId);
     const human = json(await chat(web, "人工", sessionId)) as { replies: { text: string }[] };
-    expect(human.replies.map((r) => r.text).join("\n")).toContain("13812345678"); // the asker is shown their own words
+    expect(human.replies.map((r) => r.text).join("\n")).toContain("已记录您的问题“手机138****5678，人才驿站的停车费谁交”"); // quoted as it was logged
     const stored = JSON.stringify(json(await web.inject(`/api/chat/history?sessionId=${sessionId}`))["messages"]);
     expect(stored).toContain("138****5678");
     expect(stored).not.toMatch(/1\D{0,3}3\D{0,3}8\D{0,3}1\D{0,3}2\D{0,3}3\D{0,3}4/);
+  });
+
+  it("masks personal data of the earlier question in a follow-up's note, in the reply and the transcript", async () => {
+    const web = await app();
+    const sessionId = "followUpMask_0123456789ab";
+    await chat(web, "我手机13812345678，C类人才购房补贴多少钱", sessionId);
+    const second = json(await chat(web, "那D类呢", sessionId)) as { replies: { text: string }[] };
+    expect(second.replies[0]!.text).toContain("（接着上一个问题：我手机138****5678，");
+    expect(JSON.stringify(json(await web.inject(`/api/chat/history?sessionId=${sessionId}`)))).not.toContain("13812345678");
   });
 
   it("reads a follow-up question in the web conversation's context and keeps the note in the transcript", async () => {
@@ -506,6 +515,27 @@ describe("staff console API", () => {
     expect(answer.faqId).toBe("talent-apartment");
   });
 
+  it("does not blame a staff action for a problem the FAQ's file had before (it names the file to fix)", async () => {
+    const web = await app();
+    const { cookie, csrf } = await signIn(web);
+    await chat(web, "人才驿站的储物柜怎么借", "preBroken_0123456789abcd");
+    const group = (await runtime.log.listGroups({ status: "open" })).find((g) => g.representative === "人才驿站的储物柜怎么借")!;
+    const rel = runtime.live.engine.faq("housing-subsidy")!.file;
+    const file = join(runtime.live.dir, rel);
+    const original = await readFile(file, "utf8");
+    await writeFile(file, original.replace(/^schemaVersion: 1$/m, "schemaVersion: 2"), "utf8");
+    try {
+      const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { to: "housing-subsidy" } });
+      expect(response.statusCode).toBe(400);
+      expect(String(json(response)["error"])).toMatch(new RegExp(`^问答“housing-subsidy”的文件有错误[\\s\\S]*${rel.replaceAll("/", "\\/")}`));
+      expect(String(json(response)["error"])).not.toContain("这次修改会让知识库出错");
+      expect(await readFile(file, "utf8")).toBe(original.replace(/^schemaVersion: 1$/m, "schemaVersion: 2")); // untouched
+    } finally {
+      await writeFile(file, original, "utf8");
+      await runtime.live.reload();
+    }
+  });
+
   it("promotes while another knowledge file is broken, and says the reload did not happen and why", async () => {
     const web = await app();
     const { cookie, csrf } = await signIn(web);
@@ -538,6 +568,10 @@ describe("staff console API", () => {
       const refused = await web.inject({ method: "POST", url: `/api/admin/groups/${other.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { to: "enroll-materials" } });
       expect(refused.statusCode).toBe(400);
       expect(String(json(refused)["error"])).toMatch(new RegExp(`^问答“enroll-materials”的文件有错误，读不出来，所以这次没有加入[\\s\\S]*${rel.replaceAll("/", "\\/")} 第 \\d+ 行`));
+      // A new FAQ with the broken file's id would be a second file with that id: refused the same way.
+      const sameId = await web.inject({ method: "POST", url: `/api/admin/groups/${other.id}/promote`, headers: { cookie, "x-csrf-token": csrf }, payload: { faqId: "enroll-materials", answer: "x" } });
+      expect(sameId.statusCode).toBe(400);
+      expect(String(json(sameId)["error"])).toMatch(/^问答“enroll-materials”的文件有错误，读不出来/);
       const notices = json(await web.inject({ url: "/api/admin/notices", headers: { cookie } }))["notices"] as string[];
       expect(notices.join("\n")).toContain("知识库最近的修改有错误，没有生效：机器人仍按修改前的版本回答");
     } finally {

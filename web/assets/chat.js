@@ -64,7 +64,7 @@
 
   /** Markdown **bold** within a run of text as <strong>; every piece is a text node. */
   function appendInline(parent, text) {
-    text.split(/\*\*(.+?)\*\*/).forEach(function (part, index) {
+    text.split(/(?<!\*)\*\*([^*\n]+?)\*\*(?!\*)/).forEach(function (part, index) {
       if (part === "") return;
       parent.appendChild(index % 2 === 1 ? make("strong", null, part) : document.createTextNode(part));
     });

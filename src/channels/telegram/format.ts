@@ -51,7 +51,7 @@ export function toTelegramHtml(text: string): string {
     .map((line) => {
       let html = "";
       let last = 0;
-      for (const match of line.matchAll(/\*\*([^*\n]+?)\*\*/g)) {
+      for (const match of line.matchAll(/(?<!\*)\*\*([^*\n]+?)\*\*(?!\*)/g)) {
         html += `${escapeHtml(line.slice(last, match.index))}<b>${escapeHtml(match[1]!)}</b>`;
         last = match.index + match[0].length;
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSlashCommand } from "../../../src/core/stages/slash-commands.js";
+import { pendingText } from "../../../src/core/staff-commands.js";
 import { NOT_STAFF_TEXT, REPLY_USAGE_TEXT, STAFF_HELP, STAFF_PRIVATE_ONLY_TEXT, UNKNOWN_COMMAND_TEXT, greetingText, menuText } from "../../../src/core/wording.js";
 import { RecordingChannel, startTestBot, waitFor } from "../../helpers/bot-harness.js";
 import { writeMiniKb } from "../../helpers/mini-kb.js";
@@ -122,5 +123,15 @@ describe("slash commands: /start, /help and the rest, the same on every channel"
     expect(parseSlashCommand("/Start@TalentBot")).toEqual({ name: "start", args: "" });
     expect(parseSlashCommand("／pending")).toEqual({ name: "pending", args: "" });
     for (const text of ["/人才公寓", "pending", "a /help", "/:hug", "/ help"]) expect(parseSlashCommand(text)).toBeUndefined();
+  });
+});
+
+describe("/pending's listing", () => {
+  it("escapes control characters an older log may hold (as talentbot log list does), one question per line", async () => {
+    // The desk's list as an older log returns it (the log strips these before storage since).
+    const desk = { list: async () => [{ id: "g1", count: 2, representative: "人才公寓\u001b[2J\u001b[31m怎么\u0007申请\u202E\u0085\u000B好" }], reply: async () => ({ group: { id: "g1" }, queued: [] }) };
+    const text = await pendingText(desk);
+    expect(text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202E]/);
+    expect(text).toContain("g1 ×2  人才公寓\\x1B[2J\\x1B[31m怎么\\x07申请\\u202E\\x85\\x0B好");
   });
 });
