@@ -1,10 +1,9 @@
-import { join } from "node:path";
 import { parseBenefitsFile } from "./eligibility/benefits.js";
 import { parseFactsFile } from "./eligibility/facts.js";
 import { ELIGIBILITY_DIR, FACTS_FILE, type Benefit, type EligibilityRules } from "./eligibility/types.js";
 import { HOW_TO_ZH } from "./eligibility/yaml.js";
 import type { KnowledgeProblem } from "./errors.js";
-import { listFiles, readText } from "./files.js";
+import type { KnowledgeFiles } from "./files.js";
 
 // The parts, by responsibility: the shapes (types), YAML reading and problem wording (yaml), the facts
 // file (facts), benefit files and their conditions (benefits), checks across files and condition logic (check).
@@ -33,10 +32,12 @@ export {
  */
 
 /** Reads `eligibility/` (absent: no check offered). Problems are collected, not thrown. */
-export async function readEligibility(dir: string, problems: KnowledgeProblem[]): Promise<EligibilityRules | undefined> {
-  const files = await listFiles(join(dir, ELIGIBILITY_DIR), ".yaml");
+export async function readEligibility(knowledge: KnowledgeFiles, problems: KnowledgeProblem[]): Promise<EligibilityRules | undefined> {
+  const files = await knowledge.list(ELIGIBILITY_DIR, ".yaml");
   if (files.length === 0) return undefined;
-  const factsText = await readText(join(dir, FACTS_FILE));
+  const before = problems.length;
+  const factsText = await knowledge.read(FACTS_FILE);
+  if (factsText === undefined && problems.length > before) return undefined; // unreadable: said already
   if (factsText === undefined) {
     problems.push({
       file: `${ELIGIBILITY_DIR}/`,
@@ -53,7 +54,7 @@ export async function readEligibility(dir: string, problems: KnowledgeProblem[])
   for (const rel of files) {
     const file = `${ELIGIBILITY_DIR}/${rel}`;
     if (file === FACTS_FILE) continue;
-    benefits.push(...parseBenefitsFile(file, (await readText(join(dir, file))) ?? "", facts, problems));
+    benefits.push(...parseBenefitsFile(file, (await knowledge.read(file)) ?? "", facts, problems));
   }
   if (benefits.length === 0) {
     problems.push({

@@ -1,9 +1,8 @@
-import { join } from "node:path";
 import { parseBotConfig } from "./bot-config.js";
 import { checkEligibility, readEligibility } from "./eligibility.js";
 import { KnowledgeError, type Bilingual, type KnowledgeProblem } from "./errors.js";
 import { parseFaq } from "./faq.js";
-import { listFiles, readText } from "./files.js";
+import { KnowledgeFiles } from "./files.js";
 import { parsePolicy } from "./policy.js";
 import { parseOutOfScope } from "./out-of-scope.js";
 import { parseSmalltalk } from "./smalltalk.js";
@@ -18,22 +17,24 @@ export interface KnowledgeCheck {
 /** Loads and validates every knowledge file; collects all problems instead of stopping at the first. */
 export async function checkKnowledge(dir: string): Promise<KnowledgeCheck> {
   const problems: KnowledgeProblem[] = [];
+  const files = new KnowledgeFiles(dir, problems);
   const faqs: FaqEntry[] = [];
-  for (const rel of await listFiles(join(dir, "faq"), ".md")) {
+  for (const rel of await files.list("faq", ".md")) {
     const file = `faq/${rel}`;
-    const entry = parseFaq(file, (await readText(join(dir, file))) ?? "", problems);
+    const entry = parseFaq(file, (await files.read(file)) ?? "", problems);
     if (entry) faqs.push(entry);
   }
   const policies: PolicyDoc[] = [];
-  for (const rel of await listFiles(join(dir, "policies"), ".md")) {
+  for (const rel of await files.list("policies", ".md")) {
     const file = `policies/${rel}`;
-    const doc = parsePolicy(file, (await readText(join(dir, file))) ?? "", problems);
+    const doc = parsePolicy(file, (await files.read(file)) ?? "", problems);
     if (doc) policies.push(doc);
   }
-  const optional = async (file: string) => readText(join(dir, file));
+  const optional = async (file: string) => files.read(file);
   const required = async (file: string, fix: Bilingual) => {
-    const text = await readText(join(dir, file));
-    if (text === undefined) problems.push({ file, message: "file is missing", fix: fix.en, zh: { message: "缺少这个文件", fix: fix.zh } });
+    const before = problems.length;
+    const text = await files.read(file);
+    if (text === undefined && problems.length === before) problems.push({ file, message: "file is missing", fix: fix.en, zh: { message: "缺少这个文件", fix: fix.zh } });
     return text;
   };
 
@@ -55,7 +56,7 @@ export async function checkKnowledge(dir: string): Promise<KnowledgeCheck> {
     problems.push({ file: "faq/", message: "no FAQ entries found", fix: "add at least one file faq/<id>.md", zh: { message: "一个问答也没有", fix: "至少添加一个问答文件 `faq/<问答编号>.md`" } });
   }
   crossCheck(faqs, policies, outOfScope, problems);
-  const eligibility = await readEligibility(dir, problems);
+  const eligibility = await readEligibility(files, problems);
   if (eligibility) checkEligibility(eligibility, policies, phrasingOwners(faqs), phrasingKey, problems);
   if (!bot) return { kb: undefined, problems };
   return { kb: { dir, faqs, policies, synonyms, dictionary, smalltalk, outOfScope, bot, ...(eligibility ? { eligibility } : {}) }, problems };

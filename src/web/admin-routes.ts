@@ -48,7 +48,10 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
   app.post("/api/admin/login", { schema: { body: { type: "object", required: ["token"], properties: { token: text(512) } } } }, async (request: FastifyRequest<{ Body: { token: string } }>, reply) => {
     reply.header("cache-control", "no-store");
     // Checked before the token: while blocked, even the right token is refused.
-    if (signInFailures.blocked(request.ip)) return tooMany(reply, signInFailures.retryAfter(request.ip));
+    if (signInFailures.blocked(request.ip)) {
+      const seconds = signInFailures.retryAfter(request.ip);
+      return tooMany(reply, seconds, `口令错误次数过多，请 ${Math.max(1, Math.ceil(seconds / 60))} 分钟后再试`);
+    }
     if (!safeEqual(request.body.token, options.token)) {
       signInFailures.take(request.ip);
       return reply.code(401).send({ error: "口令不正确" });

@@ -37,8 +37,8 @@ export function newSecret(bytes = 32): string {
 export { WindowCounter, type WindowLimit } from "../core/rate-limit.js";
 
 /** 429 with Retry-After, the same for every limit. */
-export function tooMany(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
-  return reply.code(429).header("retry-after", String(retryAfterSeconds)).send({ error: "请求过于频繁，请稍后再试" });
+export function tooMany(reply: FastifyReply, retryAfterSeconds: number, error = "请求过于频繁，请稍后再试"): FastifyReply {
+  return reply.code(429).header("retry-after", String(retryAfterSeconds)).send({ error });
 }
 
 /** proxy-addr's names for address ranges (fastify's `trustProxy`). */

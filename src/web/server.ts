@@ -198,7 +198,7 @@ export function staffNotices(runtime: WebRuntime, history: ChatStore | undefined
     notices.push(
       problem.movedTo
         ? `网页聊天记录文件 ${problem.file} 已损坏，已原样移到 ${problem.movedTo}，网页对话从空记录重新开始。此前的网页对话和尚未送达的工作人员答复都在那个文件里，请联系系统管理员查看或恢复，不要删除。`
-        : `网页聊天记录文件 ${problem.file} 无法读取，已保持原样不动；新的网页对话暂时只保存在内存中，重启后会丢失。请联系系统管理员检查该文件的权限。`,
+        : `网页聊天记录文件 ${problem.file} 无法读取（它可能是一个文件夹，或没有读取权限），已保持原样不动；新的网页对话暂时只保存在内存中，重启后会丢失。请联系系统管理员检查这个文件。`,
     );
   }
   notices.push(...runtime.log.staffWarnings);

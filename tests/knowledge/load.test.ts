@@ -1,3 +1,5 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkKnowledge, loadKnowledge } from "../../src/knowledge/load.js";
 import { KnowledgeError } from "../../src/knowledge/errors.js";
@@ -13,6 +15,23 @@ async function problemsOf(files: Record<string, string | null>) {
 }
 
 describe("knowledge loading", () => {
+  it("names a file or folder that exists but cannot be read, in both languages (never a bare EISDIR)", async () => {
+    const dir = await writeMiniKb();
+    await rm(join(dir, "bot.yaml"));
+    await mkdir(join(dir, "bot.yaml"));
+    await mkdir(join(dir, "policies", "broken-doc.md"), { recursive: true });
+    await rm(join(dir, "faq"), { recursive: true });
+    await writeFile(join(dir, "faq"), "not a folder");
+    const { kb, problems } = await checkKnowledge(dir);
+    expect(kb).toBeUndefined();
+    const byFile = Object.fromEntries(problems.map((p) => [p.file, p]));
+    expect(byFile["bot.yaml"]).toMatchObject({ message: "is a folder, not a file", zh: { message: "这里应该是一个文件，现在却是一个文件夹" } });
+    expect(byFile["policies/broken-doc.md"]).toMatchObject({ message: "is a folder, not a file" });
+    expect(byFile["faq/"]).toMatchObject({ message: "is a file, not a folder", zh: { message: "这里应该是一个文件夹，现在却是一个文件" } });
+    expect(problems.some((p) => p.file === "bot.yaml" && p.message === "file is missing")).toBe(false);
+    expect(JSON.stringify(problems)).not.toMatch(/EISDIR|ENOTDIR/);
+  });
+
   it("loads a valid knowledge base with articles addressable by key", async () => {
     const kb = await loadKnowledge(await writeMiniKb());
     expect(kb.faqs.map((f) => f.id).sort()).toEqual(["enroll-materials", "housing-subsidy"]);

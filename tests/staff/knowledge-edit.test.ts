@@ -6,7 +6,7 @@ import { readKnowledge } from "../../src/staff/knowledge-edit.js";
 import { writeMiniKb } from "../helpers/mini-kb.js";
 
 describe("readKnowledge (before a staff edit)", () => {
-  it("turns files that cannot be read at all (a folder where bot.yaml should be) into a staff error in Chinese, not a crash", async () => {
+  it("turns files that cannot be read at all (a folder where bot.yaml should be) into a staff error in Chinese naming the file, not a crash", async () => {
     const dir = await writeMiniKb();
     await rm(join(dir, "bot.yaml"), { force: true });
     await mkdir(join(dir, "bot.yaml"));
@@ -15,7 +15,8 @@ describe("readKnowledge (before a staff edit)", () => {
       (error: unknown) => error,
     );
     expect(refused).toBeInstanceOf(StaffError);
-    expect((refused as StaffError).staffMessage).toMatch(/^知识库的文件无法读取（.*），所以这次没有写入；机器人仍按修改前的版本回答。/);
-    expect((refused as StaffError).message).toContain("cannot be read");
+    expect((refused as StaffError).staffMessage).toMatch(/^知识库现在有错误，所以这次没有写入[\s\S]*bot\.yaml：这里应该是一个文件，现在却是一个文件夹/);
+    expect((refused as StaffError).staffMessage).not.toMatch(/EISDIR/);
+    expect((refused as StaffError).message).toContain("bot.yaml");
   });
 });
