@@ -244,9 +244,10 @@ const detectRooms: Detector = (probe) => [ROOM, ROOM_AFTER_WORD, HOUSE_NUMBER].f
 // C0 controls except tab and line feed, DEL, C1 controls, and every character Unicode calls
 // default-ignorable (invisible by definition): the bidirectional marks and overrides that make a
 // terminal or page show text in another order than it is stored, zero-width spaces and joiners,
-// the soft hyphen, the BOM, fillers, variation selectors, tags. Hidden inside a number, any of
+// the soft hyphen, the BOM, fillers, variation selectors, tags — and every other format character
+// (\p{Cf}: interlinear annotation marks, Arabic number signs …). Hidden inside a number, any of
 // them would also keep it from being recognised as personal data.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Default_Ignorable_Code_Point}]/gu;
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
 
 /** Removes control and invisible characters (ESC, NUL, BEL, CR, bidi overrides, U+200B, U+00AD …); keeps tab and line feed. */
 export function withoutControlCharacters(text: string): string {

@@ -165,7 +165,9 @@ function pickAlternates(group: QuestionGroup, faqs: readonly FaqEntry[], taken: 
   const alternates: string[] = [];
   const skipped: SkippedPhrasing[] = [];
   const seen = new Set(taken.map(phrasingKey));
-  for (const text of [group.representative, ...group.variants]) {
+  for (const raw of [group.representative, ...group.variants]) {
+    // One line each: a line break typed into a question would make a multi-line alternate.
+    const text = raw.replace(/\s+/g, " ").trim();
     const key = phrasingKey(text);
     if (seen.has(key)) continue;
     seen.add(key);

@@ -196,7 +196,7 @@ describe("control characters", () => {
   });
 
   it("hidden inside a number, invisible characters of any kind never keep it from being masked", () => {
-    for (const hidden of ["\u200B", "\u00AD", "\u034F", "\u180E", "\u3164", "\uFEFF", "\u2061", "\u{E0020}"]) {
+    for (const hidden of ["\u200B", "\u00AD", "\u034F", "\u180E", "\u3164", "\uFEFF", "\u2061", "\u{E0020}", "\uFFF9", "\u0600", "\u{13430}"]) {
       expect(maskPersonalData(`手机138${hidden}1234${hidden}5678，人才公寓怎么申请`), JSON.stringify(hidden)).toBe("手机138****5678，人才公寓怎么申请");
     }
   });

@@ -495,7 +495,7 @@ describe("staff console", () => {
     await admin.fill("#token", STAFF_TOKEN);
     await admin.press("#token", "Enter");
     expect((await answered).status()).toBe(429);
-    await admin.waitForFunction(() => document.getElementById("login-error")?.textContent?.includes("口令错误次数过多，请 15 分钟后再试"));
+    await admin.waitForFunction(() => document.getElementById("login-error")?.textContent?.includes("口令错误次数过多，请 1 分钟后再试"));
     expect(await admin.locator("#admin-nav").isVisible()).toBe(false);
     await admin.close();
   });
