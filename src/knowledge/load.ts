@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { parseBotConfig } from "./bot-config.js";
 import { checkEligibility, readEligibility } from "./eligibility.js";
 import { KnowledgeError, type Bilingual, type KnowledgeProblem } from "./errors.js";
@@ -100,9 +101,13 @@ function crossCheck(faqs: FaqEntry[], policies: PolicyDoc[], outOfScope: OutOfSc
     } else byId.set(f.id, f);
   }
   const docs = new Map(policies.map((p) => [p.id, p]));
+  // A policy file that has a problem of its own (does not load, is a folder …): that problem says what to fix,
+  // not one more per FAQ citing it.
+  const brokenDocs = new Set(problems.filter((p) => /^policies\/.+\.md$/.test(p.file)).map((p) => basename(p.file, ".md")));
   for (const f of faqs) {
     if (!f.source) continue;
     const doc = docs.get(f.source.doc);
+    if (!doc && brokenDocs.has(f.source.doc)) continue;
     if (!doc) {
       const ids = [...docs.keys()];
       problems.push({

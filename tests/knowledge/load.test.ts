@@ -19,17 +19,26 @@ describe("knowledge loading", () => {
     const dir = await writeMiniKb();
     await rm(join(dir, "bot.yaml"));
     await mkdir(join(dir, "bot.yaml"));
-    await mkdir(join(dir, "policies", "broken-doc.md"), { recursive: true });
+    await rm(join(dir, "policies", "rules.md"));
+    await mkdir(join(dir, "policies", "rules.md")); // cited by the FAQs
     await rm(join(dir, "faq"), { recursive: true });
     await writeFile(join(dir, "faq"), "not a folder");
     const { kb, problems } = await checkKnowledge(dir);
     expect(kb).toBeUndefined();
     const byFile = Object.fromEntries(problems.map((p) => [p.file, p]));
     expect(byFile["bot.yaml"]).toMatchObject({ message: "is a folder, not a file", zh: { message: "这里应该是一个文件，现在却是一个文件夹" } });
-    expect(byFile["policies/broken-doc.md"]).toMatchObject({ message: "is a folder, not a file" });
+    expect(byFile["policies/rules.md"]).toMatchObject({ message: "is a folder, not a file" });
     expect(byFile["faq/"]).toMatchObject({ message: "is a file, not a folder", zh: { message: "这里应该是一个文件夹，现在却是一个文件" } });
     expect(problems.some((p) => p.file === "bot.yaml" && p.message === "file is missing")).toBe(false);
     expect(JSON.stringify(problems)).not.toMatch(/EISDIR|ENOTDIR/);
+  });
+
+  it("says a policy file that does not load once, not once more for every FAQ citing it", async () => {
+    const dir = await writeMiniKb();
+    await rm(join(dir, "policies", "rules.md"));
+    await mkdir(join(dir, "policies", "rules.md"));
+    const { problems } = await checkKnowledge(dir);
+    expect(problems.map((p) => `${p.file}: ${p.message}`)).toEqual(["policies/rules.md: is a folder, not a file"]);
   });
 
   it("loads a valid knowledge base with articles addressable by key", async () => {
