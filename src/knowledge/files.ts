@@ -48,13 +48,28 @@ const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?
 function unreadable(file: string, error: unknown, expected: "file" | "folder"): KnowledgeProblem {
   const code = codeOf(error);
   if (code === "EISDIR") {
-    return { file, message: "is a folder, not a file", fix: "move the folder away and put the file back", zh: { message: "这里应该是一个文件，现在却是一个文件夹", fix: "把这个文件夹移走或改名，再把原来的文件放回这里" } };
+    return {
+      file,
+      message: "is a folder, not a file",
+      fix: "move the folder away and put the file back",
+      zh: { message: "这里应该是一个文件，现在却是一个文件夹", fix: "把这个文件夹移走或改名，再把原来的文件放回这里" },
+    };
   }
   if (code === "ENOTDIR") {
-    return { file, message: "is a file, not a folder", fix: "move the file away; this name is the folder of the knowledge base's files", zh: { message: "这里应该是一个文件夹，现在却是一个文件", fix: "把这个文件移走或改名；这个名字是知识库存放文件的文件夹" } };
+    return {
+      file,
+      message: "is a file, not a folder",
+      fix: "move the file away; this name is the folder of the knowledge base's files",
+      zh: { message: "这里应该是一个文件夹，现在却是一个文件", fix: "把这个文件移走或改名；这个名字是知识库存放文件的文件夹" },
+    };
   }
   if (code === "EACCES" || code === "EPERM") {
-    return { file, message: `cannot be read (no permission to read this ${expected})`, fix: "let the account that runs the bot read it (chmod / chown)", zh: { message: "没有读取权限", fix: "请系统管理员修改权限，让运行机器人的账号可以读取" } };
+    return {
+      file,
+      message: `cannot be read (no permission to read this ${expected})`,
+      fix: "let the account that runs the bot read it (chmod / chown)",
+      zh: { message: "没有读取权限", fix: "请系统管理员修改权限，让运行机器人的账号可以读取" },
+    };
   }
   const why = error instanceof Error ? error.message : String(error);
   return { file, message: `cannot be read (${why})`, fix: `check the ${expected} on disk`, zh: { message: `无法读取（${why}）`, fix: "请系统管理员检查这个文件" } };

@@ -57,7 +57,9 @@ export async function readStateFile(ctx: ReadContext): Promise<{ kind: "v2"; dat
       `It was moved unchanged to ${movedTo} and the open work was rebuilt from the history in ${ctx.historyDir} (this month's counts may be incomplete). ` +
       `Look at that file (or restore it by hand) before deleting it.`,
   );
-  ctx.staffWarnings.push(`问题日志文件 ${ctx.location} 已损坏，已原样移到 ${movedTo}；待处理的问题已按历史记录（${ctx.historyDir}）重新整理，请核对队列；本月数据看板的消息统计可能不完整。移走的文件请交系统管理员查看，不要删除。`);
+  ctx.staffWarnings.push(
+    `问题日志文件 ${ctx.location} 已损坏，已原样移到 ${movedTo}；待处理的问题已按历史记录（${ctx.historyDir}）重新整理，请核对队列；本月数据看板的消息统计可能不完整。移走的文件请交系统管理员查看，不要删除。`,
+  );
   return { kind: "v2", data: emptyOpenWork(), created: true };
 }
 

@@ -227,7 +227,7 @@ describe("knowledge problems in Chinese", () => {
     expect(zh("out-of-scope.md", /neither/)[0]).toContain("`- `");
     expect(zh("synonyms.txt", /first line/)).toEqual(["第 1 行没有注明文件格式，现在写的是“子女 孩子” → 把第 1 行原样改成：`# talentbot synonyms schemaVersion: 1`"]);
     expect(zh("eligibility/facts.yaml", /invalid YAML/)).toEqual([
-      "这一行附近的写法有误，机器人读不懂 → 检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `\"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格），列表的每一项是否以 `- ` 开头",
+      '这一行附近的写法有误，机器人读不懂 → 检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格），列表的每一项是否以 `- ` 开头',
     ]);
     expect(zh("eligibility/benefits.yaml", /unknown fact/)).toEqual([
       "条件里的事实 `salary` 没有在 `eligibility/facts.yaml` 中写过 → 在 `eligibility/facts.yaml` 中加上这个事实，或改用已有的事实：`age`、`single`、`pick`、`years`、`span`、`flag`",

@@ -101,7 +101,10 @@ describe("embedded log files", () => {
       const next = await reopened.record(asked("子女入学需要什么材料", "c2"));
       await reopened.close();
       const again = await QuestionLog.open({ retentionDays: 180, dataDir, now: () => now });
-      expect((await again.getGroup(next.groupId))!.entries.map((e) => e.text), JSON.stringify(leftover)).toEqual(["子女入学需要什么材料"]);
+      expect(
+        (await again.getGroup(next.groupId))!.entries.map((e) => e.text),
+        JSON.stringify(leftover),
+      ).toEqual(["子女入学需要什么材料"]);
       await again.close();
     }
   });

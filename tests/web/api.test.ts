@@ -632,7 +632,9 @@ describe("staff console API", () => {
     const response = await web.inject({ method: "POST", url: `/api/admin/groups/${group.id}/out-of-scope`, headers: { cookie, "x-csrf-token": csrf }, payload: { subject: "人才驿站停车" } });
     // Nothing can be written: refused, with the reason, and the group stays in the queue.
     expect(response.statusCode).toBe(400);
-    expect(json(response)["error"]).toBe("这个问题组的问法都不能列为“不在问答范围”：“我手机138****5678，人才驿站的停车费谁来交”——含有已遮蔽的个人信息。没有写入，问题组仍待处理；可以直接“忽略”它，或先答复。");
+    expect(json(response)["error"]).toBe(
+      "这个问题组的问法都不能列为“不在问答范围”：“我手机138****5678，人才驿站的停车费谁来交”——含有已遮蔽的个人信息。没有写入，问题组仍待处理；可以直接“忽略”它，或先答复。",
+    );
     expect((await runtime.log.getGroup(group.id))!.group.status).toBe("open");
   });
 });

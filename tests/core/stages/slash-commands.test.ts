@@ -129,7 +129,10 @@ describe("slash commands: /start, /help and the rest, the same on every channel"
 describe("/pending's listing", () => {
   it("escapes control characters an older log may hold (as talentbot log list does), one question per line", async () => {
     // The desk's list as an older log returns it (the log strips these before storage since).
-    const desk = { list: async () => [{ id: "g1", count: 2, representative: "人才公寓\u001b[2J\u001b[31m怎么\u0007申请\u202E\u0085\u000B好" }], reply: async () => ({ group: { id: "g1" }, queued: [] }) };
+    const desk = {
+      list: async () => [{ id: "g1", count: 2, representative: "人才公寓\u001b[2J\u001b[31m怎么\u0007申请\u202E\u0085\u000B好" }],
+      reply: async () => ({ group: { id: "g1" }, queued: [] }),
+    };
     const text = await pendingText(desk);
     expect(text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202E]/);
     expect(text).toContain("g1 ×2  人才公寓\\x1B[2J\\x1B[31m怎么\\x07申请\\u202E\\x85\\x0B好");
