@@ -1,4 +1,5 @@
 import { DEFAULT_QUESTION_WORDS } from "../search/index.js";
+import { maskPersonalData } from "../log/mask.js";
 import { cleanText } from "../search/normalize.js";
 import type { Answer } from "./answer.js";
 import type { AnswerEngine } from "./engine.js";
@@ -156,7 +157,8 @@ const MAX_TOPIC_CHARS = 40;
 export function nextTopic(question: string, result: ContextualAnswer): TopicContext | undefined {
   const { answer, understood } = result;
   if (!isPolicyStatus(answer.status)) return undefined;
-  const text = understood ?? question;
+  // Masked before it is cut: a number cut in half would no longer look like one, and the topic is quoted back in notes.
+  const text = maskPersonalData(understood ?? question);
   const chars = [...text];
   return { question: chars.length > MAX_TOPIC_CHARS ? chars.slice(-MAX_TOPIC_CHARS).join("") : text, ...(answer.status === "answered" ? { faqId: answer.faqId! } : {}) };
 }

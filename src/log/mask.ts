@@ -111,7 +111,8 @@ const detectEmails: Detector = (probe) =>
 
 // 6-digit region, 8-digit birth date, 3-digit sequence, check character;
 // people sometimes type spaces or dashes between the parts.
-const ID_NUMBER = new RegExp(`(?<![0-9])(\\d{6})${SEP}(\\d{8})${SEP}(\\d{3}[0-9Xx])(?![0-9A-Za-z])`, "g");
+// Grouped any way people group it (6-8-4, 6-4-4-4, threes): 17 digits and a check character, separators between any two.
+const ID_NUMBER = new RegExp(`(?<![0-9])\\d(?:${SEP}\\d){16}${SEP}[0-9Xx](?![0-9A-Za-z])`, "g");
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const ID_CHECK_CHARACTERS = "10X98765432";
@@ -202,16 +203,16 @@ function maskDigitsBetween(value: string, keepFirst: number, keepFrom: number): 
 
 // A card or account number next to the word for it is personal data even when mistyped.
 // The word may stand a few characters away: 银行卡（工行）6222…, 6222…这张卡.
-const CARD_WORD_BEFORE = /(?:卡|账号|账户|帐号|帐户)[^0-9]{0,12}$/;
-const CARD_WORD_AFTER = /^[^0-9]{0,6}(?:卡|账号|账户|帐号|帐户)/;
+const CARD_WORD_BEFORE = /(?:卡|账号|账户|帐号|帐户)[^0-9]{0,16}$/;
+const CARD_WORD_AFTER = /^[^0-9]{0,12}(?:卡|账号|账户|帐号|帐户)/;
 const DIGIT_RUN = new RegExp(`(?<![0-9])\\d(?:${SEP}\\d){15,18}(?![0-9])`, "g");
 
 const detectNumbersCalledCards: Detector = (probe) =>
   collect(probe, DIGIT_RUN, (match) => {
     const digits = digitsOf(match[0]);
     if (digits.length < 16 || digits.length > 19) return null;
-    const before = probe.slice(Math.max(0, match.index - 16), match.index);
-    const after = probe.slice(match.index + match[0].length, match.index + match[0].length + 10);
+    const before = probe.slice(Math.max(0, match.index - 20), match.index);
+    const after = probe.slice(match.index + match[0].length, match.index + match[0].length + 16);
     if (!CARD_WORD_BEFORE.test(before) && !CARD_WORD_AFTER.test(after)) return null;
     return maskDigitsBetween(match[0], 4, digits.length - 4);
   });

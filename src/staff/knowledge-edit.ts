@@ -17,7 +17,9 @@ export async function readKnowledge(dir: string, retry: string): Promise<Knowled
     });
   }
   const { kb, problems } = checked;
-  if (!kb) {
+  // No FAQ folder to write into, or none of its FAQs loads (moved away, emptied, a file in its place): an
+  // edit would go live as the whole knowledge base.
+  if (!kb || problems.some((p) => p.file === "faq/")) {
     const list = problems.map(formatProblem).join("\n");
     throw new StaffError(`the knowledge base ${dir} cannot be read:\n${list}\nFix it (talentbot kb check) and ${retry}.`, {
       staff: `知识库现在有错误，所以这次没有写入，也没有重新加载；机器人仍按修改前的版本回答。请先按下面的提示改正文件，保存后再操作一次：\n${problems.map(formatProblemZh).join("\n")}`,

@@ -227,6 +227,12 @@ describe("chat API", () => {
     const second = json(await chat(web, "那D类呢", sessionId)) as { replies: { text: string }[] };
     expect(second.replies[0]!.text).toContain("（接着上一个问题：我手机138****5678，");
     expect(JSON.stringify(json(await web.inject(`/api/chat/history?sessionId=${sessionId}`)))).not.toContain("13812345678");
+    // A long question is kept by its end in the conversation: masked before it is cut, so no half number shows.
+    const longSession = "followUpLong_0123456789ab";
+    await chat(web, "我的银行卡号6222020200112233445呀呀呀呀呀呀呀呀，另外请问C类人才购房补贴多少钱", longSession);
+    const note = (json(await chat(web, "那D类呢", longSession)) as { replies: { text: string }[] }).replies[0]!.text;
+    expect(note).toMatch(/^（接着上一个问题：/);
+    expect(note).not.toMatch(/\d{5,}/);
   });
 
   it("reads a follow-up question in the web conversation's context and keeps the note in the transcript", async () => {
