@@ -113,7 +113,8 @@ describe("console channel with the running bot", () => {
     await waitFor(() => printed().includes("待答复的问题组"), "the list of open groups");
     expect(printed()).toContain(`待答复的问题组（1）：\n${group!.id} ×1  明天会下雨吗`);
     input.write(`/reply ${group!.id} 明天多云。\n`);
-    await waitFor(() => printed().includes("工作人员答复如下"), "the staff reply, delivered to the console's own question");
+    // The outbox may deliver before the /reply's own answer is printed: wait for both.
+    await waitFor(() => printed().includes("工作人员答复如下") && printed().includes("已答复"), "the staff reply, delivered to the console's own question, and /reply's answer");
     expect(printed()).toContain(`已答复 ${group!.id}：答复将发给 1 位提问者。`);
     expect(printed()).toContain("关于您咨询的“明天会下雨吗”，工作人员答复如下：\n明天多云。");
     input.end();
