@@ -160,7 +160,15 @@ export function nextTopic(question: string, result: ContextualAnswer): TopicCont
   // Masked before it is cut: a number cut in half would no longer look like one, and the topic is quoted back in notes.
   const text = maskPersonalData(understood ?? question);
   const chars = [...text];
-  return { question: chars.length > MAX_TOPIC_CHARS ? chars.slice(-MAX_TOPIC_CHARS).join("") : text, ...(answer.status === "answered" ? { faqId: answer.faqId! } : {}) };
+  return { question: chars.length > MAX_TOPIC_CHARS ? endOf(chars) : text, ...(answer.status === "answered" ? { faqId: answer.faqId! } : {}) };
+}
+
+/** The last MAX_TOPIC_CHARS characters, never starting inside a number or its mask (2***3445 would show part of one). */
+function endOf(chars: readonly string[]): string {
+  const inNumber = (c: string | undefined) => c !== undefined && /[0-9A-Za-z*]/.test(c);
+  let start = chars.length - MAX_TOPIC_CHARS;
+  while (start < chars.length && inNumber(chars[start - 1]) && inNumber(chars[start])) start++;
+  return chars.slice(start).join("");
 }
 
 /** Markers, focus and the message's own words. */

@@ -92,10 +92,11 @@ const digitsOf = (value: string): string => value.replace(/[^0-9Xx]/g, "");
 
 /**
  * What people type between the groups of a number: spaces (any, line breaks too), dashes (also
- * en and em dashes), dots, middle dots — up to three of them (138 - 1234 - 5678). Disjoint from
+ * en and em dashes), dots, middle dots, brackets (（110105）19491231…, full-width ones too after NFKC) —
+ * up to three of them (138 - 1234 - 5678). Disjoint from
  * the digits, so a pattern built with it matches in one way only (no backtracking blow-up).
  */
-const SEP = "[\\s.\\-\u2013\u2014\u00b7]{0,3}";
+const SEP = "[\\s.\\-\u2013\u2014\u00b7()]{0,3}";
 
 // ---------------------------------------------------------------- e-mail
 
