@@ -1,5 +1,4 @@
-import { LineCounter, parseDocument } from "yaml";
-import { yamlErrorLine, yamlErrorMessage } from "./yaml-errors.js";
+import { parseYamlFile } from "./yaml-errors.js";
 import type { KnowledgeProblem } from "./errors.js";
 import { FieldReader } from "./fields.js";
 import type { BotConfig } from "./types.js";
@@ -7,22 +6,9 @@ import type { BotConfig } from "./types.js";
 export const DEFAULT_RETENTION_DAYS = 180;
 
 export function parseBotConfig(file: string, source: string, problems: KnowledgeProblem[]): BotConfig | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    problems.push({
-      file,
-      line: yamlErrorLine(doc, lineCounter, err.pos[0]),
-      message: `invalid YAML: ${yamlErrorMessage(err.message)}`,
-      fix: "fix the YAML syntax (indentation, `key: value`)",
-      zh: {
-        message: "这一行附近的写法有误，机器人读不懂",
-        fix: '检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格）',
-      },
-    });
-    return undefined;
-  }
+  const parsed = parseYamlFile(file, source, problems, { en: "fix the YAML syntax (indentation, `key: value`)", zh: "" });
+  if (!parsed) return undefined;
+  const { doc } = parsed;
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     problems.push({

@@ -1,7 +1,7 @@
 /** Reading a rules file: the YAML document with line numbers, its scalar helpers, and the two-language problem reporter. */
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import type { Bilingual, KnowledgeProblem } from "../errors.js";
-import { yamlErrorLine, yamlErrorMessage } from "../yaml-errors.js";
+import { parseYamlFile } from "../yaml-errors.js";
 import { KNOWLEDGE_SCHEMA_VERSION } from "../types.js";
 
 export const ID = /^[a-z0-9][a-z0-9_-]*$/;
@@ -21,22 +21,9 @@ export const codes = (items: readonly string[]): string => items.map((i) => `\`$
 
 /** Parses one YAML file into its top-level map and a way to find lines; a syntax problem is reported. */
 export function readYaml(file: string, source: string, problems: KnowledgeProblem[]): { map: YAMLMap; lineOf: (node: unknown) => number | undefined; deref: (node: unknown) => unknown } | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    problems.push({
-      file,
-      line: yamlErrorLine(doc, lineCounter, err.pos[0]),
-      message: `invalid YAML: ${yamlErrorMessage(err.message)}`,
-      fix: "fix the YAML syntax (indentation, `key: value`, `- ` before each list item)",
-      zh: {
-        message: "这一行附近的写法有误，机器人读不懂",
-        fix: '检查引号和括号是否成对（这一行开始的内容常常少了结尾的 `"` 或 `]`），缩进是否对齐，每项是否写成 `字段名: 内容`（英文冒号后加一个空格），列表的每一项是否以 `- ` 开头',
-      },
-    });
-    return undefined;
-  }
+  const parsed = parseYamlFile(file, source, problems, { en: "fix the YAML syntax (indentation, `key: value`, `- ` before each list item)", zh: "，列表的每一项是否以 `- ` 开头" });
+  if (!parsed) return undefined;
+  const { doc, lineCounter } = parsed;
   if (!isMap(doc.contents)) {
     problems.push({
       file,
