@@ -64,14 +64,7 @@ export async function readStateFile(ctx: ReadContext): Promise<{ kind: "v2"; dat
 }
 
 export async function readJournal(ctx: ReadContext, file: string): Promise<CountOp[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw fileSystemError("read", file, error);
-  }
-  // A cut line must go before the next append, which would otherwise join it (and a cut header would hide every count after it).
-  text = await withoutCutLastLine(ctx, file, text);
+  const text = await readAppendedFile(ctx, file);
   const lines = text.split("\n");
   const ops: CountOp[] = [];
   for (const [index, line] of lines.entries()) {
@@ -120,13 +113,7 @@ export async function readMonthFile(ctx: ReadContext, month: string, source: Tex
 }
 
 export async function readEntryFile(ctx: ReadContext, file: string): Promise<LoggedQuestion[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw fileSystemError("read", file, error);
-  }
-  text = await withoutCutLastLine(ctx, file, text);
+  const text = await readAppendedFile(ctx, file);
   const lines = text.split("\n").filter((line) => line.length > 0);
   // Empty: the process was killed between creating the file and its first write. The next append writes the header.
   if (lines.length === 0) return [];
@@ -190,10 +177,18 @@ function skipped(ctx: ReadContext, file: string, line: number, message: string):
 }
 
 /**
- * A last line cut off by a crash while appending (never acknowledged) is removed from the file, so
- * the next append starts a line of its own; returns the text without it. Read-only: left as it is.
+ * The text of a file the store appends to (entries, counts journal). A last line cut off by a crash
+ * while appending (never acknowledged) is removed from the file first, so the next append starts a
+ * line of its own instead of joining it (a cut header would hide everything after it). Read-only:
+ * the file is left as it is and the cut line is returned too.
  */
-async function withoutCutLastLine(ctx: ReadContext, file: string, text: string): Promise<string> {
+async function readAppendedFile(ctx: ReadContext, file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw fileSystemError("read", file, error);
+  }
   if (text.length === 0 || text.endsWith("\n") || ctx.readOnly) return text;
   const cut = text.lastIndexOf("\n") + 1;
   try {

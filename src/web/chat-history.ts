@@ -222,7 +222,7 @@ let unsavedSeq = 0;
  */
 export function unsavedItems(text: string, replies: readonly Reply[], now: Date): ChatItem[] {
   const at = now.toISOString();
-  return [chatItem(-++unsavedSeq, "user", at, { text: maskPersonalData(text) }), ...replies.map((reply) => chatItem(-++unsavedSeq, "bot", at, reply))];
+  return [chatItem(-++unsavedSeq, "user", at, { text: maskPersonalData(text) }), ...unsavedReplies(replies, now)];
 }
 
 /** Bot replies shown but never stored (a question of the eligibility check shown again), with negative seqs like unsavedItems. */
