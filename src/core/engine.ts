@@ -62,12 +62,16 @@ export function knowledgeTexts(kb: Pick<KnowledgeBase, "faqs" | "outOfScope">): 
 
 /**
  * Questions with no Chinese and fewer than two Latin words of two letters or more
- * (`' OR 1=1; --`, `ok`, `HPV`) carry too little to answer, or even to suggest from.
+ * (`' OR 1=1; --`, `ok`, `HPV`), or nothing but interjections (嗯嗯, 哦, 呃…), carry too
+ * little to answer, or even to suggest from.
  */
 export function tooLittleToAnswer(clean: string): boolean {
+  if (ONLY_INTERJECTIONS.test(clean)) return true;
   if (/\p{Script=Han}/u.test(clean)) return false;
   return (clean.match(/\p{Script=Latin}{2,}/gu) ?? []).length < 2;
 }
+
+const ONLY_INTERJECTIONS = /^[\s嗯哦噢喔啊呃额唔哈呀啦嘛哎诶哇欸]+$/u;
 
 /** Answers one question from one knowledge base. Pure with respect to the outside world: no logging, no I/O. */
 export class AnswerEngine {

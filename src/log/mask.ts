@@ -1,3 +1,7 @@
+import { withoutControlCharacters } from "./control-characters.js";
+
+export { escapeControlCharacters, escapeControlCharactersInJson, withoutControlCharacters } from "./control-characters.js";
+
 /**
  * Masks personal data in free text before it is stored or printed.
  *
@@ -20,29 +24,27 @@
  *      date: most likely a mistyped ID number, still personal data
  *      and 15-digit first-generation ID numbers (region, YYMMDD, sequence)
  *                                       110105491231002 → 110105******002
- *   6. passport numbers: one or two letters and 7–8 digits (E12345678, PE1234567)
+ *   6. passport numbers: one or two letters, a space or dash or not, 7–8 digits (E12345678, E 12345678)
  *                                       E12345678 → E1*****78
  *   7. room numbers of an address: the digits before 室 / 房 / 号房
  *                                       3栋1502室 → 3栋****室, 1502房 → ****房, 房间号1502 → 房间号****
  *      and house numbers after a street word (路 街 巷 弄 道 胡同) before 号
  *                                       幸福路88号 → 幸福路**号
- *   8. mainland mobile numbers, with optional +86/0086/86 prefix and
- *      space/dash separators          138-1234-5678 → 138****5678
+ *   8. mainland mobile numbers, +86/0086/86 prefix optional, grouped any way
+ *      (138_1234_5678, 1 3 8…, 138，1234…), in Chinese digits too (一三八…)
+ *                                       138-1234-5678 → 138****5678
  *   9. landlines with an area code     0431-12345678 → 0431-****5678
  *
- * Numbers are only matched when not glued to further digits, so years
- * (2024), amounts (200000元), dates and document numbers stay readable.
- * A bare 16-digit order number failing Luhn stays readable too.
- *
- * Control characters are removed first (see withoutControlCharacters): what
- * is stored is later printed into staff terminals and pages.
+ * Numbers are only matched when not glued to further digits: years, amounts, dates,
+ * document numbers and a bare 16-digit order number failing Luhn stay readable.
+ * Control characters are removed first (see withoutControlCharacters).
  */
 export function maskPersonalData(input: string): string {
   const text = withoutControlCharacters(input);
-  const probe = detectionCopy(text);
+  const probes = { plain: detectionCopy(text, false), digits: detectionCopy(text, true) };
   const spans: MaskSpan[] = [];
   for (const detect of DETECTORS) {
-    for (const span of detect(probe)) {
+    for (const span of detect(probes.plain, probes.digits)) {
       if (!spans.some((taken) => span.start < taken.end && taken.start < span.end)) spans.push(span);
     }
   }
@@ -50,7 +52,7 @@ export function maskPersonalData(input: string): string {
   let masked = "";
   let cursor = 0;
   for (const span of spans) {
-    masked += text.slice(cursor, span.start) + span.replacement;
+    masked += text.slice(cursor, span.start) + span.replacement.replaceAll(FILLER, "");
     cursor = span.end;
   }
   return masked + text.slice(cursor);
@@ -62,27 +64,50 @@ interface MaskSpan {
   replacement: string;
 }
 
-type Detector = (probe: string) => MaskSpan[];
+/**
+ * `withChineseDigits` reads 一三八 as 138: only phone numbers are read out digit by digit, and
+ * elsewhere 一 is a word (这一串数字 must stay a word before a card number).
+ */
+type Detector = (probe: string, withChineseDigits: string) => MaskSpan[];
 
-/** Same length as `text`; each UTF-16 unit replaced by its NFKC form when that is one unit. */
-function detectionCopy(text: string): string {
+/**
+ * Same length as `text`; each UTF-16 unit replaced by its NFKC form when that is one unit, so a
+ * match in the copy can be cut out of the original. A surrogate pair whose NFKC form is one unit
+ * (mathematical bold digits 𝟏𝟑𝟖 …) becomes that unit and FILLER; Chinese digits (一三八, 〇, 幺)
+ * become ASCII digits: a phone number read out digit by digit is still a phone number.
+ */
+function detectionCopy(text: string, readChineseDigits: boolean): string {
   let copy = "";
   for (let i = 0; i < text.length; i++) {
     const unit = text.charAt(i);
     const code = unit.charCodeAt(0);
-    const isSurrogate = code >= 0xd800 && code <= 0xdfff;
-    const normalised = isSurrogate ? unit : unit.normalize("NFKC");
-    copy += normalised.length === 1 ? normalised : unit;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const pair = text.slice(i, i + 2);
+      const normalised = pair.normalize("NFKC");
+      copy += normalised.length === 1 ? normalised + FILLER : pair;
+      i++;
+      continue;
+    }
+    const normalised = unit.normalize("NFKC");
+    const single = normalised.length === 1 ? normalised : unit;
+    copy += (readChineseDigits ? CHINESE_DIGITS[single] : undefined) ?? single;
   }
   return copy;
 }
+
+/** The second half of a surrogate pair in the detection copy: a separator, never a digit. */
+const FILLER = "\uE000";
+
+const CHINESE_DIGITS: Readonly<Record<string, string>> = { 〇: "0", 零: "0", "○": "0", 一: "1", 幺: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
 
 function collect(probe: string, pattern: RegExp, mask: (match: RegExpExecArray) => string | null): MaskSpan[] {
   const spans: MaskSpan[] = [];
   for (const match of probe.matchAll(pattern)) {
     const replacement = mask(match);
     if (replacement !== null) {
-      spans.push({ start: match.index, end: match.index + match[0].length, replacement });
+      // A match ending on the first half of a surrogate pair takes its second half (FILLER) too.
+      const end = match.index + match[0].length;
+      spans.push({ start: match.index, end: probe.charAt(end) === FILLER ? end + 1 : end, replacement });
     }
   }
   return spans;
@@ -91,16 +116,17 @@ function collect(probe: string, pattern: RegExp, mask: (match: RegExpExecArray) 
 const digitsOf = (value: string): string => value.replace(/[^0-9Xx]/g, "");
 
 /**
- * What people type between the groups of a number: spaces (any, line breaks too), dashes (also
- * en and em dashes), dots, middle dots, brackets (（110105）19491231…, full-width ones too after NFKC) —
- * up to three of them (138 - 1234 - 5678). Disjoint from
+ * What people type between the groups of a number: spaces (line breaks too), dashes (en, em), dots, middle dots,
+ * brackets (（110105）1949…), underscores, slashes — up to three (138 - 1234 - 5678). Disjoint from
  * the digits, so a pattern built with it matches in one way only (no backtracking blow-up).
  */
-const SEP = "[\\s.\\-\u2013\u2014\u00b7()]{0,3}";
+const SEP = `[\\s.\\-\u2013\u2014\u00b7()_/${FILLER}]{0,3}`;
 
 // ---------------------------------------------------------------- e-mail
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Internationalised addresses too (张三@例子.中国, user@bücher.de): a Han local part is taken at most
+// six characters back, so the sentence before it is not swallowed.
+const EMAIL = /(?:[A-Za-z0-9._%+-]+|\p{Script=Han}{1,6})@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:[A-Za-z]{2,}|\p{L}{2,})/gu;
 
 const detectEmails: Detector = (probe) =>
   collect(probe, EMAIL, (match) => {
@@ -220,7 +246,7 @@ const detectNumbersCalledCards: Detector = (probe) =>
 
 // ------------------------------------------------ passports, room numbers
 
-const PASSPORT = /(?<![A-Za-z0-9])[A-Za-z]{1,2}\d{7,8}(?![A-Za-z0-9])/g;
+const PASSPORT = /(?<![A-Za-z0-9])[A-Za-z]{1,2}[\s-]?\d{7,8}(?![A-Za-z0-9])/g;
 
 const detectPassports: Detector = (probe) =>
   collect(probe, PASSPORT, (match) => {
@@ -241,42 +267,19 @@ const ROOM_AFTER_WORD = /(?<=(?:房间号|房号|门牌号|室号)[\s:：是为]
 
 const detectRooms: Detector = (probe) => [ROOM, ROOM_AFTER_WORD, HOUSE_NUMBER].flatMap((pattern) => collect(probe, pattern, (match) => "*".repeat(match[0].length)));
 
-// --------------------------------------------------- control characters
-
-// C0 controls except tab and line feed, DEL, C1 controls, and every character Unicode calls
-// default-ignorable (invisible by definition): the bidirectional marks and overrides that make a
-// terminal or page show text in another order than it is stored, zero-width spaces and joiners,
-// the soft hyphen, the BOM, fillers, variation selectors, tags — and every other format character
-// (\p{Cf}: interlinear annotation marks, Arabic number signs …). Hidden inside a number, any of
-// them would also keep it from being recognised as personal data.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
-
-/** Removes control and invisible characters (ESC, NUL, BEL, CR, bidi overrides, U+200B, U+00AD …); keeps tab and line feed. */
-export function withoutControlCharacters(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, "");
-}
-
-/** For printing text that may predate the stripping: each control character shown as `\x1B` / `\u202E`. */
-export function escapeControlCharacters(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, (character) => {
-    const code = character.codePointAt(0)!;
-    if (code <= 0xff) return `\\x${code.toString(16).toUpperCase().padStart(2, "0")}`;
-    return code <= 0xffff ? `\\u${code.toString(16).toUpperCase()}` : `\\u{${code.toString(16).toUpperCase()}}`;
-  });
-}
-
-/** The same for JSON printed to a terminal: JSON.stringify escapes C0 already; the rest get `\uXXXX`, so the output stays valid JSON. */
-export function escapeControlCharactersInJson(json: string): string {
-  // JSON escapes are UTF-16 units: an astral character (a tag) becomes its two surrogates.
-  return json.replace(CONTROL_CHARACTERS, (character) => [...Array(character.length).keys()].map((i) => `\\u${character.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0")}`).join(""));
-}
-
 // --------------------------------------------------------- phone numbers
 
-// Separators people type between the groups: space (any, line breaks too), dash, dot.
-const MOBILE = new RegExp(`(?<![0-9+])((?:\\+86|0086|86)${SEP})?\\(?(1[3-9]\\d)\\)?${SEP}(\\d{4})${SEP}(\\d{4})(?![0-9])`, "g");
+// A mobile number grouped any way (3-4-4, 4-3-4, a digit at a time), with sentence punctuation
+// between the groups too (138，1234，5678): eleven digits starting 1[3-9], not glued to more digits.
+const MOBILE_SEP = `[\\s.\\-\u2013\u2014\u00b7()_/${FILLER}，,、。；;]{0,3}`;
+const MOBILE = new RegExp(`(?<![0-9+])((?:\\+86|0086|86)${MOBILE_SEP})?\\(?1${MOBILE_SEP}[3-9](?:${MOBILE_SEP}\\d){9}(?![0-9])`, "g");
 
-const detectMobiles: Detector = (probe) => collect(probe, MOBILE, (match) => `${match[1] ?? ""}${match[2] ?? ""}****${match[4] ?? ""}`);
+const detectMobiles: Detector = (_probe, withChineseDigits) =>
+  collect(withChineseDigits, MOBILE, (match) => {
+    const prefix = match[1] ?? "";
+    const digits = digitsOf(match[0].slice(prefix.length));
+    return `${prefix.replaceAll(FILLER, "")}${digits.slice(0, 3)}****${digits.slice(7)}`;
+  });
 
 // Area codes are 3–4 digits starting with 0 (010, 0431); local numbers 7–8 digits.
 const LANDLINE = new RegExp(`(?<![0-9])(\\(?0\\d{2,3}\\)?${SEP})(\\d{3,4})${SEP}(\\d{4})(?![0-9])`, "g");

@@ -136,4 +136,10 @@ describe("junk on the shipped sample knowledge base", () => {
       expect(["answered", "suggested"], `${q} → ${a.status} ${a.faqId ?? ""}`).not.toContain(a.status);
     }
   });
+
+  it("treats a message of nothing but interjections as no question (not logged for staff)", async () => {
+    const sample = await engineFor(await loadKnowledge("knowledge"));
+    for (const q of ["嗯嗯", "哦", "呃……", "嗯嗯嗯！"]) expect((await sample.ask(q)).status, q).toBe("empty");
+    expect((await sample.ask("嗯，人才购房补贴怎么申请")).status).not.toBe("empty");
+  });
 });

@@ -28,6 +28,41 @@ describe("maskPersonalData: mobile numbers", () => {
   });
 });
 
+describe("maskPersonalData: mobile numbers typed any way", () => {
+  it.each([
+    ["电话138_1234_5678", "电话138****5678"],
+    ["电话138/1234/5678", "电话138****5678"],
+    ["手机138。1234。5678", "手机138****5678"],
+    ["手机138，1234，5678", "手机138****5678"],
+    ["手机1381 234 5678", "手机138****5678"],
+    ["手机1 3 8 1 2 3 4 5 6 7 8", "手机138****5678"],
+    ["手机一三八一二三四五六七八", "手机138****5678"],
+    ["手机幺三八幺二三四五六七八", "手机138****5678"],
+    ["手机\u{1D7CF}\u{1D7D1}\u{1D7D6}\u{1D7CF}\u{1D7D0}\u{1D7D1}\u{1D7D2}\u{1D7D3}\u{1D7D4}\u{1D7D5}\u{1D7D6}好", "手机138****5678好"],
+  ])("%s", (input, expected) => {
+    expect(maskPersonalData(input)).toBe(expected);
+  });
+
+  it("leaves lists of article numbers, dates and years in Chinese digits readable", () => {
+    for (const text of ["第13、14、15、16、17、18条", "2024/01/02 办理", "二〇二四年的通知", "三室两厅", "编号12012345678"]) {
+      expect(maskPersonalData(text)).toBe(text);
+    }
+  });
+});
+
+describe("maskPersonalData: passports and internationalised e-mail", () => {
+  it("masks a passport number with a space or dash after its letters", () => {
+    expect(maskPersonalData("护照 E 12345678")).toBe("护照 E 1*****78");
+    expect(maskPersonalData("护照E-12345678")).toBe("护照E-1*****78");
+  });
+
+  it("masks an address with a Chinese local part or a non-Latin domain", () => {
+    expect(maskPersonalData("邮箱：张三@例子.中国，谢谢")).toBe("邮箱：张***@例子.中国，谢谢");
+    expect(maskPersonalData("写信给user@bücher.de")).toBe("写信给u***@bücher.de");
+    expect(maskPersonalData("我的邮箱是zhang@example.com请回复")).toBe("我的邮箱是z***@example.com请回复");
+  });
+});
+
 describe("maskPersonalData: landlines", () => {
   it("keeps the area code and the last four digits", () => {
     expect(maskPersonalData("办公室0431-88886666")).toBe("办公室0431-****6666");
