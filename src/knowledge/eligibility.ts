@@ -35,9 +35,8 @@ export {
 export async function readEligibility(knowledge: KnowledgeFiles, problems: KnowledgeProblem[]): Promise<EligibilityRules | undefined> {
   const files = await knowledge.list(ELIGIBILITY_DIR, ".yaml");
   if (files.length === 0) return undefined;
-  const before = problems.length;
   const factsText = await knowledge.read(FACTS_FILE);
-  if (factsText === undefined && problems.length > before) return undefined; // unreadable: said already
+  if (factsText === undefined && knowledge.reported(FACTS_FILE)) return undefined; // unreadable: said already
   if (factsText === undefined) {
     problems.push({
       file: `${ELIGIBILITY_DIR}/`,

@@ -8,6 +8,9 @@ import type { KnowledgeProblem } from "./errors.js";
  * problem naming it, in both languages, instead of an error without a file name.
  */
 export class KnowledgeFiles {
+  /** Files and folders already named by a problem: listing and reading one must not say it twice. */
+  private readonly reportedPaths = new Set<string>();
+
   constructor(
     readonly dir: string,
     private readonly problems: KnowledgeProblem[],
@@ -20,11 +23,11 @@ export class KnowledgeFiles {
       entries = await readdir(join(this.dir, sub), { recursive: true, withFileTypes: true });
     } catch (error) {
       if (codeOf(error) === "ENOENT") return [];
-      this.problems.push(unreadable(`${sub}/`, error, "folder"));
+      this.report(unreadable(`${sub}/`, error, "folder"));
       return [];
     }
     const rel = (e: (typeof entries)[number]) => relative(join(this.dir, sub), join(e.parentPath, e.name)).split(sep).join("/");
-    for (const e of entries) if (e.isDirectory() && e.name.endsWith(ext)) this.problems.push(unreadable(`${sub}/${rel(e)}`, Object.assign(new Error("is a folder"), { code: "EISDIR" }), "file"));
+    for (const e of entries) if (e.isDirectory() && e.name.endsWith(ext)) this.report(unreadable(`${sub}/${rel(e)}`, Object.assign(new Error("is a folder"), { code: "EISDIR" }), "file"));
     return entries
       .filter((e) => e.isFile() && e.name.endsWith(ext) && !e.name.startsWith("."))
       .map(rel)
@@ -37,9 +40,20 @@ export class KnowledgeFiles {
       return await readFile(join(this.dir, file), "utf8");
     } catch (error) {
       if (codeOf(error) === "ENOENT") return undefined;
-      this.problems.push(unreadable(file, error, "file"));
+      this.report(unreadable(file, error, "file"));
       return undefined;
     }
+  }
+
+  /** Whether a problem already names `file` (it exists but cannot be read). */
+  reported(file: string): boolean {
+    return this.reportedPaths.has(file);
+  }
+
+  private report(problem: KnowledgeProblem): void {
+    if (this.reportedPaths.has(problem.file)) return;
+    this.reportedPaths.add(problem.file);
+    this.problems.push(problem);
   }
 }
 

@@ -1,4 +1,5 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkKnowledge, loadKnowledge } from "../../src/knowledge/load.js";
@@ -39,6 +40,15 @@ describe("knowledge loading", () => {
     await mkdir(join(dir, "policies", "rules.md"));
     const { problems } = await checkKnowledge(dir);
     expect(problems.map((p) => `${p.file}: ${p.message}`)).toEqual(["policies/rules.md: is a folder, not a file"]);
+  });
+
+  it("says an eligibility facts.yaml that is a folder once (listing and reading it both find it)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kb-facts-folder-"));
+    await cp("knowledge", dir, { recursive: true });
+    await rm(join(dir, "eligibility", "facts.yaml"));
+    await mkdir(join(dir, "eligibility", "facts.yaml"));
+    const { problems } = await checkKnowledge(dir);
+    expect(problems.map((p) => `${p.file}: ${p.message}`)).toEqual(["eligibility/facts.yaml: is a folder, not a file"]);
   });
 
   it("loads a valid knowledge base with articles addressable by key", async () => {
