@@ -88,6 +88,8 @@ describe("reading a message for follow-up markers", () => {
   it("finds the focus behind 那…呢 and 也一样吗, and words the knowledge base never uses", () => {
     expect(readFollowUp(engine, "那D类呢？")).toMatchObject({ marked: true, focus: "d类", unknown: false });
     expect(readFollowUp(engine, "幼儿园也一样吗")).toMatchObject({ marked: true, focus: "幼儿园" });
+    expect(readFollowUp(engine, "E类也算吗")).toMatchObject({ marked: true, focus: "e类" });
+    expect(readFollowUp(engine, "高中也需要吗")).toMatchObject({ marked: true, focus: "高中" });
     expect(readFollowUp(engine, "需要什么材料")).toMatchObject({ marked: false, unknown: false });
     expect(readFollowUp(engine, "食堂伙食怎么样").unknown).toBe(true);
     expect(readFollowUp(engine, "这个怎么申请").marked).toBe(true);
