@@ -38,22 +38,8 @@ export interface FollowUpOptions {
 }
 
 export const DEFAULT_FOLLOW_UP_OPENINGS: readonly string[] = ["那如果是", "那要是", "那如果", "如果是", "那么", "假如", "要是", "还有", "换成", "那"];
-export const DEFAULT_FOLLOW_UP_ENDINGS: readonly string[] = [
-  "也一样吗",
-  "也可以吗",
-  "也行吗",
-  "也适用吗",
-  "也能吗",
-  "也算吗",
-  "也有吗",
-  "也要吗",
-  "也需要吗",
-  "也包括吗",
-  "一样吗",
-  "的话呢",
-  "的话",
-  "呢",
-];
+// Longest first: 也一样吗 before 一样吗, 的话呢 before 呢.
+export const DEFAULT_FOLLOW_UP_ENDINGS: readonly string[] = "也一样吗 也可以吗 也行吗 也适用吗 也能吗 也算吗 也有吗 也要吗 也需要吗 也包括吗 一样吗 的话呢 的话 呢".split(" ");
 export const DEFAULT_FOLLOW_UP_POINTERS: readonly string[] = ["这个", "这些", "这种", "这项", "上述", "该项", "它"];
 
 export const DEFAULT_FOLLOW_UP_OPTIONS: FollowUpOptions = {
