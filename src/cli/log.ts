@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { chmod, readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { toCsv } from "../log/csv.js";
@@ -222,7 +222,9 @@ const ACTIONS: Record<string, LogAction> = {
       const report = await desk.report(month);
       const text = format === "json" ? `${JSON.stringify(report, null, 2)}\n` : toCsv(monthlyReportRows(report));
       if (values.out) {
-        await writeFile(resolve(values.out), text, "utf8");
+        // The report quotes askers' questions (masked): readable by its owner only, as the data files are.
+        await writeFile(resolve(values.out), text, { encoding: "utf8", mode: 0o600 });
+        await chmod(resolve(values.out), 0o600);
         io.out(`monthly report ${report.month} written to ${resolve(values.out)}`);
       } else io.out(text);
       return 0;

@@ -64,17 +64,13 @@ interface MaskSpan {
   replacement: string;
 }
 
-/**
- * `withChineseDigits` reads 一三八 as 138: only phone numbers are read out digit by digit, and
- * elsewhere 一 is a word (这一串数字 must stay a word before a card number).
- */
+/** `withChineseDigits` reads 一三八 as 138: only phone numbers are read out digit by digit (这一串 stays a word). */
 type Detector = (probe: string, withChineseDigits: string) => MaskSpan[];
 
 /**
- * Same length as `text`; each UTF-16 unit replaced by its NFKC form when that is one unit, so a
- * match in the copy can be cut out of the original. A surrogate pair whose NFKC form is one unit
- * (mathematical bold digits 𝟏𝟑𝟖 …) becomes that unit and FILLER; Chinese digits (一三八, 〇, 幺)
- * become ASCII digits: a phone number read out digit by digit is still a phone number.
+ * Same length as `text`; each UTF-16 unit replaced by its NFKC form when that is one unit, so a match in the
+ * copy can be cut out of the original. A surrogate pair whose NFKC form is one unit (mathematical bold digits
+ * 𝟏𝟑𝟖) becomes that unit and FILLER; Chinese digits (一三八, 〇, 幺, 壹叁捌) become ASCII digits.
  */
 function detectionCopy(text: string, readChineseDigits: boolean): string {
   let copy = "";
@@ -98,7 +94,10 @@ function detectionCopy(text: string, readChineseDigits: boolean): string {
 /** The second half of a surrogate pair in the detection copy: a separator, never a digit. */
 const FILLER = "\uE000";
 
-const CHINESE_DIGITS: Readonly<Record<string, string>> = { 〇: "0", 零: "0", "○": "0", 一: "1", 幺: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
+// The characters read as each digit 0–9 (ordinary, 幺 as read out in phone numbers, financial).
+const CHINESE_DIGITS: Readonly<Record<string, string>> = Object.fromEntries(
+  ["〇零○", "一幺壹", "二贰貳", "三叁參", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖"].flatMap((chars, digit) => [...chars].map((c) => [c, String(digit)])),
+);
 
 function collect(probe: string, pattern: RegExp, mask: (match: RegExpExecArray) => string | null): MaskSpan[] {
   const spans: MaskSpan[] = [];

@@ -1,4 +1,5 @@
 import type { ReloadReport } from "../core/live-engine.js";
+import { withoutControlCharacters } from "../log/mask.js";
 import type { QuestionLog } from "../log/question-log.js";
 import type { MonthlyReport } from "../log/report.js";
 import type { GroupStatus, LoggedQuestion, OutboxMessage, QuestionGroup } from "../log/types.js";
@@ -86,8 +87,10 @@ export class LogDesk implements StaffDesk {
     return { ...found, pending: await this.log.pendingForGroup(groupId) };
   }
 
-  async reply(groupId: string, text: string): Promise<ReplyResult> {
+  async reply(groupId: string, typed: string): Promise<ReplyResult> {
     await this.requireGroup(groupId);
+    // What staff type reaches askers' screens and staff terminals: no control characters (ESC, BEL, bidi overrides …).
+    const text = withoutControlCharacters(typed);
     if (text.trim() === "")
       throw new StaffError(`the reply to group ${groupId} is empty; write the answer text, e.g. talentbot log reply ${groupId} "请携带……到窗口办理"`, {
         staff: `答复内容是空的，请在“答复内容”中写好答复再点“发送答复”。`,
@@ -97,8 +100,14 @@ export class LogDesk implements StaffDesk {
     return { group: (await this.requireGroup(groupId)).group, queued };
   }
 
-  async promote(groupId: string, request: PromoteRequest): Promise<PromoteResult> {
+  async promote(groupId: string, typed: PromoteRequest): Promise<PromoteResult> {
     const { group } = await this.requireGroup(groupId);
+    const clean = (text: string | undefined) => (text === undefined ? undefined : withoutControlCharacters(text));
+    const request: PromoteRequest = {
+      ...typed,
+      ...(typed.answer === undefined ? {} : { answer: clean(typed.answer)! }),
+      ...(typed.question === undefined ? {} : { question: clean(typed.question)! }),
+    };
     if (group.status === "promoted") {
       throw new StaffError(`group ${groupId} was already promoted to FAQ "${group.promotedTo ?? "?"}"; edit that FAQ file to change it`, {
         staff: `问题组 ${groupId} 已经加入问答“${group.promotedTo ?? "?"}”，不能再加入一次；如需修改，请编辑该问答的文件。`,
@@ -110,8 +119,9 @@ export class LogDesk implements StaffDesk {
     return { ...written, group: promoted, ...(reload === undefined ? {} : { reload }) };
   }
 
-  async dismiss(groupId: string, reason: string): Promise<QuestionGroup> {
+  async dismiss(groupId: string, typedReason: string): Promise<QuestionGroup> {
     await this.requireGroup(groupId);
+    const reason = withoutControlCharacters(typedReason);
     if (reason.trim() === "")
       throw new StaffError(`say why group ${groupId} is dismissed: talentbot log dismiss ${groupId} --reason "与人才政策无关"`, { staff: "请在“忽略原因”中写明为什么忽略，例如：与人才政策无关。" });
     return this.log.dismiss(groupId, reason.trim());
@@ -123,7 +133,7 @@ export class LogDesk implements StaffDesk {
       throw new StaffError(`group ${groupId} was promoted to FAQ "${group.promotedTo ?? "?"}"; an answered question cannot also be out of scope`, {
         staff: `问题组 ${groupId} 已经加入问答“${group.promotedTo ?? "?"}”：有答案的问题不能再列为不在问答范围。`,
       });
-    const written = await addGroupToOutOfScope(group, this.options.knowledgeDir, subject);
+    const written = await addGroupToOutOfScope(group, this.options.knowledgeDir, withoutControlCharacters(subject));
     const dismissed = await this.log.dismiss(groupId, `${OUT_OF_SCOPE_REASON}${written.subject}`);
     const reload = written.added.length > 0 ? await this.options.afterKnowledgeChange?.() : undefined;
     return { ...written, group: dismissed, ...(reload === undefined ? {} : { reload }) };
@@ -143,7 +153,7 @@ export class LogDesk implements StaffDesk {
     const found = await this.log.getGroup(groupId);
     if (!found)
       throw new StaffError(`there is no question group "${groupId}" in ${this.log.location}; run \`talentbot log list\` to see the group ids`, {
-        staff: `没有编号为 ${groupId} 的问题组，可能已被删除；请刷新“问题队列”后重试。`,
+        staff: `没有编号为 ${groupId} 的问题组，可能已被删除；请刷新“问题队列”（在聊天中：发送 /pending）查看现有的问题组。`,
       });
     return found;
   }

@@ -166,7 +166,7 @@ export class ChatHistory implements ChatStore {
     const at = this.now().toISOString();
     let session = this.sessions.get(sessionId);
     if (session) this.sessions.delete(sessionId); // re-inserted last: Map order is least recently active first
-    session ??= { items: [], nextSeq: 1, lastActive: at };
+    session ??= { items: [], nextSeq: firstSeqAt(this.now()), lastActive: at };
     this.sessions.set(sessionId, session);
     const item = chatItem(session.nextSeq++, from, at, reply);
     session.items.push(item);
@@ -232,6 +232,16 @@ export function unsavedReplies(replies: readonly Reply[], now: Date): ChatItem[]
 }
 
 /** The stored form of one line of a conversation. */
+/**
+ * A new session's first seq: the seconds since 2020-01-01. A page still holding the seqs of a session this
+ * store no longer has (its file was corrupt and moved aside, or the session expired) polls "after" a
+ * number below it, so a staff reply delivered now is shown, not skipped as already seen. Stays an
+ * int32 until 2088; a conversation adds far fewer items than one per second.
+ */
+export function firstSeqAt(now: Date): number {
+  return Math.max(1, Math.floor((now.getTime() - Date.UTC(2020, 0, 1)) / 1000));
+}
+
 export function chatItem(seq: number, from: ChatItem["from"], at: string, reply: Reply): ChatItem {
   const item: ChatItem = { seq, from, at, text: reply.text };
   if (reply.choices?.length) item.choices = reply.choices.map(({ label, faqId }) => ({ label, faqId }));

@@ -1,7 +1,7 @@
 import type { Reply } from "../core/message.js";
 import { QuestionLogError } from "../log/errors.js";
 import type { PgStore } from "../log/pg-store.js";
-import { QuoteMasker, chatItem, unsavedItems, type ChatItem, type ChatStore } from "./chat-history.js";
+import { QuoteMasker, chatItem, firstSeqAt, unsavedItems, type ChatItem, type ChatStore } from "./chat-history.js";
 
 export interface PgChatHistoryOptions {
   /** Items kept per session (oldest dropped). Default 200. */
@@ -83,10 +83,10 @@ export class PgChatHistory implements ChatStore {
     const at = this.now().toISOString();
     return this.store.transaction(async (client) => {
       const { rows } = await client.query<{ next_seq: number }>(
-        `INSERT INTO talentbot_web_sessions (session_id, next_seq, last_active) VALUES ($1, $2 + 1, $3)
+        `INSERT INTO talentbot_web_sessions (session_id, next_seq, last_active) VALUES ($1, $4::integer + $2::integer, $3)
          ON CONFLICT (session_id) DO UPDATE SET next_seq = talentbot_web_sessions.next_seq + $2, last_active = $3
          RETURNING next_seq`,
-        [sessionId, lines.length, at],
+        [sessionId, lines.length, at, firstSeqAt(this.now())],
       );
       const first = Number(rows[0]?.next_seq) - lines.length;
       const items = lines.map(([from, reply], index) => chatItem(first + index, from, at, reply));

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
@@ -67,6 +67,23 @@ describe("talentbot log list / show / reply / dismiss (no bot running)", () => {
     expect((await cli("log", "dismiss", "g1", ...d)).err).toContain("log dismiss needs --reason");
     expect((await cli("log", "promote", "g1", ...d)).err).toContain("needs either --faq-id NEW_ID");
     expect((await cli("log", "export", ...d)).code).toBe(2);
+  });
+
+  it("keeps control characters typed by staff out of the reply the asker gets and the dismiss reason", async () => {
+    const dataDir = await tempDir();
+    const log = await QuestionLog.open({ retentionDays: 180, dataDir });
+    await log.record(asked("博士安家费怎么申请", "c0"));
+    await log.record(asked("明天会下雨吗", "c1"));
+    await log.close();
+    const d = ["--data-dir", dataDir];
+    expect((await cli("log", "reply", "g1", "请\u001b[31m向人社局\u0007申请\u202e。", ...d)).code).toBe(0);
+    expect((await cli("log", "dismiss", "g2", "--reason", "无关\u0000\u001b]0;x\u0007", ...d)).code).toBe(0);
+    const reopened = await QuestionLog.open({ retentionDays: 180, dataDir });
+    const [message] = await reopened.pendingOutbox();
+    const dismissed = (await reopened.listGroups({ status: "dismissed" }))[0];
+    await reopened.close();
+    expect(message?.text).toBe("请[31m向人社局申请。");
+    expect(dismissed?.dismissReason).toBe("无关]0;x");
   });
 
   it("falls back to the file when admin.json is left over from a bot that died", async () => {
@@ -250,6 +267,7 @@ describe("talentbot log export", () => {
     const out = join(dataDir, "report.csv");
     expect((await cli("log", "export", "--month", month, "--out", out, "--data-dir", dataDir)).out).toContain(`written to ${out}`);
     expect((await readFile(out, "utf8")).startsWith(`\uFEFF月度报告,${month}\r\n`)).toBe(true);
+    expect((await stat(out)).mode & 0o777).toBe(0o600); // it quotes askers' questions
     const json = JSON.parse((await cli("log", "export", "--month", month, "--format", "json", "--data-dir", dataDir)).out) as { total: { questions: number } };
     expect(json.total.questions).toBe(4);
     expect((await cli("log", "export", "--month", "2024-13", "--data-dir", dataDir)).err).toContain('"2024-13" is not a month');

@@ -38,6 +38,7 @@ describe("maskPersonalData: mobile numbers typed any way", () => {
     ["手机1 3 8 1 2 3 4 5 6 7 8", "手机138****5678"],
     ["手机一三八一二三四五六七八", "手机138****5678"],
     ["手机幺三八幺二三四五六七八", "手机138****5678"],
+    ["手机壹叁捌壹贰叁肆伍陆柒捌", "手机138****5678"],
     ["手机\u{1D7CF}\u{1D7D1}\u{1D7D6}\u{1D7CF}\u{1D7D0}\u{1D7D1}\u{1D7D2}\u{1D7D3}\u{1D7D4}\u{1D7D5}\u{1D7D6}好", "手机138****5678好"],
   ])("%s", (input, expected) => {
     expect(maskPersonalData(input)).toBe(expected);

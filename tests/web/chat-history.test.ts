@@ -30,6 +30,23 @@ describe("ChatHistory: a file it cannot use", () => {
     expect(await readFile(join(dir, aside[0]!), "utf8")).toBe(corrupt); // still there, untouched
   });
 
+  it("shows a staff reply to a page that still holds the seqs of a history moved aside (it polls after its last one)", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "web-chat.json");
+    let now = new Date("2024-03-01T09:00:00Z");
+    const first = await ChatHistory.open({ file, now: () => now });
+    for (let i = 0; i < 3; i++) await first.exchange(SESSION, `问题${i}`, [{ text: "回答" }]);
+    const pageLastSeq = Math.max(...first.since(SESSION).map((item) => item.seq));
+    await first.close();
+    await writeFile(file, '{"version":1,"sessions":{'); // corrupt: moved aside at the next start
+    now = new Date("2024-03-01T09:10:00Z");
+    const second = await ChatHistory.open({ file, now: () => now });
+    expect(second.warnings).toHaveLength(1);
+    await second.deliver(SESSION, { text: "工作人员的答复" });
+    expect(second.since(SESSION, pageLastSeq).map((item) => item.text)).toEqual(["工作人员的答复"]);
+    await second.close();
+  });
+
   it("leaves a file it cannot read alone and keeps conversations in memory only", async () => {
     const dir = await tempDir();
     const file = join(dir, "web-chat.json");
@@ -108,7 +125,8 @@ describe("ChatHistory: the journal", () => {
         .filter((i) => i.from === "user")
         .map((i) => i.text),
     ).toEqual([3, 8, 13, 18, 23, 28, 33, 38, 43, 48].map((n) => `问题${n}`));
-    expect(reopened.since(`${SESSION}3`).map((i) => i.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const seqs = reopened.since(`${SESSION}3`).map((i) => i.seq);
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => seqs[0]! + i));
     // The replayed journal went into a new snapshot; the journal starts again.
     expect((await readFile(join(dir, "web-chat.journal.jsonl"), "utf8")).trim().split("\n")).toHaveLength(1);
     await reopened.close();
@@ -125,11 +143,12 @@ describe("ChatHistory: the journal", () => {
     const reopened = await ChatHistory.open({ file, report: (line) => reports.push(line) });
     await reopened.exchange(SESSION, "第二个问题", [{ text: "回答二" }]);
     const third = await ChatHistory.open({ file });
+    const s1 = third.since(SESSION)[0]!.seq;
     expect(third.since(SESSION).map((i) => [i.seq, i.text])).toEqual([
-      [1, "第一个问题"],
-      [2, "回答一"],
-      [3, "第二个问题"],
-      [4, "回答二"],
+      [s1, "第一个问题"],
+      [s1 + 1, "回答一"],
+      [s1 + 2, "第二个问题"],
+      [s1 + 3, "回答二"],
     ]);
     expect(reports).toEqual([]);
     await third.close();
