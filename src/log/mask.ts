@@ -119,7 +119,8 @@ const digitsOf = (value: string): string => value.replace(/[^0-9Xx]/g, "");
  * brackets (（110105）1949…), underscores, slashes — up to three (138 - 1234 - 5678). Disjoint from
  * the digits, so a pattern built with it matches in one way only (no backtracking blow-up).
  */
-const SEP = `[\\s.\\-\u2013\u2014\u00b7()_/${FILLER}]{0,3}`;
+const SEPARATORS = `\\s.\\-\u2013\u2014\u00b7()_/${FILLER}`;
+const SEP = `[${SEPARATORS}]{0,3}`;
 
 // ---------------------------------------------------------------- e-mail
 
@@ -270,7 +271,7 @@ const detectRooms: Detector = (probe) => [ROOM, ROOM_AFTER_WORD, HOUSE_NUMBER].f
 
 // A mobile number grouped any way (3-4-4, 4-3-4, a digit at a time), with sentence punctuation
 // between the groups too (138，1234，5678): eleven digits starting 1[3-9], not glued to more digits.
-const MOBILE_SEP = `[\\s.\\-\u2013\u2014\u00b7()_/${FILLER}，,、。；;]{0,3}`;
+const MOBILE_SEP = `[${SEPARATORS}，,、。；;]{0,3}`;
 const MOBILE = new RegExp(`(?<![0-9+])((?:\\+86|0086|86)${MOBILE_SEP})?\\(?1${MOBILE_SEP}[3-9](?:${MOBILE_SEP}\\d){9}(?![0-9])`, "g");
 
 const detectMobiles: Detector = (_probe, withChineseDigits) =>

@@ -102,11 +102,11 @@ export class LogDesk implements StaffDesk {
 
   async promote(groupId: string, typed: PromoteRequest): Promise<PromoteResult> {
     const { group } = await this.requireGroup(groupId);
-    const clean = (text: string | undefined) => (text === undefined ? undefined : withoutControlCharacters(text));
+    const { answer, question } = typed;
     const request: PromoteRequest = {
       ...typed,
-      ...(typed.answer === undefined ? {} : { answer: clean(typed.answer)! }),
-      ...(typed.question === undefined ? {} : { question: clean(typed.question)! }),
+      ...(answer !== undefined && { answer: withoutControlCharacters(answer) }),
+      ...(question !== undefined && { question: withoutControlCharacters(question) }),
     };
     if (group.status === "promoted") {
       throw new StaffError(`group ${groupId} was already promoted to FAQ "${group.promotedTo ?? "?"}"; edit that FAQ file to change it`, {
