@@ -94,6 +94,14 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
       );
     `,
   },
+  {
+    version: 3,
+    description: "web chat seqs start at the milliseconds since 2020 (bigint)",
+    sql: `
+      ALTER TABLE talentbot_web_sessions ALTER COLUMN next_seq TYPE bigint;
+      ALTER TABLE talentbot_web_items ALTER COLUMN seq TYPE bigint;
+    `,
+  },
 ];
 
 export const SCHEMA_LATEST = MIGRATIONS.at(-1)?.version ?? 0;

@@ -233,13 +233,14 @@ export function unsavedReplies(replies: readonly Reply[], now: Date): ChatItem[]
 
 /** The stored form of one line of a conversation. */
 /**
- * A new session's first seq: the seconds since 2020-01-01. A page still holding the seqs of a session this
- * store no longer has (its file was corrupt and moved aside, or the session expired) polls "after" a
- * number below it, so a staff reply delivered now is shown, not skipped as already seen. Stays an
- * int32 until 2088; a conversation adds far fewer items than one per second.
+ * A new session's first seq: the milliseconds since 2020-01-01. A page still holding the seqs of a session this
+ * store no longer has (its file was corrupt and moved aside, or the session expired) polls "after" a number
+ * below it — a session would need more than one item per millisecond of its life to reach it — so what comes
+ * now (a staff reply, the next answer) is shown, not skipped as already seen. Exact in a double (and in the
+ * PostgreSQL store's bigint) for millennia.
  */
 export function firstSeqAt(now: Date): number {
-  return Math.max(1, Math.floor((now.getTime() - Date.UTC(2020, 0, 1)) / 1000));
+  return Math.max(1, now.getTime() - Date.UTC(2020, 0, 1));
 }
 
 export function chatItem(seq: number, from: ChatItem["from"], at: string, reply: Reply): ChatItem {

@@ -83,14 +83,14 @@ export class PgChatHistory implements ChatStore {
     const at = this.now().toISOString();
     return this.store.transaction(async (client) => {
       const { rows } = await client.query<{ next_seq: number }>(
-        `INSERT INTO talentbot_web_sessions (session_id, next_seq, last_active) VALUES ($1, $4::integer + $2::integer, $3)
+        `INSERT INTO talentbot_web_sessions (session_id, next_seq, last_active) VALUES ($1, $4::bigint + $2::bigint, $3)
          ON CONFLICT (session_id) DO UPDATE SET next_seq = talentbot_web_sessions.next_seq + $2, last_active = $3
          RETURNING next_seq`,
         [sessionId, lines.length, at, firstSeqAt(this.now())],
       );
       const first = Number(rows[0]?.next_seq) - lines.length;
       const items = lines.map(([from, reply], index) => chatItem(first + index, from, at, reply));
-      await client.query("INSERT INTO talentbot_web_items (session_id, seq, data) SELECT $1, (i->>'seq')::integer, i FROM jsonb_array_elements($2::jsonb) AS i", [sessionId, JSON.stringify(items)]);
+      await client.query("INSERT INTO talentbot_web_items (session_id, seq, data) SELECT $1, (i->>'seq')::bigint, i FROM jsonb_array_elements($2::jsonb) AS i", [sessionId, JSON.stringify(items)]);
       await client.query("DELETE FROM talentbot_web_items WHERE session_id = $1 AND seq < $2", [sessionId, first + lines.length - this.maxItems]);
       return items;
     });

@@ -51,7 +51,8 @@ describe("npm start", () => {
     });
     started.push(npm);
     const output = collect(npm);
-    await waitFor(() => /web chat http:\/\/127\.0\.0\.1:\d+/.test(output.out()), "the bot to serve the web", 30_000);
+    // "running (pid …)" follows the web address: wait for both (under load the second came later, and the test went on without a pid).
+    await waitFor(() => /web chat http:\/\/127\.0\.0\.1:\d+/.test(output.out()) && botPidIn(output.out()) !== undefined, "the bot to serve the web and say its pid", 30_000);
     const botPid = botPidIn(output.out())!;
     botPids.push(botPid);
     expect(botPid).not.toBe(npm.pid);

@@ -35,15 +35,17 @@ describe("ChatHistory: a file it cannot use", () => {
     const file = join(dir, "web-chat.json");
     let now = new Date("2024-03-01T09:00:00Z");
     const first = await ChatHistory.open({ file, now: () => now });
-    for (let i = 0; i < 3; i++) await first.exchange(SESSION, `问题${i}`, [{ text: "回答" }]);
+    // A quick conversation (buttons): 40 items within its first second, then a crash and a restart a second later.
+    for (let i = 0; i < 20; i++) await first.exchange(SESSION, `问题${i}`, [{ text: "回答" }]);
     const pageLastSeq = Math.max(...first.since(SESSION).map((item) => item.seq));
     await first.close();
     await writeFile(file, '{"version":1,"sessions":{'); // corrupt: moved aside at the next start
-    now = new Date("2024-03-01T09:10:00Z");
+    now = new Date("2024-03-01T09:00:01Z");
     const second = await ChatHistory.open({ file, now: () => now });
     expect(second.warnings).toHaveLength(1);
     await second.deliver(SESSION, { text: "工作人员的答复" });
-    expect(second.since(SESSION, pageLastSeq).map((item) => item.text)).toEqual(["工作人员的答复"]);
+    await second.exchange(SESSION, "新的问题", [{ text: "新的回答" }]);
+    expect(second.since(SESSION, pageLastSeq).map((item) => item.text)).toEqual(["工作人员的答复", "新的问题", "新的回答"]);
     await second.close();
   });
 
