@@ -38,25 +38,43 @@ export interface CalibrationTargets {
  */
 export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, negativeBudgets: { "near-miss": 0.2, "out-of-scope": 0.12, labelled: 0.1 }, suggestionAllowance: 0.02 };
 
-/** L2-regularised logistic regression by batch gradient descent; small data, so simple is enough. */
-export function fitLogistic(xs: readonly number[][], ys: readonly number[], { iterations = 4000, rate = 0.5, l2 = 0.001 } = {}): LogisticModel {
+/**
+ * L2-regularised logistic regression by batch gradient descent; small data, so simple is enough.
+ * The features are standardised for the descent and the weights folded back: features whose
+ * values spread over a narrow band (a cosine between 0.8 and 1) otherwise need weights the fixed
+ * number of steps never reaches (on the public legal set: 2 points of decisions lost). The L2
+ * penalty acts on the standardised weights: 0.03 keeps the self-supervised fit of a small
+ * knowledge base (a few hundred held-out questions, 21 features) from trusting one feature too far.
+ */
+export function fitLogistic(xs: readonly number[][], ys: readonly number[], { iterations = 4000, rate = 0.5, l2 = 0.03 } = {}): LogisticModel {
   const dims = xs[0]?.length ?? FEATURE_NAMES.length;
+  const n = Math.max(xs.length, 1);
+  const mean = new Array<number>(dims).fill(0);
+  const spread = new Array<number>(dims).fill(0);
+  for (const x of xs) x.forEach((v, d) => (mean[d]! += v / n));
+  for (const x of xs) x.forEach((v, d) => (spread[d]! += (v - mean[d]!) ** 2 / n));
+  // A constant feature says nothing: it keeps weight 0.
+  const scale = spread.map((v) => (v > 1e-12 ? 1 / Math.sqrt(v) : 0));
+  const zs = xs.map((x) => x.map((v, d) => (v - mean[d]!) * scale[d]!));
   const w = new Array<number>(dims).fill(0);
   let b = 0;
-  const n = Math.max(xs.length, 1);
   for (let it = 0; it < iterations; it++) {
     const gw = new Array<number>(dims).fill(0);
     let gb = 0;
-    xs.forEach((x, i) => {
-      const err = probability({ weights: w, bias: b }, x) - ys[i]!;
-      x.forEach((v, d) => (gw[d]! += err * v));
+    zs.forEach((z, i) => {
+      const err = probability({ weights: w, bias: b }, z) - ys[i]!;
+      z.forEach((v, d) => (gw[d]! += err * v));
       gb += err;
     });
     for (let d = 0; d < dims; d++) w[d]! -= rate * (gw[d]! / n + l2 * w[d]!);
     b -= rate * (gb / n);
   }
-  return { weights: w.map((v) => Math.round(v * 1000) / 1000), bias: Math.round(b * 1000) / 1000 };
+  const weights = w.map((v, d) => v * scale[d]!);
+  const bias = b - weights.reduce((s, v, d) => s + v * mean[d]!, 0);
+  return { weights: weights.map(round4), bias: round4(bias) };
 }
+
+const round4 = (x: number) => Math.round(x * 10000) / 10000;
 
 export interface CalibrationResult {
   decision: Pick<DecisionOptions, "answerModel" | "answerThreshold" | "scopeModel" | "suggestThreshold">;

@@ -127,7 +127,8 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   if (contextual) return contextual;
   // Alone it is answered, in context nothing is sure: a short message's answer alone ignores what it refers to
   // (有没有名额限制 after a kindergarten question is not about titles), unless it is on the subject's shelf.
-  if (alone.status === "answered" && !weakAlone) return { answer: alone };
+  // A generic message (需要交什么材料) after a subject the knowledge base lacks names no subject of its own: answered alone it guesses one.
+  if (alone.status === "answered" && !weakAlone && !(subjectLacking && reading.generic)) return { answer: alone };
   if (alone.status === "smalltalk") return { answer: alone };
   if (weakAlone && !subjectLacking && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
   // Nothing sure: a message that only makes sense after the earlier one keeps its contextual outcome (suggestions, 不知道).

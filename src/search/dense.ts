@@ -44,15 +44,22 @@ export function denseTables(entries: readonly IndexEntry[], outOfScope: readonly
 export function meaningOf(dense: DenseTables, query: Float32Array, phrasingEntry: readonly number[], entryCount: number, denseCandidates: number): Meaning {
   const cosines = dense.phrasings.cosines(query);
   const entryCosine = new Float32Array(entryCount).fill(-1);
-  phrasingEntry.forEach((entry, i) => {
+  for (let i = 0; i < cosines.length; i++) {
+    const entry = phrasingEntry[i]!;
     if (cosines[i]! > entryCosine[entry]!) entryCosine[entry] = cosines[i]!;
-  });
+  }
   const answers = dense.answers?.cosines(query);
   const outOfScope = dense.outOfScope?.cosines(query);
   return {
     entryCosine,
     nearest: topIndexes(entryCosine, denseCandidates),
     answerCosine: (e: number) => (answers && dense.answerRow[e]! >= 0 ? answers[dense.answerRow[e]!]! : 0),
-    outOfScopeCosine: outOfScope ? outOfScope.reduce((m, c) => Math.max(m, c), 0) : 0,
+    outOfScopeCosine: outOfScope ? maxOf(outOfScope) : 0,
   };
+}
+
+function maxOf(values: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  return max;
 }

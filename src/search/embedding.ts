@@ -6,6 +6,8 @@
  * quarter of the memory, the same first-rank on the public sets, see DESIGN.md "Retrieval").
  */
 
+import { Int8DotKernel } from "./dot-kernel.js";
+
 export interface Embedder {
   /** Identifies the model (sha256 of its weights): cached vectors and fitted models name it. */
   readonly id: string;
@@ -47,33 +49,60 @@ export function dequantize(q: QuantizedVector): Float32Array {
 }
 
 /**
- * All stored vectors of one kind in one flat int8 array, scored against a query by brute force
- * (about a microsecond per vector; see `npm run bench`). Pure apart from its own arrays.
+ * The query as int16 values for the dot kernel: one scale, 14 bits (so a 512-dimension sum with
+ * int8 codes stays far inside int32). The rounding changes a cosine by less than 1e-4.
+ */
+export function queryCodes(query: Float32Array): { codes: Int16Array; scale: number } {
+  let max = 0;
+  for (let i = 0; i < query.length; i++) max = Math.max(max, Math.abs(query[i]!));
+  const scale = max / QUERY_RANGE || 1;
+  const codes = new Int16Array(query.length);
+  for (let i = 0; i < query.length; i++) codes[i] = Math.round(query[i]! / scale);
+  return { codes, scale };
+}
+
+const QUERY_RANGE = 16383;
+
+/**
+ * All stored vectors of one kind, scored against a query by brute force: in WebAssembly SIMD
+ * (dot-kernel.ts) where the engine has it, else a JavaScript loop over one flat int8 array (the
+ * reference; the two agree to 1e-4). See `npm run bench` for the cost per vector.
  */
 export class VectorTable {
   readonly size: number;
-  private readonly codes: Int8Array;
+  private readonly kernel: Int8DotKernel | undefined;
+  /** The codes for the JavaScript loop (only without the kernel). */
+  private readonly codes: Int8Array | undefined;
   private readonly scales: Float32Array;
 
   constructor(
     vectors: readonly QuantizedVector[],
     readonly dimensions: number,
+    { simd = true }: { simd?: boolean } = {},
   ) {
     this.size = vectors.length;
-    this.codes = new Int8Array(vectors.length * dimensions);
+    this.kernel = simd ? Int8DotKernel.create(vectors.length, dimensions) : undefined;
+    this.codes = this.kernel ? undefined : new Int8Array(vectors.length * dimensions);
     this.scales = new Float32Array(vectors.length);
     vectors.forEach((v, i) => {
       if (v.codes.length !== dimensions) throw new Error(`embedding: vector ${i} has ${v.codes.length} dimensions, expected ${dimensions}`);
-      this.codes.set(v.codes, i * dimensions);
+      if (this.kernel) this.kernel.set(i, v.codes);
+      else this.codes!.set(v.codes, i * dimensions);
       this.scales[i] = v.scale;
     });
   }
 
   /** Cosine of the query (a unit vector) with every stored vector, in storage order. */
   cosines(query: Float32Array): Float32Array {
-    const d = this.dimensions;
     const out = new Float32Array(this.size);
-    const codes = this.codes;
+    if (this.kernel) {
+      const q = queryCodes(query);
+      const sums = this.kernel.dots(q.codes);
+      for (let i = 0; i < this.size; i++) out[i] = sums[i]! * q.scale * this.scales[i]!;
+      return out;
+    }
+    const d = this.dimensions;
+    const codes = this.codes!;
     // Four running sums: independent additions the CPU can overlap (about twice as fast as one).
     const tail = d - (d % 4);
     for (let i = 0, base = 0; i < this.size; i++, base += d) {
