@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calibrate, type CalibrationSample } from "../../src/core/calibrate.js";
+import { calibrate, fitLogistic, type CalibrationSample } from "../../src/core/calibrate.js";
 import { probability } from "../../src/core/decide.js";
 
 /**
@@ -42,5 +42,17 @@ describe("calibrate", () => {
     const { figures } = calibrate(set, { maxWrong: 0, negativeBudgets: { labelled: 0, "near-miss": 0, "out-of-scope": 0 }, suggestionAllowance: 0 });
     expect(figures.negativesAnswered).toBe(0);
     expect(figures.correct).toBe(0);
+  });
+});
+
+describe("fitLogistic", () => {
+  it("separates classes along a feature that only moves in a narrow band (a cosine between 0.9 and 1)", () => {
+    // Unstandardised, 4000 steps leave the weight far too small: the two classes get nearly the same probability.
+    const xs = Array.from({ length: 200 }, (_, i) => [0.9 + (i % 100) / 1000, 0.5]);
+    const ys = xs.map(([c]) => (c! >= 0.95 ? 1 : 0));
+    const model = fitLogistic(xs, ys);
+    expect(probability(model, [0.99, 0.5])).toBeGreaterThan(0.9);
+    expect(probability(model, [0.91, 0.5])).toBeLessThan(0.1);
+    expect(model.weights[1]).toBe(0); // a constant feature keeps weight 0
   });
 });
