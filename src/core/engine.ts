@@ -232,6 +232,11 @@ export class AnswerEngine {
     return undefined;
   }
 
+  /** Whether a message is small talk beyond doubt (好的, 谢谢): matched as surely as {@link screen} requires to skip the search. */
+  isSureSmalltalk(question: string): boolean {
+    return (this.chat(question)?.similarity ?? 0) >= this.options.smalltalkSure;
+  }
+
   /** Small talk, also behind courtesy words: 您好，请问有人吗 is 有人吗. */
   private chat(question: string): SmalltalkMatch | undefined {
     const { clean, core } = normalize(question);

@@ -94,7 +94,11 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   const aloneOrGuess = (): ContextualAnswer => ({ answer: weakAlone ? engine.asSuggestion(alone) : alone });
   // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help.
   // Small talk stays small talk (好的谢谢) unless every word is the knowledge base's own (怎么申请 after a question is not "what can you do").
-  if (reading.unknown || (alone.status === "smalltalk" && reading.content.length === 0)) return aloneOrGuess();
+  // Sure small talk (好的 — 好 is also a word of some phrasings) is part of the earlier question only when one of its
+  // words is the subject's own (周末有人吗 after the hotline: its answer speaks of 周末).
+  const subjectWords = topic.faqId !== undefined ? entryWordsOf(engine).entries.get(topic.faqId) : undefined;
+  const sureSmalltalk = engine.isSureSmalltalk(question) && !reading.content.some((w) => subjectWords?.has(w));
+  if (reading.unknown || (alone.status === "smalltalk" && (reading.content.length === 0 || sureSmalltalk))) return aloneOrGuess();
 
   const readings: ContextualAnswer[] = [];
   if (reading.marked && reading.focus) {

@@ -74,6 +74,18 @@ describe("follow-up questions", () => {
     expect((await say("那D类呢？")).text).not.toContain("接着上一个问题");
   });
 
+  it("keeps sure small talk (好的) out of the earlier question unless its words are the subject's (周末有人吗 after the hotline)", async () => {
+    const say = chat("fu-6");
+    await say("公开选调每年都有吗");
+    await say("需要教龄几年");
+    const ok = await say("好的");
+    expect(ok.text).not.toContain("接着上一个问题");
+    expect(ok.citation).toBeUndefined();
+    const hotline = chat("fu-7");
+    await hotline("人才服务热线是多少");
+    expect((await hotline("周末有人吗")).text).toContain("接着上一个问题");
+  });
+
   it("logs an unanswerable follow-up with what it followed, so staff can read it", async () => {
     const say = chat("fu-5");
     await say("人才公寓怎么申请");
