@@ -3,6 +3,7 @@ import { maskPersonalData } from "../log/mask.js";
 import { cleanText } from "../search/normalize.js";
 import type { Answer } from "./answer.js";
 import type { AnswerEngine } from "./engine.js";
+import { entryWordsOf, namesSubject } from "./entry-words.js";
 
 /**
  * Follow-up questions (那D类呢？ / 需要什么材料？) resolved against the conversation's last policy
@@ -94,10 +95,9 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   const aloneOrGuess = (): ContextualAnswer => ({ answer: weakAlone ? engine.asSuggestion(alone) : alone });
   // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help.
   // Small talk stays small talk (好的谢谢) unless every word is the knowledge base's own (怎么申请 after a question is not "what can you do").
-  // Sure small talk (好的 — 好 is also a word of some phrasings) is part of the earlier question only when one of its
-  // words is the subject's own (周末有人吗 after the hotline: its answer speaks of 周末).
-  const subjectWords = topic.faqId !== undefined ? entryWordsOf(engine).entries.get(topic.faqId) : undefined;
-  const sureSmalltalk = engine.isSureSmalltalk(question) && !reading.content.some((w) => subjectWords?.has(w));
+  // Sure small talk (好的 — 好 is also a word of some entries) is part of the earlier question only when one of its
+  // words is the subject's own and names it (周末有人吗 after the hotline: its answer speaks of 周末, few others do).
+  const sureSmalltalk = engine.isSureSmalltalk(question) && !reading.content.some((w) => namesSubject(engine, w, topic.faqId, o.commonShare));
   if (reading.unknown || (alone.status === "smalltalk" && (reading.content.length === 0 || sureSmalltalk))) return aloneOrGuess();
 
   const readings: ContextualAnswer[] = [];
@@ -203,33 +203,6 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
   const holding = phrasings.filter((words) => content.every((w) => words.has(w))).length;
   return { marked, focus, content, unknown: content.some((w) => !vocabulary.has(w)), generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
 }
-
-/** Per entry, once per engine: the words it is asked with (question and alternates), and those plus its answer's; every such word. */
-interface EntryWords {
-  phrasings: ReadonlySet<string>[];
-  entries: ReadonlyMap<string, ReadonlySet<string>>;
-  vocabulary: ReadonlySet<string>;
-}
-
-function entryWordsOf(engine: AnswerEngine): EntryWords {
-  let words = ENTRY_WORD_SETS.get(engine);
-  if (!words) {
-    const tokens = (text: string) => engine.analyzer.analyze(text).tokens;
-    const phrasings: Set<string>[] = [];
-    const entries = new Map<string, ReadonlySet<string>>();
-    const vocabulary = new Set<string>();
-    for (const f of engine.kb.faqs) {
-      const asked = new Set([f.question, ...f.alternates].flatMap(tokens));
-      const all = new Set([...asked, ...tokens(f.answer)]);
-      phrasings.push(asked);
-      entries.set(f.id, all);
-      for (const w of all) vocabulary.add(w);
-    }
-    ENTRY_WORD_SETS.set(engine, (words = { phrasings, entries, vocabulary }));
-  }
-  return words;
-}
-const ENTRY_WORD_SETS = new WeakMap<AnswerEngine, EntryWords>();
 
 /** Two entries on one shelf of the knowledge base: the same sub-folder of faq/, or a shared tag. */
 function related(engine: AnswerEngine, one: string, other: string | undefined): boolean {

@@ -81,6 +81,10 @@ describe("follow-up questions", () => {
     const ok = await say("好的");
     expect(ok.text).not.toContain("接着上一个问题");
     expect(ok.citation).toBeUndefined();
+    // 好 is a word of a few enrolment answers too, but of too many entries to name a subject.
+    const enrolment = chat("fu-8");
+    await enrolment("中考能加分吗");
+    expect((await enrolment("好的")).text).not.toContain("接着上一个问题");
     const hotline = chat("fu-7");
     await hotline("人才服务热线是多少");
     expect((await hotline("周末有人吗")).text).toContain("接着上一个问题");
