@@ -1,10 +1,9 @@
 import type { AnswerEngine } from "./engine.js";
 
-/**
- * The knowledge base's own words, per entry, as the follow-up reading needs them (learned from the
- * entries, nothing fixed): which words an entry is asked with, which it speaks of at all, and whether
- * a word is common enough across entries to name no subject (材料, 申请, 好).
- */
+// The knowledge base's own words, per entry, as the follow-up reading needs them (learned from the
+// entries, nothing fixed): which words an entry is asked with, which it speaks of at all, and whether
+// a word is common enough across entries to name no subject (材料, 申请, 好).
+
 /** Per entry, once per engine: the words it is asked with (question and alternates), and those plus its answer's; every such word. */
 export interface EntryWords {
   phrasings: ReadonlySet<string>[];

@@ -94,9 +94,8 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   const weakAlone = short && alone.status === "answered" && alone.confidence < o.sureAlone && !related(engine, alone.faqId!, topic.faqId);
   const aloneOrGuess = (): ContextualAnswer => ({ answer: weakAlone ? engine.asSuggestion(alone) : alone });
   // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help.
-  // Small talk stays small talk (好的谢谢) unless every word is the knowledge base's own (怎么申请 after a question is not "what can you do").
-  // Sure small talk (好的 — 好 is also a word of some entries) is part of the earlier question only when one of its
-  // words is the subject's own and names it (周末有人吗 after the hotline: its answer speaks of 周末, few others do).
+  // Small talk stays small talk unless its words are the knowledge base's own (怎么申请 after a question is not "what can
+  // you do"); sure small talk (好的: 好 is a word of several entries) only when one of them names the subject (周末有人吗).
   const sureSmalltalk = engine.isSureSmalltalk(question) && !reading.content.some((w) => namesSubject(engine, w, topic.faqId, o.commonShare));
   if (reading.unknown || (alone.status === "smalltalk" && (reading.content.length === 0 || sureSmalltalk))) return aloneOrGuess();
 
