@@ -8,7 +8,8 @@ import type { AnswerEngine } from "./engine.js";
 export interface EntryWords {
   phrasings: ReadonlySet<string>[];
   entries: ReadonlyMap<string, ReadonlySet<string>>;
-  vocabulary: ReadonlySet<string>;
+  /** Every such word, with the number of entries that have it. */
+  vocabulary: ReadonlyMap<string, number>;
 }
 
 export function entryWordsOf(engine: AnswerEngine): EntryWords {
@@ -17,13 +18,13 @@ export function entryWordsOf(engine: AnswerEngine): EntryWords {
     const tokens = (text: string) => engine.analyzer.analyze(text).tokens;
     const phrasings: Set<string>[] = [];
     const entries = new Map<string, ReadonlySet<string>>();
-    const vocabulary = new Set<string>();
+    const vocabulary = new Map<string, number>();
     for (const f of engine.kb.faqs) {
       const asked = new Set([f.question, ...f.alternates].flatMap(tokens));
       const all = new Set([...asked, ...tokens(f.answer)]);
       phrasings.push(asked);
       entries.set(f.id, all);
-      for (const w of all) vocabulary.add(w);
+      for (const w of all) vocabulary.set(w, (vocabulary.get(w) ?? 0) + 1);
     }
     ENTRY_WORD_SETS.set(engine, (words = { phrasings, entries, vocabulary }));
   }
@@ -33,9 +34,7 @@ const ENTRY_WORD_SETS = new WeakMap<AnswerEngine, EntryWords>();
 
 /** `word` is a word of entry `faqId` (its phrasings or answer) and of too few entries to be common: fewer than `commonShare` of them, or than 3. */
 export function namesSubject(engine: AnswerEngine, word: string, faqId: string | undefined, commonShare: number): boolean {
-  const { entries } = entryWordsOf(engine);
+  const { entries, vocabulary } = entryWordsOf(engine);
   if (faqId === undefined || !entries.get(faqId)?.has(word)) return false;
-  let holding = 0;
-  for (const words of entries.values()) if (words.has(word)) holding++;
-  return holding < Math.max(3, commonShare * entries.size);
+  return vocabulary.get(word)! < Math.max(3, commonShare * entries.size);
 }

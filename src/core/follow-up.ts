@@ -96,8 +96,8 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help.
   // Small talk stays small talk unless its words are the knowledge base's own (怎么申请 after a question is not "what can
   // you do"); sure small talk (好的: 好 is a word of several entries) only when one of them names the subject (周末有人吗).
-  const sureSmalltalk = engine.isSureSmalltalk(question) && !reading.content.some((w) => namesSubject(engine, w, topic.faqId, o.commonShare));
-  if (reading.unknown || (alone.status === "smalltalk" && (reading.content.length === 0 || sureSmalltalk))) return aloneOrGuess();
+  const sureSmalltalk = () => engine.isSureSmalltalk(question) && !reading.content.some((w) => namesSubject(engine, w, topic.faqId, o.commonShare));
+  if (reading.unknown || (alone.status === "smalltalk" && (reading.content.length === 0 || sureSmalltalk()))) return aloneOrGuess();
 
   const readings: ContextualAnswer[] = [];
   if (reading.marked && reading.focus) {
