@@ -240,6 +240,7 @@ export class AnswerEngine {
   /** Small talk, also behind courtesy words: 您好，请问有人吗 is 有人吗. */
   private chat(question: string): SmalltalkMatch | undefined {
     const { clean, core } = normalize(question);
+    if (!clean) return this.smalltalk.matchSymbols(question);
     return bestMatch(this.smalltalk.match(clean), core !== clean ? this.smalltalk.match(core) : undefined);
   }
 

@@ -38,3 +38,55 @@ export function namesSubject(engine: AnswerEngine, word: string, faqId: string |
   if (faqId === undefined || !entries.get(faqId)?.has(word)) return false;
   return vocabulary.get(word)! < Math.max(3, commonShare * entries.size);
 }
+
+/**
+ * Of `words` (used by no entry), those that are a variant of a word of entry `faqId` (of two characters
+ * or more: single characters mean too many things): that word narrowed (学历证书 is a 证书), or a word
+ * whose own vector is at least `minCosine` from its vector (寒假 ~ 假期); never a sibling of one of its
+ * words (租房补贴 beside 购房补贴 is another subject, not a variant). The entry's word
+ * vectors are embedded on first use and kept for the last {@link KEPT_ENTRIES} entries asked about.
+ */
+export async function wordsLikeEntry(engine: AnswerEngine, faqId: string, words: readonly string[], minCosine: number): Promise<Set<string>> {
+  const { words: ownWords, vectors: own } = await entryWordVectors(engine, faqId);
+  const alike = new Set<string>();
+  for (const word of words) {
+    const v = await engine.embed(word);
+    if (ownWords.some((u) => siblings(word, u))) continue;
+    if (ownWords.some((u) => word.length > u.length && word.endsWith(u)) || own.some((u, i) => dot(u, v) >= minCosine && !word.includes(ownWords[i]!))) alike.add(word);
+  }
+  return alike;
+}
+
+/** The two end alike (two characters or more) and neither holds the other: 租房补贴 and 购房补贴 narrow one thing two ways. */
+function siblings(a: string, b: string): boolean {
+  if (a.includes(b) || b.includes(a)) return false;
+  let shared = 0;
+  while (shared < a.length && shared < b.length && a[a.length - 1 - shared] === b[b.length - 1 - shared]) shared++;
+  return shared >= 2;
+}
+
+const KEPT_ENTRIES = 64;
+const ENTRY_WORD_VECTORS = new WeakMap<AnswerEngine, Map<string, Promise<{ words: string[]; vectors: Float32Array[] }>>>();
+
+function entryWordVectors(engine: AnswerEngine, faqId: string): Promise<{ words: string[]; vectors: Float32Array[] }> {
+  let kept = ENTRY_WORD_VECTORS.get(engine);
+  if (!kept) ENTRY_WORD_VECTORS.set(engine, (kept = new Map()));
+  let vectors = kept.get(faqId);
+  if (vectors) kept.delete(faqId);
+  else {
+    const words = [...(entryWordsOf(engine).entries.get(faqId) ?? [])].filter((w) => [...w].length >= 2);
+    vectors = Promise.all(words.map((w) => engine.embed(w))).then((v) => ({ words, vectors: v }));
+    // A failed forward pass is not kept: the next follow-up tries again.
+    vectors.catch(() => kept.delete(faqId));
+  }
+  kept.set(faqId, vectors);
+  if (kept.size > KEPT_ENTRIES) kept.delete(kept.keys().next().value!);
+  return vectors;
+}
+
+/** Both vectors are unit length. */
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}

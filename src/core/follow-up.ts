@@ -3,7 +3,7 @@ import { maskPersonalData } from "../log/mask.js";
 import { cleanText } from "../search/normalize.js";
 import type { Answer } from "./answer.js";
 import type { AnswerEngine } from "./engine.js";
-import { entryWordsOf, namesSubject } from "./entry-words.js";
+import { entryWordsOf, namesSubject, wordsLikeEntry } from "./entry-words.js";
 
 /**
  * Follow-up questions (那D类呢？ / 需要什么材料？) resolved against the conversation's last policy
@@ -36,6 +36,11 @@ export interface FollowUpOptions {
   shortChars: number;
   /** A short message answered alone at least this confidently stands alone (购房补贴, 人工电话多少) when no contextual reading is sure. Default 0.8. */
   sureAlone: number;
+  /**
+   * A word no entry uses, but this close in meaning (cosine of the words' own vectors) to a word of the
+   * conversation's entry, is a variant of the entry's subject (心理学 ~ 心理, 寒假 ~ 假期), not a new one. Default 0.8.
+   */
+  minWordCosine: number;
 }
 
 export const DEFAULT_FOLLOW_UP_OPENINGS: readonly string[] = ["那如果是", "那要是", "那如果", "如果是", "那么", "假如", "要是", "还有", "换成", "那"];
@@ -51,6 +56,7 @@ export const DEFAULT_FOLLOW_UP_OPTIONS: FollowUpOptions = {
   commonShare: 0.1,
   shortChars: 8,
   sureAlone: 0.8,
+  minWordCosine: 0.8,
 };
 
 /** The conversation's subject so far: its last policy question as understood. */
@@ -76,8 +82,10 @@ export interface FollowUpReading {
   focus: string;
   /** Its words, without question words and pointers. */
   content: string[];
-  /** One of them is used by no entry: a subject the knowledge base does not have. */
+  /** One of them is used by no entry: a subject the knowledge base may not have. */
   unknown: boolean;
+  /** Those words. */
+  unknownWords: string[];
   /** Many entries are asked with all of them (材料, 申请, 多久): the message names no subject of its own. */
   generic: boolean;
 }
@@ -93,11 +101,14 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   // A short message answered alone, unsurely and off the conversation's subject, is only a guess in a conversation.
   const weakAlone = short && alone.status === "answered" && alone.confidence < o.sureAlone && !related(engine, alone.faqId!, topic.faqId);
   const aloneOrGuess = (): ContextualAnswer => ({ answer: weakAlone ? engine.asSuggestion(alone) : alone });
-  // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help.
+  // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help,
+  // unless it is a variant of a word of the conversation's entry (心理学呢 after 紧缺学科, 寒假能办吗 after 受理时间).
+  const variants = reading.unknown && topic.faqId !== undefined ? await wordsLikeEntry(engine, topic.faqId, reading.unknownWords, o.minWordCosine) : new Set<string>();
+  const newSubject = reading.unknownWords.some((w) => !variants.has(w));
   // Small talk stays small talk unless its words are the knowledge base's own (怎么申请 after a question is not "what can
   // you do"); sure small talk (好的: 好 is a word of several entries) only when one of them names the subject (周末有人吗).
   const sureSmalltalk = () => engine.isSureSmalltalk(question) && !reading.content.some((w) => namesSubject(engine, w, topic.faqId, o.commonShare));
-  if (reading.unknown || (alone.status === "smalltalk" && (reading.content.length === 0 || sureSmalltalk()))) return aloneOrGuess();
+  if (newSubject || (alone.status === "smalltalk" && (reading.content.length === 0 || sureSmalltalk()))) return aloneOrGuess();
 
   const readings: ContextualAnswer[] = [];
   if (reading.marked && reading.focus) {
@@ -112,7 +123,8 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   const subjectLacking = topic.faqId === undefined && readFollowUp(engine, topic.question, o).unknown;
   if (inContext.status === "answered" && subjectLacking) inContext = await engine.ask(topic.question);
   // Read after the earlier question, the answer must still speak of this message's own words (那租房呢 is not 购房补贴).
-  if (inContext.status !== "answered" || covers(engine, inContext.faqId!, reading.content, topic.question)) readings.push({ answer: { ...inContext, question }, understood: joined });
+  if (inContext.status !== "answered" || covers(engine, inContext.faqId!, reading.content, topic.question, inContext.faqId === topic.faqId ? variants : new Set()))
+    readings.push({ answer: { ...inContext, question }, understood: joined });
 
   let contextual: ContextualAnswer | undefined;
   for (const r of readings) if (r.answer.status === "answered" && (!contextual || r.answer.confidence > contextual.answer.confidence)) contextual = r;
@@ -138,19 +150,11 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   return readings[0] ?? { answer: { ...inContext, question }, understood: joined };
 }
 
-/** Every word of `content` is a word of the entry (its phrasings or its answer) or of the earlier question. */
-function covers(engine: AnswerEngine, faqId: string, content: readonly string[], earlier: string): boolean {
+/** Every word of `content` is a word of the entry (its phrasings or its answer), of the earlier question, or one of the entry's `variants`. */
+function covers(engine: AnswerEngine, faqId: string, content: readonly string[], earlier: string, variants: ReadonlySet<string>): boolean {
   const said = new Set(engine.analyzer.analyze(earlier).tokens);
-  return entryCovers(
-    engine,
-    faqId,
-    content.filter((w) => !said.has(w)),
-  );
-}
-
-function entryCovers(engine: AnswerEngine, faqId: string, content: readonly string[]): boolean {
   const words = entryWordsOf(engine).entries.get(faqId);
-  return words !== undefined && content.every((w) => words.has(w));
+  return words !== undefined && content.every((w) => said.has(w) || variants.has(w) || words.has(w));
 }
 
 const QUESTION_WORDS: ReadonlySet<string> = new Set(DEFAULT_QUESTION_WORDS);
@@ -198,9 +202,10 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
     .terms.map((t) => t.token)
     .filter((w) => !QUESTION_WORDS.has(w) && !o.pointers.includes(w));
   const { phrasings, vocabulary } = entryWordsOf(engine);
+  const unknownWords = content.filter((w) => !vocabulary.has(w));
   // Together the words may still pin a subject down (子女 + 入学 + 材料): count the entries asked with them all.
   const holding = phrasings.filter((words) => content.every((w) => words.has(w))).length;
-  return { marked, focus, content, unknown: content.some((w) => !vocabulary.has(w)), generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
+  return { marked, focus, content, unknown: unknownWords.length > 0, unknownWords, generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
 }
 
 /** Two entries on one shelf of the knowledge base: the same sub-folder of faq/, or a shared tag. */

@@ -17,18 +17,27 @@ export const SMALLTALK_MAX_CHARS = 14;
  */
 export class SmalltalkMatcher {
   private readonly examples: { intent: SmalltalkIntent; clean: string; bigrams: Set<string>; words: Set<string> }[];
+  /** Examples that cleaning empties (👍, 👌): matched only as typed. */
+  private readonly symbols = new Map<string, SmalltalkIntent>();
 
   constructor(
     intents: readonly SmalltalkIntent[],
     private readonly words: (clean: string) => string[] = () => [],
   ) {
     this.examples = intents.flatMap((intent) =>
-      intent.examples.map((ex) => {
+      intent.examples.flatMap((ex) => {
         const clean = cleanText(ex);
         const compact = clean.replace(/\s+/g, "");
-        return { intent, clean: compact, bigrams: charBigrams(compact), words: new Set(words(clean)) };
+        if (!compact) this.symbols.set(ex.replace(/\s+/g, ""), intent);
+        return compact ? [{ intent, clean: compact, bigrams: charBigrams(compact), words: new Set(words(clean)) }] : [];
       }),
     );
+  }
+
+  /** The intent of a message that is exactly one of the examples cleaning empties (👍), or undefined. */
+  matchSymbols(message: string): SmalltalkMatch | undefined {
+    const intent = this.symbols.get(message.replace(/\s+/g, ""));
+    return intent ? { intent, similarity: 1 } : undefined;
   }
 
   /** Best intent for a cleaned message, or undefined when the message is not short small talk. */

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFollowUp } from "../../src/core/follow-up.js";
+import { askInContext, readFollowUp } from "../../src/core/follow-up.js";
+import { wordsLikeEntry } from "../../src/core/entry-words.js";
 import type { AnswerEngine } from "../../src/core/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
@@ -97,6 +98,28 @@ describe("follow-up questions", () => {
     await bot.runtime.bot.idle();
     const texts = (await bot.runtime.log.listGroups()).flatMap((g) => g.variants);
     expect(texts).toContain("需要交什么材料（接着上一个问题：人才公寓怎么申请）");
+  });
+});
+
+describe("a word the knowledge base never uses, in a follow-up", () => {
+  const asked = async (question: string, earlier: string) => {
+    const topic = await engine.ask(earlier);
+    expect(topic.status).toBe("answered");
+    return (await askInContext(engine, question, { question: earlier, faqId: topic.faqId! })).answer;
+  };
+
+  it("is read in context when it means what a word of the entry means (涵盖 ~ 覆盖) or narrows one (学历证书 is a 证书)", async () => {
+    expect(readFollowUp(engine, "涵盖哪些学科").unknownWords).toEqual(["涵盖"]);
+    expect((await engine.ask("涵盖哪些学科")).status).not.toBe("answered");
+    expect(await asked("涵盖哪些学科", "领军人才梯队服务基层项目是干嘛的")).toMatchObject({ status: "answered", faqId: "leading-talent-program" });
+    expect([...(await wordsLikeEntry(engine, "enroll-materials", ["学历证书"], 0.8))]).toEqual(["学历证书"]);
+  });
+
+  it("is a new subject when it is a sibling of the entry's word (租房补贴 beside 购房补贴) or only like another entry's", async () => {
+    expect([...(await wordsLikeEntry(engine, "housing-subsidy", ["租房补贴"], 0.8))]).toEqual([]);
+    expect((await asked("那租房补贴呢", "购房补贴能申请几次")).status).not.toBe("answered");
+    expect([...(await wordsLikeEntry(engine, "new-teacher-training", ["涵盖"], 0.8))]).toEqual([]);
+    expect((await asked("食堂伙食怎么样", "人才子女入学需要什么材料")).status).not.toBe("answered");
   });
 });
 

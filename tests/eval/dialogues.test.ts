@@ -8,7 +8,7 @@ import { engineFor } from "../helpers/engine.js";
  * in dialogues.jsonl (iterated on, so a floor, not a measurement; README "How well it answers" has the figures of the
  * batch measured once). The later batches in dialogues.jsonl are left to `npm run eval` to keep the suite fast.
  */
-const FLOOR = { followUpsRight: 0.72, followUpsWrong: 0.1, standaloneRight: 0.9, hijacked: 0.03 };
+const FLOOR = { followUpsRight: 0.76, followUpsWrong: 0.1, standaloneRight: 0.92, hijacked: 0.03 };
 
 let report: DialogueReport;
 
