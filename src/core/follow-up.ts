@@ -107,7 +107,8 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   const newSubject = reading.unknownWords.some((w) => !variants.has(w));
   // Small talk stays small talk unless its words are the knowledge base's own (怎么申请 after a question is not "what can
   // you do"); sure small talk (好的: 好 is a word of several entries) only when one of them names the subject (周末有人吗).
-  const sureSmalltalk = () => engine.isSureSmalltalk(question) && !reading.content.some((w) => namesSubject(engine, w, topic.faqId, o.commonShare));
+  const names = (w: string) => namesSubject(engine, w, topic.faqId, o.commonShare);
+  const sureSmalltalk = () => (engine.isSureSmalltalk(question) || (!reading.marked && courtesyBeside(engine, question, reading.content, names))) && !reading.content.some(names);
   if (newSubject || (alone.status === "smalltalk" && (reading.content.length === 0 || sureSmalltalk()))) return aloneOrGuess();
 
   const readings: ContextualAnswer[] = [];
@@ -148,6 +149,23 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   if (weakAlone && !subjectLacking && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
   // Nothing sure: a message that only makes sense after the earlier one keeps its contextual outcome (suggestions, 不知道).
   return readings[0] ?? { answer: { ...inContext, question }, understood: joined };
+}
+
+/**
+ * The message is sure small talk once the words of `content` that name no subject are taken out: a courtesy
+ * to someone (谢谢老师 → 谢谢). Only those words go, and what is left asks nothing: 好的需要什么材料 keeps 什么.
+ */
+function courtesyBeside(engine: AnswerEngine, question: string, content: readonly string[], names: (word: string) => boolean): boolean {
+  const plain = new Set(content.filter((w) => !names(w)));
+  if (plain.size === 0) return false;
+  const words = engine.analyzer.surfaceWords(cleanText(question).replace(/\s+/g, ""));
+  const kept = words.filter((w) => {
+    const tokens = engine.analyzer.analyze(w).tokens;
+    return tokens.length === 0 || !tokens.every((t) => plain.has(t));
+  });
+  // What is left must not ask anything (看什么 is a question about 评审, not small talk).
+  const asks = kept.some((w) => engine.analyzer.analyze(w).tokens.some((t) => QUESTION_WORDS.has(t)));
+  return kept.length > 0 && kept.length < words.length && !asks && engine.isSureSmalltalk(kept.join(""));
 }
 
 /** Every word of `content` is a word of the entry (its phrasings or its answer), of the earlier question, or one of the entry's `variants`. */

@@ -101,6 +101,16 @@ describe("follow-up questions", () => {
   });
 });
 
+describe("a courtesy to someone in a conversation (谢谢老师)", () => {
+  it("stays small talk when the words beside it name no subject, and a question beside it does not", async () => {
+    const topic = { question: "新教师跟岗学习是去哪个学校", faqId: "new-teacher-training" };
+    expect(engine.isSureSmalltalk("谢谢老师")).toBe(false);
+    for (const q of ["谢谢老师", "好的，谢谢老师！"]) expect((await askInContext(engine, q, topic)).answer.status, q).toBe("smalltalk");
+    expect((await askInContext(engine, "老师能申请吗", topic)).answer).toMatchObject({ status: "answered", faqId: "new-teacher-training" });
+    expect((await askInContext(engine, "评审看什么", { question: "政府特殊津贴怎么推荐", faqId: "special-allowance" })).answer.status).not.toBe("smalltalk");
+  });
+});
+
 describe("a word the knowledge base never uses, in a follow-up", () => {
   const asked = async (question: string, earlier: string) => {
     const topic = await engine.ask(earlier);
