@@ -2,7 +2,7 @@ import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
 import { maskPersonalData } from "../log/mask.js";
 import { Analyzer } from "../search/analyzer.js";
 import { dequantize, type Embedder, type QuantizedVector } from "../search/embedding.js";
-import { SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
+import { DEFAULT_QUESTION_WORDS, SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
 import type { RankWeights } from "../search/rank.js";
 import type { Answer, AnswerBase, Excerpt, Suggestion } from "./answer.js";
@@ -16,7 +16,7 @@ export interface EngineOptions {
   maxQuestionChars: number;
   /** Small talk at or above this similarity wins before any FAQ search. Default 0.75. */
   smalltalkSure: number;
-  /** Small talk at or above this similarity wins when no FAQ is confident. Default 0.5. */
+  /** Small talk at or above this similarity wins when no FAQ is confident, unless the message asks (a question word) and its example does not. Default 0.5. */
   smalltalkMaybe: number;
   decision: DecisionOptions;
   search: Partial<SearchOptions>;
@@ -78,6 +78,7 @@ export class AnswerEngine {
   readonly options: EngineOptions;
   private readonly index: SearchIndex;
   private readonly smalltalk: SmalltalkMatcher;
+  private readonly questionWords: ReadonlySet<string>;
   private readonly recentVectors = new Map<string, Promise<Float32Array>>();
   private readonly faqs: Map<string, FaqEntry>;
   private readonly policies: Map<string, PolicyDoc>;
@@ -110,6 +111,7 @@ export class AnswerEngine {
       this.options.search,
     );
     this.smalltalk = new SmalltalkMatcher(kb.smalltalk, (clean) => this.analyzer.words(clean));
+    this.questionWords = new Set(this.options.search.questionWords ?? DEFAULT_QUESTION_WORDS);
   }
 
   faq(id: string): FaqEntry | undefined {
@@ -204,7 +206,8 @@ export class AnswerEngine {
       const faq = this.faqs.get(decision.best.id)!;
       return { ...scored, status: "answered", faqId: faq.id, faq, sources: faq.source ? [faq.source] : [], ...this.citationOf(faq), text: text.answeredText(faq, this.policies) };
     }
-    if (chat && chat.similarity >= this.options.smalltalkMaybe) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
+    // Unsure small talk that asks something of its own (好的，在哪办 beside 好的) is a question: not answered, it is logged.
+    if (chat && chat.similarity >= this.options.smalltalkMaybe && !this.asksBeyond(core, chat.example)) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
     if (decision.status === "suggested") {
       const suggestions = decision.choices.map((e) => this.suggestion(e));
       return { ...scored, status: "suggested", suggestions, text: text.suggestedText(suggestions) };
@@ -235,6 +238,12 @@ export class AnswerEngine {
   /** Whether a message is small talk beyond doubt (好的, 谢谢): matched as surely as {@link screen} requires to skip the search. */
   isSureSmalltalk(question: string): boolean {
     return (this.chat(question)?.similarity ?? 0) >= this.options.smalltalkSure;
+  }
+
+  /** The message asks (a question word) and its small-talk example does not (哪里 in 好的，在哪办 beside 好的; not 你能回答哪些问题 beside 你能做什么). */
+  private asksBeyond(core: string, example: string): boolean {
+    const asks = (text: string) => this.analyzer.tokens(text).some((t) => this.questionWords.has(t));
+    return asks(core) && !asks(example);
   }
 
   /** Small talk, also behind courtesy words: 您好，请问有人吗 is 有人吗. */

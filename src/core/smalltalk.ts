@@ -5,6 +5,8 @@ import type { SmalltalkIntent } from "../knowledge/types.js";
 export interface SmalltalkMatch {
   intent: SmalltalkIntent;
   similarity: number;
+  /** The example it matched best, cleaned. */
+  example: string;
 }
 
 /** Small talk is short; a long message that contains 你好 is a question with a greeting. */
@@ -37,7 +39,7 @@ export class SmalltalkMatcher {
   /** The intent of a message that is exactly one of the examples cleaning empties (👍), or undefined. */
   matchSymbols(message: string): SmalltalkMatch | undefined {
     const intent = this.symbols.get(message.replace(/\s+/g, ""));
-    return intent ? { intent, similarity: 1 } : undefined;
+    return intent ? { intent, similarity: 1, example: message.trim() } : undefined;
   }
 
   /** Best intent for a cleaned message, or undefined when the message is not short small talk. */
@@ -49,7 +51,7 @@ export class SmalltalkMatcher {
     let best: SmalltalkMatch | undefined;
     for (const ex of this.examples) {
       const similarity = ex.clean === text ? 1 : Math.max(dice(bigrams, ex.bigrams), dice(words, ex.words));
-      if (!best || similarity > best.similarity) best = { intent: ex.intent, similarity };
+      if (!best || similarity > best.similarity) best = { intent: ex.intent, similarity, example: ex.clean };
     }
     return best;
   }

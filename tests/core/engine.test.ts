@@ -121,6 +121,12 @@ describe("AnswerEngine on the shipped sample knowledge base", () => {
     expect((await sample.ask("😀")).status).toBe("empty");
   });
 
+  it("takes unsure small talk that asks something its example does not for a question, so it is logged (好的，在哪办)", async () => {
+    for (const q of ["好的，在哪办", "好的 需要多久"]) expect((await sample.ask(q)).status, q).not.toBe("smalltalk");
+    expect(await sample.ask("你都能回答哪些问题")).toMatchObject({ status: "smalltalk", smalltalkIntent: "capability" });
+    expect(await sample.ask("谢谢老师")).toMatchObject({ status: "smalltalk", smalltalkIntent: "thanks" });
+  });
+
   it("answers the quick-start question with its citation", async () => {
     const a = await sample.ask("人才子女入学需要什么材料");
     expect(a.status).toBe("answered");
