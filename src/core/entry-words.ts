@@ -42,7 +42,7 @@ export function namesSubject(engine: AnswerEngine, word: string, faqId: string |
 /**
  * Of `words` (used by no entry), those that are a variant of a word of entry `faqId` (of two characters
  * or more: single characters mean too many things): that word narrowed (学历证书 is a 证书), or a word
- * whose own vector is at least `minCosine` from its vector (寒假 ~ 假期); never a sibling of one of its
+ * whose own vector is at least `minCosine` from its vector (涵盖 ~ 覆盖); never a sibling of one of its
  * words (租房补贴 beside 购房补贴 is another subject, not a variant). The entry's word
  * vectors are embedded on first use and kept for the last {@link KEPT_ENTRIES} entries asked about.
  */
@@ -50,9 +50,13 @@ export async function wordsLikeEntry(engine: AnswerEngine, faqId: string, words:
   const { words: ownWords, vectors: own } = await entryWordVectors(engine, faqId);
   const alike = new Set<string>();
   for (const word of words) {
-    const v = await engine.embed(word);
     if (ownWords.some((u) => siblings(word, u))) continue;
-    if (ownWords.some((u) => word.length > u.length && word.endsWith(u)) || own.some((u, i) => dot(u, v) >= minCosine && !word.includes(ownWords[i]!))) alike.add(word);
+    if (ownWords.some((u) => word.length > u.length && word.endsWith(u))) alike.add(word);
+    else {
+      // A word holding one of the entry's (人才公寓 holds 人才) is near it by construction, not by meaning.
+      const v = await engine.embed(word);
+      if (own.some((u, i) => dot(u, v) >= minCosine && !word.includes(ownWords[i]!))) alike.add(word);
+    }
   }
   return alike;
 }

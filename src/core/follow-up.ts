@@ -38,7 +38,7 @@ export interface FollowUpOptions {
   sureAlone: number;
   /**
    * A word no entry uses, but this close in meaning (cosine of the words' own vectors) to a word of the
-   * conversation's entry, is a variant of the entry's subject (心理学 ~ 心理, 寒假 ~ 假期), not a new one. Default 0.8.
+   * conversation's entry, is a variant of the entry's subject (涵盖 ~ 覆盖, 公布 ~ 公示), not a new one. Default 0.8.
    */
   minWordCosine: number;
 }
@@ -102,7 +102,7 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   const weakAlone = short && alone.status === "answered" && alone.confidence < o.sureAlone && !related(engine, alone.faqId!, topic.faqId);
   const aloneOrGuess = (): ContextualAnswer => ({ answer: weakAlone ? engine.asSuggestion(alone) : alone });
   // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help,
-  // unless it is a variant of a word of the conversation's entry (心理学呢 after 紧缺学科, 寒假能办吗 after 受理时间).
+  // unless it is a variant of a word of the conversation's entry (涵盖哪些学科 after an answer that speaks of 覆盖).
   const variants = reading.unknown && topic.faqId !== undefined ? await wordsLikeEntry(engine, topic.faqId, reading.unknownWords, o.minWordCosine) : new Set<string>();
   const newSubject = reading.unknownWords.some((w) => !variants.has(w));
   // Small talk stays small talk unless its words are the knowledge base's own (怎么申请 after a question is not "what can
