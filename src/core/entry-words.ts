@@ -1,3 +1,4 @@
+import { cosine } from "../search/embedding.js";
 import type { AnswerEngine } from "./engine.js";
 
 // The knowledge base's own words, per entry, as the follow-up reading needs them (learned from the
@@ -55,7 +56,7 @@ export async function wordsLikeEntry(engine: AnswerEngine, faqId: string, words:
     else {
       // A word holding one of the entry's (人才公寓 holds 人才) is near it by construction, not by meaning.
       const v = await engine.embed(word);
-      if (own.some((u, i) => dot(u, v) >= minCosine && !word.includes(ownWords[i]!))) alike.add(word);
+      if (own.some((u, i) => cosine(u, v) >= minCosine && !word.includes(ownWords[i]!))) alike.add(word);
     }
   }
   return alike;
@@ -86,11 +87,4 @@ function entryWordVectors(engine: AnswerEngine, faqId: string): Promise<{ words:
   kept.set(faqId, vectors);
   if (kept.size > KEPT_ENTRIES) kept.delete(kept.keys().next().value!);
   return vectors;
-}
-
-/** Both vectors are unit length. */
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }

@@ -1,3 +1,4 @@
+import { cosine } from "../search/embedding.js";
 import { DEFAULT_QUESTION_WORDS } from "../search/index.js";
 import { maskPersonalData } from "../log/mask.js";
 import { cleanText } from "../search/normalize.js";
@@ -158,14 +159,11 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
 function courtesyBeside(engine: AnswerEngine, question: string, content: readonly string[], names: (word: string) => boolean): boolean {
   const plain = new Set(content.filter((w) => !names(w)));
   if (plain.size === 0) return false;
-  const words = engine.analyzer.surfaceWords(cleanText(question).replace(/\s+/g, ""));
-  const kept = words.filter((w) => {
-    const tokens = engine.analyzer.analyze(w).tokens;
-    return tokens.length === 0 || !tokens.every((t) => plain.has(t));
-  });
+  const words = engine.analyzer.surfaceWords(cleanText(question).replace(/\s+/g, "")).map((text) => ({ text, tokens: engine.analyzer.analyze(text).tokens }));
+  const kept = words.filter(({ tokens }) => tokens.length === 0 || !tokens.every((t) => plain.has(t)));
   // What is left must not ask anything (看什么 is a question about 评审, not small talk).
-  const asks = kept.some((w) => engine.analyzer.analyze(w).tokens.some((t) => QUESTION_WORDS.has(t)));
-  return kept.length > 0 && kept.length < words.length && !asks && engine.isSureSmalltalk(kept.join(""));
+  const asks = kept.some(({ tokens }) => tokens.some((t) => QUESTION_WORDS.has(t)));
+  return kept.length > 0 && kept.length < words.length && !asks && engine.isSureSmalltalk(kept.map((w) => w.text).join(""));
 }
 
 /** Every word of `content` is a word of the entry (its phrasings or its answer), of the earlier question, or one of the entry's `variants`. */
@@ -278,13 +276,6 @@ function labelUnits(words: readonly string[]): string[] {
     } else out.push(w);
   }
   return out;
-}
-
-/** Both vectors are unit length. */
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-  return dot;
 }
 
 function isPolicyStatus(status: Answer["status"]): boolean {

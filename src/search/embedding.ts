@@ -31,6 +31,13 @@ export function l2Normalize(v: Float32Array): Float32Array {
   return out;
 }
 
+/** Cosine of two unit-length vectors: their dot product. */
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  return dot;
+}
+
 /** Symmetric int8 quantisation of a vector (deterministic: the same vector always gives the same codes). */
 export function quantize(v: Float32Array): QuantizedVector {
   let max = 0;
