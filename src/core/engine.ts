@@ -1,7 +1,7 @@
 import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
 import { maskPersonalData } from "../log/mask.js";
 import { Analyzer } from "../search/analyzer.js";
-import { dequantize, type Embedder, type QuantizedVector } from "../search/embedding.js";
+import type { Embedder, QuantizedVector } from "../search/embedding.js";
 import { DEFAULT_QUESTION_WORDS, SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
 import type { RankWeights } from "../search/rank.js";
@@ -79,6 +79,7 @@ export class AnswerEngine {
   private readonly index: SearchIndex;
   private readonly smalltalk: SmalltalkMatcher;
   private readonly questionWords: ReadonlySet<string>;
+  private readonly embedder: Embedder;
   private readonly recentVectors = new Map<string, Promise<Float32Array>>();
   private readonly faqs: Map<string, FaqEntry>;
   private readonly policies: Map<string, PolicyDoc>;
@@ -86,30 +87,16 @@ export class AnswerEngine {
 
   constructor(
     readonly kb: KnowledgeBase,
-    private readonly vectors: EngineVectors,
+    vectors: EngineVectors,
     options: Partial<EngineOptions> = {},
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options, decision: { ...DEFAULT_DECISION, ...options.decision } };
+    // Only the embedder is kept: the stored vectors live on in the index's tables, not twice.
+    this.embedder = vectors.embedder;
     this.analyzer = new Analyzer({ dictionary: kb.dictionary, synonyms: kb.synonyms });
     this.faqs = new Map(kb.faqs.map((f) => [f.id, f]));
     this.policies = new Map(kb.policies.map((p) => [p.id, p]));
-    const cited = new Set(kb.faqs.flatMap((f) => (f.source?.article ? [passageId(f.source.doc, f.source.article)] : [])));
-    this.index = new SearchIndex(
-      this.analyzer,
-      kb.faqs.map((f) => {
-        const phrasings = [f.question, ...f.alternates];
-        return {
-          id: f.id,
-          phrasings,
-          answer: f.answer,
-          vectors: phrasings.map((p) => vectors.vectorOf(embeddingText(p))),
-          ...(f.answer.trim() && { answerVector: vectors.vectorOf(answerEmbeddingText(f.answer)) }),
-        };
-      }),
-      kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), title: a.title, text: a.text, uncovered: !cited.has(passageId(p.id, a.key)) }))),
-      kb.outOfScope.flatMap((g) => g.examples.map((x) => ({ text: x.text, vector: vectors.vectorOf(embeddingText(x.text)) }))),
-      this.options.search,
-    );
+    this.index = knowledgeIndex(kb, vectors, this.analyzer, this.options.search);
     this.smalltalk = new SmalltalkMatcher(kb.smalltalk, (clean) => this.analyzer.words(clean));
     this.questionWords = new Set(this.options.search.questionWords ?? DEFAULT_QUESTION_WORDS);
   }
@@ -143,12 +130,6 @@ export class AnswerEngine {
     return { ...base, status: "suggested", sources: [], suggestions, text: text.suggestedText(suggestions) };
   }
 
-  /** The stored vector of an entry's main question (unit length), or undefined for an unknown id. */
-  questionVector(faqId: string): Float32Array | undefined {
-    const faq = this.faqs.get(faqId);
-    return faq ? dequantize(this.vectors.vectorOf(embeddingText(faq.question))) : undefined;
-  }
-
   /** The sentence vector of a question. */
   embed(question: string): Promise<Float32Array> {
     const key = embeddingText(question);
@@ -159,7 +140,7 @@ export class AnswerEngine {
       this.recentVectors.set(key, known);
       return known;
     }
-    const vector = this.vectors.embedder.embed(key);
+    const vector = this.embedder.embed(key);
     this.recentVectors.set(key, vector);
     if (this.recentVectors.size > RECENT_VECTORS) this.recentVectors.delete(this.recentVectors.keys().next().value!);
     // A failed forward pass is not remembered: the next ask tries again.
@@ -280,6 +261,31 @@ export class AnswerEngine {
     if (!doc || !article) return undefined;
     return { doc: doc.id, docTitle: doc.title, article: article.key, title: article.title, text: article.text };
   }
+}
+
+/**
+ * The index of a knowledge base with its stored vectors. A function of its own, not part of the
+ * constructor: closures made there would keep `vectors` (the whole embedding cache) alive for
+ * the engine's life, a second copy of every vector the index already holds.
+ */
+function knowledgeIndex(kb: KnowledgeBase, vectors: EngineVectors, analyzer: Analyzer, options: Partial<SearchOptions>): SearchIndex {
+  const cited = new Set(kb.faqs.flatMap((f) => (f.source?.article ? [passageId(f.source.doc, f.source.article)] : [])));
+  return new SearchIndex(
+    analyzer,
+    kb.faqs.map((f) => {
+      const phrasings = [f.question, ...f.alternates];
+      return {
+        id: f.id,
+        phrasings,
+        answer: f.answer,
+        vectors: phrasings.map((p) => vectors.vectorOf(embeddingText(p))),
+        ...(f.answer.trim() && { answerVector: vectors.vectorOf(answerEmbeddingText(f.answer)) }),
+      };
+    }),
+    kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), title: a.title, text: a.text, uncovered: !cited.has(passageId(p.id, a.key)) }))),
+    kb.outOfScope.flatMap((g) => g.examples.map((x) => ({ text: x.text, vector: vectors.vectorOf(embeddingText(x.text)) }))),
+    options,
+  );
 }
 
 /** Sentence vectors of recent texts kept per engine: the same question comes often, a follow-up re-reads the earlier one. */

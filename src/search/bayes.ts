@@ -9,11 +9,51 @@ import type { QueryTerm } from "./score.js";
  */
 export interface BayesClass {
   /** Token → weighted count. */
-  counts: Map<string, number>;
+  counts: { get(token: string): number | undefined };
   total: number;
 }
 
-export function bayesClass(weighted: Iterable<[tokens: readonly string[], weight: number]>): BayesClass {
+/**
+ * Weighted counts as two sorted arrays, searched by bisection: a class per entry, and a `Map`
+ * per class would cost about 2 KB each (DESIGN.md, "Memory and time at scale"); the posterior reads five classes per question.
+ */
+class CountTable {
+  /** The tokens' numbers, ascending. */
+  private readonly numbers: Int32Array;
+  private readonly values: Float64Array;
+
+  constructor(
+    counts: ReadonlyMap<string, number>,
+    private readonly numbering: TokenNumbering,
+  ) {
+    const entries = [...counts].map(([t, v]) => [numbering.add(t), v] as const).sort((a, b) => a[0] - b[0]);
+    this.numbers = Int32Array.from(entries, ([n]) => n);
+    this.values = Float64Array.from(entries, ([, v]) => v);
+  }
+
+  get(token: string): number | undefined {
+    const n = this.numbering.numberOf(token);
+    if (n === undefined) return undefined;
+    let lo = 0;
+    let hi = this.numbers.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.numbers[mid]!;
+      if (at === n) return this.values[mid];
+      if (at < n) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+}
+
+/** Numbers for tokens, shared by the classes of one index (token-set.ts's TokenArena is one). */
+export interface TokenNumbering {
+  numberOf(token: string): number | undefined;
+  add(token: string): number;
+}
+
+export function bayesClass(weighted: Iterable<[tokens: readonly string[], weight: number]>, numbering: TokenNumbering): BayesClass {
   const counts = new Map<string, number>();
   let total = 0;
   for (const [tokens, weight] of weighted) {
@@ -22,7 +62,7 @@ export function bayesClass(weighted: Iterable<[tokens: readonly string[], weight
       total += weight;
     }
   }
-  return { counts, total };
+  return { counts: new CountTable(counts, numbering), total };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Term } from "./analyzer.js";
 import type { PassageMatch } from "./index-types.js";
 import { recall, type DocTokens, type PreparedQuery, type QueryTerm } from "./score.js";
 import type { TermStats } from "./term-stats.js";
+import type { TokenLookup } from "./token-set.js";
 
 /**
  * The heaviest word the question has and the best phrasing lacks, and the reverse, each as a
@@ -10,7 +11,7 @@ import type { TermStats } from "./term-stats.js";
  */
 export function termDifferences(terms: readonly QueryTerm[], phrasing: { terms: readonly Term[]; tokens: DocTokens }, stats: TermStats): { missingPeak: number; extraPeak: number } {
   const asked = new Set(terms.flatMap((t) => [t.token, ...(t.parts ?? [])]));
-  const has = (token: string, parts: readonly string[] | undefined, set: ReadonlySet<string>) => set.has(token) || (parts ?? []).some((p) => set.has(p));
+  const has = (token: string, parts: readonly string[] | undefined, set: TokenLookup) => set.has(token) || (parts ?? []).some((p) => set.has(p));
   const top = Math.max(0, ...terms.map((t) => t.weight)) || 1;
   const missingPeak = terms.reduce((m, t) => (has(t.token, t.parts, phrasing.tokens.all) ? m : Math.max(m, t.weight)), 0) / top;
   const weights = phrasing.terms.map((t) => stats.weight(t.token));

@@ -70,10 +70,22 @@ export function queryCodes(query: Float32Array): { codes: Int16Array; scale: num
 
 const QUERY_RANGE = 16383;
 
+/** One question's vector made ready to score against a {@link VectorTable}, vector by vector. */
+export interface TableQuery {
+  /** Cosine with vector `i`. */
+  cosine(i: number): number;
+  /** The largest cosine with vectors `start` … `end - 1` (-1 for an empty range). */
+  maxCosine(start: number, end: number): number;
+  /** Cosines with the vectors `rows` names, in that order. */
+  cosinesAt(rows: Int32Array): Float32Array;
+}
+
 /**
  * All stored vectors of one kind, scored against a query by brute force: in WebAssembly SIMD
  * (dot-kernel.ts) where the engine has it, else a JavaScript loop over one flat int8 array (the
- * reference; the two agree to 1e-4). See `npm run bench` for the cost per vector.
+ * reference; the two agree to 1e-4). See `npm run bench` for the cost per vector. A table built
+ * with `signBits` can also name the vectors whose signs differ least from the query's
+ * ({@link closest}): how a large table avoids scoring every vector.
  */
 export class VectorTable {
   readonly size: number;
@@ -85,10 +97,10 @@ export class VectorTable {
   constructor(
     vectors: readonly QuantizedVector[],
     readonly dimensions: number,
-    { simd = true }: { simd?: boolean } = {},
+    { simd = true, signBits = false }: { simd?: boolean; signBits?: boolean } = {},
   ) {
     this.size = vectors.length;
-    this.kernel = simd ? Int8DotKernel.create(vectors.length, dimensions) : undefined;
+    this.kernel = simd ? Int8DotKernel.create(vectors.length, dimensions, { signBits }) : undefined;
     this.codes = this.kernel ? undefined : new Int8Array(vectors.length * dimensions);
     this.scales = new Float32Array(vectors.length);
     vectors.forEach((v, i) => {
@@ -108,26 +120,94 @@ export class VectorTable {
       for (let i = 0; i < this.size; i++) out[i] = sums[i]! * q.scale * this.scales[i]!;
       return out;
     }
+    for (let i = 0; i < this.size; i++) out[i] = this.plainCosine(query, i);
+    return out;
+  }
+
+  /** The query ready for cosines one vector (or one run of vectors) at a time: each the same number {@link cosines} gives. */
+  query(query: Float32Array): TableQuery {
+    const kernel = this.kernel;
+    if (!kernel) {
+      const cosine = (i: number) => Math.fround(this.plainCosine(query, i));
+      return {
+        cosine,
+        cosinesAt: (rows) => Float32Array.from(rows, cosine),
+        maxCosine: (start, end) => {
+          let max = -1;
+          for (let i = start; i < end; i++) max = Math.max(max, cosine(i));
+          return max;
+        },
+      };
+    }
+    const q = queryCodes(query);
+    const maxCosine = (start: number, end: number) => {
+      if (end <= start) return -1;
+      // Another question may have used the kernel since: put this one back first.
+      if (!kernel.holds(q.codes)) kernel.setQuery(q.codes);
+      const sums = kernel.dotsOf(start, end - start);
+      let max = -1;
+      // Rounded to float32 as {@link cosines} stores them, so both give the same numbers.
+      for (let i = 0; i < sums.length; i++) max = Math.max(max, Math.fround(sums[i]! * q.scale * this.scales[start + i]!));
+      return max;
+    };
+    const cosinesAt = (rows: Int32Array) => {
+      if (!kernel.holds(q.codes)) kernel.setQuery(q.codes);
+      const sums = kernel.dotsAt(rows);
+      const out = new Float32Array(rows.length);
+      for (let i = 0; i < rows.length; i++) out[i] = sums[i]! * q.scale * this.scales[rows[i]!]!;
+      return out;
+    };
+    return { cosine: (i) => maxCosine(i, i + 1), maxCosine, cosinesAt };
+  }
+
+  /**
+   * The `count` vectors whose signs differ least from the query's, in storage order (all of
+   * them in a table of at most `count`): an approximate nearest set, to be scored exactly
+   * with {@link query}. Without sign bits (or without the kernel), every vector.
+   */
+  closest(query: Float32Array, count: number): Int32Array {
+    const kernel = this.kernel;
+    if (!kernel?.hasSignBits || this.size <= count) return Int32Array.from({ length: this.size }, (_, i) => i);
+    kernel.setQuery(queryCodes(query).codes);
+    const distances = kernel.distances();
+    // A histogram of the distances (0 … bits) finds the cut without sorting.
+    const histogram = new Uint32Array(kernel.paddedDims + 1);
+    for (let i = 0; i < distances.length; i++) histogram[distances[i]!]!++;
+    let cut = 0;
+    for (let below = 0; cut < histogram.length && below + histogram[cut]! < count; cut++) below += histogram[cut]!;
+    // One pass: those below the cut from the front, those at it after them until the count is reached.
+    const out = new Int32Array(count);
+    let below = 0;
+    for (let d = 0; d < cut; d++) below += histogram[d]!;
+    let front = 0;
+    let back = below;
+    for (let i = 0; i < distances.length; i++) {
+      const d = distances[i]!;
+      if (d < cut) out[front++] = i;
+      else if (d === cut && back < count) out[back++] = i;
+    }
+    return out.sort();
+  }
+
+  private plainCosine(query: Float32Array, i: number): number {
     const d = this.dimensions;
     const codes = this.codes!;
+    const base = i * d;
     // Four running sums: independent additions the CPU can overlap (about twice as fast as one).
     const tail = d - (d % 4);
-    for (let i = 0, base = 0; i < this.size; i++, base += d) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let j = 0;
-      for (; j < tail; j += 4) {
-        s0 += query[j]! * codes[base + j]!;
-        s1 += query[j + 1]! * codes[base + j + 1]!;
-        s2 += query[j + 2]! * codes[base + j + 2]!;
-        s3 += query[j + 3]! * codes[base + j + 3]!;
-      }
-      for (; j < d; j++) s0 += query[j]! * codes[base + j]!;
-      out[i] = (s0 + s1 + s2 + s3) * this.scales[i]!;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j < tail; j += 4) {
+      s0 += query[j]! * codes[base + j]!;
+      s1 += query[j + 1]! * codes[base + j + 1]!;
+      s2 += query[j + 2]! * codes[base + j + 2]!;
+      s3 += query[j + 3]! * codes[base + j + 3]!;
     }
-    return out;
+    for (; j < d; j++) s0 += query[j]! * codes[base + j]!;
+    return (s0 + s1 + s2 + s3) * this.scales[i]!;
   }
 }
 

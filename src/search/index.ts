@@ -12,6 +12,7 @@ import type { EntryMatch, IndexEntry, IndexPassage, OutOfScopeText, PassageMatch
 import { LexicalCandidates } from "./retrieval.js";
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from "./search-options.js";
 import { rankPassages, termDifferences } from "./differences.js";
+import { TokenArena } from "./token-set.js";
 
 // The index's parts, one file each: index-types.ts (what it is built from and returns),
 // search-options.ts (its options and their defaults), retrieval.ts (lexical candidates from
@@ -19,11 +20,9 @@ import { rankPassages, termDifferences } from "./differences.js";
 export type { EntryMatch, IndexEntry, IndexPassage, OutOfScopeText, PassageMatch, SearchResult } from "./index-types.js";
 export { DEFAULT_QUESTION_WORDS, DEFAULT_SEARCH_OPTIONS, type SearchOptions } from "./search-options.js";
 
+/** A phrasing as the index keeps it: its words are analysed again on demand (termDifferences), not kept per phrasing. */
 interface Phrasing extends ScoredText {
   entry: number;
-  terms: Term[];
-  tokens: DocTokens;
-  bigrams: Set<string>;
 }
 
 /** Classifier features: words, compound parts and character bigrams of the joined words. */
@@ -32,9 +31,9 @@ function classifierFeatures(terms: readonly { token: string; parts?: readonly st
   return [...words, ...[...charBigrams(terms.map((t) => t.token).join(""))].map((b) => `b:${b}`)];
 }
 
-function docTokens(terms: readonly Term[]): DocTokens {
-  const words = new Set(terms.map((t) => t.token));
-  return { all: new Set([...words, ...terms.flatMap((t) => t.parts)]), words };
+function docTokens(terms: readonly Term[], arena: TokenArena): DocTokens {
+  const words = terms.map((t) => t.token);
+  return { all: arena.set([...words, ...terms.flatMap((t) => t.parts)]), words: arena.set(words) };
 }
 
 /**
@@ -77,28 +76,37 @@ export class SearchIndex {
     options: Partial<SearchOptions> = {},
   ) {
     this.options = { ...DEFAULT_SEARCH_OPTIONS, ...options };
-    this.entries = [...entries];
+    // The vectors live on in the dense tables only: the entries keep their words.
+    this.entries = entries.map(({ vectors: _vectors, answerVector: _answerVector, ...entry }) => entry);
+    const arena = new TokenArena();
     const units: string[][] = [];
+    /** The analysed words of each phrasing, while the index is built (the classifier's features). */
+    const phrasingTerms: Term[][] = [];
     this.entries.forEach((entry, e) => {
       const ids: number[] = [];
       const unit: Term[] = [];
       for (const text of entry.phrasings) {
         const a = analyzer.analyze(text);
         ids.push(this.phrasings.length);
-        this.phrasings.push({ entry: e, text, terms: a.terms, tokens: docTokens(a.terms), bigrams: charBigrams(a.terms.map((t) => t.token).join("")) });
-        unit.push(...a.terms);
+        const terms = a.terms;
+        phrasingTerms.push(terms);
+        this.phrasings.push({ entry: e, text, tokens: docTokens(terms, arena), bigrams: arena.set(charBigrams(terms.map((t) => t.token).join(""))) });
+        unit.push(...terms);
       }
       this.byEntry.push(ids);
-      this.entryTokens.push(docTokens(unit));
+      this.entryTokens.push(docTokens(unit, arena));
       const answer = analyzer.analyze(entry.answer).terms;
-      this.answerTokens.push(docTokens(answer));
-      this.allTokens.push(docTokens([...unit, ...answer]));
+      this.answerTokens.push(docTokens(answer, arena));
+      this.allTokens.push(docTokens([...unit, ...answer], arena));
       const flat = (terms: Term[]) => terms.flatMap((t) => [t.token, ...t.parts]);
       this.classes.push(
-        bayesClass([
-          [flat(unit), 1],
-          [flat(answer), this.options.bayesAnswerWeight],
-        ]),
+        bayesClass(
+          [
+            [flat(unit), 1],
+            [flat(answer), this.options.bayesAnswerWeight],
+          ],
+          arena,
+        ),
       );
       units.push(flat(unit), flat(answer));
     });
@@ -116,16 +124,19 @@ export class SearchIndex {
           if (terms.length > 0) backgroundSentences.push(terms);
         }
       }
-      return { id: p.id, tokens: docTokens(a.terms), title: docTokens(analyzer.analyze(p.title).terms) };
+      return { id: p.id, tokens: docTokens(a.terms, arena), title: docTokens(analyzer.analyze(p.title).terms, arena) };
     });
     this.outOfScope = new OutOfScopeExamples(
       outOfScope.map(({ text }) => {
         const terms = analyzer.analyze(text).terms;
-        return { text, terms, tokens: docTokens(terms), bigrams: charBigrams(terms.map((t) => t.token).join("")) };
+        return { text, terms, tokens: docTokens(terms, arena), bigrams: arena.set(charBigrams(terms.map((t) => t.token).join(""))) };
       }),
       new Set(this.options.questionWords),
     );
-    this.background = bayesClass(uncovered.map((t) => [t, this.options.bayesAnswerWeight]));
+    this.background = bayesClass(
+      uncovered.map((t) => [t, this.options.bayesAnswerWeight]),
+      arena,
+    );
     this.stats = new TermStats(units, this.options);
     const w = (t: string) => this.stats.weight(t);
     for (const d of [
@@ -146,7 +157,7 @@ export class SearchIndex {
       this.entries.length <= this.options.exhaustiveBelow
         ? new SoftmaxClassifier(
             [
-              ...this.phrasings.map((p) => ({ features: classifierFeatures(p.terms), label: p.entry })),
+              ...this.phrasings.map((p, i) => ({ features: classifierFeatures(phrasingTerms[i]!), label: p.entry })),
               ...backgroundSentences.map((terms) => ({ features: classifierFeatures(terms), label: background })),
               // Out-of-scope examples are the staff's own "none of the entries" questions.
               ...this.outOfScope.examples.map((x) => ({ features: classifierFeatures(x.terms), label: background })),
@@ -163,7 +174,8 @@ export class SearchIndex {
       this.stats,
       this.options,
     );
-    this.dense = denseTables(this.entries, outOfScope);
+    this.dense = denseTables(entries, outOfScope, this.options);
+    arena.trim();
   }
 
   /**
@@ -172,7 +184,7 @@ export class SearchIndex {
    */
   search(core: string, query?: Float32Array, rankWeights: RankWeights = this.options.rankWeights): SearchResult {
     const terms = this.typos.resolve(this.analyzer.terms(core, true));
-    const meaning = query && this.dense ? meaningOf(this.dense, query, this.phrasingEntry, this.entries.length, this.options.denseCandidates) : undefined;
+    const meaning = query && this.dense ? meaningOf(this.dense, query, this.phrasingEntry, this.entries.length, this.options) : undefined;
     if (terms.length === 0 && !meaning)
       return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, outOfScopeCosine: 0, missingPeak: 0, extraPeak: 0, entries: [], passages: () => [] };
     const totalWeight = terms.reduce((n, t) => n + t.weight, 0) || 1;
@@ -208,7 +220,7 @@ export class SearchIndex {
       const entryRecall = recall(prepared, this.entryTokens[e]!, partWeight);
       const answerRecall = recall(prepared, this.answerTokens[e]!, partWeight);
       const coverage = recall(prepared, this.allTokens[e]!, partWeight);
-      const cosine = meaning ? Math.max(0, meaning.entryCosine[e]!) : 0;
+      const cosine = meaning ? Math.max(0, meaning.entryCosine(e)) : 0;
       const answerCosine = meaning ? Math.max(0, meaning.answerCosine(e)) : 0;
       bestPhrasing.set(this.entries[e]!.id, best.index);
       entries.push({
@@ -241,7 +253,8 @@ export class SearchIndex {
     if (terms.length > 0) this.addPosteriors(leaders, terms);
     for (const m of leaders) m.score = rankScore(m, rankWeights, probs !== undefined);
     entries.sort(byScore);
-    const differences = entries[0] ? termDifferences(terms, this.phrasings[bestPhrasing.get(entries[0].id)!]!, this.stats) : { missingPeak: 0, extraPeak: 0 };
+    const leading = entries[0] && this.phrasings[bestPhrasing.get(entries[0].id)!]!;
+    const differences = leading ? termDifferences(terms, { terms: this.analyzer.analyze(leading.text).terms, tokens: leading.tokens }, this.stats) : { missingPeak: 0, extraPeak: 0 };
     const lexicalLeader = entries.reduce<EntryMatch | undefined>((b, m) => (!b || m.phrasingScore > b.phrasingScore ? m : b), undefined)?.id;
     const denseLeader = meaning && meaning.nearest[0] !== undefined ? this.entries[meaning.nearest[0]]!.id : undefined;
 

@@ -1,12 +1,17 @@
 import type { Term } from "./analyzer.js";
 import type { DocTokens, QueryTerm } from "./score.js";
+import type { TokenLookup } from "./token-set.js";
 
-/** A short text scored like a phrasing: its analysed words, tokens and character bigrams. */
+/** A short text scored like a phrasing: its tokens and character bigrams. */
 export interface ScoredText {
   text: string;
-  terms: Term[];
   tokens: DocTokens;
-  bigrams: Set<string>;
+  bigrams: TokenLookup;
+}
+
+/** An out-of-scope example keeps its analysed words too (the classifier's features; examples are few). */
+export interface ExampleText extends ScoredText {
+  terms: Term[];
 }
 
 export interface OutOfScopeMatch {
@@ -31,7 +36,7 @@ export class OutOfScopeExamples {
   private calls = 0;
 
   constructor(
-    readonly examples: readonly ScoredText[],
+    readonly examples: readonly ExampleText[],
     private readonly questionWords: ReadonlySet<string>,
   ) {
     examples.forEach((x, i) => {

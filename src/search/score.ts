@@ -2,6 +2,7 @@
  * Pure scoring functions. Nothing here knows about FAQs or files: inputs are token lists and a
  * weight function, outputs are numbers in [0, 1].
  */
+import type { TokenLookup } from "./token-set.js";
 
 /** A query word with the weight it carries (discounted for a typo-corrected word) and, for a compound, its parts. */
 export interface QueryTerm {
@@ -12,8 +13,8 @@ export interface QueryTerm {
 
 /** A document's tokens: `all` includes compound parts; `words` are the whole words (for precision). */
 export interface DocTokens {
-  all: ReadonlySet<string>;
-  words: ReadonlySet<string>;
+  all: TokenLookup;
+  words: TokenLookup;
   /** Sum of the weights of `words`, computed once when the document is indexed. */
   wordWeight?: number;
 }
@@ -45,7 +46,7 @@ function bitCount(mask: number): number {
 }
 
 /** Share of a compound's characters covered by those of its parts that the document has. */
-function partCredit(term: PreparedTerm, doc: ReadonlySet<string>): number {
+function partCredit(term: PreparedTerm, doc: TokenLookup): number {
   if (term.spans.length === 0) return 0;
   let covered = 0;
   for (const { part, mask } of term.spans) if (doc.has(part)) covered |= mask;
@@ -145,7 +146,7 @@ export function charBigrams(text: string): Set<string> {
 }
 
 /** Sørensen–Dice coefficient of two sets. */
-export function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+export function dice(a: TokenLookup, b: TokenLookup): number {
   if (a.size === 0 || b.size === 0) return 0;
   let common = 0;
   for (const x of a) if (b.has(x)) common++;

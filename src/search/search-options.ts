@@ -40,6 +40,13 @@ export interface SearchOptions {
   classifier: ClassifierOptions;
   /** Entries nearest in meaning that join the lexical candidates, whatever words they share. Default 10. */
   denseCandidates: number;
+  /**
+   * From this many phrasings on, the nearest in meaning are found in two steps: every phrasing
+   * ranked by how many signs of its vector differ from the question's (an eighth of the bytes,
+   * no multiplication), then the `keep` share of them with the fewest scored exactly. Below it,
+   * every phrasing is scored exactly. Default from 50,000 phrasings, keep 1 %.
+   */
+  densePrefilter: { from: number; keep: number };
 }
 
 /**
@@ -60,4 +67,5 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   exhaustiveBelow: 300,
   classifier: DEFAULT_CLASSIFIER_OPTIONS,
   denseCandidates: 10,
+  densePrefilter: { from: 50_000, keep: 0.01 },
 };

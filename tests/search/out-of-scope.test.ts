@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { OutOfScopeExamples, type ScoredText } from "../../src/search/out-of-scope.js";
+import { OutOfScopeExamples, type ExampleText, type ScoredText } from "../../src/search/out-of-scope.js";
 
 /** A hand-made example: words as tokens (no analyzer needed for the lookup). */
-const example = (text: string, words: string[]): ScoredText => ({ text, terms: [], tokens: { all: new Set(words), words: new Set(words) }, bigrams: new Set() });
+const example = (text: string, words: string[]): ExampleText => ({ text, terms: [], tokens: { all: new Set(words), words: new Set(words) }, bigrams: new Set() });
 const term = (token: string) => ({ token, weight: 1 });
 
 describe("OutOfScopeExamples.nearest", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { charBigrams, dice, fBeta, weightedOverlap, type DocTokens } from "../../src/search/score.js";
 import { posteriors, bayesClass } from "../../src/search/bayes.js";
+import { TokenArena } from "../../src/search/token-set.js";
 
 const doc = (words: string[], parts: string[] = []): DocTokens => ({ all: new Set([...words, ...parts]), words: new Set(words) });
 const unit = () => 1;
@@ -57,8 +58,9 @@ describe("scoring functions", () => {
   });
 
   it("naive Bayes posteriors favour the class whose words the question uses", () => {
-    const a = bayesClass([[["公寓", "租金"], 1]]);
-    const b = bayesClass([[["购房", "补贴"], 1]]);
+    const numbering = new TokenArena();
+    const a = bayesClass([[["公寓", "租金"], 1]], numbering);
+    const b = bayesClass([[["购房", "补贴"], 1]], numbering);
     const p = posteriors(
       [a, b],
       [
@@ -70,6 +72,21 @@ describe("scoring functions", () => {
     );
     expect(p[0]).toBeGreaterThan(0.9);
     expect(p[0]! + p[1]!).toBeCloseTo(1);
+  });
+
+  it("a class's counts add up repeated words and weights, and know nothing else", () => {
+    const c = bayesClass(
+      [
+        [["公寓", "租金", "公寓"], 1],
+        [["公寓", "申请"], 0.3],
+      ],
+      new TokenArena(),
+    );
+    expect(c.counts.get("公寓")).toBeCloseTo(2.3);
+    expect(c.counts.get("申请")).toBeCloseTo(0.3);
+    expect(c.counts.get("租金")).toBe(1);
+    expect(c.counts.get("购房")).toBeUndefined();
+    expect(c.total).toBeCloseTo(3.6);
   });
 });
 

@@ -1,0 +1,106 @@
+/**
+ * The token sets of an index as numbers in one shared array. An index holds several sets per
+ * phrasing and per entry; a `Set` per set costs several hundred bytes even for a dozen tokens,
+ * which at 100,000 entries was most of the heap (DESIGN.md, "Memory and time at scale"). Iteration keeps insertion
+ * order, as a `Set`'s does, so sums over a set do not change.
+ */
+
+/** What scoring needs of a set of tokens: a JavaScript `Set` is one, so is a {@link TokenSet}. */
+export interface TokenLookup extends Iterable<string> {
+  readonly size: number;
+  has(token: string): boolean;
+}
+
+/** Up to this many tokens a linear scan is as fast as a bisection and needs no sorted copy. */
+const LINEAR_UP_TO = 16;
+
+/** Every distinct token of an index with a number, and every token set of the index in one Int32Array. */
+export class TokenArena {
+  private readonly numbers = new Map<string, number>();
+  private readonly tokens: string[] = [];
+  /** Each set's numbers in insertion order, then, for a long set, the same numbers sorted. */
+  data = new Int32Array(4096);
+  private used = 0;
+
+  numberOf(token: string): number | undefined {
+    return this.numbers.get(token);
+  }
+
+  tokenOf(n: number): string {
+    return this.tokens[n]!;
+  }
+
+  /** The token's number, given it if it has none yet. */
+  add(token: string): number {
+    let n = this.numbers.get(token);
+    if (n === undefined) {
+      n = this.tokens.push(token) - 1;
+      this.numbers.set(token, n);
+    }
+    return n;
+  }
+
+  /** A set of the distinct tokens of `tokens`. */
+  set(tokens: Iterable<string>): TokenSet {
+    const seen = new Set<number>();
+    for (const t of tokens) seen.add(this.add(t));
+    const own = [...seen];
+    const start = this.append(own);
+    const sortedAt = own.length > LINEAR_UP_TO ? this.append(own.sort((a, b) => a - b)) : -1;
+    return new TokenSet(this, start, own.length, sortedAt);
+  }
+
+  /** Gives back the unused tail of the array once the index is built. */
+  trim(): void {
+    this.data = this.data.slice(0, this.used);
+  }
+
+  private append(values: readonly number[]): number {
+    if (this.used + values.length > this.data.length) {
+      const grown = new Int32Array(Math.max(this.data.length * 2, this.used + values.length));
+      grown.set(this.data.subarray(0, this.used));
+      this.data = grown;
+    }
+    const at = this.used;
+    this.data.set(values, at);
+    this.used += values.length;
+    return at;
+  }
+}
+
+export class TokenSet implements TokenLookup {
+  constructor(
+    private readonly arena: TokenArena,
+    private readonly start: number,
+    readonly size: number,
+    /** Where the sorted copy starts, or -1 for a set short enough to scan. */
+    private readonly sortedAt: number,
+  ) {}
+
+  has(token: string): boolean {
+    const n = this.arena.numberOf(token);
+    return n !== undefined && this.hasNumber(n);
+  }
+
+  private hasNumber(n: number): boolean {
+    const data = this.arena.data;
+    if (this.sortedAt < 0) {
+      for (let i = this.start, end = this.start + this.size; i < end; i++) if (data[i] === n) return true;
+      return false;
+    }
+    let lo = this.sortedAt;
+    let hi = this.sortedAt + this.size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = data[mid]!;
+      if (at === n) return true;
+      if (at < n) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    for (let i = 0; i < this.size; i++) yield this.arena.tokenOf(this.arena.data[this.start + i]!);
+  }
+}
