@@ -12,7 +12,7 @@ import type { EntryMatch, IndexEntry, IndexPassage, OutOfScopeText, PassageMatch
 import { LexicalCandidates } from "./retrieval.js";
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from "./search-options.js";
 import { rankPassages, termDifferences } from "./differences.js";
-import { TokenArena } from "./token-set.js";
+import { TokenArena, TokenUnion } from "./token-set.js";
 
 // The index's parts, one file each: index-types.ts (what it is built from and returns),
 // search-options.ts (its options and their defaults), retrieval.ts (lexical candidates from
@@ -48,6 +48,7 @@ export class SearchIndex {
   private readonly byEntry: number[][] = [];
   private readonly entryTokens: DocTokens[] = [];
   private readonly answerTokens: DocTokens[] = [];
+  /** Each entry's phrasings and answer together: a view of the two sets above, for the coverage signal. */
   private readonly allTokens: DocTokens[] = [];
   private readonly passages: { id: string; tokens: DocTokens; title: DocTokens }[];
   /** Questions no entry answers. */
@@ -80,7 +81,8 @@ export class SearchIndex {
     this.entries = entries.map(({ vectors: _vectors, answerVector: _answerVector, ...entry }) => entry);
     const arena = new TokenArena();
     const units: string[][] = [];
-    /** The analysed words of each phrasing, while the index is built (the classifier's features). */
+    /** The analysed words of each phrasing while the index is built: the classifier's features, so only when it is on (a large index would hold millions of words for nothing). */
+    const classifierOn = this.entries.length <= this.options.exhaustiveBelow;
     const phrasingTerms: Term[][] = [];
     this.entries.forEach((entry, e) => {
       const ids: number[] = [];
@@ -89,7 +91,7 @@ export class SearchIndex {
         const a = analyzer.analyze(text);
         ids.push(this.phrasings.length);
         const terms = a.terms;
-        phrasingTerms.push(terms);
+        if (classifierOn) phrasingTerms.push(terms);
         this.phrasings.push({ entry: e, text, tokens: docTokens(terms, arena), bigrams: arena.set(charBigrams(terms.map((t) => t.token).join(""))) });
         unit.push(...terms);
       }
@@ -97,7 +99,9 @@ export class SearchIndex {
       this.entryTokens.push(docTokens(unit, arena));
       const answer = analyzer.analyze(entry.answer).terms;
       this.answerTokens.push(docTokens(answer, arena));
-      this.allTokens.push(docTokens([...unit, ...answer], arena));
+      const own = this.entryTokens[e]!;
+      const answerOwn = this.answerTokens[e]!;
+      this.allTokens.push({ all: new TokenUnion(own.all, answerOwn.all), words: new TokenUnion(own.words, answerOwn.words) });
       const flat = (terms: Term[]) => terms.flatMap((t) => [t.token, ...t.parts]);
       this.classes.push(
         bayesClass(
@@ -144,7 +148,6 @@ export class SearchIndex {
       ...this.outOfScope.examples.map((x) => x.tokens),
       ...this.entryTokens,
       ...this.answerTokens,
-      ...this.allTokens,
       ...this.passages.flatMap((p) => [p.tokens, p.title]),
     ]) {
       d.wordWeight = sumWeights(d.words, w);
@@ -153,19 +156,18 @@ export class SearchIndex {
     this.entries.forEach((entry, e) => this.indexOf.set(entry.id, e));
     this.typos = new TypoResolver(this.stats);
     const background = this.entries.length; // the extra class: uncovered policy text
-    this.classifier =
-      this.entries.length <= this.options.exhaustiveBelow
-        ? new SoftmaxClassifier(
-            [
-              ...this.phrasings.map((p, i) => ({ features: classifierFeatures(phrasingTerms[i]!), label: p.entry })),
-              ...backgroundSentences.map((terms) => ({ features: classifierFeatures(terms), label: background })),
-              // Out-of-scope examples are the staff's own "none of the entries" questions.
-              ...this.outOfScope.examples.map((x) => ({ features: classifierFeatures(x.terms), label: background })),
-            ],
-            this.entries.length + 1,
-            this.options.classifier,
-          )
-        : undefined;
+    this.classifier = classifierOn
+      ? new SoftmaxClassifier(
+          [
+            ...this.phrasings.map((p, i) => ({ features: classifierFeatures(phrasingTerms[i]!), label: p.entry })),
+            ...backgroundSentences.map((terms) => ({ features: classifierFeatures(terms), label: background })),
+            // Out-of-scope examples are the staff's own "none of the entries" questions.
+            ...this.outOfScope.examples.map((x) => ({ features: classifierFeatures(x.terms), label: background })),
+          ],
+          this.entries.length + 1,
+          this.options.classifier,
+        )
+      : undefined;
     this.phrasingEntry = this.phrasings.map((p) => p.entry);
     this.lexical = new LexicalCandidates(
       this.phrasingEntry,

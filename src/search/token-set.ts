@@ -104,3 +104,26 @@ export class TokenSet implements TokenLookup {
     for (let i = 0; i < this.size; i++) yield this.arena.tokenOf(this.arena.data[this.start + i]!);
   }
 }
+
+/** Two sets seen as one (an entry's phrasings and its answer) without a third copy; iteration: the first's tokens, then the second's the first lacks. */
+export class TokenUnion implements TokenLookup {
+  constructor(
+    private readonly first: TokenLookup,
+    private readonly second: TokenLookup,
+  ) {}
+
+  has(token: string): boolean {
+    return this.first.has(token) || this.second.has(token);
+  }
+
+  get size(): number {
+    let n = this.first.size;
+    for (const t of this.second) if (!this.first.has(t)) n++;
+    return n;
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    yield* this.first;
+    for (const t of this.second) if (!this.first.has(t)) yield t;
+  }
+}

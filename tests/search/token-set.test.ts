@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TokenArena } from "../../src/search/token-set.js";
+import { TokenArena, TokenUnion } from "../../src/search/token-set.js";
 
 describe("TokenArena and TokenSet", () => {
   it("holds the distinct tokens in insertion order, short and long sets alike", () => {
@@ -35,5 +35,15 @@ describe("TokenArena and TokenSet", () => {
     expect(empty.size).toBe(0);
     expect([...empty]).toEqual([]);
     expect(empty.has("")).toBe(false);
+  });
+
+  it("a union has what either set has, each token once, the first set's order first", () => {
+    const arena = new TokenArena();
+    const union = new TokenUnion(arena.set(["入学", "材料"]), arena.set(["材料", "户口", "证明"]));
+    expect([...union]).toEqual(["入学", "材料", "户口", "证明"]);
+    expect(union.size).toBe(4);
+    expect(union.has("户口")).toBe(true);
+    expect(union.has("入学")).toBe(true);
+    expect(union.has("补贴")).toBe(false);
   });
 });
