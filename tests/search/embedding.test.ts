@@ -54,9 +54,13 @@ describe("embedding cache", () => {
     const e = await defaultEmbedder();
     const file = join(await tempDir(), ".cache", "embeddings.bin");
     const first = await EmbeddingCache.open(file, e);
-    const [v1] = await first.vectorsOf(["子女入学", "购房补贴"]);
+    const [v1, v2] = await first.vectorsOf(["子女入学", "购房补贴"]);
     expect(first.stats).toMatchObject({ embedded: 2, reused: 0 });
     expect(await first.save()).toBeUndefined();
+    // Read back, every vector is its own (they share one block of memory, each at its own place).
+    const peek = await EmbeddingCache.open(file, e);
+    expect(peek.get("子女入学")).toEqual(v1);
+    expect(peek.get("购房补贴")).toEqual(v2);
 
     const second = await EmbeddingCache.open(file, e);
     const [again] = await second.vectorsOf(["子女入学"]);
