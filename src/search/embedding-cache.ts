@@ -122,17 +122,13 @@ export class EmbeddingCache {
     const d = this.embedder.dimensions;
     let at = eol + 1;
     const entries = new Map<string, QuantizedVector>();
-    const count = Number(header.count);
-    // One block for every vector's codes, each vector a view of it: 100,000 small allocations freed after a
-    // build leave the process's memory in holes it cannot give back; one large block goes back whole.
-    const codesBlock = new Int8Array(Math.max(0, Math.min(count, Math.floor((bytes.length - eol) / (8 + d)))) * d);
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < Number(header.count); i++) {
       if (at + 4 > bytes.length) return `${this.file} is truncated; it will be rebuilt`;
       const len = bytes.readUInt32LE(at);
       if (at + 8 + len + d > bytes.length) return `${this.file} is truncated; it will be rebuilt`;
       const text = bytes.subarray(at + 4, at + 4 + len).toString("utf8");
       const scale = bytes.readFloatLE(at + 4 + len);
-      const codes = codesBlock.subarray(i * d, (i + 1) * d);
+      const codes = new Int8Array(d);
       codes.set(new Int8Array(bytes.buffer, bytes.byteOffset + at + 8 + len, d));
       entries.set(text, { codes, scale });
       at += 8 + len + d;
