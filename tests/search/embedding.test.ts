@@ -57,7 +57,7 @@ describe("embedding cache", () => {
     const [v1, v2] = await first.vectorsOf(["子女入学", "购房补贴"]);
     expect(first.stats).toMatchObject({ embedded: 2, reused: 0 });
     expect(await first.save()).toBeUndefined();
-    // Read back, every vector is its own (they share one block of memory, each at its own place).
+    // Read back, every vector is its own.
     const peek = await EmbeddingCache.open(file, e);
     expect(peek.get("子女入学")).toEqual(v1);
     expect(peek.get("购房补贴")).toEqual(v2);
