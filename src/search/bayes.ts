@@ -1,4 +1,5 @@
 import type { QueryTerm } from "./score.js";
+import { indexOfSorted } from "./token-set.js";
 
 /**
  * A multinomial naive Bayes view of the knowledge base: each entry is a class (its phrasings,
@@ -33,17 +34,8 @@ class CountTable {
 
   get(token: string): number | undefined {
     const n = this.numbering.numberOf(token);
-    if (n === undefined) return undefined;
-    let lo = 0;
-    let hi = this.numbers.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = this.numbers[mid]!;
-      if (at === n) return this.values[mid];
-      if (at < n) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    const at = n === undefined ? -1 : indexOfSorted(this.numbers, 0, this.numbers.length, n);
+    return at < 0 ? undefined : this.values[at];
   }
 }
 

@@ -79,36 +79,27 @@ export function meaningOf(dense: DenseTables, query: Float32Array, phrasingEntry
     if (c === undefined) known.set(e, (c = phrasings.maxCosine(dense.entryStart[e]!, dense.entryStart[e + 1]!)));
     return c;
   };
-  const rows = dense.phrasings.closest(query, Math.ceil(options.densePrefilter.keep * dense.phrasings.size));
+  const rows = phrasings.closest(Math.ceil(options.densePrefilter.keep * dense.phrasings.size));
   const cosines = phrasings.cosinesAt(rows);
-  // Each entry's best kept phrasing ranks it; the leaders then get their exact cosine over all their phrasings.
-  const best = new Map<number, number>();
+  // Each entry's best kept phrasing ranks it. Rows ascend and an entry's phrasings are adjacent, so
+  // its rows come together, and the entries in index order (topIndexes breaks ties by position).
+  const near: number[] = [];
+  const nearCosine: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     const e = phrasingEntry[rows[i]!]!;
-    if (!(best.get(e)! >= cosines[i]!)) best.set(e, cosines[i]!);
-  }
-  // Nearest first; ties: the lower index first, as topIndexes orders them.
-  const byCosine = (a: readonly [number, number], b: readonly [number, number]) => b[1] - a[1] || a[0] - b[0];
-  const nearest = leaders(best, options.denseCandidates, byCosine)
-    .map(([e]) => [e, entryCosine(e)] as const)
-    .sort(byCosine)
-    .map(([e]) => e);
-  return { entryCosine, nearest, answerCosine, outOfScopeCosine };
-}
-
-/** The `k` first of `items` in `order`, without sorting them all (there may be thousands, k is about ten). */
-function leaders<T>(items: Iterable<T>, k: number, order: (a: T, b: T) => number): T[] {
-  const best: T[] = [];
-  for (const item of items) {
-    if (best.length === k && order(item, best[k - 1]!) >= 0) continue;
-    let at = best.length < k ? best.length : k - 1;
-    best[at] = item;
-    while (at > 0 && order(best[at]!, best[at - 1]!) < 0) {
-      [best[at - 1], best[at]] = [best[at]!, best[at - 1]!];
-      at--;
+    const last = near.length - 1;
+    if (near[last] === e) nearCosine[last] = Math.max(nearCosine[last]!, cosines[i]!);
+    else {
+      near.push(e);
+      nearCosine.push(cosines[i]!);
     }
   }
-  return best;
+  // The leaders then get their exact cosine over all their phrasings.
+  const nearest = topIndexes(Float32Array.from(nearCosine), options.denseCandidates)
+    .map((i) => [near[i]!, entryCosine(near[i]!)] as const)
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([e]) => e);
+  return { entryCosine, nearest, answerCosine, outOfScopeCosine };
 }
 
 function maxOf(values: Float32Array): number {

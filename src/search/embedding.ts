@@ -78,6 +78,12 @@ export interface TableQuery {
   maxCosine(start: number, end: number): number;
   /** Cosines with the vectors `rows` names, in that order. */
   cosinesAt(rows: Int32Array): Float32Array;
+  /**
+   * The `count` vectors whose signs differ least from the query's, in storage order (all of
+   * them in a table of at most `count`): an approximate nearest set, to be scored exactly with
+   * the methods above. Without sign bits (or without the kernel), every vector.
+   */
+  closest(count: number): Int32Array;
 }
 
 /**
@@ -85,7 +91,7 @@ export interface TableQuery {
  * (dot-kernel.ts) where the engine has it, else a JavaScript loop over one flat int8 array (the
  * reference; the two agree to 1e-4). See `npm run bench` for the cost per vector. A table built
  * with `signBits` can also name the vectors whose signs differ least from the query's
- * ({@link closest}): how a large table avoids scoring every vector.
+ * ({@link TableQuery.closest}): how a large table avoids scoring every vector.
  */
 export class VectorTable {
   readonly size: number;
@@ -131,6 +137,7 @@ export class VectorTable {
       const cosine = (i: number) => Math.fround(this.plainCosine(query, i));
       return {
         cosine,
+        closest: () => this.everyRow(),
         cosinesAt: (rows) => Float32Array.from(rows, cosine),
         maxCosine: (start, end) => {
           let max = -1;
@@ -157,36 +164,16 @@ export class VectorTable {
       for (let i = 0; i < rows.length; i++) out[i] = sums[i]! * q.scale * this.scales[rows[i]!]!;
       return out;
     };
-    return { cosine: (i) => maxCosine(i, i + 1), maxCosine, cosinesAt };
+    const closest = (count: number) => {
+      if (!kernel.hasSignBits || this.size <= count) return this.everyRow();
+      if (!kernel.holds(q.codes)) kernel.setQuery(q.codes);
+      return closestOf(kernel.distances(), kernel.paddedDims, count);
+    };
+    return { cosine: (i) => maxCosine(i, i + 1), maxCosine, cosinesAt, closest };
   }
 
-  /**
-   * The `count` vectors whose signs differ least from the query's, in storage order (all of
-   * them in a table of at most `count`): an approximate nearest set, to be scored exactly
-   * with {@link query}. Without sign bits (or without the kernel), every vector.
-   */
-  closest(query: Float32Array, count: number): Int32Array {
-    const kernel = this.kernel;
-    if (!kernel?.hasSignBits || this.size <= count) return Int32Array.from({ length: this.size }, (_, i) => i);
-    kernel.setQuery(queryCodes(query).codes);
-    const distances = kernel.distances();
-    // A histogram of the distances (0 … bits) finds the cut without sorting.
-    const histogram = new Uint32Array(kernel.paddedDims + 1);
-    for (let i = 0; i < distances.length; i++) histogram[distances[i]!]!++;
-    let cut = 0;
-    for (let below = 0; cut < histogram.length && below + histogram[cut]! < count; cut++) below += histogram[cut]!;
-    // One pass: those below the cut from the front, those at it after them until the count is reached.
-    const out = new Int32Array(count);
-    let below = 0;
-    for (let d = 0; d < cut; d++) below += histogram[d]!;
-    let front = 0;
-    let back = below;
-    for (let i = 0; i < distances.length; i++) {
-      const d = distances[i]!;
-      if (d < cut) out[front++] = i;
-      else if (d === cut && back < count) out[back++] = i;
-    }
-    return out.sort();
+  private everyRow(): Int32Array {
+    return Int32Array.from({ length: this.size }, (_, i) => i);
   }
 
   private plainCosine(query: Float32Array, i: number): number {
@@ -209,6 +196,26 @@ export class VectorTable {
     for (; j < d; j++) s0 += query[j]! * codes[base + j]!;
     return (s0 + s1 + s2 + s3) * this.scales[i]!;
   }
+}
+
+/** The indexes of the `count` smallest of `distances` (each 0 … `bits`), ascending (ties: the lower indexes). */
+function closestOf(distances: Int32Array, bits: number, count: number): Int32Array {
+  // A histogram of the distances finds the cut without sorting.
+  const histogram = new Uint32Array(bits + 1);
+  for (let i = 0; i < distances.length; i++) histogram[distances[i]!]!++;
+  let cut = 0;
+  let below = 0;
+  for (; cut < histogram.length && below + histogram[cut]! < count; cut++) below += histogram[cut]!;
+  // One pass: those below the cut from the front, those at it after them until the count is reached.
+  const out = new Int32Array(count);
+  let front = 0;
+  let back = below;
+  for (let i = 0; i < distances.length; i++) {
+    const d = distances[i]!;
+    if (d < cut) out[front++] = i;
+    else if (d === cut && back < count) out[back++] = i;
+  }
+  return out.sort();
 }
 
 /** Indexes of the `k` largest values, largest first (ties: lower index first). */

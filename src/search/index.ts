@@ -48,8 +48,8 @@ export class SearchIndex {
   private readonly byEntry: number[][] = [];
   private readonly entryTokens: DocTokens[] = [];
   private readonly answerTokens: DocTokens[] = [];
-  /** Each entry's phrasings and answer together: a view of the two sets above, for the coverage signal. */
-  private readonly allTokens: DocTokens[] = [];
+  /** Each entry's phrasings and answer together: a view of the two sets above, for the coverage signal (recall only). */
+  private readonly allTokens: Pick<DocTokens, "all">[] = [];
   private readonly passages: { id: string; tokens: DocTokens; title: DocTokens }[];
   /** Questions no entry answers. */
   private readonly outOfScope: OutOfScopeExamples;
@@ -88,9 +88,8 @@ export class SearchIndex {
       const ids: number[] = [];
       const unit: Term[] = [];
       for (const text of entry.phrasings) {
-        const a = analyzer.analyze(text);
+        const { terms } = analyzer.analyze(text);
         ids.push(this.phrasings.length);
-        const terms = a.terms;
         if (classifierOn) phrasingTerms.push(terms);
         this.phrasings.push({ entry: e, text, tokens: docTokens(terms, arena), bigrams: arena.set(charBigrams(terms.map((t) => t.token).join(""))) });
         unit.push(...terms);
@@ -99,9 +98,7 @@ export class SearchIndex {
       this.entryTokens.push(docTokens(unit, arena));
       const answer = analyzer.analyze(entry.answer).terms;
       this.answerTokens.push(docTokens(answer, arena));
-      const own = this.entryTokens[e]!;
-      const answerOwn = this.answerTokens[e]!;
-      this.allTokens.push({ all: new TokenUnion(own.all, answerOwn.all), words: new TokenUnion(own.words, answerOwn.words) });
+      this.allTokens.push({ all: new TokenUnion(this.entryTokens[e]!.all, this.answerTokens[e]!.all) });
       const flat = (terms: Term[]) => terms.flatMap((t) => [t.token, ...t.parts]);
       this.classes.push(
         bayesClass(

@@ -109,7 +109,7 @@ export function prepareQuery(query: readonly QueryTerm[]): PreparedQuery {
 }
 
 /** Share of the question's weight found in the document: the recall half of {@link overlap}, for when precision is not needed. */
-export function recall(query: PreparedQuery, doc: DocTokens, partWeight = 1): number {
+export function recall(query: PreparedQuery, doc: Pick<DocTokens, "all">, partWeight = 1): number {
   let matched = 0;
   for (const term of query.terms) {
     if (doc.all.has(term.token)) matched += term.weight;

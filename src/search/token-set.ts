@@ -11,6 +11,20 @@ export interface TokenLookup extends Iterable<string> {
   has(token: string): boolean;
 }
 
+/** Where `n` is among `values[from]` … `values[to - 1]` (ascending), by bisection; -1 when it is not. */
+export function indexOfSorted(values: Int32Array, from: number, to: number, n: number): number {
+  let lo = from;
+  let hi = to - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = values[mid]!;
+    if (at === n) return mid;
+    if (at < n) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /** Up to this many tokens a linear scan is as fast as a bisection and needs no sorted copy. */
 const LINEAR_UP_TO = 16;
 
@@ -88,16 +102,7 @@ export class TokenSet implements TokenLookup {
       for (let i = this.start, end = this.start + this.size; i < end; i++) if (data[i] === n) return true;
       return false;
     }
-    let lo = this.sortedAt;
-    let hi = this.sortedAt + this.size - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = data[mid]!;
-      if (at === n) return true;
-      if (at < n) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return indexOfSorted(data, this.sortedAt, this.sortedAt + this.size, n) >= 0;
   }
 
   *[Symbol.iterator](): Iterator<string> {

@@ -75,14 +75,14 @@ describe("the WebAssembly dot kernel", () => {
     for (const target of [3, 1200, 4999]) {
       const noise = unitVectors(1, 512, target)[0]!;
       const query = l2Normalize(vectors[target]!.map((x, j) => x + 0.7 * noise[j]!));
-      const kept = table.closest(query, 100);
+      const kept = table.query(query).closest(100);
       expect(kept.length).toBe(100);
       expect([...kept]).toContain(target);
       const cosines = table.cosines(query);
       const best = [...cosines.keys()].sort((a, b) => cosines[b]! - cosines[a]!)[0];
       expect(best).toBe(target);
     }
-    expect(new VectorTable(vectors.slice(0, 50).map(quantize), 512).closest(vectors[0]!, 100).length).toBe(50);
+    expect(new VectorTable(vectors.slice(0, 50).map(quantize), 512).query(vectors[0]!).closest(100).length).toBe(50);
   });
 
   it("turns the query into int16 codes with one scale", () => {
