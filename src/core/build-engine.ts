@@ -4,7 +4,8 @@ import type { Embedder } from "../search/embedding.js";
 import { EmbeddingCache } from "../search/embedding-cache.js";
 import { defaultEmbedder } from "../search/onnx-embedder.js";
 import { DEFAULT_DECISION } from "./decide.js";
-import { AnswerEngine, knowledgeTexts, type EngineOptions } from "./engine.js";
+import { AnswerEngine, type EngineOptions } from "./engine.js";
+import { knowledgeTexts } from "./knowledge-index.js";
 import { fitModel, type FitOptions, type FitVectors, type LabelledQuestion } from "./fit.js";
 import { readModel, staleness, writeModel, type KnowledgeModel } from "./model-file.js";
 

@@ -1,12 +1,14 @@
 import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
 import { maskPersonalData } from "../log/mask.js";
 import { Analyzer } from "../search/analyzer.js";
-import type { Embedder, QuantizedVector } from "../search/embedding.js";
+import type { Embedder } from "../search/embedding.js";
 import { DEFAULT_QUESTION_WORDS, SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
 import type { RankWeights } from "../search/rank.js";
 import type { Answer, AnswerBase, Excerpt, Suggestion } from "./answer.js";
 import { DEFAULT_DECISION, decide, type DecisionOptions } from "./decide.js";
+import { placeElsewhere } from "./elsewhere.js";
+import { embeddingText, knowledgeIndex, type EngineVectors } from "./knowledge-index.js";
 import type { KnowledgeModel } from "./model-file.js";
 import * as text from "./reply-text.js";
 import { SmalltalkMatcher, type SmalltalkMatch } from "./smalltalk.js";
@@ -31,34 +33,6 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   decision: DEFAULT_DECISION,
   search: {},
 };
-
-/** Passage ids in the search index are `doc#article`, the same form the web page links to. */
-export const passageId = (doc: string, article: string) => `${doc}#${article}`;
-
-/** The form of a text that is embedded, for knowledge and questions alike: normalised, without filler. */
-export const embeddingText = (text: string) => normalize(text).core;
-
-/** Short answers say enough in their first lines; the embedding model reads at most a few hundred tokens. */
-const ANSWER_EMBEDDING_CHARS = 200;
-export const answerEmbeddingText = (answer: string) => embeddingText(answer.slice(0, ANSWER_EMBEDDING_CHARS));
-
-/** The meaning side of an engine: the query embedder and the knowledge texts' stored vectors. */
-export interface EngineVectors {
-  embedder: Embedder;
-  /** The stored vector of an embedding text (every phrasing, non-empty answer and out-of-scope example has one). */
-  vectorOf(text: string): QuantizedVector;
-}
-
-/** Texts of a knowledge base that get a stored vector (in embedding form). */
-export function knowledgeTexts(kb: Pick<KnowledgeBase, "faqs" | "outOfScope">): string[] {
-  const texts = new Set<string>();
-  for (const f of kb.faqs) {
-    for (const p of [f.question, ...f.alternates]) texts.add(embeddingText(p));
-    if (f.answer.trim()) texts.add(answerEmbeddingText(f.answer));
-  }
-  for (const g of kb.outOfScope) for (const x of g.examples) texts.add(embeddingText(x.text));
-  return [...texts];
-}
 
 /**
  * Questions with no Chinese and fewer than two Latin words of two letters or more
@@ -183,6 +157,15 @@ export class AnswerEngine {
     const outOfScope = result.outOfScopeExample !== undefined ? { outOfScope: { example: result.outOfScopeExample, score: round(result.outOfScopeScore) } } : {};
     const scored = { ...base, score: best?.score ?? 0, confidence: decision.confidence, suggestions: guesses, candidates, ...outOfScope };
 
+    // Another place's policy (深圳的租房补贴) is not answered from this one's: the reply says so and offers this place's nearest entries.
+    const elsewhere = decision.status === "answered" || decision.status === "suggested" ? placeElsewhere(core, bot.jurisdiction, this.analyzer, (w) => this.index.knows(w)) : undefined;
+    if (elsewhere && best) {
+      const suggestions = result.entries
+        .filter((e) => e.score >= best.score - this.options.decision.suggestWindow)
+        .slice(0, this.options.decision.maxSuggestions)
+        .map((e) => this.suggestion(e));
+      return { ...scored, status: "suggested", suggestions, text: text.elsewhereText(bot, elsewhere, suggestions) };
+    }
     if (decision.status === "answered") {
       const faq = this.faqs.get(decision.best.id)!;
       return { ...scored, status: "answered", faqId: faq.id, faq, sources: faq.source ? [faq.source] : [], ...this.citationOf(faq), text: text.answeredText(faq, this.policies) };
@@ -261,31 +244,6 @@ export class AnswerEngine {
     if (!doc || !article) return undefined;
     return { doc: doc.id, docTitle: doc.title, article: article.key, title: article.title, text: article.text };
   }
-}
-
-/**
- * The index of a knowledge base with its stored vectors. A function of its own, not part of the
- * constructor: closures made there would keep `vectors` (the whole embedding cache) alive for
- * the engine's life, a second copy of every vector the index already holds.
- */
-function knowledgeIndex(kb: KnowledgeBase, vectors: EngineVectors, analyzer: Analyzer, options: Partial<SearchOptions>): SearchIndex {
-  const cited = new Set(kb.faqs.flatMap((f) => (f.source?.article ? [passageId(f.source.doc, f.source.article)] : [])));
-  return new SearchIndex(
-    analyzer,
-    kb.faqs.map((f) => {
-      const phrasings = [f.question, ...f.alternates];
-      return {
-        id: f.id,
-        phrasings,
-        answer: f.answer,
-        vectors: phrasings.map((p) => vectors.vectorOf(embeddingText(p))),
-        ...(f.answer.trim() && { answerVector: vectors.vectorOf(answerEmbeddingText(f.answer)) }),
-      };
-    }),
-    kb.policies.flatMap((p) => p.articles.map((a) => ({ id: passageId(p.id, a.key), title: a.title, text: a.text, uncovered: !cited.has(passageId(p.id, a.key)) }))),
-    kb.outOfScope.flatMap((g) => g.examples.map((x) => ({ text: x.text, vector: vectors.vectorOf(embeddingText(x.text)) }))),
-    options,
-  );
 }
 
 /** Sentence vectors of recent texts kept per engine: the same question comes often, a follow-up re-reads the earlier one. */

@@ -4,7 +4,8 @@ import { fitRankWeights, PRIOR_RANK_WEIGHTS, RANK_FEATURE_NAMES, rankScore, type
 import { calibrate, DEFAULT_TARGETS, type CalibrationSample, type CalibrationTargets } from "./calibrate.js";
 import { answerBlocked, DEFAULT_DECISION, FEATURE_NAMES, features, outOfScopeLookAlike, PRIOR_DECISION } from "./decide.js";
 import type { SearchResult } from "../search/index.js";
-import { AnswerEngine, embeddingText, type EngineOptions, type EngineVectors } from "./engine.js";
+import { AnswerEngine, type EngineOptions } from "./engine.js";
+import { embeddingText, type EngineVectors } from "./knowledge-index.js";
 import { knowledgeHash, MODEL_SCHEMA_VERSION, type FitSources, type KnowledgeModel } from "./model-file.js";
 
 /**

@@ -23,6 +23,14 @@ export function suggestedText(choices: readonly Suggestion[]): string {
   return `您是不是想问：\n${lines.join("\n")}\n请回复序号（如 1），或换个说法再问。`;
 }
 
+/** Another place's policy asked (bot.yaml `jurisdiction`): said plainly, with this place's nearest entries as choices. */
+export function elsewhereText(bot: BotConfig, place: string, choices: readonly Suggestion[]): string {
+  const scope = `本助手解答的是${bot.jurisdiction}的政策，${place}的规定请向当地有关部门咨询。`;
+  if (choices.length === 0) return `${scope}\n${contactLine(bot)}`;
+  const lines = choices.map((c, i) => `${i + 1}. ${c.question}`);
+  return `${scope}\n如果您想了解${bot.jurisdiction}的相关规定：\n${lines.join("\n")}\n请回复序号（如 1），或换个说法再问。`;
+}
+
 export function contactLine(bot: BotConfig): string {
   const c = bot.staffContact;
   return `人工咨询：${c.phone}（${c.hours}），地址：${c.address}${c.email ? `，邮箱：${c.email}` : ""}`;

@@ -29,6 +29,7 @@ export function parseBotConfig(file: string, source: string, problems: Knowledge
   const staffContact: BotConfig["staffContact"] = { phone: need("phone"), address: need("address"), hours: need("hours") };
   const email = c.string("email", false, { en: "write the e-mail address as text", zh: "电子邮箱写成一段文字，例如 `email: rencai@example.gov.cn`" });
   if (email) staffContact.email = email;
+  const jurisdiction = r.string("jurisdiction", false, { en: "write the place name as text, e.g. `jurisdiction: 示例市`", zh: "地名写成一段文字，例如 `jurisdiction: 示例市`" });
   return {
     schemaVersion: 1,
     botName: text("botName"),
@@ -39,5 +40,6 @@ export function parseBotConfig(file: string, source: string, problems: Knowledge
     excerptIntro: text("excerptIntro"),
     staffContact,
     retentionDays: r.number("retentionDays", DEFAULT_RETENTION_DAYS),
+    ...(jurisdiction && { jurisdiction }),
   };
 }

@@ -81,6 +81,11 @@ export interface BotConfig {
   excerptIntro: string;
   staffContact: StaffContact;
   retentionDays: number;
+  /**
+   * The place whose policies the knowledge base holds (示例市). When set, a question about
+   * another place's policy (深圳的租房补贴) is not answered from this one's. Unset: no such check.
+   */
+  jurisdiction?: string;
 }
 
 export interface KnowledgeBase {

@@ -2,6 +2,7 @@ import { normalize, type NormalizedText } from "./normalize.js";
 import { Segmenter } from "./segment.js";
 import { stemEnglish } from "./english.js";
 import { SynonymMap } from "./synonyms.js";
+import type { TaggedWord } from "./place.js";
 
 /** A canonical word of a text (synonyms resolved) with the canonical parts of a compound. */
 export interface Term {
@@ -152,6 +153,11 @@ export class Analyzer {
   /** The words of normalised text as written (no synonym resolution): for rewriting the text itself. */
   surfaceWords(clean: string): string[] {
     return this.segmenter.segment(clean).map((w) => w.text);
+  }
+
+  /** The words of normalised text as written, with jieba's part-of-speech tags: for telling place names. */
+  taggedWords(core: string): TaggedWord[] {
+    return this.segmenter.tag(core);
   }
 
   /** Canonical terms of already-normalised text; stop words dropped, or kept and marked. */

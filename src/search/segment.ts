@@ -1,6 +1,7 @@
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import { englishTokens } from "./english.js";
+import type { TaggedWord } from "./place.js";
 
 /** A word and, for a compound, the dictionary words inside it (购房补贴 → 购房, 补贴). */
 export interface Word {
@@ -61,5 +62,10 @@ export class Segmenter {
       }
     }
     return words;
+  }
+
+  /** jieba's words of Chinese text with their part-of-speech tags (ns: a place name). */
+  tag(text: string): TaggedWord[] {
+    return this.jieba.tag(text, false).map(({ word, tag }) => ({ word, tag }));
   }
 }

@@ -158,3 +158,33 @@ describe("junk on the shipped sample knowledge base", () => {
     expect((await sample.ask("嗯，人才购房补贴怎么申请")).status).not.toBe("empty");
   });
 });
+
+describe("AnswerEngine with a jurisdiction (bot.yaml `jurisdiction`)", () => {
+  let local: AnswerEngine;
+  beforeAll(async () => {
+    const kb = await loadKnowledge(await writeMiniKb());
+    local = await engineFor({ ...kb, bot: { ...kb.bot, jurisdiction: "示例市" } });
+  });
+
+  it("does not answer another place's policy from this one's: says so and offers this place's entry", async () => {
+    const a = await local.ask("深圳的购房补贴怎么申请？");
+    expect(a.status).toBe("suggested");
+    expect(a.suggestions[0]?.faqId).toBe("housing-subsidy");
+    expect(a.text).toContain("本助手解答的是示例市的政策，深圳的规定请向当地有关部门咨询。");
+    expect(a.text).toContain("1. 购房补贴怎么申请？");
+  });
+
+  it("answers as before when the place is where the asker is, or is the jurisdiction itself", async () => {
+    for (const q of ["我在深圳工作，购房补贴怎么申请？", "示例市的购房补贴怎么申请？"]) {
+      const a = await local.ask(q);
+      expect(a.status, q).toBe("answered");
+      expect(a.faqId, q).toBe("housing-subsidy");
+    }
+  });
+
+  it("is off without a jurisdiction: a national FAQ set answers wherever the asker is", async () => {
+    const a = await engine.ask("深圳的购房补贴怎么申请？");
+    expect(a.status).toBe("answered");
+    expect(a.faqId).toBe("housing-subsidy");
+  });
+});

@@ -62,6 +62,7 @@ const BROKEN: Record<string, string | null>[] = [
       "notFound: 抱歉",
       "excerptIntro: 原文",
       "retentionDays: -1",
+      "jurisdiction: [示例市, 深圳]",
       "staffContact:",
       "  phone: 0000",
       "  address: 示例路",

@@ -1,0 +1,61 @@
+/**
+ * Place names a question asks about as a jurisdiction (深圳的租房补贴, 杭州市教育局, 上海人才引进),
+ * told apart from places where someone is or comes from (在北京读的研究生, 从湖南转过来, 老家湖南).
+ * A language rule over jieba's part-of-speech tags, not a gazetteer: jieba's dictionary tags
+ * place names `ns`. Pure.
+ */
+
+/** A word with its jieba part-of-speech tag. */
+export interface TaggedWord {
+  word: string;
+  tag: string;
+}
+
+/** jieba's tag for a place name. */
+const PLACE_TAG = "ns";
+
+/** Words before a place that make it where someone is, goes or comes from, not whose policy is asked. */
+export const ORIGIN_WORDS: ReadonlySet<string> = new Set(["在", "从", "到", "来自", "去", "回", "回到", "离开", "老家", "是", "由", "往", "赴", "调到", "调往", "住", "住在"]);
+
+/** Words after a place that make it the jurisdiction of what is asked: 深圳的补贴, 上海人才, 沈阳今年的招聘, 杭州教育局. */
+export const JURISDICTION_FOLLOWERS: ReadonlySet<string> = new Set([
+  "的",
+  "人才",
+  "今年",
+  "明年",
+  "去年",
+  "教育局",
+  "政府",
+  "那边",
+  "这边",
+  "地区",
+  "当地",
+  "本地",
+  "市",
+  "省",
+  "市里",
+  "省里",
+  "的话",
+]);
+
+/** A "place" that opens with a determiner is no proper name: 各县区, 本市, 外省. */
+const DETERMINER = /^[各本我全外该此这那每某]/u;
+
+/** A place name ending in an administrative level (杭州市, 江苏省, 某某县) names a jurisdiction by itself. */
+const ADMINISTRATIVE_SUFFIX = /[省市县区]$/u;
+
+/**
+ * The place names in `words` that a question asks about as a jurisdiction, except those
+ * `known(word)` accepts (places the knowledge base itself names).
+ */
+export function jurisdictionsNamed(words: readonly TaggedWord[], known: (word: string) => boolean): string[] {
+  const named: string[] = [];
+  words.forEach((w, i) => {
+    if (w.tag !== PLACE_TAG || [...w.word].length < 2 || DETERMINER.test(w.word) || known(w.word)) return;
+    const before = words[i - 1]?.word;
+    if (before !== undefined && ORIGIN_WORDS.has(before)) return;
+    const after = words[i + 1]?.word;
+    if (ADMINISTRATIVE_SUFFIX.test(w.word) || (after !== undefined && JURISDICTION_FOLLOWERS.has(after))) named.push(w.word);
+  });
+  return named;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { jurisdictionsNamed } from "../../src/search/place.js";
+import { Segmenter } from "../../src/search/segment.js";
+
+const segmenter = new Segmenter();
+const named = (question: string, known: readonly string[] = []) => jurisdictionsNamed(segmenter.tag(question), (w) => known.includes(w));
+
+describe("jurisdictionsNamed", () => {
+  it("finds a place asked about as a jurisdiction: before 的, a policy noun or a year, or with an administrative suffix", () => {
+    expect(named("深圳的人才租房补贴怎么申请")).toEqual(["深圳"]);
+    expect(named("上海人才引进落户条件")).toEqual(["上海"]);
+    expect(named("沈阳今年的教师招聘什么时候考")).toEqual(["沈阳"]);
+    expect(named("杭州市教育局今年招多少老师")).toEqual(["杭州市"]);
+    expect(named("我想问问广州的购房补贴")).toEqual(["广州"]);
+  });
+
+  it("leaves a place where someone is, goes or comes from", () => {
+    expect(named("我在北京读的研究生能报名吗")).toEqual([]);
+    expect(named("插班生怎么弄，孩子读三年级，从湖南转过来")).toEqual([]);
+    expect(named("孩子户口还在湖南老家没迁，办入学会受影响吗")).toEqual([]);
+    expect(named("我是上海的，想问购房补贴")).toEqual([]);
+  });
+
+  it("leaves places the knowledge base names, determiners and words jieba merely tags as places", () => {
+    expect(named("杭州的宣讲会在哪个学校", ["杭州"])).toEqual([]);
+    expect(named("各县区自己招老师吗")).toEqual([]);
+    expect(named("我今年刚考上，上岗前要参加什么培训")).toEqual([]);
+    expect(named("我家住城东，单位在城西，孩子入学按住址还是按单位安排")).toEqual([]);
+  });
+});
