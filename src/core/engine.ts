@@ -2,7 +2,7 @@ import type { FaqEntry, KnowledgeBase, PolicyDoc } from "../knowledge/types.js";
 import { maskPersonalData } from "../log/mask.js";
 import { Analyzer } from "../search/analyzer.js";
 import type { Embedder } from "../search/embedding.js";
-import { DEFAULT_QUESTION_WORDS, SearchIndex, type EntryMatch, type SearchOptions, type SearchResult } from "../search/index.js";
+import { DEFAULT_QUESTION_WORDS, type EntryMatch, type SearchIndex, type SearchOptions, type SearchResult } from "../search/index.js";
 import { normalize } from "../search/normalize.js";
 import type { RankWeights } from "../search/rank.js";
 import type { Answer, AnswerBase, Excerpt, Suggestion } from "./answer.js";
