@@ -79,7 +79,8 @@ export function meaningOf(dense: DenseTables, query: Float32Array, phrasingEntry
     if (c === undefined) known.set(e, (c = phrasings.maxCosine(dense.entryStart[e]!, dense.entryStart[e + 1]!)));
     return c;
   };
-  const rows = phrasings.closest(Math.ceil(options.densePrefilter.keep * dense.phrasings.size));
+  const { keep, atLeast } = options.densePrefilter;
+  const rows = phrasings.closest(Math.min(dense.phrasings.size, Math.max(atLeast, Math.ceil(keep * dense.phrasings.size))));
   const cosines = phrasings.cosinesAt(rows);
   // Each entry's best kept phrasing ranks it. Rows ascend and an entry's phrasings are adjacent, so
   // its rows come together, and the entries in index order (topIndexes breaks ties by position).

@@ -27,8 +27,8 @@ function entries(count: number): { entries: IndexEntry[]; centres: Float32Array[
 describe("the dense side", () => {
   const { entries: kb, centres } = entries(3000);
   const phrasingEntry = kb.flatMap((_, e) => [e, e, e]);
-  const exact = denseTables(kb, [], { denseCandidates: 10, densePrefilter: { from: 1e9, keep: 0.01 } })!;
-  const prefiltered = denseTables(kb, [], { denseCandidates: 10, densePrefilter: { from: 1, keep: 0.01 } })!;
+  const exact = denseTables(kb, [], { denseCandidates: 10, densePrefilter: { from: 1e9, keep: 0.01, atLeast: 0 } })!;
+  const prefiltered = denseTables(kb, [], { denseCandidates: 10, densePrefilter: { from: 1, keep: 0.01, atLeast: 0 } })!;
 
   it("scores a large table through the sign-bit prefilter with the same cosines and the same nearest entries", () => {
     expect(exact.prefiltered).toBe(false);
@@ -36,8 +36,8 @@ describe("the dense side", () => {
     const rnd = random(12);
     for (const target of [0, 7, 1500, 2999, 42, 999]) {
       const query = l2Normalize(centres[target]!.map((x) => x + 0.08 * (rnd() - 0.5)));
-      const a = meaningOf(exact, query, phrasingEntry, kb.length, { denseCandidates: 10, densePrefilter: { from: 1e9, keep: 0.01 } });
-      const b = meaningOf(prefiltered, query, phrasingEntry, kb.length, { denseCandidates: 10, densePrefilter: { from: 1, keep: 0.01 } });
+      const a = meaningOf(exact, query, phrasingEntry, kb.length, { denseCandidates: 10, densePrefilter: { from: 1e9, keep: 0.01, atLeast: 0 } });
+      const b = meaningOf(prefiltered, query, phrasingEntry, kb.length, { denseCandidates: 10, densePrefilter: { from: 1, keep: 0.01, atLeast: 0 } });
       expect(b.nearest[0]).toBe(target);
       expect(a.nearest[0]).toBe(target);
       // The entries of the same topic are the real neighbours: the prefilter finds them all, in order.
