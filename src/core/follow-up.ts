@@ -146,7 +146,12 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   // (有没有名额限制 after a kindergarten question is not about titles), unless it is on the subject's shelf.
   // A generic message (需要交什么材料) after a subject the knowledge base lacks names no subject of its own: answered alone it guesses one.
   if (alone.status === "answered" && !weakAlone && !(subjectLacking && reading.generic)) return { answer: alone };
-  if (alone.status === "smalltalk") return { answer: alone };
+  // Unsure small talk that asks something of the conversation's subject (怎么申报, 工资待遇咋样): the question read in
+  // context, whose answer did not speak of its words, so at most suggested; not answered, it is logged for staff.
+  if (alone.status === "smalltalk") {
+    if (!engine.analyzer.analyze(question).tokens.some((t) => QUESTION_WORDS.has(t))) return { answer: alone };
+    return { answer: inContext.status === "answered" ? engine.asSuggestion({ ...inContext, question }) : { ...inContext, question }, understood: joined };
+  }
   if (weakAlone && !subjectLacking && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
   // Nothing sure: a message that only makes sense after the earlier one keeps its contextual outcome (suggestions, 不知道).
   return readings[0] ?? { answer: { ...inContext, question }, understood: joined };

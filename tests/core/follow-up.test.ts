@@ -111,6 +111,19 @@ describe("a courtesy to someone in a conversation (谢谢老师)", () => {
   });
 });
 
+describe("a short question that alone looks like small talk (怎么申报 beside 怎么用)", () => {
+  it("is read in context in a conversation: answered only if sure, else not small talk, so it reaches the staff log", async () => {
+    expect((await engine.ask("怎么选拔")).status).toBe("smalltalk");
+    const topic = { question: "组团式援边是去哪里", faqId: "border-support-teaching" };
+    const result = await askInContext(engine, "怎么选拔", topic);
+    expect(result.answer.status).not.toBe("smalltalk");
+    expect(result.answer.status).not.toBe("answered");
+    expect(result.understood).toBe("组团式援边是去哪里，怎么选拔");
+    // An acknowledgement asks nothing: it stays small talk.
+    expect((await askInContext(engine, "好的知道了", topic)).answer.status).toBe("smalltalk");
+  });
+});
+
 describe("a word the knowledge base never uses, in a follow-up", () => {
   const asked = async (question: string, earlier: string) => {
     const topic = await engine.ask(earlier);
