@@ -1,5 +1,5 @@
 import type { Analyzer } from "./analyzer.js";
-import { charBigrams, dice, overlap, prepareQuery, recall, sumWeights, type DocTokens, type QueryTerm } from "./score.js";
+import { charBigrams, diceKeyed, keyedTokens, overlap, prepareQuery, recall, sumWeights, type DocTokens, type QueryTerm } from "./score.js";
 import { TermStats } from "./term-stats.js";
 import { TypoResolver } from "./typo.js";
 import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
@@ -68,6 +68,7 @@ export class SearchIndex {
   private readonly phrasingEntry: number[];
   /** Absent without embeddings. */
   private readonly dense: DenseTables | undefined;
+  private readonly arena: TokenArena;
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -79,7 +80,7 @@ export class SearchIndex {
     this.options = { ...DEFAULT_SEARCH_OPTIONS, ...options };
     // The vectors live on in the dense tables only: the entries keep their words.
     this.entries = entries.map(({ vectors: _vectors, answerVector: _answerVector, ...entry }) => entry);
-    const arena = new TokenArena();
+    const arena = (this.arena = new TokenArena());
     const units: string[][] = [];
     /** The analysed words of each phrasing while the index is built: the classifier's features, so only when it is on (a large index would hold millions of words for nothing). */
     const classifierOn = this.entries.length <= this.options.exhaustiveBelow;
@@ -200,17 +201,19 @@ export class SearchIndex {
     const candidateEntries = terms.length > 0 ? this.lexical.retrieve(terms) : new Set<number>();
     // Entries nearest in meaning are candidates whatever words they share: a paraphrase may share none.
     if (meaning) for (const e of meaning.nearest) candidateEntries.add(e);
-    const queryBigrams = charBigrams(terms.map((t) => t.token).join(""));
+    // Every token set of the index shares one arena: a question's tokens are looked up there once, not once per set.
+    const keyOf = (t: string) => this.arena.numberOf(t) ?? -1;
+    const queryBigrams = keyedTokens(charBigrams(terms.map((t) => t.token).join("")), keyOf);
     const weight = (t: string) => this.stats.weight(t);
 
     const { overlapWeight, beta, partWeight } = this.options;
-    const prepared = prepareQuery(terms);
+    const prepared = prepareQuery(terms, keyOf);
     const probs = this.classifier?.probabilities(classifierFeatures(terms));
     const entries: EntryMatch[] = [];
     const bestPhrasing = new Map<string, number>();
     const phrasingScores: { entry: number; score: number }[] = [];
     /** A phrasing's score: weighted token overlap (F-beta) mixed with character-bigram Dice. */
-    const scoreText = (x: ScoredText, o = overlap(prepared, x.tokens, weight, beta, partWeight)) => overlapWeight * o.f + (1 - overlapWeight) * dice(queryBigrams, x.bigrams);
+    const scoreText = (x: ScoredText, o = overlap(prepared, x.tokens, weight, beta, partWeight)) => overlapWeight * o.f + (1 - overlapWeight) * diceKeyed(queryBigrams, x.bigrams);
     for (const e of candidateEntries) {
       let best: { score: number; recall: number; precision: number; phrasing: string; index: number } | undefined;
       for (const pi of this.byEntry[e]!) {

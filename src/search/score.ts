@@ -23,10 +23,12 @@ export interface DocTokens {
 interface PartSpan {
   part: string;
   mask: number;
+  /** The part's number in the documents' arena, when the query was prepared with one. */
+  key?: number;
 }
 
 /** Part positions of a compound, computed once per question (compounds are short: ≤ 31 characters counted). */
-function partSpans(token: string, parts: readonly string[] | undefined): PartSpan[] {
+function partSpans(token: string, parts: readonly string[] | undefined, keyOf: KeyOf | undefined): PartSpan[] {
   const spans: PartSpan[] = [];
   for (const part of parts ?? []) {
     const at = token.indexOf(part);
@@ -34,7 +36,7 @@ function partSpans(token: string, parts: readonly string[] | undefined): PartSpa
     const start = [...token.slice(0, at)].length;
     const length = [...part].length;
     if (start + length > 31) continue;
-    spans.push({ part, mask: ((1 << length) - 1) << start });
+    spans.push({ part, mask: ((1 << length) - 1) << start, ...(keyOf && { key: keyOf(part) }) });
   }
   return spans;
 }
@@ -49,7 +51,7 @@ function bitCount(mask: number): number {
 function partCredit(term: PreparedTerm, doc: TokenLookup): number {
   if (term.spans.length === 0) return 0;
   let covered = 0;
-  for (const { part, mask } of term.spans) if (doc.has(part)) covered |= mask;
+  for (const { part, mask, key } of term.spans) if (doc.has(part, key)) covered |= mask;
   return bitCount(covered) / term.chars;
 }
 
@@ -80,7 +82,11 @@ export function weightedOverlap(query: readonly QueryTerm[], doc: DocTokens, wei
 interface PreparedTerm extends QueryTerm {
   spans: PartSpan[];
   chars: number;
+  key?: number;
 }
+
+/** A token's number in the documents' arena (-1 for one no document has): see {@link TokenLookup.has}. */
+export type KeyOf = (token: string) => number;
 
 /** A question's terms made ready to be compared with many documents: deduplicated, with totals. */
 export interface PreparedQuery {
@@ -89,10 +95,12 @@ export interface PreparedQuery {
   asked: ReadonlySet<string>;
   total: number;
   /** The asked words with their weights, filled on first use (a question meets many documents, the weights stay). */
-  askedWeights?: { token: string; weight: number }[];
+  askedWeights?: { token: string; weight: number; key: number | undefined }[];
+  keyOf?: KeyOf;
 }
 
-export function prepareQuery(query: readonly QueryTerm[]): PreparedQuery {
+/** `keyOf`: the documents' token numbers (all documents scored with this query must share that arena). */
+export function prepareQuery(query: readonly QueryTerm[], keyOf?: KeyOf): PreparedQuery {
   const seen = new Set<string>();
   const terms: PreparedTerm[] = [];
   const asked = new Set<string>();
@@ -100,19 +108,19 @@ export function prepareQuery(query: readonly QueryTerm[]): PreparedQuery {
   for (const t of query) {
     if (seen.has(t.token)) continue;
     seen.add(t.token);
-    terms.push({ ...t, spans: partSpans(t.token, t.parts), chars: [...t.token].length });
+    terms.push({ ...t, spans: partSpans(t.token, t.parts, keyOf), chars: [...t.token].length, ...(keyOf && { key: keyOf(t.token) }) });
     asked.add(t.token);
     for (const p of t.parts ?? []) asked.add(p);
     total += t.weight;
   }
-  return { terms, asked, total };
+  return { terms, asked, total, ...(keyOf && { keyOf }) };
 }
 
 /** Share of the question's weight found in the document: the recall half of {@link overlap}, for when precision is not needed. */
 export function recall(query: PreparedQuery, doc: Pick<DocTokens, "all">, partWeight = 1): number {
   let matched = 0;
   for (const term of query.terms) {
-    if (doc.all.has(term.token)) matched += term.weight;
+    if (doc.all.has(term.token, term.key)) matched += term.weight;
     else matched += term.weight * partWeight * partCredit(term, doc.all);
   }
   return query.total > 0 ? matched / query.total : 0;
@@ -123,8 +131,8 @@ export function overlap(query: PreparedQuery, doc: DocTokens, weight: (token: st
   const r = recall(query, doc, partWeight);
   // The question is short and the document may be long: walk the question's side.
   let dMatched = 0;
-  const asked = (query.askedWeights ??= [...query.asked].map((token) => ({ token, weight: weight(token) })));
-  for (const a of asked) if (doc.words.has(a.token)) dMatched += a.weight;
+  const asked = (query.askedWeights ??= [...query.asked].map((token) => ({ token, weight: weight(token), key: query.keyOf?.(token) })));
+  for (const a of asked) if (doc.words.has(a.token, a.key)) dMatched += a.weight;
   const dTotal = doc.wordWeight ?? sumWeights(doc.words, weight);
   const precision = dTotal > 0 ? dMatched / dTotal : 0;
   return { recall: r, precision, f: fBeta(r, precision, beta) };
@@ -151,4 +159,23 @@ export function dice(a: TokenLookup, b: TokenLookup): number {
   let common = 0;
   for (const x of a) if (b.has(x)) common++;
   return (2 * common) / (a.size + b.size);
+}
+
+/** A question's tokens with their numbers in the documents' arena, for {@link diceKeyed}. */
+export interface KeyedTokens {
+  tokens: readonly string[];
+  keys: readonly number[];
+}
+
+export function keyedTokens(tokens: Iterable<string>, keyOf: KeyOf): KeyedTokens {
+  const list = [...tokens];
+  return { tokens: list, keys: list.map(keyOf) };
+}
+
+/** {@link dice} of a keyed question side (distinct tokens) with a document's set: the same number, one lookup per token per question. */
+export function diceKeyed(a: KeyedTokens, b: TokenLookup): number {
+  if (a.tokens.length === 0 || b.size === 0) return 0;
+  let common = 0;
+  for (let i = 0; i < a.tokens.length; i++) if (b.has(a.tokens[i]!, a.keys[i])) common++;
+  return (2 * common) / (a.tokens.length + b.size);
 }

@@ -8,7 +8,11 @@
 /** What scoring needs of a set of tokens: a JavaScript `Set` is one, so is a {@link TokenSet}. */
 export interface TokenLookup extends Iterable<string> {
   readonly size: number;
-  has(token: string): boolean;
+  /**
+   * Whether the set holds `token`. `key` is the token's number in the arena of the set (-1: in
+   * none of its sets), looked up once per question rather than once per set; a `Set` ignores it.
+   */
+  has(token: string, key?: number): boolean;
 }
 
 /** Where `n` is among `values[from]` … `values[to - 1]` (ascending), by bisection; -1 when it is not. */
@@ -91,9 +95,8 @@ export class TokenSet implements TokenLookup {
     private readonly sortedAt: number,
   ) {}
 
-  has(token: string): boolean {
-    const n = this.arena.numberOf(token);
-    return n !== undefined && this.hasNumber(n);
+  has(token: string, key: number = this.arena.numberOf(token) ?? -1): boolean {
+    return key >= 0 && this.hasNumber(key);
   }
 
   private hasNumber(n: number): boolean {
@@ -117,8 +120,8 @@ export class TokenUnion implements TokenLookup {
     private readonly second: TokenLookup,
   ) {}
 
-  has(token: string): boolean {
-    return this.first.has(token) || this.second.has(token);
+  has(token: string, key?: number): boolean {
+    return this.first.has(token, key) || this.second.has(token, key);
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { charBigrams, dice, fBeta, weightedOverlap, type DocTokens } from "../../src/search/score.js";
+import { charBigrams, dice, diceKeyed, fBeta, keyedTokens, overlap, prepareQuery, recall, weightedOverlap, type DocTokens } from "../../src/search/score.js";
 import { posteriors, bayesClass } from "../../src/search/bayes.js";
 import { TokenArena } from "../../src/search/token-set.js";
 
@@ -87,6 +87,38 @@ describe("scoring functions", () => {
     expect(c.counts.get("租金")).toBe(1);
     expect(c.counts.get("购房")).toBeUndefined();
     expect(c.total).toBeCloseTo(3.6);
+  });
+});
+
+describe("a question keyed to the documents' arena", () => {
+  it("scores exactly as the same question looked up token by token, and a token no set has (-1) is never found", () => {
+    const arena = new TokenArena();
+    const docs: DocTokens[] = [
+      { all: arena.set(["购房补贴", "购房", "补贴", "申请"]), words: arena.set(["购房补贴", "申请"]) },
+      { all: arena.set(["子女", "入学", "材料"]), words: arena.set(["子女", "入学", "材料"]) },
+    ];
+    const bigrams = arena.set(charBigrams("购房补贴申请"));
+    const terms = [
+      { token: "购房补贴", weight: 2, parts: ["购房", "补贴"] },
+      { token: "租房补贴", weight: 1.5, parts: ["租房", "补贴"] },
+      { token: "材料", weight: 1 },
+      { token: "体检", weight: 1 },
+    ];
+    const weight = (t: string) => t.length;
+    const keyOf = (t: string) => arena.numberOf(t) ?? -1;
+    const plain = prepareQuery(terms);
+    const keyed = prepareQuery(terms, keyOf);
+    expect(keyed.terms.map((t) => t.key)).toEqual(terms.map((t) => keyOf(t.token)));
+    for (const d of docs) {
+      expect(overlap(keyed, d, weight, 1.5)).toEqual(overlap(plain, d, weight, 1.5));
+      expect(recall(keyed, d)).toBe(recall(plain, d));
+    }
+    expect(recall(keyed, docs[0]!)).toBeGreaterThan(0);
+    const question = charBigrams("购房补贴怎么申请");
+    expect(diceKeyed(keyedTokens(question, keyOf), bigrams)).toBe(dice(question, bigrams));
+    expect(diceKeyed(keyedTokens(question, keyOf), bigrams)).toBeGreaterThan(0);
+    expect(docs[0]!.all.has("购房", -1)).toBe(false);
+    expect(docs[0]!.all.has("购房")).toBe(true);
   });
 });
 
