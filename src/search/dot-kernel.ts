@@ -52,7 +52,6 @@ export class Int8DotKernel {
     if (!module) return undefined;
     // Sign bits come in 16-byte blocks: pad to 128 dimensions then (the padding's zeros are positive).
     const paddedDims = Math.ceil(dims / (signBits ? 128 : 16)) * (signBits ? 128 : 16);
-    if (signBits && paddedDims / 128 > 31) throw new Error(`embedding: ${dims} dimensions are too many for the sign-bit scan (at most ${31 * 128})`);
     const instance = new WebAssembly.Instance(module);
     const memory = instance.exports["memory"] as WebAssembly.Memory;
     const pages = Math.ceil(layoutOf(count, paddedDims, signBits).end / PAGE);
