@@ -119,4 +119,41 @@
             (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
             (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $vectors)))))
+        (br $vectors))))
+  ;; The `want` smallest of `count` distances (each below `bins`), as their indexes in ascending order at `out`:
+  ;; a histogram finds the cut, then one pass takes every index below it and, at it, the first ones in
+  ;; index order until `want` are taken. `hist` is `bins` int32 of scratch. Returns how many were taken.
+  (func (export "closest") (param $dist i32) (param $count i32) (param $hist i32) (param $bins i32) (param $want i32) (param $out i32) (result i32)
+    (local $i i32) (local $d i32) (local $cut i32) (local $below i32) (local $quota i32) (local $k i32) (local $at i32)
+    (memory.fill (local.get $hist) (i32.const 0) (i32.shl (local.get $bins) (i32.const 2)))
+    (block $counted
+      (loop $count_loop
+        (br_if $counted (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $at (i32.add (local.get $hist) (i32.shl (i32.load (i32.add (local.get $dist) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $count_loop)))
+    (block $found
+      (loop $cut_loop
+        (br_if $found (i32.ge_u (local.get $cut) (local.get $bins)))
+        (local.set $d (i32.load (i32.add (local.get $hist) (i32.shl (local.get $cut) (i32.const 2)))))
+        (br_if $found (i32.ge_u (i32.add (local.get $below) (local.get $d)) (local.get $want)))
+        (local.set $below (i32.add (local.get $below) (local.get $d)))
+        (local.set $cut (i32.add (local.get $cut) (i32.const 1)))
+        (br $cut_loop)))
+    (local.set $quota (i32.sub (local.get $want) (local.get $below)))
+    (local.set $i (i32.const 0))
+    (block $taken
+      (loop $take
+        (br_if $taken (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $d (i32.load (i32.add (local.get $dist) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (i32.or (i32.lt_u (local.get $d) (local.get $cut))
+                    (i32.and (i32.eq (local.get $d) (local.get $cut)) (i32.gt_s (local.get $quota) (i32.const 0))))
+          (then
+            (if (i32.eq (local.get $d) (local.get $cut)) (then (local.set $quota (i32.sub (local.get $quota) (i32.const 1)))))
+            (i32.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))) (local.get $i))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $take)))
+    (local.get $k))
+)

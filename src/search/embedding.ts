@@ -167,7 +167,7 @@ export class VectorTable {
     const closest = (count: number) => {
       if (!kernel.hasSignBits || this.size <= count) return this.everyRow();
       if (!kernel.holds(q.codes)) kernel.setQuery(q.codes);
-      return closestOf(kernel.distances(), kernel.paddedDims, count);
+      return kernel.closest(count);
     };
     return { cosine: (i) => maxCosine(i, i + 1), maxCosine, cosinesAt, closest };
   }
@@ -196,26 +196,6 @@ export class VectorTable {
     for (; j < d; j++) s0 += query[j]! * codes[base + j]!;
     return (s0 + s1 + s2 + s3) * this.scales[i]!;
   }
-}
-
-/** The indexes of the `count` smallest of `distances` (each 0 … `bits`), ascending (ties: the lower indexes). */
-function closestOf(distances: Int32Array, bits: number, count: number): Int32Array {
-  // A histogram of the distances finds the cut without sorting.
-  const histogram = new Uint32Array(bits + 1);
-  for (let i = 0; i < distances.length; i++) histogram[distances[i]!]!++;
-  let cut = 0;
-  let below = 0;
-  for (; cut < histogram.length && below + histogram[cut]! < count; cut++) below += histogram[cut]!;
-  // One pass: those below the cut from the front, those at it after them until the count is reached.
-  const out = new Int32Array(count);
-  let front = 0;
-  let back = below;
-  for (let i = 0; i < distances.length; i++) {
-    const d = distances[i]!;
-    if (d < cut) out[front++] = i;
-    else if (d === cut && back < count) out[back++] = i;
-  }
-  return out.sort();
 }
 
 /** Indexes of the `k` largest values, largest first (ties: lower index first). */

@@ -53,6 +53,29 @@ describe("the WebAssembly dot kernel", () => {
     }
   });
 
+  it("picks the vectors of smallest sign distance: every one below the cut, ties by storage order, in storage order", () => {
+    for (const dims of [512, 200]) {
+      const rnd = random(dims + 7);
+      // Few distinct distances, so the cut falls among ties.
+      const vectors = Array.from({ length: 400 }, () => Int8Array.from({ length: dims }, () => (rnd() < 0.1 ? -1 : 1)));
+      const query = Int16Array.from({ length: dims }, () => 1);
+      const kernel = Int8DotKernel.create(vectors.length, dims, { signBits: true })!;
+      vectors.forEach((v, i) => kernel.set(i, v));
+      kernel.setQuery(query);
+      const distances = [...kernel.distances()];
+      for (const want of [1, 37, 399, 400, 1000]) {
+        const expected = distances
+          .map((d, i) => ({ d, i }))
+          .sort((a, b) => a.d - b.d || a.i - b.i)
+          .slice(0, want)
+          .map((x) => x.i)
+          .sort((a, b) => a - b);
+        expect([...kernel.closest(want)], `${dims} dimensions, ${want} wanted`).toEqual(expected);
+      }
+      expect(new Set(distances).size).toBeLessThan(60);
+    }
+  });
+
   it("scores one vector or a run of them exactly as the whole table does", () => {
     const vectors = unitVectors(300, 512, 3);
     const [query, other] = unitVectors(2, 512, 4);
