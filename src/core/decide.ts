@@ -174,6 +174,13 @@ export function answerBlocked(result: DecisionInput, options: Pick<DecisionOptio
   return best.score - (runnerUp?.score ?? 0) < options.minAnswerMargin || outOfScopeLookAlike(result, options);
 }
 
+/** The "did you mean" choices among ranked entries: within `suggestWindow` of the best, at most `maxSuggestions`. Pure. */
+export function suggestionChoices(entries: readonly EntryMatch[], options: Pick<DecisionOptions, "suggestWindow" | "maxSuggestions">): EntryMatch[] {
+  const best = entries[0];
+  if (!best) return [];
+  return entries.filter((e) => e.score >= best.score - options.suggestWindow).slice(0, options.maxSuggestions);
+}
+
 export type Decision =
   | { status: "answered"; best: EntryMatch; confidence: number }
   | { status: "suggested"; choices: EntryMatch[]; confidence: number }
@@ -188,8 +195,7 @@ export function decide(result: DecisionInput & Pick<SearchResult, "passages">, o
   const meaningless = best !== undefined && best.cosine < options.minCosine;
   if (best && !meaningless && confidence >= options.answerThreshold && !answerBlocked(result, options)) return { status: "answered", best, confidence };
   if (best && !meaningless && probability(options.scopeModel, x) >= options.suggestThreshold && !outOfScopeLookAlike(result, options)) {
-    const choices = entries.filter((e) => e.score >= best.score - options.suggestWindow).slice(0, options.maxSuggestions);
-    return { status: "suggested", choices, confidence };
+    return { status: "suggested", choices: suggestionChoices(entries, options), confidence };
   }
   // A second article is quoted only when it is nearly as relevant as the first.
   const relevance = (p: PassageMatch) => p.recall + p.titleRecall;

@@ -11,5 +11,5 @@ export function placeElsewhere(core: string, jurisdiction: string | undefined, a
   if (!jurisdiction) return undefined;
   const home = jurisdiction.replace(/[省市县区]$/u, "") || jurisdiction;
   if (core.includes(home)) return undefined;
-  return jurisdictionsNamed(analyzer.taggedWords(core), (word) => knows(word) || jurisdiction.includes(word))[0];
+  return jurisdictionsNamed(analyzer.taggedWords(core), knows)[0];
 }

@@ -6,7 +6,7 @@ import { DEFAULT_QUESTION_WORDS, type EntryMatch, type SearchIndex, type SearchO
 import { normalize } from "../search/normalize.js";
 import type { RankWeights } from "../search/rank.js";
 import type { Answer, AnswerBase, Excerpt, Suggestion } from "./answer.js";
-import { DEFAULT_DECISION, decide, type DecisionOptions } from "./decide.js";
+import { DEFAULT_DECISION, decide, suggestionChoices, type DecisionOptions } from "./decide.js";
 import { placeElsewhere } from "./elsewhere.js";
 import { embeddingText, knowledgeIndex, type EngineVectors } from "./knowledge-index.js";
 import type { KnowledgeModel } from "./model-file.js";
@@ -159,11 +159,8 @@ export class AnswerEngine {
 
     // Another place's policy (深圳的租房补贴) is not answered from this one's: the reply says so and offers this place's nearest entries.
     const elsewhere = decision.status === "answered" || decision.status === "suggested" ? placeElsewhere(core, bot.jurisdiction, this.analyzer, (w) => this.index.knows(w)) : undefined;
-    if (elsewhere && best) {
-      const suggestions = result.entries
-        .filter((e) => e.score >= best.score - this.options.decision.suggestWindow)
-        .slice(0, this.options.decision.maxSuggestions)
-        .map((e) => this.suggestion(e));
+    if (elsewhere) {
+      const suggestions = suggestionChoices(result.entries, this.options.decision).map((e) => this.suggestion(e));
       return { ...scored, status: "suggested", suggestions, text: text.elsewhereText(bot, elsewhere, suggestions) };
     }
     if (decision.status === "answered") {

@@ -149,7 +149,7 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   // Unsure small talk that asks something of the conversation's subject (怎么申报, 工资待遇咋样): the question read in
   // context, whose answer did not speak of its words, so at most suggested; not answered, it is logged for staff.
   if (alone.status === "smalltalk") {
-    if (!engine.analyzer.analyze(question).tokens.some((t) => QUESTION_WORDS.has(t))) return { answer: alone };
+    if (!asksSomething(engine.analyzer.analyze(question).tokens)) return { answer: alone };
     return { answer: inContext.status === "answered" ? engine.asSuggestion({ ...inContext, question }) : { ...inContext, question }, understood: joined };
   }
   if (weakAlone && !subjectLacking && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
@@ -167,7 +167,7 @@ function courtesyBeside(engine: AnswerEngine, question: string, content: readonl
   const words = engine.analyzer.surfaceWords(cleanText(question).replace(/\s+/g, "")).map((text) => ({ text, tokens: engine.analyzer.analyze(text).tokens }));
   const kept = words.filter(({ tokens }) => tokens.length === 0 || !tokens.every((t) => plain.has(t)));
   // What is left must not ask anything (看什么 is a question about 评审, not small talk).
-  const asks = kept.some(({ tokens }) => tokens.some((t) => QUESTION_WORDS.has(t)));
+  const asks = kept.some(({ tokens }) => asksSomething(tokens));
   return kept.length > 0 && kept.length < words.length && !asks && engine.isSureSmalltalk(kept.map((w) => w.text).join(""));
 }
 
@@ -179,6 +179,9 @@ function covers(engine: AnswerEngine, faqId: string, content: readonly string[],
 }
 
 const QUESTION_WORDS: ReadonlySet<string> = new Set(DEFAULT_QUESTION_WORDS);
+
+/** A question word among the tokens (什么, 怎么, 哪里 …): the text asks something. */
+const asksSomething = (tokens: readonly string[]) => tokens.some((t) => QUESTION_WORDS.has(t));
 
 /** Longer than this, an understood question keeps its end: the subject is what was said last. */
 const MAX_TOPIC_CHARS = 40;
