@@ -158,7 +158,10 @@ export class AnswerEngine {
     const scored = { ...base, score: best?.score ?? 0, confidence: decision.confidence, suggestions: guesses, candidates, ...outOfScope };
 
     // Another place's policy (深圳的租房补贴) is not answered from this one's: the reply says so and offers this place's nearest entries.
-    const elsewhere = decision.status === "answered" || decision.status === "suggested" ? placeElsewhere(core, bot.jurisdiction, this.analyzer, (w) => this.index.knows(w)) : undefined;
+    const leader = best && this.faqs.get(best.id);
+    // A word of the synonym lists is a term of the knowledge base's own (大班 ~ 幼儿园), whatever jieba tags it.
+    const mentions = (w: string) => this.analyzer.synonyms.has(w) || (leader !== undefined && [leader.question, ...leader.alternates, leader.answer].some((t) => t.includes(w)));
+    const elsewhere = decision.status === "answered" || decision.status === "suggested" ? placeElsewhere(core, bot.jurisdiction, this.analyzer, mentions) : undefined;
     if (elsewhere) {
       const suggestions = suggestionChoices(result.entries, this.options.decision).map((e) => this.suggestion(e));
       return { ...scored, status: "suggested", suggestions, text: text.elsewhereText(bot, elsewhere, suggestions) };

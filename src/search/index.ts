@@ -178,11 +178,6 @@ export class SearchIndex {
     arena.trim();
   }
 
-  /** Whether any phrasing, answer or policy article of the knowledge base has this word. */
-  knows(word: string): boolean {
-    return this.stats.has(this.analyzer.synonyms.resolve(word));
-  }
-
   /**
    * Scores the candidates for a question's core form; `query` is its sentence vector (embeddings
    * on); `rankWeights` replace the configured ones for this call (the fit compares weightings).

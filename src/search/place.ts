@@ -41,8 +41,12 @@ export const JURISDICTION_FOLLOWERS: ReadonlySet<string> = new Set([
 /** A "place" that opens with a determiner is no proper name: 各县区, 本市, 外省. */
 const DETERMINER = /^[各本我全外该此这那每某]/u;
 
-/** A place name ending in an administrative level (杭州市, 江苏省, 某某县) names a jurisdiction by itself. */
-const ADMINISTRATIVE_SUFFIX = /[省市县区]$/u;
+/**
+ * A place name ending in an administrative level after a name of two characters or more (杭州市, 江苏省)
+ * names a jurisdiction by itself; one character before it is a common noun jieba may tag as a place
+ * (城市, 市区, 山区, 社区): that needs a follower (沛县的) like any other.
+ */
+const ADMINISTRATIVE_SUFFIX = /^\p{Script=Han}{2,}[省市县区]$/u;
 
 /**
  * The place names in `words` that a question asks about as a jurisdiction, except those

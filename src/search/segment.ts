@@ -1,5 +1,6 @@
 import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict.js";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { englishTokens } from "./english.js";
 import type { TaggedWord } from "./place.js";
 
@@ -8,6 +9,12 @@ export interface Word {
   text: string;
   parts: string[];
 }
+
+/**
+ * jieba's own dictionary, read for each new segmenter and let go once jieba has built its tables from it.
+ * Not `@node-rs/jieba/dict.js`: that module keeps the dictionary and an idf table (11 MB) for the life of the process.
+ */
+const readJiebaDictionary = () => readFileSync(createRequire(import.meta.url).resolve("@node-rs/jieba/dict.txt"));
 
 /**
  * Splits normalised text into words: jieba (with the knowledge base's user dictionary) for
@@ -35,7 +42,7 @@ export class Segmenter {
 
   /** @param userDictionary jieba lines `词 频率 [词性]`; the frequency is required or jieba ignores the line. */
   constructor(userDictionary: readonly string[] = []) {
-    this.jieba = Jieba.withDict(dict);
+    this.jieba = Jieba.withDict(readJiebaDictionary());
     if (userDictionary.length > 0) this.jieba.loadDict(Buffer.from(userDictionary.join("\n"), "utf8"));
   }
 

@@ -182,6 +182,25 @@ describe("AnswerEngine with a jurisdiction (bot.yaml `jurisdiction`)", () => {
     }
   });
 
+  it("exempts a place only when the entry it would be answered with speaks of it", async () => {
+    const toured = await engineFor({
+      ...local.kb,
+      faqs: local.kb.faqs.map((f) => (f.id === "housing-subsidy" ? { ...f, answer: `${f.answer}\n\n深圳：宣讲会 11 月 15 日。` } : f)),
+    });
+    const a = await toured.ask("深圳的购房补贴怎么申请？");
+    expect(a.status).toBe("answered");
+    expect(a.faqId).toBe("housing-subsidy");
+    // Named by one entry, asked of another: still another place's policy.
+    const tour = await engineFor({
+      ...local.kb,
+      faqs: local.kb.faqs.map((f) => (f.id === "housing-subsidy" ? f : { ...f, answer: `${f.answer}\n\n深圳：宣讲会 11 月 15 日。` })),
+    });
+    expect((await tour.ask("深圳的购房补贴怎么申请？")).status).toBe("suggested");
+    // A word of the synonym lists is the knowledge base's own term, whatever jieba tags it.
+    const declared = await engineFor({ ...local.kb, synonyms: [...local.kb.synonyms, ["深圳", "鹏城"]] });
+    expect((await declared.ask("深圳的购房补贴怎么申请？")).faqId).toBe("housing-subsidy");
+  });
+
   it("is off without a jurisdiction: a national FAQ set answers wherever the asker is", async () => {
     const a = await engine.ask("深圳的购房补贴怎么申请？");
     expect(a.status).toBe("answered");

@@ -26,5 +26,7 @@ describe("jurisdictionsNamed", () => {
     expect(named("各县区自己招老师吗")).toEqual([]);
     expect(named("我今年刚考上，上岗前要参加什么培训")).toEqual([]);
     expect(named("我家住城东，单位在城西，孩子入学按住址还是按单位安排")).toEqual([]);
+    expect(named("我刚来这个城市工作，想了解一下人才政策二十条")).toEqual([]);
+    expect(named("山区学校有补贴吗")).toEqual([]);
   });
 });
