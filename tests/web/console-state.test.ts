@@ -60,10 +60,18 @@ async function askApi(sessionId: string, text: string): Promise<{ text: string; 
 }
 
 async function openGroupPanel(page: Page, question: string): Promise<void> {
+  // The tab reloads the queue, which replaces the cards the page had already drawn: open the card once that reload is in.
+  const reloaded = page.waitForResponse((r) => r.url().includes("/api/admin/groups?"));
   await page.click(".tab[data-view=queue]");
+  await (await reloaded).finished();
   const card = page.locator(".group-card").filter({ has: page.locator(".group-question", { hasText: question }) });
-  await card.locator("button.toggle").click();
-  await card.locator(".group-panel input[name=faqId]").waitFor();
+  const input = card.locator(".group-panel input[name=faqId]");
+  // The reload's cards may land just after the response: a card drawn again is closed, so open it again.
+  for (let attempt = 0; attempt < 3 && !(await input.isVisible()); attempt++) {
+    if ((await card.locator("button.toggle").getAttribute("aria-expanded")) !== "true") await card.locator("button.toggle").click();
+    await input.waitFor({ timeout: 5_000 }).catch(() => {});
+  }
+  await input.waitFor();
 }
 
 /** A new conversation on the chat page; `ask` types a question and returns the bot's answer to it. */
