@@ -207,6 +207,31 @@ describe("staff console: small things", () => {
     await page.close();
   });
 
+  it("keeps an open card and the reply being written in it when the queue is drawn again", async () => {
+    const question = "游泳馆周末几点开门营业";
+    await askApi("draftSession_0123456789", question);
+    const page = await openConsole();
+    await openGroupPanel(page, question);
+    const card = () => page.locator(".group-card").filter({ has: page.locator(".group-question", { hasText: question }) });
+    await card().locator("textarea[name=reply]").fill("草稿：请致电人才服务专线。");
+    // Mark the drawn card: once the list is drawn again, the card is a new element without the mark.
+    await card().evaluate((li) => li.setAttribute("data-drawn-before", "yes"));
+    const reloaded = page.waitForResponse((r) => r.url().includes("/api/admin/groups?"));
+    await page.click("#queue-filter button[type=submit]");
+    await (await reloaded).finished();
+    await page.waitForFunction((q) => {
+      const cards = [...document.querySelectorAll(".group-card")].filter((li) => li.querySelector(".group-question")?.textContent === q);
+      return cards.length === 1 && !cards[0]!.hasAttribute("data-drawn-before");
+    }, question);
+    expect(await card().locator(".group-panel").isVisible()).toBe(true);
+    expect(await card().locator("button.toggle").getAttribute("aria-expanded")).toBe("true");
+    expect(await card().locator("textarea[name=reply]").inputValue()).toBe("草稿：请致电人才服务专线。");
+    // Closed and opened again, the panel is loaded afresh.
+    await card().locator("button.toggle").click();
+    expect(await card().locator(".group-panel").isHidden()).toBe(true);
+    await page.close();
+  });
+
   it("checks the FAQ id field in the browser (its pattern is a valid expression)", async () => {
     const question = "月球上的学校招老师吗";
     await askApi("patternSession_0123456789", question);

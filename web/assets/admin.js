@@ -217,8 +217,14 @@
     return api("/api/admin/groups?" + params.toString())
       .then(function (data) {
         var list = $("group-list");
+        // An open card keeps its panel, and the reply or entry being written in it, when the list is drawn again.
+        var openPanels = {};
+        list.querySelectorAll(".group-card").forEach(function (card) {
+          var panel = card.querySelector(".group-panel");
+          if (panel && !panel.hidden) openPanels[card.dataset.groupId] = panel;
+        });
         list.replaceChildren();
-        data.groups.forEach(function (group) { list.appendChild(groupCard(group)); });
+        data.groups.forEach(function (group) { list.appendChild(groupCard(group, openPanels[group.id])); });
         $("queue-summary").textContent = "共 " + data.groups.length + " 组问题";
       })
       .catch(function (error) { toast(error.message, true); });
@@ -233,7 +239,8 @@
     return guesses.map(function (g) { return (g.question || g.faqId) + "（" + g.faqId + "，" + g.score + "）"; }).join("；");
   }
 
-  function groupCard(group) {
+  /** `keptPanel`: the card's panel as it was open before the list was drawn again (kept as it is, not reloaded). */
+  function groupCard(group, keptPanel) {
     var li = make("li", "group-card");
     li.dataset.groupId = group.id;
     var head = make("div", "group-head");
@@ -252,10 +259,14 @@
     var toggle = make("button", "toggle", "查看与处理");
     toggle.type = "button";
     toggle.setAttribute("aria-expanded", "false");
-    var panel = make("div", "group-panel");
-    panel.hidden = true;
+    var panel = keptPanel || make("div", "group-panel");
+    panel.hidden = !keptPanel;
     panel.id = "panel-" + group.id;
     toggle.setAttribute("aria-controls", panel.id);
+    if (keptPanel) {
+      toggle.setAttribute("aria-expanded", "true");
+      toggle.textContent = "收起";
+    }
     toggle.addEventListener("click", function () {
       var open = panel.hidden;
       panel.hidden = !open;
