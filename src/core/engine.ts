@@ -3,7 +3,7 @@ import { maskPersonalData } from "../log/mask.js";
 import { Analyzer } from "../search/analyzer.js";
 import type { Embedder } from "../search/embedding.js";
 import { DEFAULT_QUESTION_WORDS, type EntryMatch, type SearchIndex, type SearchOptions, type SearchResult } from "../search/index.js";
-import { normalize } from "../search/normalize.js";
+import { normalize, type NormalizedText } from "../search/normalize.js";
 import type { RankWeights } from "../search/rank.js";
 import type { Answer, AnswerBase, Excerpt, Suggestion } from "./answer.js";
 import { DEFAULT_DECISION, decide, suggestionChoices, type DecisionOptions } from "./decide.js";
@@ -58,6 +58,8 @@ export class AnswerEngine {
   private readonly faqs: Map<string, FaqEntry>;
   private readonly policies: Map<string, PolicyDoc>;
   readonly analyzer: Analyzer;
+  private lastChat: { question: string; match: SmalltalkMatch | undefined } | undefined;
+  private lastNormalized: { question: string; text: NormalizedText } | undefined;
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -129,7 +131,7 @@ export class AnswerEngine {
 
   /** The raw candidates for a question whose vector is known (fitting embeds each question once), optionally ranked with other weights. */
   searchWith(question: string, vector: Float32Array, rankWeights?: RankWeights): SearchResult {
-    return this.index.search(normalize(question).core, vector, rankWeights);
+    return this.index.search(this.normalized(question).core, vector, rankWeights);
   }
 
   async ask(question: string): Promise<Answer> {
@@ -147,7 +149,7 @@ export class AnswerEngine {
   private answerScreened(base: AnswerBase, vector: Float32Array): Answer {
     const { question } = base;
     const { bot } = this.kb;
-    const { core } = normalize(question);
+    const { core } = this.normalized(question);
     const chat = this.chat(question);
     const result = this.index.search(core, vector);
     const decision = decide(result, this.options.decision);
@@ -191,7 +193,7 @@ export class AnswerEngine {
     const { question } = base;
     const { bot } = this.kb;
     if ([...question].length > this.options.maxQuestionChars) return { ...base, status: "too_long", text: text.tooLongText(this.options.maxQuestionChars) };
-    const { clean } = normalize(question);
+    const { clean } = this.normalized(question);
     const chat = this.chat(question);
     if (chat && chat.similarity >= this.options.smalltalkSure) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
     // Nothing but digits (a stray "1" with no choice pending, "123456"), or a lone Latin word, has nothing to search with.
@@ -212,9 +214,18 @@ export class AnswerEngine {
 
   /** Small talk, also behind courtesy words: 您好，请问有人吗 is 有人吗. */
   private chat(question: string): SmalltalkMatch | undefined {
-    const { clean, core } = normalize(question);
-    if (!clean) return this.smalltalk.matchSymbols(question);
-    return bestMatch(this.smalltalk.match(clean), core !== clean ? this.smalltalk.match(core) : undefined);
+    // A message is screened, then answered: both ask, the second is told what the first found.
+    if (this.lastChat?.question === question) return this.lastChat.match;
+    const { clean, core } = this.normalized(question);
+    const match = !clean ? this.smalltalk.matchSymbols(question) : bestMatch(this.smalltalk.match(clean), core !== clean ? this.smalltalk.match(core) : undefined);
+    this.lastChat = { question, match };
+    return match;
+  }
+
+  /** {@link normalize} of the message being answered, computed once however many steps need it. */
+  private normalized(question: string): NormalizedText {
+    if (this.lastNormalized?.question !== question) this.lastNormalized = { question, text: normalize(question) };
+    return this.lastNormalized.text;
   }
 
   private base(question: string): AnswerBase {

@@ -4,6 +4,14 @@
  * training examples, as in an intent classifier; its probability for the best candidate is a
  * confidence signal that weighs the words that tell entries apart.
  */
+import { charBigrams } from "./score.js";
+
+/** Classifier features: words, compound parts and character bigrams of the joined words. */
+export function classifierFeatures(terms: readonly { token: string; parts?: readonly string[] }[]): string[] {
+  const words = terms.flatMap((t) => [t.token, ...(t.parts ?? [])]);
+  return [...words, ...[...charBigrams(terms.map((t) => t.token).join(""))].map((b) => `b:${b}`)];
+}
+
 export interface ClassifierOptions {
   epochs: number;
   rate: number;

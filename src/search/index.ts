@@ -4,15 +4,16 @@ import { TermStats } from "./term-stats.js";
 import { TypoResolver } from "./typo.js";
 import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
 import type { Term } from "./analyzer.js";
-import { SoftmaxClassifier } from "./classifier.js";
+import { SoftmaxClassifier, classifierFeatures } from "./classifier.js";
 import { OutOfScopeExamples, type ScoredText } from "./out-of-scope.js";
 import { rankScore, type RankWeights } from "./rank.js";
 import { denseTables, meaningOf, type DenseTables } from "./dense.js";
 import type { EntryMatch, IndexEntry, IndexPassage, OutOfScopeText, PassageMatch, SearchResult } from "./index-types.js";
+import { PhrasingPostings } from "./phrasing-postings.js";
 import { LexicalCandidates } from "./retrieval.js";
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from "./search-options.js";
 import { rankPassages, termDifferences } from "./differences.js";
-import { TokenArena, TokenUnion } from "./token-set.js";
+import { TokenArena, TokenUnion, docTokens } from "./token-set.js";
 
 // The index's parts, one file each: index-types.ts (what it is built from and returns),
 // search-options.ts (its options and their defaults), retrieval.ts (lexical candidates from
@@ -23,17 +24,6 @@ export { DEFAULT_QUESTION_WORDS, DEFAULT_SEARCH_OPTIONS, type SearchOptions } fr
 /** A phrasing as the index keeps it: its words are analysed again on demand (termDifferences), not kept per phrasing. */
 interface Phrasing extends ScoredText {
   entry: number;
-}
-
-/** Classifier features: words, compound parts and character bigrams of the joined words. */
-function classifierFeatures(terms: readonly { token: string; parts?: readonly string[] }[]): string[] {
-  const words = terms.flatMap((t) => [t.token, ...(t.parts ?? [])]);
-  return [...words, ...[...charBigrams(terms.map((t) => t.token).join(""))].map((b) => `b:${b}`)];
-}
-
-function docTokens(terms: readonly Term[], arena: TokenArena): DocTokens {
-  const words = terms.map((t) => t.token);
-  return { all: arena.set([...words, ...terms.flatMap((t) => t.parts)]), words: arena.set(words) };
 }
 
 /**
@@ -69,6 +59,7 @@ export class SearchIndex {
   /** Absent without embeddings. */
   private readonly dense: DenseTables | undefined;
   private readonly arena: TokenArena;
+  private readonly postings: PhrasingPostings;
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -175,6 +166,8 @@ export class SearchIndex {
       this.options,
     );
     this.dense = denseTables(entries, outOfScope, this.options);
+    const keysOf = (pi: number) => [...this.phrasings[pi]!.tokens.all, ...this.phrasings[pi]!.bigrams].map((t) => arena.numberOf(t)!);
+    this.postings = new PhrasingPostings(this.phrasings.length, keysOf, arena.size);
     arena.trim();
   }
 
@@ -206,16 +199,21 @@ export class SearchIndex {
     const probs = this.classifier?.probabilities(classifierFeatures(terms));
     const entries: EntryMatch[] = [];
     const bestPhrasing = new Map<string, number>();
+    // Phrasings that score above 0, and the first VOTERS that score 0: sorted, the two give the same leaders as every score sorted.
     const phrasingScores: { entry: number; score: number }[] = [];
+    const zeroScores: { entry: number; score: number }[] = [];
+    const touched = this.postings.mark([...[...prepared.asked].map(keyOf), ...queryBigrams.keys]);
     /** A phrasing's score: weighted token overlap (F-beta) mixed with character-bigram Dice. */
     const scoreText = (x: ScoredText, o = overlap(prepared, x.tokens, weight, beta, partWeight)) => overlapWeight * o.f + (1 - overlapWeight) * diceKeyed(queryBigrams, x.bigrams);
     for (const e of candidateEntries) {
       let best: { score: number; recall: number; precision: number; phrasing: string; index: number } | undefined;
       for (const pi of this.byEntry[e]!) {
         const p = this.phrasings[pi]!;
-        const o = overlap(prepared, p.tokens, weight, beta, partWeight);
-        const score = scoreText(p, o);
-        phrasingScores.push({ entry: e, score });
+        // A phrasing sharing no word, part or bigram with the question scores 0 without being scored.
+        const o = touched[pi] === 1 ? overlap(prepared, p.tokens, weight, beta, partWeight) : NO_OVERLAP;
+        const score = touched[pi] === 1 ? scoreText(p, o) : 0;
+        if (score > 0) phrasingScores.push({ entry: e, score });
+        else if (zeroScores.length < VOTERS) zeroScores.push({ entry: e, score });
         if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text, index: pi };
       }
       if (!best) continue;
@@ -245,7 +243,8 @@ export class SearchIndex {
     // The nearest out-of-scope example, scored like a phrasing: a decision feature, not a rank signal.
     const lookAlike = terms.length > 0 ? this.outOfScope.nearest(terms, (x) => scoreText(x)) : undefined;
     // Nearest-neighbour vote: which entries own the best-scoring phrasings.
-    const top = phrasingScores.sort((a, b) => b.score - a.score).slice(0, VOTERS);
+    this.postings.clear();
+    const top = [...phrasingScores.sort((a, b) => b.score - a.score), ...zeroScores].slice(0, VOTERS);
     for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
     // The Bayes view compares the leaders only: rank without it, then re-score the leaders with it.
     const byScore = (a: EntryMatch, b: EntryMatch) => b.score - a.score || a.id.localeCompare(b.id);
@@ -287,6 +286,8 @@ export class SearchIndex {
     top.forEach((m, i) => (m.posterior = p[i]!));
   }
 }
+
+const NO_OVERLAP = { recall: 0, precision: 0, f: 0 };
 
 /** How many of the question's nearest phrasings vote for their entry. */
 const VOTERS = 5;

@@ -5,6 +5,9 @@
  * order, as a `Set`'s does, so sums over a set do not change.
  */
 
+import type { Term } from "./analyzer.js";
+import type { DocTokens } from "./score.js";
+
 /** What scoring needs of a set of tokens: a JavaScript `Set` is one, so is a {@link TokenSet}. */
 export interface TokenLookup extends Iterable<string> {
   readonly size: number;
@@ -39,6 +42,11 @@ export class TokenArena {
   /** Each set's numbers in insertion order, then, for a long set, the same numbers sorted. */
   data = new Int32Array(4096);
   private used = 0;
+
+  /** How many distinct tokens have a number. */
+  get size(): number {
+    return this.tokens.length;
+  }
 
   numberOf(token: string): number | undefined {
     return this.numbers.get(token);
@@ -134,4 +142,10 @@ export class TokenUnion implements TokenLookup {
     yield* this.first;
     for (const t of this.second) if (!this.first.has(t)) yield t;
   }
+}
+
+/** A document's token sets in `arena`: every word and compound part, and the whole words. */
+export function docTokens(terms: readonly Term[], arena: TokenArena): DocTokens {
+  const words = terms.map((t) => t.token);
+  return { all: arena.set([...words, ...terms.flatMap((t) => t.parts)]), words: arena.set(words) };
 }
