@@ -59,7 +59,7 @@ export class SearchIndex {
   /** Absent without embeddings. */
   private readonly dense: DenseTables | undefined;
   private readonly arena: TokenArena;
-  private readonly postings: PhrasingPostings;
+  private readonly postings: PhrasingPostings | undefined;
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -73,8 +73,9 @@ export class SearchIndex {
     this.entries = entries.map(({ vectors: _vectors, answerVector: _answerVector, ...entry }) => entry);
     const arena = (this.arena = new TokenArena());
     const units: string[][] = [];
-    /** The analysed words of each phrasing while the index is built: the classifier's features, so only when it is on (a large index would hold millions of words for nothing). */
-    const classifierOn = this.entries.length <= this.options.exhaustiveBelow;
+    // Small enough that every entry is a candidate: the classifier is on (it keeps each phrasing's analysed words while the
+    // index is built; a large index would hold millions of words for nothing) and unshared phrasings are skipped.
+    const exhaustive = this.entries.length <= this.options.exhaustiveBelow;
     const phrasingTerms: Term[][] = [];
     this.entries.forEach((entry, e) => {
       const ids: number[] = [];
@@ -82,7 +83,7 @@ export class SearchIndex {
       for (const text of entry.phrasings) {
         const { terms } = analyzer.analyze(text);
         ids.push(this.phrasings.length);
-        if (classifierOn) phrasingTerms.push(terms);
+        if (exhaustive) phrasingTerms.push(terms);
         this.phrasings.push({ entry: e, text, tokens: docTokens(terms, arena), bigrams: arena.set(charBigrams(terms.map((t) => t.token).join(""))) });
         unit.push(...terms);
       }
@@ -145,7 +146,7 @@ export class SearchIndex {
     this.entries.forEach((entry, e) => this.indexOf.set(entry.id, e));
     this.typos = new TypoResolver(this.stats);
     const background = this.entries.length; // the extra class: uncovered policy text
-    this.classifier = classifierOn
+    this.classifier = exhaustive
       ? new SoftmaxClassifier(
           [
             ...this.phrasings.map((p, i) => ({ features: classifierFeatures(phrasingTerms[i]!), label: p.entry })),
@@ -166,8 +167,9 @@ export class SearchIndex {
       this.options,
     );
     this.dense = denseTables(entries, outOfScope, this.options);
+    // Not in a large index: the candidates' phrasings are few there, and a common word's list is long.
     const keysOf = (pi: number) => [...this.phrasings[pi]!.tokens.all, ...this.phrasings[pi]!.bigrams].map((t) => arena.numberOf(t)!);
-    this.postings = new PhrasingPostings(this.phrasings.length, keysOf, arena.size);
+    this.postings = exhaustive ? new PhrasingPostings(this.phrasings.length, keysOf, arena.size) : undefined;
     arena.trim();
   }
 
@@ -202,7 +204,7 @@ export class SearchIndex {
     // Phrasings that score above 0, and the first VOTERS that score 0: sorted, the two give the same leaders as every score sorted.
     const phrasingScores: { entry: number; score: number }[] = [];
     const zeroScores: { entry: number; score: number }[] = [];
-    const touched = this.postings.mark([...[...prepared.asked].map(keyOf), ...queryBigrams.keys]);
+    const touched = this.postings?.mark([...[...prepared.asked].map(keyOf), ...queryBigrams.keys]);
     /** A phrasing's score: weighted token overlap (F-beta) mixed with character-bigram Dice. */
     const scoreText = (x: ScoredText, o = overlap(prepared, x.tokens, weight, beta, partWeight)) => overlapWeight * o.f + (1 - overlapWeight) * diceKeyed(queryBigrams, x.bigrams);
     for (const e of candidateEntries) {
@@ -210,8 +212,9 @@ export class SearchIndex {
       for (const pi of this.byEntry[e]!) {
         const p = this.phrasings[pi]!;
         // A phrasing sharing no word, part or bigram with the question scores 0 without being scored.
-        const o = touched[pi] === 1 ? overlap(prepared, p.tokens, weight, beta, partWeight) : NO_OVERLAP;
-        const score = touched[pi] === 1 ? scoreText(p, o) : 0;
+        const scored = !touched || touched[pi] === 1;
+        const o = scored ? overlap(prepared, p.tokens, weight, beta, partWeight) : NO_OVERLAP;
+        const score = scored ? scoreText(p, o) : 0;
         if (score > 0) phrasingScores.push({ entry: e, score });
         else if (zeroScores.length < VOTERS) zeroScores.push({ entry: e, score });
         if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text, index: pi };
@@ -243,7 +246,7 @@ export class SearchIndex {
     // The nearest out-of-scope example, scored like a phrasing: a decision feature, not a rank signal.
     const lookAlike = terms.length > 0 ? this.outOfScope.nearest(terms, (x) => scoreText(x)) : undefined;
     // Nearest-neighbour vote: which entries own the best-scoring phrasings.
-    this.postings.clear();
+    this.postings?.clear();
     const top = [...phrasingScores.sort((a, b) => b.score - a.score), ...zeroScores].slice(0, VOTERS);
     for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
     // The Bayes view compares the leaders only: rank without it, then re-score the leaders with it.
