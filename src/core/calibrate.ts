@@ -29,6 +29,12 @@ export interface CalibrationTargets {
   negativeBudgets: Record<NegativeKind, number>;
   /** What each budget grows by when suggestions count too (answered or offered as a choice). Default 0.02. */
   suggestionAllowance: number;
+  /**
+   * Kinds whose budget must hold for questions not yet seen: at the upper end of a one-sided 95 %
+   * Wilson interval of the share answered, not only on the questions fitted on. Default ["labelled"]
+   * (staff's own questions stand for real traffic; the self-supervised budgets are stand-ins, set wide).
+   */
+  boundedKinds?: readonly NegativeKind[];
 }
 
 /**
@@ -36,7 +42,23 @@ export interface CalibrationTargets {
  * labelled negatives are real questions (≤ 10 %: on the public set, whose labelled near misses are partly the same question, stricter budgets answered only a third of the paraphrases); the self-supervised kinds are harder, so
  * their budgets are wider (checked on the sample's evaluation set and the public set's dev split, see DESIGN.md).
  */
-export const DEFAULT_TARGETS: CalibrationTargets = { maxWrong: 0.015, negativeBudgets: { "near-miss": 0.2, "out-of-scope": 0.12, labelled: 0.1 }, suggestionAllowance: 0.02 };
+export const DEFAULT_TARGETS: CalibrationTargets = {
+  maxWrong: 0.015,
+  negativeBudgets: { "near-miss": 0.2, "out-of-scope": 0.12, labelled: 0.1 },
+  suggestionAllowance: 0.02,
+  boundedKinds: ["labelled"],
+};
+
+/** z of a one-sided 95 % interval. */
+const Z95 = 1.645;
+
+/** Upper end of the Wilson score interval of `k` successes in `n` trials (one-sided, `z`): what the share may be on new questions. */
+export function wilsonUpper(k: number, n: number, z = Z95): number {
+  if (n === 0) return 0;
+  const p = k / n;
+  const z2 = z * z;
+  return (p + z2 / (2 * n) + z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+}
 
 /**
  * L2-regularised logistic regression by batch gradient descent; small data, so simple is enough.
@@ -102,10 +124,15 @@ export function calibrate(samples: readonly CalibrationSample[], targets: Calibr
   const kinds = (Object.keys(targets.negativeBudgets) as NegativeKind[]).map((kind) => ({
     kind,
     budget: targets.negativeBudgets[kind],
+    bounded: targets.boundedKinds?.includes(kind) ?? false,
     idx: samples.flatMap((s, i) => (!s.inScope && (s.kind ?? "labelled") === kind ? [i] : [])),
   }));
   /** Every kind of negative within its budget (plus `extra`) when `shown(i)` says which are shown. */
-  const withinBudgets = (shown: (i: number) => boolean, extra: number) => kinds.every(({ budget, idx }) => idx.filter(shown).length <= (budget + extra) * idx.length);
+  const withinBudgets = (shown: (i: number) => boolean, extra: number) =>
+    kinds.every(({ budget, bounded, idx }) => {
+      const count = idx.filter(shown).length;
+      return bounded ? wilsonUpper(count, idx.length) <= budget + extra : count <= (budget + extra) * idx.length;
+    });
   const answerThreshold =
     grid.find((t) => {
       const wrong = samples.filter((s, i) => pa[i]! >= t && s.inScope && !s.topCorrect).length;

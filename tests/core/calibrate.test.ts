@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calibrate, fitLogistic, type CalibrationSample } from "../../src/core/calibrate.js";
+import { calibrate, fitLogistic, wilsonUpper, type CalibrationSample } from "../../src/core/calibrate.js";
 import { probability } from "../../src/core/decide.js";
 
 /**
@@ -42,6 +42,28 @@ describe("calibrate", () => {
     const { figures } = calibrate(set, { maxWrong: 0, negativeBudgets: { labelled: 0, "near-miss": 0, "out-of-scope": 0 }, suggestionAllowance: 0 });
     expect(figures.negativesAnswered).toBe(0);
     expect(figures.correct).toBe(0);
+  });
+});
+
+describe("budgets that must hold on new questions", () => {
+  it("wilsonUpper is the upper end of the one-sided 95 % Wilson interval", () => {
+    expect(wilsonUpper(0, 100)).toBeCloseTo(0.0263, 3);
+    expect(wilsonUpper(10, 100)).toBeCloseTo(0.1604, 3);
+    expect(wilsonUpper(100, 1000)).toBeLessThan(wilsonUpper(10, 100)); // more questions, a tighter bound
+    expect(wilsonUpper(0, 0)).toBe(0);
+  });
+
+  it("a bounded kind keeps its budget at the interval's upper end: a higher threshold, fewer of that kind answered", () => {
+    const set = samples();
+    const targets = { maxWrong: 0.05, negativeBudgets: { labelled: 0.3, "near-miss": 1, "out-of-scope": 1 }, suggestionAllowance: 0 };
+    const plain = calibrate(set, targets);
+    const bounded = calibrate(set, { ...targets, boundedKinds: ["labelled"] });
+    const labelled = set.filter((s) => !s.inScope && s.kind === "labelled");
+    const answeredBy = (d: typeof plain.decision) => labelled.filter((s) => probability(d.answerModel, s.x) >= d.answerThreshold).length;
+    expect(bounded.decision.answerThreshold).toBeGreaterThan(plain.decision.answerThreshold);
+    expect(answeredBy(plain.decision)).toBeLessThanOrEqual(0.3 * labelled.length);
+    expect(wilsonUpper(answeredBy(plain.decision), labelled.length)).toBeGreaterThan(0.3);
+    expect(wilsonUpper(answeredBy(bounded.decision), labelled.length)).toBeLessThanOrEqual(0.3);
   });
 });
 
