@@ -56,7 +56,8 @@ describe("a phrasing that shares nothing with the question scores 0", () => {
     let disjoint = 0;
     let sharing = 0;
     for (const q of questions) {
-      const terms = engine.analyzer.terms(normalize(q).core, true);
+      // Weighted as the search weights them, each word 1 here: a shared word of weight 0 would still be looked up.
+      const terms = engine.analyzer.terms(normalize(q).core, true).map((t) => ({ token: t.token, weight: 1, parts: t.parts }));
       const prepared = prepareQuery(terms);
       const bigrams = charBigrams(terms.map((t) => t.token).join(""));
       for (const p of phrasings) {
