@@ -25,6 +25,8 @@ import { entryWordsOf, namesSubject, wordsLikeEntry } from "./entry-words.js";
 export interface FollowUpOptions {
   /** Openings that refer back: 那D类呢, 如果是高中. Default {@link DEFAULT_FOLLOW_UP_OPENINGS}. */
   openings: readonly string[];
+  /** Openings among {@link openings} that add a question rather than refer back: they mark a message only when what follows has at most `shortChars` characters (还有别的吗, not 还有，人才的孩子上幼儿园有照顾吗). Default ["还有"]. */
+  addingOpenings: readonly string[];
   /** Endings that refer back: D类呢, 高中也一样吗. Default {@link DEFAULT_FOLLOW_UP_ENDINGS}. */
   endings: readonly string[];
   /** Words that point at the earlier subject: 这个, 它. Default {@link DEFAULT_FOLLOW_UP_POINTERS}. */
@@ -51,6 +53,7 @@ export const DEFAULT_FOLLOW_UP_POINTERS: readonly string[] = ["这个", "这些"
 
 export const DEFAULT_FOLLOW_UP_OPTIONS: FollowUpOptions = {
   openings: DEFAULT_FOLLOW_UP_OPENINGS,
+  addingOpenings: ["还有"],
   endings: DEFAULT_FOLLOW_UP_ENDINGS,
   pointers: DEFAULT_FOLLOW_UP_POINTERS,
   minSwapCosine: 0.6,
@@ -220,6 +223,8 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
     marked = true;
   }
   focus = focus.replace(/(?:吗|吧|啊|呀)$/u, "").replace(/的$/u, "");
+  // An opening that adds a question refers back only when what follows is elliptical: 还有呢 does, 还有，教师招聘公告在哪发 is a new question.
+  if (opening && o.addingOpenings.includes(opening) && !ending && [...focus].length > o.shortChars) marked = false;
   if (o.pointers.some((p) => focus.includes(p))) marked = true;
   const content = engine.analyzer
     .analyze(focus)

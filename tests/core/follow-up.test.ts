@@ -146,6 +146,19 @@ describe("a word the knowledge base never uses, in a follow-up", () => {
   });
 });
 
+describe("a question introduced by 还有 after another subject", () => {
+  it("is answered on its own, not demoted for being off the conversation's subject", async () => {
+    const say = chat("fu-adding");
+    expect((await say("教师招聘报名需要什么条件")).feedback).toBe(true);
+    const alone = await engine.ask("人才的孩子上幼儿园有照顾吗？");
+    expect(alone.status, "fixture: answered on its own").toBe("answered");
+    const reply = await say("还有，人才的孩子上幼儿园有照顾吗？");
+    expect(reply.feedback).toBe(true);
+    expect(reply.text).toContain(alone.text.slice(0, 30));
+    expect(reply.text).not.toContain("接着上一个问题");
+  });
+});
+
 describe("reading a message for follow-up markers", () => {
   it("finds the focus behind 那…呢 and 也一样吗, and words the knowledge base never uses", () => {
     expect(readFollowUp(engine, "那D类呢？")).toMatchObject({ marked: true, focus: "d类", unknown: false });
@@ -155,5 +168,14 @@ describe("reading a message for follow-up markers", () => {
     expect(readFollowUp(engine, "需要什么材料")).toMatchObject({ marked: false, unknown: false });
     expect(readFollowUp(engine, "食堂伙食怎么样").unknown).toBe(true);
     expect(readFollowUp(engine, "这个怎么申请").marked).toBe(true);
+  });
+
+  it("takes 还有 for a reference back only before an elliptical message: 还有别的吗 is one, 还有，<a whole question> is a new question", () => {
+    expect(readFollowUp(engine, "还有别的吗").marked).toBe(true);
+    expect(readFollowUp(engine, "还有呢").marked).toBe(true);
+    expect(readFollowUp(engine, "还有，人才的孩子上幼儿园有照顾吗？")).toMatchObject({ marked: false, focus: "人才的孩子上幼儿园有照顾" });
+    // 那 refers back whatever follows.
+    expect(readFollowUp(engine, "那我得是哪类人才才行").marked).toBe(true);
+    expect(readFollowUp(engine, "还有，人才的孩子上幼儿园有照顾吗？", { addingOpenings: [] }).marked).toBe(true);
   });
 });
