@@ -156,8 +156,10 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
     return { answer: inContext.status === "answered" ? engine.asSuggestion({ ...inContext, question }) : { ...inContext, question }, understood: joined };
   }
   if (weakAlone && !subjectLacking && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
-  // Nothing sure: a message that only makes sense after the earlier one keeps its contextual outcome (suggestions, 不知道).
-  return readings[0] ?? { answer: { ...inContext, question }, understood: joined };
+  // Nothing sure: a message that only makes sense after the earlier one keeps its contextual outcome (suggestions, 不知道);
+  // a full question whose joined reading's answer does not speak of its words (not among the readings) is only a guess.
+  if (readings[0]) return readings[0];
+  return { answer: inContext.status === "answered" && !short ? engine.asSuggestion({ ...inContext, question }) : { ...inContext, question }, understood: joined };
 }
 
 /**

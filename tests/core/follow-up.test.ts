@@ -159,6 +159,22 @@ describe("a question introduced by 还有 after another subject", () => {
   });
 });
 
+describe("a full question the conversation's subject does not speak of", () => {
+  it("is at most suggested when only its reading after the subject finds an entry, and that entry lacks its words", async () => {
+    const earlier = "人才引领发展20条实施细则有哪些内容";
+    const question = "配偶工作能帮忙安排吗";
+    const subject = await engine.ask(earlier);
+    expect(subject.status, "fixture: the subject is answered").toBe("answered");
+    expect((await engine.ask(question)).status, "fixture: not answered alone").not.toBe("answered");
+    expect((await engine.ask(`${earlier}，${question}`)).faqId, "fixture: read after the subject, its entry answers").toBe(subject.faqId);
+    const result = await askInContext(engine, question, { question: earlier, faqId: subject.faqId! });
+    expect(result.answer.status).not.toBe("answered");
+    const say = chat("fu-full-question");
+    await say(earlier);
+    expect((await say(question)).feedback).toBeFalsy();
+  });
+});
+
 describe("reading a message for follow-up markers", () => {
   it("finds the focus behind 那…呢 and 也一样吗, and words the knowledge base never uses", () => {
     expect(readFollowUp(engine, "那D类呢？")).toMatchObject({ marked: true, focus: "d类", unknown: false });
