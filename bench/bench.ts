@@ -44,9 +44,13 @@ async function run(questions: { q: string; id: string }[], ask: (q: string) => P
     times.push(performance.now() - t);
     if (first === id) hits++;
   }
-  const total = performance.now() - start;
+  return summary(times, performance.now() - start, hits / questions.length);
+}
+
+/** Percentiles of `times` (sorted in place) and the rate over `totalMs`. */
+function summary(times: number[], totalMs: number, top1: number): Run {
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: (questions.length / total) * 1000, top1: hits / questions.length };
+  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: (times.length / totalMs) * 1000, top1 };
 }
 
 /**
@@ -78,12 +82,8 @@ async function runPaired(questions: { q: string; id: string }[], forward: (q: st
       if (first === id) hits++;
     }
   }
-  const summary = (times: number[], top1: number): Run => {
-    const total = times.reduce((a, b) => a + b, 0);
-    times.sort((a, b) => a - b);
-    return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: (times.length / total) * 1000, top1 };
-  };
-  return { forward: summary(forwardTimes, 0), whole: summary(wholeTimes, hits / questions.length) };
+  const sum = (times: number[]) => times.reduce((a, b) => a + b, 0);
+  return { forward: summary(forwardTimes, sum(forwardTimes), 0), whole: summary(wholeTimes, sum(wholeTimes), hits / questions.length) };
 }
 
 const BLOCK = 100;

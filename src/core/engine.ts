@@ -58,8 +58,6 @@ export class AnswerEngine {
   private readonly faqs: Map<string, FaqEntry>;
   private readonly policies: Map<string, PolicyDoc>;
   readonly analyzer: Analyzer;
-  private lastChat: { question: string; match: SmalltalkMatch | undefined } | undefined;
-  private lastNormalized: { question: string; text: NormalizedText } | undefined;
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -131,26 +129,25 @@ export class AnswerEngine {
 
   /** The raw candidates for a question whose vector is known (fitting embeds each question once), optionally ranked with other weights. */
   searchWith(question: string, vector: Float32Array, rankWeights?: RankWeights): SearchResult {
-    return this.index.search(this.normalized(question).core, vector, rankWeights);
+    return this.index.search(normalize(question).core, vector, rankWeights);
   }
 
   async ask(question: string): Promise<Answer> {
     const base = this.base(question);
-    return this.screen(base) ?? this.answerScreened(base, await this.embed(question));
+    const message = this.read(question);
+    return this.screen(base, message) ?? this.answerScreened(base, message, await this.embed(question));
   }
 
   /** The answer for a question whose vector is known. */
   answerWith(question: string, vector: Float32Array): Answer {
     const base = this.base(question);
-    return this.screen(base) ?? this.answerScreened(base, vector);
+    const message = this.read(question);
+    return this.screen(base, message) ?? this.answerScreened(base, message, vector);
   }
 
-  /** The answer for a question that passed {@link screen} (screened once per question: it normalises and matches small talk). */
-  private answerScreened(base: AnswerBase, vector: Float32Array): Answer {
-    const { question } = base;
+  /** The answer for a question that passed {@link screen}. */
+  private answerScreened(base: AnswerBase, { core, chat }: ReadMessage, vector: Float32Array): Answer {
     const { bot } = this.kb;
-    const { core } = this.normalized(question);
-    const chat = this.chat(question);
     const result = this.index.search(core, vector);
     const decision = decide(result, this.options.decision);
     const best = result.entries[0];
@@ -189,12 +186,10 @@ export class AnswerEngine {
   }
 
   /** What is decided before any search: too long, sure small talk, nothing to search with. */
-  private screen(base: AnswerBase): Answer | undefined {
+  private screen(base: AnswerBase, { clean, chat }: ReadMessage): Answer | undefined {
     const { question } = base;
     const { bot } = this.kb;
     if ([...question].length > this.options.maxQuestionChars) return { ...base, status: "too_long", text: text.tooLongText(this.options.maxQuestionChars) };
-    const { clean } = this.normalized(question);
-    const chat = this.chat(question);
     if (chat && chat.similarity >= this.options.smalltalkSure) return this.smalltalkAnswer(base, chat.intent.id, chat.intent.reply);
     // Nothing but digits (a stray "1" with no choice pending, "123456"), or a lone Latin word, has nothing to search with.
     if (!/\p{L}/u.test(clean) || tooLittleToAnswer(clean)) return { ...base, status: "empty", text: text.emptyText(bot) };
@@ -203,7 +198,7 @@ export class AnswerEngine {
 
   /** Whether a message is small talk beyond doubt (好的, 谢谢): matched as surely as {@link screen} requires to skip the search. */
   isSureSmalltalk(question: string): boolean {
-    return (this.chat(question)?.similarity ?? 0) >= this.options.smalltalkSure;
+    return (this.read(question).chat?.similarity ?? 0) >= this.options.smalltalkSure;
   }
 
   /** The message asks (a question word) and its small-talk example does not (哪里 in 好的，在哪办 beside 好的; not 你能回答哪些问题 beside 你能做什么). */
@@ -212,20 +207,11 @@ export class AnswerEngine {
     return asks(core) && !asks(example);
   }
 
-  /** Small talk, also behind courtesy words: 您好，请问有人吗 is 有人吗. */
-  private chat(question: string): SmalltalkMatch | undefined {
-    // A message is screened, then answered: both ask, the second is told what the first found.
-    if (this.lastChat?.question === question) return this.lastChat.match;
-    const { clean, core } = this.normalized(question);
-    const match = !clean ? this.smalltalk.matchSymbols(question) : bestMatch(this.smalltalk.match(clean), core !== clean ? this.smalltalk.match(core) : undefined);
-    this.lastChat = { question, match };
-    return match;
-  }
-
-  /** {@link normalize} of the message being answered, computed once however many steps need it. */
-  private normalized(question: string): NormalizedText {
-    if (this.lastNormalized?.question !== question) this.lastNormalized = { question, text: normalize(question) };
-    return this.lastNormalized.text;
+  /** The message normalised and matched against small talk (also behind courtesy words: 您好，请问有人吗 is 有人吗), once for every step that needs it. */
+  private read(question: string): ReadMessage {
+    const { clean, core } = normalize(question);
+    const chat = !clean ? this.smalltalk.matchSymbols(question) : bestMatch(this.smalltalk.match(clean), core !== clean ? this.smalltalk.match(core) : undefined);
+    return { clean, core, chat };
   }
 
   private base(question: string): AnswerBase {
@@ -261,6 +247,11 @@ export class AnswerEngine {
 const RECENT_VECTORS = 1000;
 
 export const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** What the engine reads of a message before deciding: its normalised forms and its small-talk match. */
+interface ReadMessage extends NormalizedText {
+  chat: SmalltalkMatch | undefined;
+}
 
 function bestMatch(a: SmalltalkMatch | undefined, b: SmalltalkMatch | undefined): SmalltalkMatch | undefined {
   return !b || (a && a.similarity >= b.similarity) ? a : b;

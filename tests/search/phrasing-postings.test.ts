@@ -7,6 +7,7 @@ import { loadKnowledge } from "../../src/knowledge/load.js";
 import { normalize } from "../../src/search/normalize.js";
 import { PhrasingPostings } from "../../src/search/phrasing-postings.js";
 import { charBigrams, dice, overlap, prepareQuery } from "../../src/search/score.js";
+import { TokenArena, docTokens } from "../../src/search/token-set.js";
 import { engineFor } from "../helpers/engine.js";
 
 describe("phrasing postings", () => {
@@ -45,13 +46,13 @@ describe("a phrasing that shares nothing with the question scores 0", () => {
       .slice(0, 150)
       .map((line) => (JSON.parse(line) as { q: string }).q);
     const weight = () => 1;
+    // The phrasings' token sets as the index builds them.
+    const arena = new TokenArena();
     const phrasings = engine.kb.faqs
       .flatMap((f) => [f.question, ...f.alternates])
       .map((text) => {
         const terms = engine.analyzer.analyze(text).terms;
-        const words = terms.map((t) => t.token);
-        const doc = { all: new Set([...words, ...terms.flatMap((t) => t.parts)]), words: new Set(words) };
-        return { doc, bigrams: charBigrams(words.join("")) };
+        return { doc: docTokens(terms, arena), bigrams: charBigrams(terms.map((t) => t.token).join("")) };
       });
     let disjoint = 0;
     let sharing = 0;
