@@ -8,6 +8,7 @@ import type { RankWeights } from "../search/rank.js";
 import type { Answer, AnswerBase, Excerpt, Suggestion } from "./answer.js";
 import { DEFAULT_DECISION, decide, suggestionChoices, type DecisionOptions } from "./decide.js";
 import { placeElsewhere } from "./elsewhere.js";
+import { asksOwnRecord } from "./own-record.js";
 import { embeddingText, knowledgeIndex, type EngineVectors } from "./knowledge-index.js";
 import type { KnowledgeModel } from "./model-file.js";
 import * as text from "./reply-text.js";
@@ -24,6 +25,8 @@ export interface EngineOptions {
   search: Partial<SearchOptions>;
   /** The fitted model the decision and rank weights came from (shown by the hit-test and console). */
   model?: KnowledgeModel;
+  /** Whether a question (its core form) asks about the asker's own record, which no FAQ answers. Default {@link asksOwnRecord}. */
+  ownRecord: (core: string) => boolean;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -32,6 +35,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   smalltalkMaybe: 0.5,
   decision: DEFAULT_DECISION,
   search: {},
+  ownRecord: asksOwnRecord,
 };
 
 /**
@@ -164,6 +168,11 @@ export class AnswerEngine {
     if (elsewhere) {
       const suggestions = suggestionChoices(result.entries, this.options.decision).map((e) => this.suggestion(e));
       return { ...scored, status: "suggested", suggestions, text: text.elsewhereText(bot, elsewhere, suggestions) };
+    }
+    // The asker's own case (我上次笔试考了多少分): no entry holds it, so the nearest are offered and staff are told.
+    if ((decision.status === "answered" || decision.status === "suggested") && this.options.ownRecord(core)) {
+      const suggestions = suggestionChoices(result.entries, this.options.decision).map((e) => this.suggestion(e));
+      return { ...scored, status: suggestions.length > 0 ? "suggested" : "unanswered", suggestions, text: text.ownRecordText(bot, suggestions) };
     }
     if (decision.status === "answered") {
       const faq = this.faqs.get(decision.best.id)!;

@@ -31,6 +31,14 @@ export function elsewhereText(bot: BotConfig, place: string, choices: readonly S
   return `${scope}\n如果您想了解${bot.jurisdiction}的相关规定：\n${lines.join("\n")}\n请回复序号（如 1），或换个说法再问。`;
 }
 
+/** A question about the asker's own record: the bot cannot see it, staff can; the nearest entries may say where to look. */
+export function ownRecordText(bot: BotConfig, choices: readonly Suggestion[]): string {
+  const scope = "个人的办理进度、成绩、结果等信息我这里查不到，需要工作人员核实。您的问题已记录，工作人员会尽快跟进。";
+  if (choices.length === 0) return `${scope}\n${contactLine(bot)}`;
+  const lines = choices.map((c, i) => `${i + 1}. ${c.question}`);
+  return `${scope}\n${contactLine(bot)}\n以下问答也许有帮助：\n${lines.join("\n")}\n请回复序号（如 1），或换个说法再问。`;
+}
+
 export function contactLine(bot: BotConfig): string {
   const c = bot.staffContact;
   return `人工咨询：${c.phone}（${c.hours}），地址：${c.address}${c.email ? `，邮箱：${c.email}` : ""}`;
