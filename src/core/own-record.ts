@@ -26,13 +26,16 @@ const RECORD_STATUS = /(?:到|在)哪(?:一)?步了|进度(?:怎么样|如何|�
 const OWN_STATUS =
   /到账(?:了)?(?:没|吗|没有)|(?:什么时候|啥时候|多久|几时)(?:能|才能|可以)?到账|考了多少|(?:成绩|分数)(?:是|有)?多少|排(?:第)?几(?:名)?了?|分到(?:了)?哪(?:个|所|里)?(?:学校)?了|分到了|(?:录取|通过|批|批下来|审批|审核|办好|办下来|发)了(?:没|吗|没有)|有(?:没有)?(?:通过|录取|批下来)/u;
 
+/** The asker as the subject of such a status, a few characters before it (我笔试考了多少分, 我分到哪个学校了). */
+const SELF_STATUS = new RegExp(`(?:我|俺)[^，。？！,.?!\\s]{0,6}?(?:${OWN_STATUS.source})`, "u");
+
 /** Asking where or how to look something up: the procedure, which an FAQ may answer. */
 const HOW_TO_LOOK_UP = /(?:在|去|到)?哪(?:里|儿)?(?:能|可以)?查|(?:怎么|如何|怎样|咋)(?:才能)?查|查询(?:方式|渠道|入口|网址|网站|平台)/u;
 
 /** Whether a question (normalised, courtesy words stripped) asks about the asker's own record. Pure. */
 export function asksOwnRecord(core: string): boolean {
   if (HOW_TO_LOOK_UP.test(core.replace(LOOKUP_REQUEST, ""))) return false;
-  if (RECORD_STATUS.test(core)) return true;
+  if (RECORD_STATUS.test(core) || SELF_STATUS.test(core)) return true;
   if (!OWN.test(core.replace(LOOKUP_REQUEST, ""))) return false;
   return OWN_STATUS.test(core) || (LOOKUP_REQUEST.test(core) && RECORD_NOUN.test(core));
 }
