@@ -48,6 +48,11 @@ export interface AnswerBase {
   outOfScope?: { example: string; score: number };
   /** The reply as the user sees it. */
   text: string;
+  /**
+   * For `suggested`: what a chat says before the choices in place of 您是不是想问 (another place's policy, the asker's
+   * own record) — `text` holds it and the numbered choices together, for the command line.
+   */
+  lead?: string;
 }
 
 /** One FAQ fits with confidence: it is named, and only here. */

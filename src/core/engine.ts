@@ -167,12 +167,16 @@ export class AnswerEngine {
     const elsewhere = decision.status === "answered" || decision.status === "suggested" ? placeElsewhere(core, bot.jurisdiction, this.analyzer, mentions) : undefined;
     if (elsewhere) {
       const suggestions = suggestionChoices(result.entries, this.options.decision).map((e) => this.suggestion(e));
-      return { ...scored, status: "suggested", suggestions, text: text.elsewhereText(bot, elsewhere, suggestions) };
+      const lead = text.elsewhereLead(bot, elsewhere);
+      return { ...scored, status: "suggested", suggestions, lead, text: text.choicesText(lead, suggestions) };
     }
     // The asker's own case (我上次笔试考了多少分): no entry holds it, so the nearest are offered and staff are told.
     if ((decision.status === "answered" || decision.status === "suggested") && this.options.ownRecord(core)) {
       const suggestions = suggestionChoices(result.entries, this.options.decision).map((e) => this.suggestion(e));
-      return { ...scored, status: suggestions.length > 0 ? "suggested" : "unanswered", suggestions, text: text.ownRecordText(bot, suggestions) };
+      const notice = text.ownRecordText(bot);
+      if (suggestions.length === 0) return { ...scored, status: "unanswered", text: notice };
+      const lead = `${notice}\n${text.OWN_RECORD_CHOICES}`;
+      return { ...scored, status: "suggested", suggestions, lead, text: text.choicesText(lead, suggestions) };
     }
     if (decision.status === "answered") {
       const faq = this.faqs.get(decision.best.id)!;

@@ -19,24 +19,26 @@ export function answeredText(faq: FaqEntry, policies: ReadonlyMap<string, Policy
 }
 
 export function suggestedText(choices: readonly Suggestion[]): string {
-  const lines = choices.map((c, i) => `${i + 1}. ${c.question}`);
-  return `您是不是想问：\n${lines.join("\n")}\n请回复序号（如 1），或换个说法再问。`;
+  return choicesText("您是不是想问：", choices);
 }
 
 /** Another place's policy asked (bot.yaml `jurisdiction`): said plainly, with this place's nearest entries as choices. */
-export function elsewhereText(bot: BotConfig, place: string, choices: readonly Suggestion[]): string {
-  const scope = `本助手解答的是${bot.jurisdiction}的政策，${place}的规定请向当地有关部门咨询。`;
-  if (choices.length === 0) return `${scope}\n${contactLine(bot)}`;
-  const lines = choices.map((c, i) => `${i + 1}. ${c.question}`);
-  return `${scope}\n如果您想了解${bot.jurisdiction}的相关规定：\n${lines.join("\n")}\n请回复序号（如 1），或换个说法再问。`;
+export function elsewhereLead(bot: BotConfig, place: string): string {
+  return `本助手解答的是${bot.jurisdiction}的政策，${place}的规定请向当地有关部门咨询。\n如果您想了解${bot.jurisdiction}的相关规定：`;
 }
 
 /** A question about the asker's own record: the bot cannot see it, staff can; the nearest entries may say where to look. */
-export function ownRecordText(bot: BotConfig, choices: readonly Suggestion[]): string {
-  const scope = "个人的办理进度、成绩、结果等信息我这里查不到，需要工作人员核实。您的问题已记录，工作人员会尽快跟进。";
-  if (choices.length === 0) return `${scope}\n${contactLine(bot)}`;
+export function ownRecordText(bot: BotConfig): string {
+  return `个人的办理进度、成绩、结果等信息我这里查不到，需要工作人员核实。您的问题已记录，工作人员会尽快跟进。\n${contactLine(bot)}`;
+}
+
+/** What leads the nearest entries after {@link ownRecordText}. */
+export const OWN_RECORD_CHOICES = "以下问答也许有帮助：";
+
+/** A lead and its numbered choices as one text (the command line shows the reply as text). */
+export function choicesText(lead: string, choices: readonly Suggestion[]): string {
   const lines = choices.map((c, i) => `${i + 1}. ${c.question}`);
-  return `${scope}\n${contactLine(bot)}\n以下问答也许有帮助：\n${lines.join("\n")}\n请回复序号（如 1），或换个说法再问。`;
+  return `${lead}\n${lines.join("\n")}\n请回复序号（如 1），或换个说法再问。`;
 }
 
 export function contactLine(bot: BotConfig): string {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Bot, BotError } from "../../src/core/bot.js";
@@ -119,6 +119,26 @@ describe("conversation pipeline: choices, commands and feedback", () => {
     const file = await bot.file();
     expect(file.counters[today()]).toMatchObject({ suggested: 3, answered: 3 });
     expect(file.counters[today()]!.faqHits["housing-subsidy"]).toBe(2);
+  });
+
+  it("says why before the choices when no entry may answer: another place's policy, the asker's own record; both are logged", async () => {
+    const knowledgeDir = await writeMiniKb();
+    const botYaml = join(knowledgeDir, "bot.yaml");
+    await writeFile(botYaml, `${await readFile(botYaml, "utf8")}\njurisdiction: 示例市\n`);
+    const bot = await startTestBot({ knowledgeDir, dataDir: await tempDir() });
+    const [elsewhere] = await bot.say("深圳的购房补贴怎么申请？");
+    expect(elsewhere!.text).toContain("本助手解答的是示例市的政策，深圳的规定请向当地有关部门咨询。");
+    expect(elsewhere!.choices?.[0]).toEqual({ label: "购房补贴怎么申请？", faqId: "housing-subsidy" });
+    const [own] = await bot.say("我的购房补贴申请审核到哪一步了？");
+    expect(own!.text).toContain("个人的办理进度、成绩、结果等信息我这里查不到");
+    expect(own!.text).toContain("0000-1234");
+    expect(own!.choices?.[0]?.faqId).toBe("housing-subsidy");
+    const [picked] = await bot.say("1");
+    expect(picked!.text).toContain("C类人才20万元，在线申请。");
+    await bot.stop();
+    const file = await bot.file();
+    expect(file.counters[today()]).toMatchObject({ suggested: 2 });
+    expect(file.entries.length).toBe(2);
   });
 
   it("forgets the choices after the expiry time", async () => {

@@ -45,7 +45,8 @@ export async function answerQuestion(ctx: Context, _next: NextFunction): Promise
       const choices = answer.suggestions.map((s) => ({ label: s.question, faqId: s.faqId }));
       ctx.outcome = { count: "suggested", record: { reason: "suggested", text: asked, normalized, candidates }, onRecorded: (id) => (last.loggedAs = id) };
       state.choices = choices;
-      return ctx.reply({ text: note + SUGGESTED_INTRO, choices });
+      // Another place's policy, the asker's own record: the engine's lead says why there is no answer.
+      return ctx.reply({ text: note + (answer.lead ?? SUGGESTED_INTRO), choices });
     }
     case "excerpt":
     case "unanswered": {
