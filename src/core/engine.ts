@@ -214,10 +214,15 @@ export class AnswerEngine {
     return (this.read(question).chat?.similarity ?? 0) >= this.options.smalltalkSure;
   }
 
-  /** The message asks (a question word) and its small-talk example does not (哪里 in 好的，在哪办 beside 好的; not 你能回答哪些问题 beside 你能做什么). */
+  /**
+   * The message asks (a question word) and its small-talk example does not (哪里 in 好的，在哪办 beside 好的; not
+   * 你能回答哪些问题 beside 你能做什么); or it asks about someone or something while the example asks the bot (你/您):
+   * 评审是谁来评 and 是公办园吗 beside 你是谁 and 你是真人吗.
+   */
   private asksBeyond(core: string, example: string): boolean {
     const asks = (text: string) => this.analyzer.tokens(text).some((t) => this.questionWords.has(t));
-    return asks(core) && !asks(example);
+    if (asks(core) && !asks(example)) return true;
+    return ADDRESSES_BOT.test(example) && !ADDRESSES_BOT.test(core) && ASKING.test(core);
   }
 
   /** The message normalised and matched against small talk (also behind courtesy words: 您好，请问有人吗 is 有人吗), once for every step that needs it. */
@@ -258,6 +263,11 @@ export class AnswerEngine {
 
 /** Sentence vectors of recent texts kept per engine: the same question comes often, a follow-up re-reads the earlier one. */
 const RECENT_VECTORS = 1000;
+
+/** Words that speak to the bot: 你是谁 asks about it, 评审是谁来评 about someone else. */
+const ADDRESSES_BOT = /[你您]|\byou\b/iu;
+/** A question, by its question words and particles (stop words among them, which the tokens lack). */
+const ASKING = /[谁吗呢哪几?]|什么|怎|多少|是否|有没有|能不能|\b(?:who|what|how|which|where|when|why)\b/iu;
 
 export const round = (n: number) => Math.round(n * 1000) / 1000;
 

@@ -127,6 +127,11 @@ describe("AnswerEngine on the shipped sample knowledge base", () => {
     expect(await sample.ask("谢谢老师")).toMatchObject({ status: "smalltalk", smalltalkIntent: "thanks" });
   });
 
+  it("takes unsure small talk that asks about someone or something else, where its example asks the bot, for a question (评审是谁来评 beside 你是谁)", async () => {
+    for (const q of ["评审是谁来评", "是公办园吗", "是哪个部门办的"]) expect((await sample.ask(q)).status, q).not.toBe("smalltalk");
+    for (const q of ["你是谁呀", "你是哪个单位的呀", "请问你是机器人吗"]) expect(await sample.ask(q), q).toMatchObject({ status: "smalltalk", smalltalkIntent: "identity" });
+  });
+
   it("answers the quick-start question with its citation", async () => {
     const a = await sample.ask("人才子女入学需要什么材料");
     expect(a.status).toBe("answered");
