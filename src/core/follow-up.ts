@@ -201,11 +201,13 @@ export function nextTopic(question: string, result: ContextualAnswer): TopicCont
   return { question: chars.length > MAX_TOPIC_CHARS ? endOf(chars) : text, ...(answer.status === "answered" ? { faqId: answer.faqId! } : {}) };
 }
 
-/** The last MAX_TOPIC_CHARS characters, never starting inside a number or its mask (2***3445 would show part of one). */
+/** The last MAX_TOPIC_CHARS characters, never starting inside a number or its mask (2***3445 would show part of one), nor with punctuation. */
 function endOf(chars: readonly string[]): string {
   const inNumber = (c: string | undefined) => c !== undefined && /[0-9A-Za-z*]/.test(c);
   let start = chars.length - MAX_TOPIC_CHARS;
   while (start < chars.length && inNumber(chars[start - 1]) && inNumber(chars[start])) start++;
+  // Nor with the comma that joined two questions (the reply quotes it: 接着上一个问题：，我是…).
+  while (start < chars.length && /[\s\p{P}]/u.test(chars[start]!)) start++;
   return chars.slice(start).join("");
 }
 
