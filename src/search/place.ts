@@ -17,10 +17,12 @@ const PLACE_TAG = "ns";
 /** Words before a place that make it where someone is, goes or comes from, not whose policy is asked. */
 export const ORIGIN_WORDS: ReadonlySet<string> = new Set(["在", "从", "到", "来自", "去", "回", "回到", "离开", "老家", "是", "由", "往", "赴", "调到", "调往", "住", "住在"]);
 
-/** Words after a place that make it the jurisdiction of what is asked: 深圳的补贴, 上海人才, 沈阳今年的招聘, 杭州教育局. */
+/** Words after a place that make it the jurisdiction of what is asked: 深圳的补贴, 上海人才, 深圳高层次人才, 北京政策, 沈阳今年的招聘, 杭州教育局. */
 export const JURISDICTION_FOLLOWERS: ReadonlySet<string> = new Set([
   "的",
   "人才",
+  "高层次",
+  "政策",
   "今年",
   "明年",
   "去年",
@@ -59,7 +61,14 @@ export function jurisdictionsNamed(words: readonly TaggedWord[], known: (word: s
     const before = words[i - 1]?.word;
     if (before !== undefined && ORIGIN_WORDS.has(before)) return;
     const after = words[i + 1]?.word;
-    if (ADMINISTRATIVE_SUFFIX.test(w.word) || (after !== undefined && JURISDICTION_FOLLOWERS.has(after))) named.push(w.word);
+    if (ADMINISTRATIVE_SUFFIX.test(w.word) || (after !== undefined && followsAsJurisdiction(after))) named.push(w.word);
   });
   return named;
+}
+
+/** A follower, or a word a follower of two characters or more opens (高层次人才, 人才子女: the dictionary keeps them whole). */
+function followsAsJurisdiction(word: string): boolean {
+  if (JURISDICTION_FOLLOWERS.has(word)) return true;
+  for (const f of JURISDICTION_FOLLOWERS) if ([...f].length >= 2 && word.startsWith(f)) return true;
+  return false;
 }

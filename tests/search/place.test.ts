@@ -12,6 +12,15 @@ describe("jurisdictionsNamed", () => {
     expect(named("沈阳今年的教师招聘什么时候考")).toEqual(["沈阳"]);
     expect(named("杭州市教育局今年招多少老师")).toEqual(["杭州市"]);
     expect(named("我想问问广州的购房补贴")).toEqual(["广州"]);
+    expect(named("北京政策是怎么规定的")).toEqual(["北京"]);
+  });
+
+  it("takes a word of the knowledge base's dictionary that a follower opens for the follower (深圳 + 高层次人才)", () => {
+    const tagged = (...words: [string, string][]) => words.map(([word, tag]) => ({ word, tag }));
+    expect(jurisdictionsNamed(tagged(["深圳", "ns"], ["高层次人才", ""], ["认定", "v"], ["标准", "n"]), () => false)).toEqual(["深圳"]);
+    expect(jurisdictionsNamed(tagged(["北京", "ns"], ["人才子女", ""], ["入学", "v"]), () => false)).toEqual(["北京"]);
+    // A one-character follower opens too many words: 的确, 市场.
+    expect(jurisdictionsNamed(tagged(["北京", "ns"], ["的确", "d"], ["好", "a"]), () => false)).toEqual([]);
   });
 
   it("leaves a place where someone is, goes or comes from", () => {
