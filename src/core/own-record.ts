@@ -22,12 +22,18 @@ const RECORD_NOUN = /成绩|分数|进度|结果|名单|排名|到账|档案|编
 /** Statuses that only the asker's file holds, whoever's they are (审核到哪一步了). */
 const RECORD_STATUS = /(?:到|在)哪(?:一)?步了|进度(?:怎么样|如何|咋样)了?$|(?:结果|名单)出来了?(?:没|吗|没有)/u;
 
-/** Statuses that only the asker's file holds when the question names something of theirs (我的补贴到账了吗). */
-const OWN_STATUS =
-  /到账(?:了)?(?:没|吗|没有)|(?:什么时候|啥时候|多久|几时)(?:能|才能|可以)?到账|考了多少|(?:成绩|分数)(?:是|有)?多少|排(?:第)?几(?:名)?了?|分到(?:了)?哪(?:个|所|里)?(?:学校)?了|分到了|(?:录取|通过|批|批下来|审批|审核|办好|办下来|发)了(?:没|吗|没有)|有(?:没有)?(?:通过|录取|批下来)/u;
+/** A record's status in the perfective: what has happened to someone's case (考了多少, 分到哪个学校了, 批了没). */
+const PERFECTIVE_STATUS =
+  /到账(?:了)?(?:没|吗|没有)|考了多少|排(?:第)?几(?:名)?了|分到(?:了)?哪(?:个|所|里)?(?:学校)?了|分到了|(?:录取|通过|批|批下来|审批|审核|办好|办下来|发)了(?:没|吗|没有)|有(?:没有)?(?:通过|录取|批下来)/u;
 
-/** The asker as the subject of such a status, a few characters before it (我笔试考了多少分, 我分到哪个学校了). */
-const SELF_STATUS = new RegExp(`(?:我|俺)[^，。？！,.?!\\s]{0,6}?(?:${OWN_STATUS.source})`, "u");
+/** Statuses that only the asker's file holds when the question names something of theirs (我的补贴什么时候到账, 我的成绩是多少). */
+const OWN_STATUS = new RegExp(`${PERFECTIVE_STATUS.source}|(?:什么时候|啥时候|多久|几时)(?:能|才能|可以)?到账|(?:成绩|分数)(?:是|有)?多少|排(?:第)?几`, "u");
+
+/**
+ * The asker as the subject of a perfective status a few characters before it (我笔试考了多少分, 我分到哪个学校了) —
+ * not of a score or a wait, which may ask the rule (我想知道分数是多少才能进面试, 我想问补贴多久到账).
+ */
+const SELF_STATUS = new RegExp(`(?:我|俺)[^，。？！,.?!\\s]{0,6}?(?:${PERFECTIVE_STATUS.source})`, "u");
 
 /** Asking where or how to look something up: the procedure, which an FAQ may answer. */
 const HOW_TO_LOOK_UP = /(?:在|去|到)?哪(?:里|儿)?(?:能|可以)?查|(?:怎么|如何|怎样|咋)(?:才能)?查|查询(?:方式|渠道|入口|网址|网站|平台)/u;
