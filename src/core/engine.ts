@@ -165,19 +165,14 @@ export class AnswerEngine {
     // A word of the synonym lists is a term of the knowledge base's own (大班 ~ 幼儿园), whatever jieba tags it.
     const mentions = (w: string) => this.analyzer.synonyms.has(w) || (leader !== undefined && [leader.question, ...leader.alternates, leader.answer].some((t) => t.includes(w)));
     const elsewhere = decision.status === "answered" || decision.status === "suggested" ? placeElsewhere(core, bot.jurisdiction, this.analyzer, mentions) : undefined;
-    if (elsewhere) {
+    // Offered, not answered, with the reason first: the nearest entries are the only choices worth showing.
+    const withNotice = (lead: string): Answer => {
       const suggestions = suggestionChoices(result.entries, this.options.decision).map((e) => this.suggestion(e));
-      const lead = text.elsewhereLead(bot, elsewhere);
       return { ...scored, status: "suggested", suggestions, lead, text: text.choicesText(lead, suggestions) };
-    }
+    };
+    if (elsewhere) return withNotice(text.elsewhereLead(bot, elsewhere));
     // The asker's own case (我上次笔试考了多少分): no entry holds it, so the nearest are offered and staff are told.
-    if ((decision.status === "answered" || decision.status === "suggested") && this.options.ownRecord(core)) {
-      const suggestions = suggestionChoices(result.entries, this.options.decision).map((e) => this.suggestion(e));
-      const notice = text.ownRecordText(bot);
-      if (suggestions.length === 0) return { ...scored, status: "unanswered", text: notice };
-      const lead = `${notice}\n${text.OWN_RECORD_CHOICES}`;
-      return { ...scored, status: "suggested", suggestions, lead, text: text.choicesText(lead, suggestions) };
-    }
+    if ((decision.status === "answered" || decision.status === "suggested") && this.options.ownRecord(core)) return withNotice(text.ownRecordLead(bot));
     if (decision.status === "answered") {
       const faq = this.faqs.get(decision.best.id)!;
       return { ...scored, status: "answered", faqId: faq.id, faq, sources: faq.source ? [faq.source] : [], ...this.citationOf(faq), text: text.answeredText(faq, this.policies) };

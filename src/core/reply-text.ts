@@ -28,12 +28,9 @@ export function elsewhereLead(bot: BotConfig, place: string): string {
 }
 
 /** A question about the asker's own record: the bot cannot see it, staff can; the nearest entries may say where to look. */
-export function ownRecordText(bot: BotConfig): string {
-  return `个人的办理进度、成绩、结果等信息我这里查不到，需要工作人员核实。您的问题已记录，工作人员会尽快跟进。\n${contactLine(bot)}`;
+export function ownRecordLead(bot: BotConfig): string {
+  return `个人的办理进度、成绩、结果等信息我这里查不到，需要工作人员核实。您的问题已记录，工作人员会尽快跟进。\n${contactLine(bot)}\n以下问答也许有帮助：`;
 }
-
-/** What leads the nearest entries after {@link ownRecordText}. */
-export const OWN_RECORD_CHOICES = "以下问答也许有帮助：";
 
 /** A lead and its numbered choices as one text (the command line shows the reply as text). */
 export function choicesText(lead: string, choices: readonly Suggestion[]): string {
