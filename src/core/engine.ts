@@ -164,7 +164,9 @@ export class AnswerEngine {
     const leader = best && this.faqs.get(best.id);
     // A word of the synonym lists is a term of the knowledge base's own (大班 ~ 幼儿园), whatever jieba tags it.
     const mentions = (w: string) => this.analyzer.synonyms.has(w) || (leader !== undefined && [leader.question, ...leader.alternates, leader.answer].some((t) => t.includes(w)));
-    const elsewhere = decision.status === "answered" || decision.status === "suggested" ? placeElsewhere(core, bot.jurisdiction, this.analyzer, mentions) : undefined;
+    // The rules below apply only to what would be answered or offered.
+    const offered = decision.status === "answered" || decision.status === "suggested";
+    const elsewhere = offered ? placeElsewhere(core, bot.jurisdiction, this.analyzer, mentions) : undefined;
     // Offered, not answered, with the reason first: the nearest entries are the only choices worth showing.
     const withNotice = (lead: string): Answer => {
       const suggestions = suggestionChoices(result.entries, this.options.decision).map((e) => this.suggestion(e));
@@ -172,7 +174,7 @@ export class AnswerEngine {
     };
     if (elsewhere) return withNotice(text.elsewhereLead(bot, elsewhere));
     // The asker's own case (我上次笔试考了多少分): no entry holds it, so the nearest are offered and staff are told.
-    if ((decision.status === "answered" || decision.status === "suggested") && this.options.ownRecord(core)) return withNotice(text.ownRecordLead(bot));
+    if (offered && this.options.ownRecord(core)) return withNotice(text.ownRecordLead(bot));
     if (decision.status === "answered") {
       const faq = this.faqs.get(decision.best.id)!;
       return { ...scored, status: "answered", faqId: faq.id, faq, sources: faq.source ? [faq.source] : [], ...this.citationOf(faq), text: text.answeredText(faq, this.policies) };

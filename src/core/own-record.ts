@@ -40,8 +40,10 @@ const HOW_TO_LOOK_UP = /(?:在|去|到)?哪(?:里|儿)?(?:能|可以)?查|(?:怎
 
 /** Whether a question (normalised, courtesy words stripped) asks about the asker's own record. Pure. */
 export function asksOwnRecord(core: string): boolean {
-  if (HOW_TO_LOOK_UP.test(core.replace(LOOKUP_REQUEST, ""))) return false;
+  // The request's own 我 (帮我查) is neither the asker's record nor a question of how to look one up.
+  const rest = core.replace(LOOKUP_REQUEST, "");
+  if (HOW_TO_LOOK_UP.test(rest)) return false;
   if (RECORD_STATUS.test(core) || SELF_STATUS.test(core)) return true;
-  if (!OWN.test(core.replace(LOOKUP_REQUEST, ""))) return false;
+  if (!OWN.test(rest)) return false;
   return OWN_STATUS.test(core) || (LOOKUP_REQUEST.test(core) && RECORD_NOUN.test(core));
 }

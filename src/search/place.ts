@@ -66,9 +66,10 @@ export function jurisdictionsNamed(words: readonly TaggedWord[], known: (word: s
   return named;
 }
 
-/** A follower, or a word a follower of two characters or more opens (高层次人才, 人才子女: the dictionary keeps them whole). */
+/** Followers of two characters or more: a word one of them opens follows as they do (one character opens too many: 的确, 市场). */
+const OPENING_FOLLOWERS = [...JURISDICTION_FOLLOWERS].filter((f) => [...f].length >= 2);
+
+/** A follower, or a word a long follower opens (高层次人才, 人才子女: the dictionary keeps them whole). */
 function followsAsJurisdiction(word: string): boolean {
-  if (JURISDICTION_FOLLOWERS.has(word)) return true;
-  for (const f of JURISDICTION_FOLLOWERS) if ([...f].length >= 2 && word.startsWith(f)) return true;
-  return false;
+  return JURISDICTION_FOLLOWERS.has(word) || OPENING_FOLLOWERS.some((f) => word.startsWith(f));
 }
