@@ -1,7 +1,8 @@
 import type { Answer } from "../core/answer.js";
 import type { AnswerEngine } from "../core/engine.js";
 import { readJsonLines } from "./eval.js";
-import { askInContext, nextTopic, type TopicContext } from "../core/follow-up.js";
+import { askInContext } from "../core/follow-up.js";
+import { nextTopic, type TopicContext } from "../core/topic.js";
 
 /**
  * One evaluation dialogue (tests/eval/dialogues*.jsonl): turns asked in order in one conversation.

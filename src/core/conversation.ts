@@ -1,5 +1,5 @@
 import type { FaqCandidate } from "../log/types.js";
-import type { TopicContext } from "./follow-up.js";
+import type { TopicContext } from "./topic.js";
 import type { DialogueState } from "./eligibility/dialogue.js";
 import type { IncomingMessage, ReplyChoice } from "./message.js";
 

@@ -1,10 +1,9 @@
 import { cosine } from "../search/embedding.js";
 import { DEFAULT_QUESTION_WORDS } from "../search/index.js";
-import { maskPersonalData } from "../log/mask.js";
 import { cleanText } from "../search/normalize.js";
-import type { Answer } from "./answer.js";
 import type { AnswerEngine } from "./engine.js";
 import { entryWordsOf, namesSubject, wordsLikeEntry } from "./entry-words.js";
+import { onSubject, type ContextualAnswer, type TopicContext } from "./topic.js";
 
 /**
  * Follow-up questions (那D类呢？ / 需要什么材料？) resolved against the conversation's last policy
@@ -63,21 +62,6 @@ export const DEFAULT_FOLLOW_UP_OPTIONS: FollowUpOptions = {
   minWordCosine: 0.8,
 };
 
-/** The conversation's subject so far: its last policy question as understood. */
-export interface TopicContext {
-  question: string;
-  /** The entry it was answered with, if it was. */
-  faqId?: string;
-}
-
-export interface ContextualAnswer {
-  answer: Answer;
-  /** Set when the earlier question was used: the question as the bot understood it. */
-  understood?: string;
-  /** `understood` is the earlier question with this message's focus swapped in (D类人才购房补贴多少钱), not the two joined. */
-  swapped?: boolean;
-}
-
 /** How a message refers to what came before. */
 export interface FollowUpReading {
   /** Opens or ends with a follow-up marker, or points back (这个). */
@@ -103,7 +87,7 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   const short = reading.marked || [...reading.focus].length <= o.shortChars;
   if (!short && alone.status === "answered") return { answer: alone };
   // A short message answered alone, unsurely and off the conversation's subject, is only a guess in a conversation.
-  const weakAlone = short && alone.status === "answered" && alone.confidence < o.sureAlone && !related(engine, alone.faqId!, topic.faqId);
+  const weakAlone = short && alone.status === "answered" && alone.confidence < o.sureAlone && !onSubject(engine, alone.faqId!, topic);
   const aloneOrGuess = (): ContextualAnswer => ({ answer: weakAlone ? engine.asSuggestion(alone) : alone });
   // A word the knowledge base never uses is a subject it does not have (食堂伙食怎么样, 那学费呢): the context cannot help,
   // unless it is a variant of a word of the conversation's entry (涵盖哪些学科 after an answer that speaks of 覆盖).
@@ -139,7 +123,7 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
 
   if (alone.status === "answered") {
     // On the subject's own shelf (the same folder or a shared tag), or the same entry: alone and in context agree.
-    if (related(engine, alone.faqId!, topic.faqId) && (!contextual || contextual.answer.faqId === alone.faqId || !reading.marked)) return { answer: alone };
+    if (onSubject(engine, alone.faqId!, topic) && (!contextual || contextual.answer.faqId === alone.faqId || !reading.marked)) return { answer: alone };
     // A marked message with a focus of its own (那考试流程呢) may name a new subject: the surer reading wins.
     if (reading.marked && reading.focus && !weakAlone && (!contextual || alone.confidence > contextual.answer.confidence)) return { answer: alone };
   }
@@ -188,29 +172,6 @@ const QUESTION_WORDS: ReadonlySet<string> = new Set(DEFAULT_QUESTION_WORDS);
 /** A question word among the tokens (什么, 怎么, 哪里 …): the text asks something. */
 const asksSomething = (tokens: readonly string[]) => tokens.some((t) => QUESTION_WORDS.has(t));
 
-/** Longer than this, an understood question keeps its end: the subject is what was said last. */
-const MAX_TOPIC_CHARS = 40;
-
-/** The conversation's subject after this message, or undefined to keep the current one (small talk, empty). */
-export function nextTopic(question: string, result: ContextualAnswer): TopicContext | undefined {
-  const { answer, understood } = result;
-  if (!isPolicyStatus(answer.status)) return undefined;
-  // Masked before it is cut: a number cut in half would no longer look like one, and the topic is quoted back in notes.
-  const text = maskPersonalData(understood ?? question);
-  const chars = [...text];
-  return { question: chars.length > MAX_TOPIC_CHARS ? endOf(chars) : text, ...(answer.status === "answered" ? { faqId: answer.faqId! } : {}) };
-}
-
-/** The last MAX_TOPIC_CHARS characters, never starting inside a number or its mask (2***3445 would show part of one), nor with punctuation. */
-function endOf(chars: readonly string[]): string {
-  const inNumber = (c: string | undefined) => c !== undefined && /[0-9A-Za-z*]/.test(c);
-  let start = chars.length - MAX_TOPIC_CHARS;
-  while (start < chars.length && inNumber(chars[start - 1]) && inNumber(chars[start])) start++;
-  // Nor with the comma that joined two questions (the reply quotes it: 接着上一个问题：，我是…).
-  while (start < chars.length && /[\s\p{P}]/u.test(chars[start]!)) start++;
-  return chars.slice(start).join("");
-}
-
 /** Markers, focus and the message's own words. */
 export function readFollowUp(engine: AnswerEngine, question: string, options: Partial<FollowUpOptions> = {}): FollowUpReading {
   const o = { ...DEFAULT_FOLLOW_UP_OPTIONS, ...options };
@@ -239,18 +200,6 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
   // Together the words may still pin a subject down (子女 + 入学 + 材料): count the entries asked with them all.
   const holding = phrasings.filter((words) => content.every((w) => words.has(w))).length;
   return { marked, focus, content, unknown: unknownWords.length > 0, unknownWords, generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
-}
-
-/** Two entries on one shelf of the knowledge base: the same sub-folder of faq/, or a shared tag. */
-function related(engine: AnswerEngine, one: string, other: string | undefined): boolean {
-  if (other === undefined) return false;
-  if (one === other) return true;
-  const a = engine.faq(one);
-  const b = engine.faq(other);
-  if (!a || !b) return false;
-  const shelf = (file: string) => (file.includes("/", file.indexOf("/") + 1) ? file.slice(0, file.lastIndexOf("/")) : undefined);
-  const shelfA = shelf(a.file);
-  return (shelfA !== undefined && shelfA === shelf(b.file)) || a.tags.some((t) => b.tags.includes(t));
 }
 
 /**
@@ -293,8 +242,4 @@ function labelUnits(words: readonly string[]): string[] {
     } else out.push(w);
   }
   return out;
-}
-
-function isPolicyStatus(status: Answer["status"]): boolean {
-  return status === "answered" || status === "suggested" || status === "excerpt" || status === "unanswered";
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { askInContext, nextTopic, readFollowUp } from "../../src/core/follow-up.js";
+import { askInContext, readFollowUp } from "../../src/core/follow-up.js";
 import { wordsLikeEntry } from "../../src/core/entry-words.js";
 import type { AnswerEngine } from "../../src/core/engine.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
@@ -176,18 +176,6 @@ describe("a full question the conversation's subject does not speak of", () => {
 });
 
 describe("reading a message for follow-up markers", () => {
-  it("keeps the end of a long subject, never starting with the comma that joined two questions", async () => {
-    const earlier = "你好，我是去年认定的省D类人才，孩子上学能享受入学服务吗";
-    const asked = "那要准备哪些材料，交上去大概多久能有结果";
-    const understood = `${earlier}，${asked}`;
-    const topic = nextTopic(asked, { answer: await engine.ask(understood), understood });
-    expect(topic!.question).toBe(understood.slice(-40).replace(/^[，、\s]+/u, ""));
-    expect(topic!.question).toMatch(/^\p{Script=Han}/u);
-    // Cut where the comma falls, it starts after it.
-    const atComma = `${"前".repeat(10)}，${"后".repeat(39)}`;
-    expect(nextTopic("后", { answer: await engine.ask(atComma), understood: atComma })!.question).toBe("后".repeat(39));
-  });
-
   it("finds the focus behind 那…呢 and 也一样吗, and words the knowledge base never uses", () => {
     expect(readFollowUp(engine, "那D类呢？")).toMatchObject({ marked: true, focus: "d类", unknown: false });
     expect(readFollowUp(engine, "幼儿园也一样吗")).toMatchObject({ marked: true, focus: "幼儿园" });

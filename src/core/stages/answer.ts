@@ -3,7 +3,8 @@ import type { Answer } from "../answer.js";
 import type { Context } from "../context.js";
 import type { ConversationState } from "../conversation.js";
 import type { NextFunction } from "../composer.js";
-import { askInContext, nextTopic } from "../follow-up.js";
+import { askInContext } from "../follow-up.js";
+import { nextTopic } from "../topic.js";
 import { SUGGESTED_INTRO, followUpNote } from "../wording.js";
 
 /**
