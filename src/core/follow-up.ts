@@ -43,12 +43,20 @@ export interface FollowUpOptions {
    * conversation's entry, is a variant of the entry's subject (涵盖 ~ 覆盖, 公布 ~ 公示), not a new one. Default 0.8.
    */
   minWordCosine: number;
+  /**
+   * jieba's part-of-speech tags of words that name no subject (之后, 这么, 下次, 几份, 2025): one the knowledge base
+   * never uses is no subject it lacks, and the answer need not speak of it. Default {@link DEFAULT_FUNCTION_TAGS}.
+   */
+  functionTags: readonly string[];
 }
 
 export const DEFAULT_FOLLOW_UP_OPENINGS: readonly string[] = ["那如果是", "那要是", "那如果", "如果是", "那么", "假如", "要是", "还有", "换成", "那"];
 // Longest first: 也一样吗 before 一样吗, 的话呢 before 呢.
 export const DEFAULT_FOLLOW_UP_ENDINGS: readonly string[] = "也一样吗 也可以吗 也行吗 也适用吗 也能吗 也算吗 也有吗 也要吗 也需要吗 也包括吗 一样吗 的话呢 的话 呢".split(" ");
 export const DEFAULT_FOLLOW_UP_POINTERS: readonly string[] = ["这个", "这些", "这种", "这项", "上述", "该项", "它"];
+
+// Localisers (之后, 期间: f), time words (暑假, 下次: t, tg), numerals and measures (2025, 几份: m, mq, q).
+export const DEFAULT_FUNCTION_TAGS: readonly string[] = "f t tg m mq q".split(" ");
 
 export const DEFAULT_FOLLOW_UP_OPTIONS: FollowUpOptions = {
   openings: DEFAULT_FOLLOW_UP_OPENINGS,
@@ -60,6 +68,7 @@ export const DEFAULT_FOLLOW_UP_OPTIONS: FollowUpOptions = {
   shortChars: 8,
   sureAlone: 0.8,
   minWordCosine: 0.8,
+  functionTags: DEFAULT_FUNCTION_TAGS,
 };
 
 /** How a message refers to what came before. */
@@ -74,6 +83,8 @@ export interface FollowUpReading {
   unknown: boolean;
   /** Those words. */
   unknownWords: string[];
+  /** Words no entry uses that name no subject (之后, 2025, 几份: see {@link FollowUpOptions.functionTags}): left out of `content`. */
+  functionWords: string[];
   /** Many entries are asked with all of them (材料, 申请, 多久): the message names no subject of its own. */
   generic: boolean;
 }
@@ -127,7 +138,8 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
     // A marked message with a focus of its own (那考试流程呢) may name a new subject: the surer reading wins.
     if (reading.marked && reading.focus && !weakAlone && (!contextual || alone.confidence > contextual.answer.confidence)) return { answer: alone };
   }
-  // A short message in a conversation is about the conversation's subject: the contextual reading wins when sure.
+  // A short message in a conversation is about the conversation's subject: the contextual reading wins when sure;
+  // one with words no entry uses (之后, 2025届) only when alone it already leans to that entry (else they may be what it asks).
   if (contextual) return contextual;
   // Alone it is answered, in context nothing is sure: a short message's answer alone ignores what it refers to
   // (有没有名额限制 after a kindergarten question is not about titles), unless it is on the subject's shelf.
@@ -191,15 +203,23 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
   // An opening that adds a question refers back only when what follows is elliptical: 还有呢 does, 还有，教师招聘公告在哪发 is a new question.
   if (opening && o.addingOpenings.includes(opening) && !ending && [...focus].length > o.shortChars) marked = false;
   if (o.pointers.some((p) => focus.includes(p))) marked = true;
-  const content = engine.analyzer
+  const { phrasings, vocabulary } = entryWordsOf(engine);
+  const functionWords = new Set(
+    engine.analyzer
+      .taggedWords(focus)
+      .filter((w) => o.functionTags.includes(w.tag))
+      .map((w) => w.word),
+  );
+  const words = engine.analyzer
     .analyze(focus)
     .terms.map((t) => t.token)
     .filter((w) => !QUESTION_WORDS.has(w) && !o.pointers.includes(w));
-  const { phrasings, vocabulary } = entryWordsOf(engine);
+  const isFunctionWord = (w: string) => functionWords.has(w) && !vocabulary.has(w);
+  const content = words.filter((w) => !isFunctionWord(w));
   const unknownWords = content.filter((w) => !vocabulary.has(w));
   // Together the words may still pin a subject down (子女 + 入学 + 材料): count the entries asked with them all.
   const holding = phrasings.filter((words) => content.every((w) => words.has(w))).length;
-  return { marked, focus, content, unknown: unknownWords.length > 0, unknownWords, generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
+  return { marked, focus, content, unknown: unknownWords.length > 0, unknownWords, functionWords: words.filter(isFunctionWord), generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
 }
 
 /**

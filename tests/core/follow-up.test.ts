@@ -138,6 +138,19 @@ describe("a word the knowledge base never uses, in a follow-up", () => {
     expect([...(await wordsLikeEntry(engine, "enroll-materials", ["学历证书"], 0.8))]).toEqual(["学历证书"]);
   });
 
+  it("names no subject when it is a time word, numeral or localiser (下次, 2025, 之后), while a noun (学费) still does", async () => {
+    expect(readFollowUp(engine, "下次什么时候")).toMatchObject({ unknown: false, functionWords: ["下次"], content: [] });
+    expect(readFollowUp(engine, "2025届的呢").functionWords).toEqual(["2025"]);
+    expect(readFollowUp(engine, "那学费呢")).toMatchObject({ unknown: true, functionWords: [] });
+    const earlier = "入学申请一年受理几次";
+    const topic = await engine.ask(earlier);
+    expect(topic.faqId, "fixture: the subject is answered").toBe("enroll-deadline");
+    expect((await askInContext(engine, "下次什么时候", { question: earlier, faqId: topic.faqId! })).answer).toMatchObject({ status: "answered", faqId: "enroll-deadline" });
+    // Without the rule 下次 is a subject the knowledge base lacks, and the message is not answered.
+    expect((await askInContext(engine, "下次什么时候", { question: earlier, faqId: topic.faqId! }, { functionTags: [] })).answer.status).not.toBe("answered");
+    expect((await asked("那学费呢", "购房补贴谁能申请")).status).not.toBe("answered");
+  });
+
   it("is a new subject when it is a sibling of the entry's word (租房补贴 beside 购房补贴) or only like another entry's", async () => {
     expect([...(await wordsLikeEntry(engine, "housing-subsidy", ["租房补贴"], 0.8))]).toEqual([]);
     expect((await asked("那租房补贴呢", "购房补贴能申请几次")).status).not.toBe("answered");
