@@ -71,5 +71,8 @@ const OPENING_FOLLOWERS = [...JURISDICTION_FOLLOWERS].filter((f) => [...f].lengt
 
 /** A follower, or a word a long follower opens (高层次人才, 人才子女: the dictionary keeps them whole). */
 function followsAsJurisdiction(word: string): boolean {
-  return JURISDICTION_FOLLOWERS.has(word) || OPENING_FOLLOWERS.some((f) => word.startsWith(f));
+  if (JURISDICTION_FOLLOWERS.has(word) || OPENING_FOLLOWERS.some((f) => word.startsWith(f))) return true;
+  // An administrative level the dictionary keeps with the next word (杭州 + 市教育局, 江苏 + 省人才办): the level follows, then that word.
+  const rest = word.slice(1);
+  return /^[省市县区]/u.test(word) && rest.length >= 2 && (JURISDICTION_FOLLOWERS.has(rest) || OPENING_FOLLOWERS.some((f) => rest.startsWith(f)));
 }

@@ -21,6 +21,10 @@ describe("jurisdictionsNamed", () => {
     expect(jurisdictionsNamed(tagged(["北京", "ns"], ["人才子女", ""], ["入学", "v"]), () => false)).toEqual(["北京"]);
     // A one-character follower opens too many words: 的确, 市场.
     expect(jurisdictionsNamed(tagged(["北京", "ns"], ["的确", "d"], ["好", "a"]), () => false)).toEqual([]);
+    // An administrative level kept with the follower (杭州 + 市教育局) follows as the follower does; 市场, 市民 are no level.
+    expect(jurisdictionsNamed(tagged(["杭州", "ns"], ["市教育局", ""], ["今年", "t"]), () => false)).toEqual(["杭州"]);
+    expect(jurisdictionsNamed(tagged(["江苏", "ns"], ["省人才", ""], ["政策", "n"]), () => false)).toEqual(["江苏"]);
+    expect(jurisdictionsNamed(tagged(["北京", "ns"], ["市场", "n"], ["好", "a"]), () => false)).toEqual([]);
   });
 
   it("leaves a place where someone is, goes or comes from", () => {
