@@ -214,7 +214,8 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
     .analyze(focus)
     .terms.map((t) => t.token)
     .filter((w) => !QUESTION_WORDS.has(w) && !o.pointers.includes(w));
-  const isFunctionWord = (w: string) => functionWords.has(w) && !vocabulary.has(w);
+  // The whole focus of a marked message is what it asks about, whatever its class (那初中呢: jieba tags 初中 a localiser).
+  const isFunctionWord = (w: string) => functionWords.has(w) && !vocabulary.has(w) && !(marked && w === focus);
   const content = words.filter((w) => !isFunctionWord(w));
   const unknownWords = content.filter((w) => !vocabulary.has(w));
   // Together the words may still pin a subject down (子女 + 入学 + 材料): count the entries asked with them all.

@@ -142,6 +142,9 @@ describe("a word the knowledge base never uses, in a follow-up", () => {
     expect(readFollowUp(engine, "下次什么时候")).toMatchObject({ unknown: false, functionWords: ["下次"], content: [] });
     expect(readFollowUp(engine, "2025届的呢").functionWords).toEqual(["2025"]);
     expect(readFollowUp(engine, "那学费呢")).toMatchObject({ unknown: true, functionWords: [] });
+    // The whole focus of a marked message is what it asks about, whatever its class: 那晚上呢 asks about evenings.
+    expect(readFollowUp(engine, "晚上有人吗").functionWords).toEqual(["晚上"]);
+    expect(readFollowUp(engine, "那晚上呢")).toMatchObject({ unknown: true, functionWords: [] });
     const earlier = "入学申请一年受理几次";
     const topic = await engine.ask(earlier);
     expect(topic.faqId, "fixture: the subject is answered").toBe("enroll-deadline");
