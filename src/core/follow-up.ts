@@ -39,6 +39,11 @@ export interface FollowUpOptions {
   /** A short message answered alone at least this confidently stands alone (购房补贴, 人工电话多少) when no contextual reading is sure. Default 0.8. */
   sureAlone: number;
   /**
+   * A short message whose reading after the subject found an entry that does not speak of its words (培训期间有工资吗
+   * after the training entry) is answered only this confidently or more; below, that entry is offered as a choice. Default 0.6.
+   */
+  minUncovered: number;
+  /**
    * A word no entry uses, but this close in meaning (cosine of the words' own vectors) to a word of the
    * conversation's entry, is a variant of the entry's subject (涵盖 ~ 覆盖, 公布 ~ 公示), not a new one. Default 0.8.
    */
@@ -67,6 +72,7 @@ export const DEFAULT_FOLLOW_UP_OPTIONS: FollowUpOptions = {
   commonShare: 0.1,
   shortChars: 8,
   sureAlone: 0.8,
+  minUncovered: 0.6,
   minWordCosine: 0.8,
   functionTags: DEFAULT_FUNCTION_TAGS,
 };
@@ -153,9 +159,11 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
   }
   if (weakAlone && !subjectLacking && readings.every((r) => r.answer.status !== "suggested")) return aloneOrGuess();
   // Nothing sure: a message that only makes sense after the earlier one keeps its contextual outcome (suggestions, 不知道);
-  // a full question whose joined reading's answer does not speak of its words (not among the readings) is only a guess.
+  // a full question whose joined reading's answer does not speak of its words (not among the readings) is only a guess,
+  // and so is a short one's unless the engine is sure of it.
   if (readings[0]) return readings[0];
-  return { answer: inContext.status === "answered" && !short ? engine.asSuggestion({ ...inContext, question }) : { ...inContext, question }, understood: joined };
+  const sureEnough = short && inContext.confidence >= o.minUncovered;
+  return { answer: inContext.status === "answered" && !sureEnough ? engine.asSuggestion({ ...inContext, question }) : { ...inContext, question }, understood: joined };
 }
 
 /**

@@ -191,6 +191,22 @@ describe("a full question the conversation's subject does not speak of", () => {
   });
 });
 
+describe("a short message whose reading after the subject finds an entry that does not speak of its words", () => {
+  it("is answered only when the engine is sure; else that entry is offered as a choice (培训期间有工资吗 after the training entry)", async () => {
+    const earlier = "刚考上的老师要先培训吗";
+    const subject = await engine.ask(earlier);
+    expect(subject.faqId, "fixture: the subject is answered").toBe("new-teacher-training");
+    const topic = { question: earlier, faqId: subject.faqId! };
+    const joined = await engine.ask(`${earlier}，培训期间有工资吗`);
+    expect(joined, "fixture: read after the subject, the training entry answers, unsurely").toMatchObject({ status: "answered", faqId: "new-teacher-training" });
+    expect(joined.confidence).toBeLessThan(0.6);
+    const result = await askInContext(engine, "培训期间有工资吗", topic);
+    expect(result.answer.status).toBe("suggested");
+    expect(result.answer.suggestions.map((s) => s.faqId)).toContain("new-teacher-training");
+    expect((await askInContext(engine, "培训期间有工资吗", topic, { minUncovered: 0 })).answer.status).toBe("answered");
+  });
+});
+
 describe("reading a message for follow-up markers", () => {
   it("finds the focus behind 那…呢 and 也一样吗, and words the knowledge base never uses", () => {
     expect(readFollowUp(engine, "那D类呢？")).toMatchObject({ marked: true, focus: "d类", unknown: false });
