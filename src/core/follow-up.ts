@@ -49,8 +49,8 @@ export interface FollowUpOptions {
    */
   minWordCosine: number;
   /**
-   * jieba's part-of-speech tags of words that name no subject (之后, 这么, 下次, 几份, 2025): one the knowledge base
-   * never uses is no subject it lacks, and the answer need not speak of it. Default {@link DEFAULT_FUNCTION_TAGS}.
+   * jieba's part-of-speech tags of words that name no subject (之后, 下次, 几份, 2025): one the knowledge base never
+   * uses is no subject it lacks, and the answer need not speak of it. Default {@link DEFAULT_FUNCTION_TAGS}.
    */
   functionTags: readonly string[];
 }
@@ -144,8 +144,7 @@ export async function askInContext(engine: AnswerEngine, question: string, topic
     // A marked message with a focus of its own (那考试流程呢) may name a new subject: the surer reading wins.
     if (reading.marked && reading.focus && !weakAlone && (!contextual || alone.confidence > contextual.answer.confidence)) return { answer: alone };
   }
-  // A short message in a conversation is about the conversation's subject: the contextual reading wins when sure;
-  // one with words no entry uses (之后, 2025届) only when alone it already leans to that entry (else they may be what it asks).
+  // A short message in a conversation is about the conversation's subject: the contextual reading wins when sure.
   if (contextual) return contextual;
   // Alone it is answered, in context nothing is sure: a short message's answer alone ignores what it refers to
   // (有没有名额限制 after a kindergarten question is not about titles), unless it is on the subject's shelf.

@@ -69,10 +69,12 @@ export function jurisdictionsNamed(words: readonly TaggedWord[], known: (word: s
 /** Followers of two characters or more: a word one of them opens follows as they do (one character opens too many: 的确, 市场). */
 const OPENING_FOLLOWERS = [...JURISDICTION_FOLLOWERS].filter((f) => [...f].length >= 2);
 
-/** A follower, or a word a long follower opens (高层次人才, 人才子女: the dictionary keeps them whole). */
+/**
+ * A follower, or a word a long follower opens (高层次人才, 人才子女: the dictionary keeps them whole), or either behind an
+ * administrative level the dictionary keeps with it (杭州 + 市教育局, 江苏 + 省人才办).
+ */
 function followsAsJurisdiction(word: string): boolean {
-  if (JURISDICTION_FOLLOWERS.has(word) || OPENING_FOLLOWERS.some((f) => word.startsWith(f))) return true;
-  // An administrative level the dictionary keeps with the next word (杭州 + 市教育局, 江苏 + 省人才办): the level follows, then that word.
-  const rest = word.slice(1);
-  return /^[省市县区]/u.test(word) && rest.length >= 2 && (JURISDICTION_FOLLOWERS.has(rest) || OPENING_FOLLOWERS.some((f) => rest.startsWith(f)));
+  const follower = (w: string) => JURISDICTION_FOLLOWERS.has(w) || OPENING_FOLLOWERS.some((f) => w.startsWith(f));
+  const afterLevel = /^[省市县区]/u.test(word) ? word.slice(1) : "";
+  return follower(word) || ([...afterLevel].length >= 2 && follower(afterLevel));
 }
