@@ -211,23 +211,20 @@ export function readFollowUp(engine: AnswerEngine, question: string, options: Pa
   if (opening && o.addingOpenings.includes(opening) && !ending && [...focus].length > o.shortChars) marked = false;
   if (o.pointers.some((p) => focus.includes(p))) marked = true;
   const { phrasings, vocabulary } = entryWordsOf(engine);
-  const functionWords = new Set(
-    engine.analyzer
-      .taggedWords(focus)
-      .filter((w) => o.functionTags.includes(w.tag))
-      .map((w) => w.word),
-  );
   const words = engine.analyzer
     .analyze(focus)
     .terms.map((t) => t.token)
     .filter((w) => !QUESTION_WORDS.has(w) && !o.pointers.includes(w));
-  // The whole focus of a marked message is what it asks about, whatever its class (那初中呢: jieba tags 初中 a localiser).
-  const isFunctionWord = (w: string) => functionWords.has(w) && !vocabulary.has(w) && !(marked && w === focus);
-  const content = words.filter((w) => !isFunctionWord(w));
-  const unknownWords = content.filter((w) => !vocabulary.has(w));
+  const unused = words.filter((w) => !vocabulary.has(w));
+  // jieba's tags only when a word is one no entry uses (most messages have none). The whole focus of a marked message
+  // is what it asks about, whatever its class (那初中呢: jieba tags 初中 a localiser).
+  const tagged = unused.length === 0 ? [] : engine.analyzer.taggedWords(focus).filter((w) => o.functionTags.includes(w.tag));
+  const functionWords = unused.filter((w) => tagged.some((t) => t.word === w) && !(marked && w === focus));
+  const content = words.filter((w) => !functionWords.includes(w));
+  const unknownWords = unused.filter((w) => !functionWords.includes(w));
   // Together the words may still pin a subject down (子女 + 入学 + 材料): count the entries asked with them all.
   const holding = phrasings.filter((words) => content.every((w) => words.has(w))).length;
-  return { marked, focus, content, unknown: unknownWords.length > 0, unknownWords, functionWords: words.filter(isFunctionWord), generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
+  return { marked, focus, content, unknown: unknownWords.length > 0, unknownWords, functionWords, generic: holding >= Math.max(3, o.commonShare * phrasings.length) };
 }
 
 /**
