@@ -3,6 +3,7 @@ import type { KnowledgeBase } from "../knowledge/types.js";
 import type { Embedder } from "../search/embedding.js";
 import { EmbeddingCache } from "../search/embedding-cache.js";
 import { defaultEmbedder } from "../search/onnx-embedder.js";
+import { compactHeap } from "./compact-heap.js";
 import { DEFAULT_DECISION } from "./decide.js";
 import { AnswerEngine, type EngineOptions } from "./engine.js";
 import { knowledgeTexts } from "./knowledge-index.js";
@@ -37,7 +38,15 @@ export interface BuildOptions {
   whenStale: "fit" | "use";
   /** One line for each thing worth telling the operator (a fit at load, a cache not saved). */
   report: (line: string) => void;
+  /**
+   * Compact the heap once the engine is built ({@link compactHeap}). Default: for knowledge bases
+   * of {@link COMPACT_FROM_ENTRIES} entries or more, where the build's leftovers are hundreds of MB;
+   * below, they are a few MB and not worth the pause.
+   */
+  compactHeap?: boolean;
 }
+
+export const COMPACT_FROM_ENTRIES = 1_000;
 
 const DEFAULTS: BuildOptions = { engine: {}, persist: true, fit: {}, report: () => {}, whenStale: "fit" };
 
@@ -101,5 +110,6 @@ export async function buildEngine(kb: KnowledgeBase, options: Partial<BuildOptio
     search: { rankWeights: model.rankWeights, ...o.engine.search },
     decision: { ...DEFAULT_DECISION, ...model.decision, ...o.engine.decision },
   });
+  if (o.compactHeap ?? kb.faqs.length >= COMPACT_FROM_ENTRIES) compactHeap();
   return { engine, model, fitted, ...(stale && { stale }) };
 }

@@ -84,21 +84,23 @@ export class EmbeddingCache {
     const texts = [...this.used].sort();
     const d = this.embedder.dimensions;
     const header = Buffer.from(`${JSON.stringify({ schemaVersion: EMBEDDING_CACHE_SCHEMA_VERSION, model: this.embedder.id, dimensions: d, count: texts.length })}\n`);
-    const parts: Buffer[] = [header];
-    for (const text of texts) {
+    // One buffer for the whole file: a buffer per record was 400,000 small allocations at 100,000 entries, and a copy.
+    const encoded = texts.map((text) => Buffer.from(text, "utf8"));
+    const bytes = Buffer.allocUnsafe(header.length + encoded.reduce((sum, t) => sum + 8 + t.length + d, 0));
+    let at = header.copy(bytes, 0);
+    texts.forEach((text, i) => {
       const v = this.vectors.get(text)!;
-      const t = Buffer.from(text, "utf8");
-      const record = Buffer.alloc(4 + t.length + 4 + d);
-      record.writeUInt32LE(t.length, 0);
-      t.copy(record, 4);
-      record.writeFloatLE(v.scale, 4 + t.length);
-      Buffer.from(v.codes.buffer, v.codes.byteOffset, d).copy(record, 8 + t.length);
-      parts.push(record);
-    }
+      const t = encoded[i]!;
+      at = bytes.writeUInt32LE(t.length, at);
+      at += t.copy(bytes, at);
+      at = bytes.writeFloatLE(v.scale, at);
+      bytes.set(new Uint8Array(v.codes.buffer, v.codes.byteOffset, d), at);
+      at += d;
+    });
     try {
       await mkdir(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, Buffer.concat(parts));
+      await writeFile(tmp, bytes);
       await rename(tmp, this.file);
       this.dirty = false;
       return undefined;
