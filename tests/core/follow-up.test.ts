@@ -207,6 +207,28 @@ describe("a short message whose reading after the subject finds an entry that do
   });
 });
 
+describe("a short message answered alone by a shelf-mate of the conversation's entry", () => {
+  it("gets the conversation's own entry when that entry is asked with its words and is surer in context (有年龄要求吗 after 选调)", async () => {
+    const earlier = "公开选调教师的报名条件是什么";
+    const subject = await engine.ask(earlier);
+    expect(subject.faqId, "fixture: the subject is answered").toBe("recruit-transfer-teachers");
+    const topic = { question: earlier, faqId: subject.faqId! };
+    const alone = await engine.ask("有年龄要求吗");
+    expect(alone, "fixture: alone, the recruitment entry (the same shelf) answers").toMatchObject({ status: "answered", faqId: "recruit-eligibility" });
+    const result = await askInContext(engine, "有年龄要求吗", topic);
+    expect(result.answer).toMatchObject({ status: "answered", faqId: "recruit-transfer-teachers" });
+    expect(result.understood).toBe(`${earlier}，有年龄要求吗`);
+  });
+
+  it("keeps the shelf-mate when its own question is about the detail (多久 beside 什么时候受理？多久能办好)", async () => {
+    const earlier = "需要准备什么材料";
+    const topic = { question: earlier, faqId: "enroll-materials" };
+    const alone = await engine.ask("多久能办下来");
+    expect(alone, "fixture: alone, the deadline entry answers").toMatchObject({ status: "answered", faqId: "enroll-deadline" });
+    expect((await askInContext(engine, "多久能办下来", topic)).answer.faqId).toBe("enroll-deadline");
+  });
+});
+
 describe("reading a message for follow-up markers", () => {
   it("finds the focus behind 那…呢 and 也一样吗, and words the knowledge base never uses", () => {
     expect(readFollowUp(engine, "那D类呢？")).toMatchObject({ marked: true, focus: "d类", unknown: false });
