@@ -60,10 +60,25 @@ export function jurisdictionsNamed(words: readonly TaggedWord[], known: (word: s
     if (w.tag !== PLACE_TAG || [...w.word].length < 2 || DETERMINER.test(w.word) || known(w.word)) return;
     const before = words[i - 1]?.word;
     if (before !== undefined && ORIGIN_WORDS.has(before)) return;
-    const after = words[i + 1]?.word;
+    const after = words[i + 1 + classLabelLength(words, i + 1)]?.word;
     if (ADMINISTRATIVE_SUFFIX.test(w.word) || (after !== undefined && followsAsJurisdiction(after))) named.push(w.word);
   });
   return named;
+}
+
+/** A class label is a Latin letter or number with 类, 级 or 档, kept whole by the dictionary or not: E类, e + 类, 3 + 级. */
+const LABEL = /^[\p{Script=Latin}\d]+$/u;
+const LABEL_UNIT = /^[类级档]$/u;
+
+/**
+ * How many words from `at` make a class label (0, 1 or 2): a place's own classification (杭州E类人才, 深圳A类人才)
+ * stands between the place and what follows it, and the place is still the jurisdiction asked about.
+ */
+function classLabelLength(words: readonly TaggedWord[], at: number): number {
+  const first = words[at]?.word;
+  if (first === undefined) return 0;
+  if (LABEL_UNIT.test(first.slice(-1)) && LABEL.test(first.slice(0, -1))) return 1;
+  return LABEL.test(first) && LABEL_UNIT.test(words[at + 1]?.word ?? "") ? 2 : 0;
 }
 
 /** Followers of two characters or more: a word one of them opens follows as they do (one character opens too many: 的确, 市场). */

@@ -27,6 +27,16 @@ describe("jurisdictionsNamed", () => {
     expect(jurisdictionsNamed(tagged(["北京", "ns"], ["市场", "n"], ["好", "a"]), () => false)).toEqual([]);
   });
 
+  it("looks past a class label between the place and its follower (杭州E类人才, 深圳 a 类人才), and only a class label", () => {
+    const tagged = (...words: [string, string][]) => words.map(([word, tag]) => ({ word, tag }));
+    expect(jurisdictionsNamed(tagged(["杭州", "ns"], ["E类", "n"], ["人才", "n"], ["子女入学", "vn"]), () => false)).toEqual(["杭州"]);
+    expect(jurisdictionsNamed(tagged(["深圳", "ns"], ["a", "eng"], ["类", "q"], ["人才", "n"]), () => false)).toEqual(["深圳"]);
+    expect(jurisdictionsNamed(tagged(["上海", "ns"], ["3", "m"], ["级", "q"], ["政策", "n"]), () => false)).toEqual(["上海"]);
+    // A number that is no class (3 年) is not looked past: 北京3年的经历 names no jurisdiction.
+    expect(jurisdictionsNamed(tagged(["北京", "ns"], ["3", "m"], ["年", "q"], ["的", "uj"]), () => false)).toEqual([]);
+    expect(jurisdictionsNamed(tagged(["在", "p"], ["杭州", "ns"], ["E类", "n"], ["人才", "n"]), () => false)).toEqual([]);
+  });
+
   it("leaves a place where someone is, goes or comes from", () => {
     expect(named("我在北京读的研究生能报名吗")).toEqual([]);
     expect(named("插班生怎么弄，孩子读三年级，从湖南转过来")).toEqual([]);
