@@ -8,6 +8,8 @@ import type { AnswerEngine } from "./engine.js";
 /** Per entry, once per engine: the words it is asked with (question and alternates), and those plus its answer's; every such word. */
 export interface EntryWords {
   phrasings: ReadonlySet<string>[];
+  /** The same sets as `phrasings`, by entry id. */
+  askedBy: ReadonlyMap<string, ReadonlySet<string>>;
   entries: ReadonlyMap<string, ReadonlySet<string>>;
   /** Every such word, with the number of entries that have it. */
   vocabulary: ReadonlyMap<string, number>;
@@ -18,16 +20,18 @@ export function entryWordsOf(engine: AnswerEngine): EntryWords {
   if (!words) {
     const tokens = (text: string) => engine.analyzer.analyze(text).tokens;
     const phrasings: Set<string>[] = [];
+    const askedBy = new Map<string, ReadonlySet<string>>();
     const entries = new Map<string, ReadonlySet<string>>();
     const vocabulary = new Map<string, number>();
     for (const f of engine.kb.faqs) {
       const asked = new Set([f.question, ...f.alternates].flatMap(tokens));
       const all = new Set([...asked, ...tokens(f.answer)]);
       phrasings.push(asked);
+      askedBy.set(f.id, asked);
       entries.set(f.id, all);
       for (const w of all) vocabulary.set(w, (vocabulary.get(w) ?? 0) + 1);
     }
-    ENTRY_WORD_SETS.set(engine, (words = { phrasings, entries, vocabulary }));
+    ENTRY_WORD_SETS.set(engine, (words = { phrasings, askedBy, entries, vocabulary }));
   }
   return words;
 }

@@ -191,7 +191,7 @@ function courtesyBeside(engine: AnswerEngine, question: string, content: readonl
  */
 function ownEntryAsked(engine: AnswerEngine, topic: TopicContext, alone: Answer, inContext: Answer, content: readonly string[], question: string): boolean {
   if (topic.faqId === undefined || inContext.faqId !== topic.faqId || alone.faqId === topic.faqId || inContext.confidence < alone.confidence || content.length === 0) return false;
-  const asked = entryWordsOf(engine).phrasings[engine.kb.faqs.findIndex((f) => f.id === topic.faqId)];
+  const asked = entryWordsOf(engine).askedBy.get(topic.faqId);
   if (!asked || !content.every((w) => asked.has(w))) return false;
   const other = engine.faq(alone.faqId!);
   if (!other) return false;
