@@ -137,15 +137,15 @@ export class AnswerEngine {
   }
 
   async ask(question: string): Promise<Answer> {
-    const base = this.base(question);
     const message = this.read(question);
+    const base = this.base(question, message);
     return this.screen(base, message) ?? this.answerScreened(base, message, await this.embed(question));
   }
 
   /** The answer for a question whose vector is known. */
   answerWith(question: string, vector: Float32Array): Answer {
-    const base = this.base(question);
     const message = this.read(question);
+    const base = this.base(question, message);
     return this.screen(base, message) ?? this.answerScreened(base, message, vector);
   }
 
@@ -229,8 +229,11 @@ export class AnswerEngine {
     return { clean, core, chat };
   }
 
-  private base(question: string): AnswerBase {
-    return { question, normalized: normalize(maskPersonalData(question)).core, score: 0, confidence: 0, suggestions: [], candidates: [], sources: [], excerpts: [], text: "" };
+  /** `read`: the question as {@link read} saw it, whose core form is the masked one's when masking changed nothing. */
+  private base(question: string, read?: ReadMessage): AnswerBase {
+    const masked = maskPersonalData(question);
+    const normalized = read && masked === question ? read.core : normalize(masked).core;
+    return { question, normalized, score: 0, confidence: 0, suggestions: [], candidates: [], sources: [], excerpts: [], text: "" };
   }
 
   /** `{ citation }` for an FAQ with a source (the document's title, or its id when the document is missing), else `{}`. */

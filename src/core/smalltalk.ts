@@ -21,6 +21,8 @@ export class SmalltalkMatcher {
   private readonly examples: { intent: SmalltalkIntent; clean: string; bigrams: Set<string>; words: Set<string> }[];
   /** Examples that cleaning empties (👍, 👌): matched only as typed. */
   private readonly symbols = new Map<string, SmalltalkIntent>();
+  /** Each bigram and word → the examples holding it, ascending: an example sharing neither with a message scores 0 unscored. */
+  private readonly examplesOf = new Map<string, number[]>();
 
   constructor(
     intents: readonly SmalltalkIntent[],
@@ -34,6 +36,13 @@ export class SmalltalkMatcher {
         return compact ? [{ intent, clean: compact, bigrams: charBigrams(compact), words: new Set(words(clean)) }] : [];
       }),
     );
+    this.examples.forEach((ex, i) => {
+      for (const key of [...ex.bigrams, ...ex.words]) {
+        const list = this.examplesOf.get(key) ?? [];
+        if (list[list.length - 1] !== i) list.push(i);
+        this.examplesOf.set(key, list);
+      }
+    });
   }
 
   /** The intent of a message that is exactly one of the examples cleaning empties (👍), or undefined. */
@@ -48,8 +57,13 @@ export class SmalltalkMatcher {
     if (!text || [...text].length > SMALLTALK_MAX_CHARS) return undefined;
     const bigrams = charBigrams(text);
     const words = new Set(this.words(clean));
+    // Examples sharing a bigram or a word, in their order (the first of equals wins, as over every example); else the first, at 0.
+    const shared = new Set<number>();
+    for (const key of [...bigrams, ...words]) for (const i of this.examplesOf.get(key) ?? []) shared.add(i);
+    const candidates = shared.size > 0 ? [...shared].sort((a, b) => a - b) : this.examples.length > 0 ? [0] : [];
     let best: SmalltalkMatch | undefined;
-    for (const ex of this.examples) {
+    for (const i of candidates) {
+      const ex = this.examples[i]!;
       const similarity = ex.clean === text ? 1 : Math.max(dice(bigrams, ex.bigrams), dice(words, ex.words));
       if (!best || similarity > best.similarity) best = { intent: ex.intent, similarity, example: ex.clean };
     }

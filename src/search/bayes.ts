@@ -77,3 +77,8 @@ export function posteriors(classes: readonly BayesClass[], terms: readonly Query
   const sum = exp.reduce((a, b) => a + b, 0);
   return exp.map((e) => e / sum);
 }
+
+/** A question's terms as naive-Bayes evidence: an unknown compound speaks through its known parts. */
+export function evidenceOf(terms: readonly QueryTerm[], stats: { has(token: string): boolean }): QueryTerm[] {
+  return terms.flatMap((t) => (stats.has(t.token) ? [t] : (t.parts ?? []).map((token) => ({ token, weight: t.weight }))));
+}

@@ -21,6 +21,21 @@ export function termDifferences(terms: readonly QueryTerm[], phrasing: { terms: 
 }
 
 /**
+ * How much of the question the knowledge base does not know: the weight share of words no unit
+ * has (`unknownShare`), of words no entry has (`uncoveredShare`; a compound with a part an entry
+ * has counts as covered, partial credit elsewhere) and the heaviest such word against the
+ * heaviest word (`uncoveredPeak`). Pure.
+ */
+export function unknownWords(terms: readonly QueryTerm[], stats: TermStats, entryVocabulary: ReadonlySet<string>): { unknownShare: number; uncoveredShare: number; uncoveredPeak: number } {
+  const totalWeight = terms.reduce((n, t) => n + t.weight, 0) || 1;
+  const unknownShare = terms.filter((t) => !stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
+  const uncovered = terms.filter((t) => !entryVocabulary.has(t.token) && !(t.parts ?? []).some((p) => entryVocabulary.has(p)));
+  const uncoveredShare = uncovered.reduce((n, t) => n + t.weight, 0) / totalWeight;
+  const uncoveredPeak = terms.length === 0 ? 0 : uncovered.reduce((n, t) => Math.max(n, t.weight), 0) / Math.max(...terms.map((t) => t.weight));
+  return { unknownShare, uncoveredShare, uncoveredPeak };
+}
+
+/**
  * Policy passages holding any of the question, best first: by how much of the question they
  * hold, with their title counting again (an overview article that mentions every subject should
  * not beat the article about it). A passage worth quoting must contain the question's most

@@ -1,8 +1,9 @@
 import type { Analyzer } from "./analyzer.js";
-import { charBigrams, diceKeyed, keyedTokens, overlap, prepareQuery, recall, sumWeights, type DocTokens, type QueryTerm } from "./score.js";
+import { charBigrams, keyedTokens, prepareQuery, recall, sumWeights, type DocTokens } from "./score.js";
+import { NO_OVERLAP, TopScores, phrasingScorer } from "./phrasing-score.js";
 import { TermStats } from "./term-stats.js";
 import { TypoResolver } from "./typo.js";
-import { bayesClass, posteriors, type BayesClass } from "./bayes.js";
+import { bayesClass, evidenceOf, posteriors, type BayesClass } from "./bayes.js";
 import type { Term } from "./analyzer.js";
 import { SoftmaxClassifier, classifierFeatures } from "./classifier.js";
 import { OutOfScopeExamples, type ScoredText } from "./out-of-scope.js";
@@ -12,16 +13,17 @@ import type { EntryMatch, IndexEntry, IndexPassage, OutOfScopeText, PassageMatch
 import { PhrasingPostings } from "./phrasing-postings.js";
 import { LexicalCandidates } from "./retrieval.js";
 import { DEFAULT_SEARCH_OPTIONS, type SearchOptions } from "./search-options.js";
-import { rankPassages, termDifferences } from "./differences.js";
+import { rankPassages, termDifferences, unknownWords } from "./differences.js";
 import { TokenArena, TokenUnion, docTokens } from "./token-set.js";
 
 // The index's parts, one file each: index-types.ts (what it is built from and returns),
-// search-options.ts (its options and their defaults), retrieval.ts (lexical candidates from
-// flexsearch), dense.ts (the embedding side); here, the signals and the ranking of one question.
+// search-options.ts (its options and their defaults), retrieval.ts (lexical candidates),
+// dense.ts (the embedding side), phrasing-score.ts and phrasing-postings.ts (phrasing scores),
+// differences.ts (word-level signals); here, the signals and the ranking of one question.
 export type { EntryMatch, IndexEntry, IndexPassage, OutOfScopeText, PassageMatch, SearchResult } from "./index-types.js";
 export { DEFAULT_QUESTION_WORDS, DEFAULT_SEARCH_OPTIONS, type SearchOptions } from "./search-options.js";
 
-/** A phrasing as the index keeps it: its words are analysed again on demand (termDifferences), not kept per phrasing. */
+/** A phrasing as the index keeps it: its token sets (its analysed words are kept in a small index only). */
 interface Phrasing extends ScoredText {
   entry: number;
 }
@@ -60,6 +62,8 @@ export class SearchIndex {
   private readonly dense: DenseTables | undefined;
   private readonly arena: TokenArena;
   private readonly postings: PhrasingPostings | undefined;
+  /** Each phrasing's analysed words, kept in a small (exhaustive) index only: a large one analyses its leader again. */
+  private readonly phrasingTerms: Term[][] | undefined;
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -168,8 +172,14 @@ export class SearchIndex {
     );
     this.dense = denseTables(entries, outOfScope, this.options);
     // Not in a large index: the candidates' phrasings are few there, and a common word's list is long.
-    const keysOf = (pi: number) => [...this.phrasings[pi]!.tokens.all, ...this.phrasings[pi]!.bigrams].map((t) => arena.numberOf(t)!);
-    this.postings = exhaustive ? new PhrasingPostings(this.phrasings.length, keysOf, arena.size) : undefined;
+    const numbers = (tokens: Iterable<string>) => [...tokens].map((t) => arena.numberOf(t)!);
+    const keys = {
+      all: (pi: number) => numbers(this.phrasings[pi]!.tokens.all),
+      words: (pi: number) => numbers(this.phrasings[pi]!.tokens.words),
+      bigrams: (pi: number) => numbers(this.phrasings[pi]!.bigrams),
+    };
+    this.postings = exhaustive ? new PhrasingPostings(this.phrasings.length, keys, arena.size) : undefined;
+    this.phrasingTerms = exhaustive ? phrasingTerms : undefined;
     arena.trim();
   }
 
@@ -182,12 +192,7 @@ export class SearchIndex {
     const meaning = query && this.dense ? meaningOf(this.dense, query, this.phrasingEntry, this.entries.length, this.options) : undefined;
     if (terms.length === 0 && !meaning)
       return { terms, unknownShare: 0, uncoveredShare: 0, uncoveredPeak: 0, outOfScopeScore: 0, outOfScopeCosine: 0, missingPeak: 0, extraPeak: 0, entries: [], passages: () => [] };
-    const totalWeight = terms.reduce((n, t) => n + t.weight, 0) || 1;
-    const unknownShare = terms.filter((t) => !this.stats.has(t.token)).reduce((n, t) => n + t.weight, 0) / totalWeight;
-    // A compound counts as covered when an entry has one of its parts (partial credit elsewhere).
-    const uncovered = terms.filter((t) => !this.entryVocabulary.has(t.token) && !(t.parts ?? []).some((p) => this.entryVocabulary.has(p)));
-    const uncoveredShare = uncovered.reduce((n, t) => n + t.weight, 0) / totalWeight;
-    const uncoveredPeak = terms.length === 0 ? 0 : uncovered.reduce((n, t) => Math.max(n, t.weight), 0) / Math.max(...terms.map((t) => t.weight));
+    const { unknownShare, uncoveredShare, uncoveredPeak } = unknownWords(terms, this.stats, this.entryVocabulary);
     const candidateEntries = terms.length > 0 ? this.lexical.retrieve(terms) : new Set<number>();
     // Entries nearest in meaning are candidates whatever words they share: a paraphrase may share none.
     if (meaning) for (const e of meaning.nearest) candidateEntries.add(e);
@@ -196,69 +201,75 @@ export class SearchIndex {
     const queryBigrams = keyedTokens(charBigrams(terms.map((t) => t.token).join("")), keyOf);
     const weight = (t: string) => this.stats.weight(t);
 
-    const { overlapWeight, beta, partWeight } = this.options;
+    const { partWeight } = this.options;
     const prepared = prepareQuery(terms, keyOf);
     const probs = this.classifier?.probabilities(classifierFeatures(terms));
     const entries: EntryMatch[] = [];
     const bestPhrasing = new Map<string, number>();
-    // Phrasings that score above 0, and the first VOTERS that score 0: sorted, the two give the same leaders as every score sorted.
-    const phrasingScores: { entry: number; score: number }[] = [];
-    const zeroScores: { entry: number; score: number }[] = [];
-    const touched = this.postings?.mark([...[...prepared.asked].map(keyOf), ...queryBigrams.keys]);
-    /** A phrasing's score: weighted token overlap (F-beta) mixed with character-bigram Dice. */
-    const scoreText = (x: ScoredText, o = overlap(prepared, x.tokens, weight, beta, partWeight)) => overlapWeight * o.f + (1 - overlapWeight) * diceKeyed(queryBigrams, x.bigrams);
+    // The VOTERS best phrasing scores, as a stable sort of every score would order them.
+    const voters = new TopScores(VOTERS);
+    const { overlapAt, scoreAt, scoreText } = phrasingScorer({ prepared, bigrams: queryBigrams }, this.phrasings, this.postings, weight, this.options);
     for (const e of candidateEntries) {
-      let best: { score: number; recall: number; precision: number; phrasing: string; index: number } | undefined;
+      // The entry's best phrasing (the first of equals) and its overlap.
+      let bestIndex = -1;
+      let bestScore = 0;
+      let bestOverlap = NO_OVERLAP;
       for (const pi of this.byEntry[e]!) {
-        const p = this.phrasings[pi]!;
-        // A phrasing sharing no word, part or bigram with the question scores 0 without being scored.
-        const scored = !touched || touched[pi] === 1;
-        const o = scored ? overlap(prepared, p.tokens, weight, beta, partWeight) : NO_OVERLAP;
-        const score = scored ? scoreText(p, o) : 0;
-        if (score > 0) phrasingScores.push({ entry: e, score });
-        else if (zeroScores.length < VOTERS) zeroScores.push({ entry: e, score });
-        if (!best || score > best.score) best = { score, recall: o.recall, precision: o.precision, phrasing: p.text, index: pi };
+        const o = overlapAt(pi);
+        const score = scoreAt(pi, o);
+        voters.offer(e, score);
+        if (bestIndex < 0 || score > bestScore) {
+          bestIndex = pi;
+          bestScore = score;
+          bestOverlap = o;
+        }
       }
-      if (!best) continue;
+      if (bestIndex < 0) continue;
+      const id = this.entries[e]!.id;
+      bestPhrasing.set(id, bestIndex);
       const entryRecall = recall(prepared, this.entryTokens[e]!, partWeight);
       const answerRecall = recall(prepared, this.answerTokens[e]!, partWeight);
       const coverage = recall(prepared, this.allTokens[e]!, partWeight);
-      const cosine = meaning ? Math.max(0, meaning.entryCosine(e)) : 0;
-      const answerCosine = meaning ? Math.max(0, meaning.answerCosine(e)) : 0;
-      bestPhrasing.set(this.entries[e]!.id, best.index);
+      const { recall: phrasingRecall, precision } = bestOverlap;
+      const [cosine, answerCosine] = meaning ? [Math.max(0, meaning.entryCosine(e)), Math.max(0, meaning.answerCosine(e))] : [0, 0];
+      const phrasing = this.phrasings[bestIndex]!.text;
       entries.push({
-        id: this.entries[e]!.id,
+        id,
         posterior: 0,
         votes: 0,
         classifier: probs ? probs[e]! : 0,
         score: 0,
-        phrasingScore: best.score,
+        phrasingScore: bestScore,
         entryRecall,
         answerRecall,
         coverage,
-        recall: best.recall,
-        precision: best.precision,
-        phrasing: best.phrasing,
+        recall: phrasingRecall,
+        precision,
+        phrasing,
         cosine,
         answerCosine,
       });
     }
     // The nearest out-of-scope example, scored like a phrasing: a decision feature, not a rank signal.
-    const lookAlike = terms.length > 0 ? this.outOfScope.nearest(terms, (x) => scoreText(x)) : undefined;
+    const lookAlike = terms.length > 0 ? this.outOfScope.nearest(terms, scoreText) : undefined;
     // Nearest-neighbour vote: which entries own the best-scoring phrasings.
-    this.postings?.clear();
-    const top = [...phrasingScores.sort((a, b) => b.score - a.score), ...zeroScores].slice(0, VOTERS);
-    for (const m of entries) m.votes = top.filter((v) => this.entries[v.entry]!.id === m.id).length / Math.max(top.length, 1);
+    const top = voters.entries();
+    for (const m of entries) m.votes = top.filter((entry) => this.entries[entry]!.id === m.id).length / Math.max(top.length, 1);
     // The Bayes view compares the leaders only: rank without it, then re-score the leaders with it.
     const byScore = (a: EntryMatch, b: EntryMatch) => b.score - a.score || a.id.localeCompare(b.id);
     for (const m of entries) m.score = rankScore(m, rankWeights, probs !== undefined);
     entries.sort(byScore);
     const leaders = entries.slice(0, POSTERIOR_CANDIDATES);
-    if (terms.length > 0) this.addPosteriors(leaders, terms);
+    if (terms.length > 0 && leaders.length > 0) {
+      const p = posteriors([...leaders.map((m) => this.classes[this.indexOf.get(m.id)!]!), this.background], evidenceOf(terms, this.stats), (t) => this.stats.has(t), this.vocabularySize);
+      leaders.forEach((m, i) => (m.posterior = p[i]!));
+    }
     for (const m of leaders) m.score = rankScore(m, rankWeights, probs !== undefined);
     entries.sort(byScore);
-    const leading = entries[0] && this.phrasings[bestPhrasing.get(entries[0].id)!]!;
-    const differences = leading ? termDifferences(terms, { terms: this.analyzer.analyze(leading.text).terms, tokens: leading.tokens }, this.stats) : { missingPeak: 0, extraPeak: 0 };
+    const leadingIndex = entries[0] ? bestPhrasing.get(entries[0].id)! : -1;
+    const leading = this.phrasings[leadingIndex];
+    const leadingTerms = () => this.phrasingTerms?.[leadingIndex] ?? this.analyzer.analyze(leading!.text).terms;
+    const differences = leading ? termDifferences(terms, { terms: leadingTerms(), tokens: leading.tokens }, this.stats) : { missingPeak: 0, extraPeak: 0 };
     const lexicalLeader = entries.reduce<EntryMatch | undefined>((b, m) => (!b || m.phrasingScore > b.phrasingScore ? m : b), undefined)?.id;
     const denseLeader = meaning && meaning.nearest[0] !== undefined ? this.entries[meaning.nearest[0]]!.id : undefined;
 
@@ -278,19 +289,7 @@ export class SearchIndex {
       passages: () => (passages ??= rankPassages(this.passages, prepared, terms, this.stats)),
     };
   }
-
-  /** Naive-Bayes posteriors of the leading candidates against each other and the background. */
-  private addPosteriors(top: EntryMatch[], terms: readonly QueryTerm[]): void {
-    if (top.length === 0) return;
-    const classes = top.map((m) => this.classes[this.indexOf.get(m.id)!]!);
-    // An unknown compound speaks through its known parts.
-    const evidence = terms.flatMap((t) => (this.stats.has(t.token) ? [t] : (t.parts ?? []).map((token) => ({ token, weight: t.weight }))));
-    const p = posteriors([...classes, this.background], evidence, (t) => this.stats.has(t), this.vocabularySize);
-    top.forEach((m, i) => (m.posterior = p[i]!));
-  }
 }
-
-const NO_OVERLAP = { recall: 0, precision: 0, f: 0 };
 
 /** How many of the question's nearest phrasings vote for their entry. */
 const VOTERS = 5;

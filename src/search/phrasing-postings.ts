@@ -1,17 +1,10 @@
-/**
- * Which phrasings share anything with a question: a word, a compound part or a character bigram.
- * A phrasing that shares none scores exactly 0 (no overlap, no Dice), so the search skips scoring
- * it and the results are the same as scoring every phrasing. The lists are one Int32Array over the
- * arena's token numbers (compressed rows), built once per index.
- */
-export class PhrasingPostings {
+import { bitCount, type PreparedQuery } from "./score.js";
+
+/** Lists of phrasings by key (compressed rows over the arena's token numbers): which phrasings hold each key, each once. */
+class Postings {
   private readonly offsets: Int32Array;
   private readonly phrasings: Int32Array;
-  /** 1 for the phrasings the current question touches; cleared after each question. */
-  private readonly marks: Uint8Array;
-  private readonly marked: number[] = [];
 
-  /** `keysOf(i)`: the arena numbers of phrasing i's tokens, parts and bigrams; `keyCount`: the arena's size. */
   constructor(count: number, keysOf: (phrasing: number) => Iterable<number>, keyCount: number) {
     const counts = new Int32Array(keyCount + 1);
     const distinct: Int32Array[] = [];
@@ -27,26 +20,140 @@ export class PhrasingPostings {
     distinct.forEach((keys, i) => {
       for (const k of keys) this.phrasings[next[k]!++] = i;
     });
+  }
+
+  /** Calls `visit` with every phrasing holding `key` (-1 and numbers past the arena: held by none). */
+  forEach(key: number | undefined, visit: (phrasing: number) => void): void {
+    if (key === undefined || key < 0 || key + 1 >= this.offsets.length) return;
+    for (let j = this.offsets[key]!, end = this.offsets[key + 1]!; j < end; j++) visit(this.phrasings[j]!);
+  }
+}
+
+/** What a phrasing's keys are, by role: its words and compound parts (`all`), its whole words, its character bigrams. */
+export interface PhrasingKeys {
+  all: (phrasing: number) => Iterable<number>;
+  words: (phrasing: number) => Iterable<number>;
+  bigrams: (phrasing: number) => Iterable<number>;
+}
+
+/**
+ * The sums behind every phrasing's overlap with one question, computed term by term over lists of
+ * phrasings by word (term-at-a-time, as a search engine's inverted index scores): a question's
+ * few words walk the lists of the phrasings that hold them instead of every phrasing looking up
+ * every word. The sums are added in the order {@link overlap} and {@link diceKeyed} add them
+ * (question term by term), so the scores are the same numbers to the last bit. A phrasing sharing
+ * no word, part or bigram with the question is not {@link touched}: it scores 0 on both halves.
+ * Built for a small (exhaustive) index only: its lists cover every phrasing.
+ */
+export class PhrasingPostings {
+  private readonly all: Postings;
+  private readonly words: Postings;
+  private readonly bigrams: Postings;
+  /** Per phrasing, for the current question: the weight of its terms found (recall), of its words asked (precision), its shared bigrams. */
+  private readonly found: Float64Array;
+  private readonly asked: Float64Array;
+  private readonly common: Int32Array;
+  /** Scratch for compound parts: covered characters, and the term (by stamp) that set the phrasing's token or mask. */
+  private readonly covered: Int32Array;
+  private readonly hadToken: Int32Array;
+  private readonly maskedBy: Int32Array;
+  private stamp = 0;
+  private readonly marks: Uint8Array;
+  private readonly marked: number[] = [];
+
+  constructor(count: number, keys: PhrasingKeys, keyCount: number) {
+    this.all = new Postings(count, keys.all, keyCount);
+    this.words = new Postings(count, keys.words, keyCount);
+    this.bigrams = new Postings(count, keys.bigrams, keyCount);
+    this.found = new Float64Array(count);
+    this.asked = new Float64Array(count);
+    this.common = new Int32Array(count);
+    this.covered = new Int32Array(count);
+    this.hadToken = new Int32Array(count);
+    this.maskedBy = new Int32Array(count);
     this.marks = new Uint8Array(count);
   }
 
-  /** Marks the phrasings that hold any of `keys` (-1 and numbers past the arena: held by none); returns the marks, valid until {@link clear}. */
-  mark(keys: Iterable<number>): Uint8Array {
-    for (const k of keys) {
-      if (k < 0 || k + 1 >= this.offsets.length) continue;
-      for (let j = this.offsets[k]!, end = this.offsets[k + 1]!; j < end; j++) {
-        const p = this.phrasings[j]!;
-        if (this.marks[p] === 0) {
-          this.marks[p] = 1;
-          this.marked.push(p);
-        }
+  /**
+   * Adds up one question's sums (the previous question's are cleared first): `query` prepared with
+   * the arena's numbers, `asked` its words with their weights (see {@link PreparedQuery.askedWeights}),
+   * `bigramKeys` the numbers of its distinct bigrams.
+   */
+  measure(query: PreparedQuery, asked: readonly { weight: number; key: number | undefined }[], bigramKeys: readonly number[], partWeight: number): void {
+    this.clear();
+    // Touched: holds an asked word or part (every term's token and parts are asked), or a bigram (below).
+    for (const a of asked) this.all.forEach(a.key, (p) => this.touch(p));
+    for (const term of query.terms) {
+      const stamp = ++this.stamp;
+      this.all.forEach(term.key, (p) => {
+        this.found[p]! += term.weight;
+        this.hadToken[p] = stamp;
+      });
+      if (term.spans.length === 0) continue;
+      // A phrasing without the compound earns the share of its characters its parts cover (see partCredit).
+      const partial: number[] = [];
+      for (const { mask, key } of term.spans) {
+        this.all.forEach(key, (p) => {
+          if (this.hadToken[p] === stamp) return;
+          if (this.maskedBy[p] !== stamp) {
+            this.maskedBy[p] = stamp;
+            this.covered[p] = 0;
+            partial.push(p);
+          }
+          this.covered[p]! |= mask;
+        });
       }
+      for (const p of partial) this.found[p]! += term.weight * partWeight * (bitCount(this.covered[p]!) / term.chars);
     }
-    return this.marks;
+    for (const a of asked) this.words.forEach(a.key, (p) => void (this.asked[p]! += a.weight));
+    for (const k of bigramKeys) {
+      this.bigrams.forEach(k, (p) => {
+        this.common[p]!++;
+        this.touch(p);
+      });
+    }
   }
 
-  clear(): void {
-    for (const p of this.marked) this.marks[p] = 0;
+  /** Whether phrasing `p` shares a word, part or bigram with the measured question. */
+  touched(p: number): boolean {
+    return this.marks[p] === 1;
+  }
+
+  /** The weight of the question's terms phrasing `p` holds (the numerator of recall). */
+  foundWeight(p: number): number {
+    return this.found[p]!;
+  }
+
+  /** The weight of phrasing `p`'s words the question asks for (the numerator of precision). */
+  askedWeight(p: number): number {
+    return this.asked[p]!;
+  }
+
+  /** How many of the question's bigrams phrasing `p` holds. */
+  commonBigrams(p: number): number {
+    return this.common[p]!;
+  }
+
+  private touch(p: number): void {
+    if (this.marks[p] === 0) {
+      this.marks[p] = 1;
+      this.marked.push(p);
+    }
+  }
+
+  private clear(): void {
+    for (const p of this.marked) {
+      this.marks[p] = 0;
+      this.found[p] = 0;
+      this.asked[p] = 0;
+      this.common[p] = 0;
+    }
     this.marked.length = 0;
+    // Stamps stay below 2^31: past it every phrasing's stamps restart.
+    if (this.stamp > 2 ** 30) {
+      this.stamp = 0;
+      this.hadToken.fill(0);
+      this.maskedBy.fill(0);
+    }
   }
 }

@@ -41,7 +41,7 @@ function partSpans(token: string, parts: readonly string[] | undefined, keyOf: K
   return spans;
 }
 
-function bitCount(mask: number): number {
+export function bitCount(mask: number): number {
   let n = 0;
   for (let m = mask; m; m &= m - 1) n++;
   return n;
@@ -118,24 +118,42 @@ export function prepareQuery(query: readonly QueryTerm[], keyOf?: KeyOf): Prepar
 
 /** Share of the question's weight found in the document: the recall half of {@link overlap}, for when precision is not needed. */
 export function recall(query: PreparedQuery, doc: Pick<DocTokens, "all">, partWeight = 1): number {
-  let matched = 0;
+  return query.total > 0 ? foundWeight(query, doc, partWeight) / query.total : 0;
+}
+
+/** The weight of the question's terms the document holds, a compound it lacks earning its parts' share: recall's numerator. */
+function foundWeight(query: PreparedQuery, doc: Pick<DocTokens, "all">, partWeight: number): number {
+  let found = 0;
   for (const term of query.terms) {
-    if (doc.all.has(term.token, term.key)) matched += term.weight;
-    else matched += term.weight * partWeight * partCredit(term, doc.all);
+    if (doc.all.has(term.token, term.key)) found += term.weight;
+    else found += term.weight * partWeight * partCredit(term, doc.all);
   }
-  return query.total > 0 ? matched / query.total : 0;
+  return found;
+}
+
+/** The asked words with their weights and numbers, computed once per question (see {@link PreparedQuery.askedWeights}). */
+export function askedWeights(query: PreparedQuery, weight: (token: string) => number): NonNullable<PreparedQuery["askedWeights"]> {
+  return (query.askedWeights ??= [...query.asked].map((token) => ({ token, weight: weight(token), key: query.keyOf?.(token) })));
+}
+
+/**
+ * The overlap from its sums: `found` of the question's `total` weight in the document, `asked` of the
+ * document's `docTotal` in the question. One formula for {@link overlap} and for sums added elsewhere
+ * (phrasing-postings.ts), so both give the same numbers.
+ */
+export function overlapOf(found: number, total: number, asked: number, docTotal: number, beta: number): Overlap {
+  const r = total > 0 ? found / total : 0;
+  const precision = docTotal > 0 ? asked / docTotal : 0;
+  return { recall: r, precision, f: fBeta(r, precision, beta) };
 }
 
 /** {@link weightedOverlap} for a prepared question: the hot path, called once per candidate document. */
 export function overlap(query: PreparedQuery, doc: DocTokens, weight: (token: string) => number, beta = 1.2, partWeight = 1): Overlap {
-  const r = recall(query, doc, partWeight);
+  const found = foundWeight(query, doc, partWeight);
   // The question is short and the document may be long: walk the question's side.
   let dMatched = 0;
-  const asked = (query.askedWeights ??= [...query.asked].map((token) => ({ token, weight: weight(token), key: query.keyOf?.(token) })));
-  for (const a of asked) if (doc.words.has(a.token, a.key)) dMatched += a.weight;
-  const dTotal = doc.wordWeight ?? sumWeights(doc.words, weight);
-  const precision = dTotal > 0 ? dMatched / dTotal : 0;
-  return { recall: r, precision, f: fBeta(r, precision, beta) };
+  for (const a of askedWeights(query, weight)) if (doc.words.has(a.token, a.key)) dMatched += a.weight;
+  return overlapOf(found, query.total, dMatched, doc.wordWeight ?? sumWeights(doc.words, weight), beta);
 }
 
 export function sumWeights(words: Iterable<string>, weight: (token: string) => number): number {
@@ -177,5 +195,10 @@ export function diceKeyed(a: KeyedTokens, b: TokenLookup): number {
   if (a.tokens.length === 0 || b.size === 0) return 0;
   let common = 0;
   for (let i = 0; i < a.tokens.length; i++) if (b.has(a.tokens[i]!, a.keys[i])) common++;
-  return (2 * common) / (a.tokens.length + b.size);
+  return diceOf(common, a.tokens.length, b.size);
+}
+
+/** Dice from the count of shared tokens and the two sizes (0 when either set is empty). */
+export function diceOf(common: number, sizeA: number, sizeB: number): number {
+  return sizeA === 0 || sizeB === 0 ? 0 : (2 * common) / (sizeA + sizeB);
 }

@@ -46,7 +46,16 @@ export class Segmenter {
     if (userDictionary.length > 0) this.jieba.loadDict(Buffer.from(userDictionary.join("\n"), "utf8"));
   }
 
+  /** The last text segmented and its words: one question is segmented by several steps (its terms, its words, small talk). */
+  private last: { text: string; words: readonly Word[] } | undefined;
+
   segment(text: string): Word[] {
+    if (this.last?.text !== text) this.last = { text, words: this.cut(text) };
+    // Copies: a caller may change what it is given.
+    return this.last.words.map((w) => ({ text: w.text, parts: [...w.parts] }));
+  }
+
+  private cut(text: string): Word[] {
     const words: Word[] = [];
     const plain = (w: string) => words.push({ text: w, parts: [] });
     for (const run of text.match(/\p{Script=Han}+|[a-z]+(?:'[a-z]+)?(?:\s+[a-z]+(?:'[a-z]+)?)*|\d+(?:\.\d+)?|[^\s\p{Script=Han}a-z\d]+/gu) ?? []) {
