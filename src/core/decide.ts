@@ -1,4 +1,5 @@
 import type { EntryMatch, PassageMatch, SearchResult } from "../search/index.js";
+import { treeProbability, type TreeModel } from "./boosted-trees.js";
 
 /**
  * Rank and confidence are different things. Rank (EntryMatch.score) orders candidates;
@@ -37,8 +38,8 @@ export const FEATURE_NAMES = [
 ] as const;
 
 export interface DecisionOptions {
-  /** P(best candidate is right): `answered` at or above `answerThreshold`. */
-  answerModel: LogisticModel;
+  /** P(best candidate is right): `answered` at or above `answerThreshold`. Boosted trees in a large fit (calibrate.ts). */
+  answerModel: AnswerModel;
   answerThreshold: number;
   /** Never answer when the runner-up scores within this distance: a tie is a choice for the user. */
   minAnswerMargin: number;
@@ -147,7 +148,11 @@ export function features(result: DecisionInput): number[] {
   ];
 }
 
-export function probability(model: LogisticModel, x: readonly number[]): number {
+/** The answer model: logistic, or gradient-boosted trees where the fit had samples enough (calibrate.ts). */
+export type AnswerModel = LogisticModel | TreeModel;
+
+export function probability(model: AnswerModel, x: readonly number[]): number {
+  if ("kind" in model) return treeProbability(model, x);
   let z = model.bias;
   x.forEach((v, i) => (z += (model.weights[i] ?? 0) * v));
   return 1 / (1 + Math.exp(-z));

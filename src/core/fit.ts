@@ -234,6 +234,7 @@ export async function fitModel(kb: KnowledgeBase, vectors: FitVectors, labelled?
       answerable: !answerBlocked(result, DEFAULT_DECISION),
       suggestable: !outOfScopeLookAlike(result, DEFAULT_DECISION),
       kind: probe.kind === "near-miss" || probe.kind === "out-of-scope" ? probe.kind : "labelled",
+      labelled: probe.kind === "labelled",
     });
   });
   o.inspect?.(samples, kinds);

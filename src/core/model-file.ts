@@ -3,7 +3,8 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { KnowledgeBase } from "../knowledge/types.js";
 import { RANK_FEATURE_NAMES, type RankWeights } from "../search/rank.js";
-import { FEATURE_NAMES, type LogisticModel } from "./decide.js";
+import { isTreeModel } from "./boosted-trees.js";
+import { FEATURE_NAMES, type AnswerModel, type LogisticModel } from "./decide.js";
 
 /**
  * What the engine learned about one knowledge base, stored beside it as `model.json`: the rank
@@ -11,7 +12,8 @@ import { FEATURE_NAMES, type LogisticModel } from "./decide.js";
  * fitted lives in `src/`. The file is stale when the knowledge content, the embedding model or
  * the engine's feature set changed since the fit; a stale or missing file is refitted at load.
  */
-export const MODEL_SCHEMA_VERSION = 1;
+/** 2: the answer model may be gradient-boosted trees (`{"kind": "trees", …}`); 1 had logistic models only. */
+export const MODEL_SCHEMA_VERSION = 2;
 export const MODEL_FILE = "model.json";
 
 export interface FitFigures {
@@ -53,7 +55,7 @@ export interface KnowledgeModel {
   fittedAt: string;
   fittedOn: FitSources;
   rankWeights: RankWeights;
-  decision: { answerModel: LogisticModel; answerThreshold: number; scopeModel: LogisticModel; suggestThreshold: number; minCosine?: number };
+  decision: { answerModel: AnswerModel; answerThreshold: number; scopeModel: LogisticModel; suggestThreshold: number; minCosine?: number };
   figures: FitFigures;
 }
 
@@ -96,7 +98,7 @@ export async function readModel(dir: string): Promise<ModelRead> {
   if (
     !data.rankWeights ||
     !d ||
-    !okModel(d.answerModel) ||
+    !(okModel(d.answerModel) || isTreeModel(d.answerModel, FEATURE_NAMES.length)) ||
     !okModel(d.scopeModel) ||
     typeof d.answerThreshold !== "number" ||
     typeof d.suggestThreshold !== "number" ||

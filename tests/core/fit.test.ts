@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildEngine } from "../../src/core/build-engine.js";
 import { holdOutRounds } from "../../src/core/fit.js";
-import { MODEL_FILE, readModel, staleness } from "../../src/core/model-file.js";
+import { MODEL_FILE, MODEL_SCHEMA_VERSION, readModel, staleness } from "../../src/core/model-file.js";
 import { loadKnowledge } from "../../src/knowledge/load.js";
 import { defaultEmbedder } from "../../src/search/onnx-embedder.js";
 import { RANK_FEATURE_NAMES } from "../../src/search/rank.js";
@@ -56,7 +56,7 @@ describe("model.json", () => {
     const first = await buildEngine(await loadKnowledge(dir), { report: (l) => lines.push(l) });
     expect(first.fitted).toBe(true);
     expect(lines.some((l) => l.includes(`${MODEL_FILE} is missing`))).toBe(true);
-    expect(JSON.parse(await readFile(join(dir, MODEL_FILE), "utf8"))).toMatchObject({ schemaVersion: 1, knowledgeHash: first.model.knowledgeHash });
+    expect(JSON.parse(await readFile(join(dir, MODEL_FILE), "utf8"))).toMatchObject({ schemaVersion: MODEL_SCHEMA_VERSION, knowledgeHash: first.model.knowledgeHash });
 
     const again = await buildEngine(await loadKnowledge(dir));
     expect(again.fitted).toBe(false);
