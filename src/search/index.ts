@@ -231,7 +231,8 @@ export class SearchIndex {
       const answerRecall = recall(prepared, this.answerTokens[e]!, partWeight);
       const coverage = recall(prepared, this.allTokens[e]!, partWeight);
       const { recall: phrasingRecall, precision } = bestOverlap;
-      const [cosine, answerCosine] = meaning ? [Math.max(0, meaning.entryCosine(e)), Math.max(0, meaning.answerCosine(e))] : [0, 0];
+      const cosine = meaning ? Math.max(0, meaning.entryCosine(e)) : 0;
+      const answerCosine = meaning ? Math.max(0, meaning.answerCosine(e)) : 0;
       const phrasing = this.phrasings[bestIndex]!.text;
       entries.push({
         id,

@@ -25,6 +25,8 @@ export class Segmenter {
   // Loading jieba's dictionary takes a quarter of a second; a refit builds several engines on one dictionary.
   private static readonly recent = new Map<string, Segmenter>();
   private static readonly RECENT_LIMIT = 4;
+  /** The last text segmented and its words: one question is segmented by several steps (its terms, its words, small talk). */
+  private last: { text: string; words: readonly Word[] } | undefined;
 
   /** A segmenter for this user dictionary, shared with the last few callers that asked for the same one (segmenting is stateless). */
   static shared(userDictionary: readonly string[] = []): Segmenter {
@@ -45,9 +47,6 @@ export class Segmenter {
     this.jieba = Jieba.withDict(readJiebaDictionary());
     if (userDictionary.length > 0) this.jieba.loadDict(Buffer.from(userDictionary.join("\n"), "utf8"));
   }
-
-  /** The last text segmented and its words: one question is segmented by several steps (its terms, its words, small talk). */
-  private last: { text: string; words: readonly Word[] } | undefined;
 
   segment(text: string): Word[] {
     if (this.last?.text !== text) this.last = { text, words: this.cut(text) };
