@@ -229,6 +229,29 @@ describe("a short message answered alone by a shelf-mate of the conversation's e
   });
 });
 
+describe("a short aspect question that alone finds another entry of that aspect (要什么条件 → the recruitment conditions)", () => {
+  it("gets the conversation's own entry when read after the subject it finds that entry, though the entry lacks the aspect's words", async () => {
+    const earlier = "名校长工作室主持人怎么选";
+    const subject = await engine.ask(earlier);
+    expect(subject.faqId, "fixture: the subject is answered").toBe("famous-teacher-studio");
+    const alone = await engine.ask("要什么条件");
+    expect(alone, "fixture: alone, an entry of conditions elsewhere answers, unsurely").toMatchObject({ status: "answered", faqId: "recruit-eligibility" });
+    const result = await askInContext(engine, "要什么条件", { question: earlier, faqId: subject.faqId! });
+    expect(result.answer).toMatchObject({ status: "answered", faqId: "famous-teacher-studio" });
+    expect(result.understood).toBe(`${earlier}，要什么条件`);
+  });
+
+  it("keeps to the entry it finds alone when it names that entry's own subject (电话多少 is the hotline's, not the enrollment procedure's)", async () => {
+    const earlier = "人才子女入学去哪里申请";
+    const subject = await engine.ask(earlier);
+    expect(subject.faqId, "fixture: the subject is answered").toBe("enroll-process");
+    expect(await engine.ask("电话多少"), "fixture: alone, the hotline entry answers, unsurely").toMatchObject({ status: "answered", faqId: "talent-service-hotline" });
+    const result = await askInContext(engine, "电话多少", { question: earlier, faqId: subject.faqId! });
+    expect(result.answer.faqId).not.toBe("enroll-process");
+    expect(result.answer.suggestions.map((s) => s.faqId)).toContain("talent-service-hotline");
+  });
+});
+
 describe("reading a message for follow-up markers", () => {
   it("finds the focus behind 那…呢 and 也一样吗, and words the knowledge base never uses", () => {
     expect(readFollowUp(engine, "那D类呢？")).toMatchObject({ marked: true, focus: "d类", unknown: false });
