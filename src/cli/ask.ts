@@ -16,7 +16,8 @@ export function describeFit(model: KnowledgeModel): string {
   const parts = [`${o.alternatesHeldOut} held-out alternates`, `${o.entriesHeldOut} phrasings of held-out entries`, `${o.outOfScopeHeldOut} out-of-scope examples`];
   if (o.rewrites > 0) parts.push(`${o.rewrites} rewrites of questions without alternates`);
   if (o.labelled) parts.push(`${o.labelled.questions} labelled questions from ${o.labelled.file}`);
-  return parts.join(", ");
+  // Boosted trees only for a fit with many labelled questions (calibrate.ts): say which the bureau got.
+  return `${parts.join(", ")}; answer model: ${"kind" in model.decision.answerModel ? `${model.decision.answerModel.trees.length} boosted trees` : "logistic"}`;
 }
 
 export function describe(a: Answer, model?: KnowledgeModel): string {

@@ -214,7 +214,8 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRouteOpt
           .sort((a, b) => b.hits - a.hits || a.id.localeCompare(b.id));
         const model = engine().options.model;
         // When and on what the answering model was fitted (knowledge/model.json), for the 知识库 tab.
-        return { faqs, model: model ? { fittedAt: model.fittedAt, fittedOn: model.fittedOn, figures: model.figures } : null };
+        const answerModel = model && "kind" in model.decision.answerModel ? "trees" : "logistic";
+        return { faqs, model: model ? { fittedAt: model.fittedAt, fittedOn: model.fittedOn, figures: model.figures, answerModel } : null };
       });
 
       // The web face of `talentbot ask`: the engine's view of a question, never logged or counted.

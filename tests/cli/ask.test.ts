@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { describeFit } from "../../src/cli/ask.js";
+import type { KnowledgeModel } from "../../src/core/model-file.js";
 import { ensureBuilt, talentbot } from "../helpers/built-cli.js";
 
 beforeAll(ensureBuilt, 120_000);
@@ -42,5 +44,18 @@ describe("talentbot ask", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("ask needs a question");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("what a fitted model learned from, in one line", () => {
+  const fittedOn = { alternatesHeldOut: 248, entriesHeldOut: 186, outOfScopeHeldOut: 246, rewrites: 0 };
+  const logistic = { weights: [1], bias: 0 };
+  const model = (answerModel: KnowledgeModel["decision"]["answerModel"]) =>
+    ({ fittedOn, decision: { answerModel, answerThreshold: 0.5, scopeModel: logistic, suggestThreshold: 0.3 } }) as unknown as KnowledgeModel;
+
+  it("names the kind of answer model the fit chose: logistic, or how many boosted trees", () => {
+    expect(describeFit(model(logistic))).toBe("248 held-out alternates, 186 phrasings of held-out entries, 246 out-of-scope examples; answer model: logistic");
+    const trees = { kind: "trees" as const, base: 0, rate: 0.1, trees: [[{ v: 0.1 }], [{ v: -0.1 }]] };
+    expect(describeFit(model(trees))).toMatch(/; answer model: 2 boosted trees$/);
   });
 });

@@ -206,7 +206,8 @@
     var parts = [o.alternatesHeldOut + " 条留出的其他问法", o.entriesHeldOut + " 条留出问答的问法（应不作答）", o.outOfScopeHeldOut + " 条不在问答范围的例子"];
     if (o.rewrites) parts.push(o.rewrites + " 条改写的问题");
     if (o.labelled) parts.push(o.labelled.questions + " 条工作人员标注的问题（" + o.labelled.file + "）");
-    return "回答模型：" + new Date(model.fittedAt).toLocaleString("zh-CN") + " 根据本知识库拟合，依据 " + parts.join("、") + "。知识库修改后会在后台重新拟合。";
+    var kind = model.answerModel === "trees" ? "（梯度提升树）" : "";
+    return "回答模型" + kind + "：" + new Date(model.fittedAt).toLocaleString("zh-CN") + " 根据本知识库拟合，依据 " + parts.join("、") + "。知识库修改后会在后台重新拟合。";
   }
 
   function loadGroups() {
