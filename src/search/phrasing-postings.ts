@@ -81,19 +81,24 @@ export class PhrasingPostings {
    */
   measure(query: PreparedQuery, asked: readonly { weight: number; key: number | undefined }[], bigramKeys: readonly number[], partWeight: number): void {
     this.clear();
-    // Touched: holds an asked word or part (every term's token and parts are asked), or a bigram (below).
-    for (const a of asked) this.all.forEach(a.key, (p) => this.touch(p));
+    // Touched: holds an asked word or part, or a bigram. The terms' tokens and located parts are walked below anyway;
+    // the lists of the other asked parts (a part not found in its compound's text) only mark.
+    const walked = new Set<number | undefined>();
     for (const term of query.terms) {
       const stamp = ++this.stamp;
+      walked.add(term.key);
       this.all.forEach(term.key, (p) => {
         this.found[p]! += term.weight;
         this.hadToken[p] = stamp;
+        this.touch(p);
       });
       if (term.spans.length === 0) continue;
       // A phrasing without the compound earns the share of its characters its parts cover (see partCredit).
       const partial: number[] = [];
       for (const { mask, key } of term.spans) {
+        walked.add(key);
         this.all.forEach(key, (p) => {
+          this.touch(p);
           if (this.hadToken[p] === stamp) return;
           if (this.maskedBy[p] !== stamp) {
             this.maskedBy[p] = stamp;
@@ -105,6 +110,7 @@ export class PhrasingPostings {
       }
       for (const p of partial) this.found[p]! += term.weight * partWeight * (bitCount(this.covered[p]!) / term.chars);
     }
+    for (const a of asked) if (!walked.has(a.key)) this.all.forEach(a.key, (p) => this.touch(p));
     for (const a of asked) this.words.forEach(a.key, (p) => void (this.asked[p]! += a.weight));
     for (const k of bigramKeys) {
       this.bigrams.forEach(k, (p) => {
